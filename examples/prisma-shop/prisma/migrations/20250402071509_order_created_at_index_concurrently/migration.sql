@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX CONCURRENTLY "Order_createdAt_idx" ON "Order"("createdAt");

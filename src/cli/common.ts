@@ -1,0 +1,74 @@
+import { Option, type Command } from 'commander';
+import type { ProjectOptions } from '../deploy/options.js';
+import type { OrmName } from '../orm/adapter.js';
+import { ExitCode, isLockstepError, type LockstepError } from '../errors.js';
+import type { EmbeddedMode } from '../project/database-url.js';
+import { renderError } from '../report/error-text.js';
+import { styleFor } from '../report/style.js';
+import { redact, redactDeep } from '../util/redact.js';
+
+export interface CommonFlags {
+  project?: string;
+  orm?: string;
+  cwd?: string;
+  url?: string;
+  embedded?: boolean;
+  json?: boolean;
+}
+
+/** Options every command takes. */
+export function addCommonOptions(command: Command): Command {
+  return command
+    .option('-p, --project <dir>', 'the project directory (default: the current directory)')
+    .addOption(new Option('--cwd <dir>', 'same as --project').hideHelp(false))
+    .addOption(new Option('--orm <orm>', 'the ORM whose migrations to use, when the project has several').choices(['prisma', 'drizzle', 'typeorm']))
+    .option('--url <url>', 'database URL (default: the ORM configuration, then DATABASE_URL); never printed')
+    .option('--embedded', "use the project's embedded PostgreSQL in .lockstep/pglite even when a URL is configured")
+    .option('--no-embedded', 'fail instead of using the embedded PostgreSQL when no URL is configured')
+    .option('--json', 'machine-readable output on stdout');
+}
+
+export function projectOptions(flags: CommonFlags): ProjectOptions {
+  const project = flags.project ?? flags.cwd;
+  const embedded: EmbeddedMode = flags.embedded === true ? 'always' : flags.embedded === false ? 'never' : 'auto';
+  const cliFlags = [project ? `--project ${shellQuote(project)}` : '', flags.orm ? `--orm ${flags.orm}` : '', flags.url ? '--url "$DATABASE_URL"' : ''].filter(Boolean).join(' ');
+  return {
+    ...(project ? { project } : {}),
+    ...(flags.orm ? { orm: flags.orm as OrmName } : {}),
+    ...(flags.url ? { url: flags.url } : {}),
+    embedded,
+    ...(cliFlags ? { cliFlags } : {}),
+  };
+}
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export const stdout = (line: string) => process.stdout.write(`${line}\n`);
+export const stderr = (line: string) => process.stderr.write(`${line}\n`);
+
+export function printJson(value: unknown): void {
+  stdout(JSON.stringify(redactDeep(value)));
+}
+
+/** Prints a failure and sets the exit code. Unknown errors are reported without a stack trace. */
+export function reportFailure(error: unknown, json: boolean): void {
+  if (isLockstepError(error)) {
+    if (json) printJson({ type: 'error', error: error.toJSON() });
+    else stderr(renderError(error, styleFor(process.stderr)));
+    process.exitCode = error.exitCode;
+    return;
+  }
+  const message = redact(error instanceof Error ? error.message : String(error));
+  if (json) printJson({ type: 'error', error: { code: 'LS_INTERNAL', message, exitCode: ExitCode.Failed } });
+  else {
+    stderr(`error [LS_INTERNAL] lockstep stopped on an unexpected error: ${message}`);
+    stderr('  Database: unknown; run `lockstep status` to see what is recorded.');
+    stderr('  Next: run the command again with LOCKSTEP_DEBUG=1 for details, and report it if it persists.');
+    if (process.env.LOCKSTEP_DEBUG && error instanceof Error && error.stack) stderr(redact(error.stack));
+  }
+  process.exitCode = ExitCode.Failed;
+}
+
+export type { LockstepError };

@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+
+const FORWARDED: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+/** Exit code when the app's command cannot be started (as shells use for "command not found"). */
+export const EXIT_COMMAND_NOT_FOUND = 127;
+
+/**
+ * Runs the app in lockstep's place: same stdio, every signal forwarded, and lockstep exits with the
+ * app's exit code (or dies of the same signal). Node cannot exec(2), so lockstep stays as a thin
+ * parent; it holds no database connection while the app runs.
+ */
+export function runApp(command: string, args: string[]): Promise<never> {
+  return new Promise(() => {
+    const child = spawn(command, args, { stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => {
+      child.kill(signal);
+    };
+    for (const signal of FORWARDED) process.on(signal, forward);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      process.stderr.write(
+        `error [LS_APP_START] could not start "${command}": ${error.code === 'ENOENT' ? 'no such command' : error.message}.\n` +
+          '  Database: the migrations were applied; only starting the app failed.\n' +
+          '  Next: fix the command after "--" (it runs without a shell; use an absolute path or a command on PATH).\n',
+      );
+      process.exit(error.code === 'ENOENT' ? EXIT_COMMAND_NOT_FOUND : 126);
+    });
+    child.on('exit', (code, signal) => {
+      for (const s of FORWARDED) process.off(s, forward);
+      if (signal) {
+        // Die of the same signal, so a supervisor sees what the app saw.
+        process.kill(process.pid, signal);
+        setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 100);
+        return;
+      }
+      process.exit(code ?? 0);
+    });
+  });
+}

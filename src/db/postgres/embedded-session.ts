@@ -1,0 +1,82 @@
+import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LockstepError, ExitCode } from '../../errors.js';
+import type { PgSession } from './session.js';
+
+/** Where the embedded database of a project lives. */
+export function embeddedDataDir(projectRoot: string): string {
+  return join(projectRoot, '.lockstep', 'pglite');
+}
+
+/**
+ * The embedded database is a directory that one process may open at a time. A lock file with the
+ * owner's pid keeps a second lockstep process out; a lock left by a dead process is taken over.
+ */
+function takeDirectoryLock(dataDir: string): () => void {
+  const lockPath = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockPath, 'utf8').trim());
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new LockstepError({
+          code: 'LS_EMBEDDED_BUSY',
+          message: `The embedded database in ${dataDir} is in use by another lockstep process (pid ${owner}).`,
+          state: 'Unchanged: lockstep did not open the embedded database.',
+          recovery: [`Wait for process ${owner} to finish, then run the command again.`],
+          exitCode: ExitCode.Blocked,
+        });
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`could not take the lock file ${lockPath}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function openEmbeddedSession(dataDir: string): Promise<PgSession> {
+  mkdirSync(dataDir, { recursive: true });
+  const release = takeDirectoryLock(dataDir);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = await PGlite.create(dataDir);
+    const [row] = (await db.query<{ pid: number; version: string }>(
+      `SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS version`,
+    )).rows;
+    const session: PgSession = {
+      kind: 'embedded',
+      pid: row!.pid,
+      serverVersion: Number(row!.version),
+      async query<Row>(sql: string, params?: readonly unknown[]) {
+        return (await db.query<Row>(sql, params as unknown[] | undefined)).rows;
+      },
+      async exec(sql: string) {
+        await db.exec(sql);
+      },
+      async close() {
+        try {
+          await db.close();
+        } finally {
+          release();
+        }
+      },
+    };
+    return session;
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

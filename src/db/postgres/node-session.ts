@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import type { DatabaseUrl } from '../url.js';
+import { quoteIdent, type PgSession } from './session.js';
+
+type ClientConfig = pg.ClientConfig;
+
+/** node-postgres client options for a parsed URL, honouring the libpq/Prisma parameters that matter. */
+export function clientConfig(url: DatabaseUrl, applicationName: string): ClientConfig {
+  const params = url.params;
+  const config: ClientConfig = {
+    host: url.host,
+    port: url.port,
+    user: url.user,
+    database: url.database,
+    application_name: params.get('application_name') ?? applicationName,
+    connectionTimeoutMillis: Number(params.get('connect_timeout') ?? '10') * 1000 || 10_000,
+    keepAlive: true,
+  };
+  if (url.password !== undefined) config.password = url.password;
+  const sslmode = params.get('sslmode');
+  const sslaccept = params.get('sslaccept');
+  if (sslmode === 'require' || sslmode === 'no-verify' || sslaccept === 'accept_invalid_certs') {
+    config.ssl = { rejectUnauthorized: false };
+  } else if (sslmode === 'verify-ca' || sslmode === 'verify-full') {
+    const rootCert = params.get('sslrootcert');
+    config.ssl = { rejectUnauthorized: true, ...(rootCert ? { ca: readFileSync(rootCert, 'utf8') } : {}) };
+  }
+  return config;
+}
+
+class NodePgSession implements PgSession {
+  readonly kind = 'server' as const;
+  constructor(
+    private readonly client: pg.Client,
+    readonly pid: number,
+    readonly serverVersion: number,
+  ) {}
+
+  async query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    const result = await this.client.query(sql, params as unknown[] | undefined);
+    return result.rows as Row[];
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.client.query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+export async function openNodeSession(url: DatabaseUrl, applicationName: string): Promise<PgSession> {
+  const client = new pg.Client(clientConfig(url, applicationName));
+  // A dropped connection must surface as a failed query, never as an unhandled 'error' event.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    if (url.schema) await client.query(`SET search_path TO ${quoteIdent(url.schema)}`);
+    const { rows } = await client.query<{ pid: number; version: string }>(
+      `SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS version`,
+    );
+    const row = rows[0]!;
+    return new NodePgSession(client, row.pid, Number(row.version));
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,114 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { PgSession } from './session.js';
+
+import type { Extension as PGliteExtension, PGlite } from '@electric-sql/pglite';
+
+type PGliteModule = typeof import('@electric-sql/pglite');
+
+const require = createRequire(import.meta.url);
+
+/** PGlite's version, from its package.json next to the resolved entry point (the package does not export that file). */
+function pgliteVersion(): string {
+  try {
+    const entry = require.resolve('@electric-sql/pglite');
+    return String((JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Where lockstep keeps files it can rebuild at any time: LOCKSTEP_CACHE_DIR, else $XDG_CACHE_HOME/lockstep or ~/.cache/lockstep. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LOCKSTEP_CACHE_DIR) return env.LOCKSTEP_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : join(tmpdir(), 'lockstep-cache'));
+  return join(base, 'lockstep');
+}
+
+/**
+ * A freshly initialised PGlite data directory, as a tar archive. Creating an in-memory PGlite runs
+ * initdb (seconds); loading this archive instead takes a fraction of that. The archive is built once
+ * per PGlite version and kept in the cache directory; when it cannot be written, every start pays
+ * for initdb and nothing else changes.
+ */
+async function initialDataDir(pglite: PGliteModule): Promise<Blob | undefined> {
+  const file = join(cacheDir(), `pglite-${pgliteVersion()}-initdb.tar`);
+  try {
+    return new Blob([readFileSync(file)]);
+  } catch {
+    /* not built yet */
+  }
+  const db = await pglite.PGlite.create();
+  try {
+    const dump = await db.dumpDataDir('none');
+    const bytes = Buffer.from(await dump.arrayBuffer());
+    try {
+      mkdirSync(cacheDir(), { recursive: true });
+      const partial = `${file}.${process.pid}.tmp`;
+      writeFileSync(partial, bytes);
+      renameSync(partial, file);
+    } catch {
+      rmSync(`${file}.${process.pid}.tmp`, { force: true });
+    }
+    return new Blob([bytes]);
+  } catch {
+    return undefined;
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
+/** The name of PGlite's module for an extension (`uuid-ossp` → `uuid_ossp`), as its contrib folder names them. */
+const moduleName = (extension: string) => extension.replace(/-/g, '_');
+
+/** Extensions built into every PostgreSQL, which need no module. */
+const BUILT_IN = new Set(['plpgsql']);
+
+/**
+ * Loads PGlite's module for each extension; returns the loaded ones and the names PGlite does not
+ * ship (those need a real server: `--shadow-url`).
+ */
+export async function pgliteExtensions(names: Iterable<string>): Promise<{ loaded: Record<string, PGliteExtension>; unavailable: string[] }> {
+  const loaded: Record<string, PGliteExtension> = {};
+  const unavailable: string[] = [];
+  for (const name of new Set(names)) {
+    if (BUILT_IN.has(name)) continue;
+    const module = moduleName(name);
+    try {
+      const exported = (await import(`@electric-sql/pglite/contrib/${module}`)) as Record<string, PGliteExtension>;
+      const extension = exported[module];
+      if (extension) loaded[module] = extension;
+      else unavailable.push(name);
+    } catch {
+      unavailable.push(name);
+    }
+  }
+  return { loaded, unavailable: unavailable.sort() };
+}
+
+/**
+ * An empty PostgreSQL running in this process (PGlite, in memory), for replaying migrations: no
+ * server, no CREATEDB privilege, gone when closed.
+ */
+export async function openScratchPglite(extensions: Record<string, PGliteExtension> = {}): Promise<PgSession> {
+  const pglite = await import('@electric-sql/pglite');
+  const loadDataDir = await initialDataDir(pglite);
+  const db: PGlite = await pglite.PGlite.create({ ...(loadDataDir ? { loadDataDir } : {}), extensions });
+  const [row] = (await db.query<{ pid: number; version: string }>(`SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS version`)).rows;
+  return {
+    kind: 'embedded',
+    pid: row!.pid,
+    serverVersion: Number(row!.version),
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      return (await db.query<Row>(sql, params as unknown[] | undefined)).rows;
+    },
+    async exec(sql: string) {
+      await db.exec(sql);
+    },
+    async close() {
+      await db.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,458 @@
+import { AuditWriteError, type AuditLog } from '../audit/audit-log.js';
+import { dropIndexSql, indexState, lockBlockers, type LockBlocker } from '../db/postgres/server-checks.js';
+import { isPgError, type PgSession } from '../db/postgres/session.js';
+import { referencedRelations } from '../sql/postgres/relations.js';
+import type { SqlStatement } from '../sql/postgres/statements.js';
+import { pgInterval } from '../util/duration.js';
+import { redact } from '../util/redact.js';
+import { sleep } from '../util/sleep.js';
+import type { DeployEvent } from './events.js';
+import { statementHashes, type MigrationMode, type PreparedMigration } from './prepare.js';
+import { backoffDelay, isConnectionLost, isLockTimeout } from './retry.js';
+import type { RunSettings } from './settings.js';
+
+/** How an ORM records a migration in its own history table. lockstep calls these at fixed points. */
+export interface MigrationRecorder {
+  /**
+   * Transaction mode: the statement that records the migration as applied, run inside its
+   * transaction after its last statement (sent in one batch with the audit row and COMMIT).
+   */
+  appliedInTransactionSql(migration: PreparedMigration, startedAt: Date, finishedAt: Date): string;
+  /** Transaction mode: after the rollback of a failed migration. */
+  failedAndRolledBack(migration: PreparedMigration, startedAt: Date, logs: string): Promise<void>;
+  /** Statements mode: before the first statement runs. Returns a handle for the row. */
+  started(migration: PreparedMigration, startedAt: Date, statementsDone: number): Promise<string>;
+  /** Statements mode: after each statement that completed outside an explicit transaction. */
+  progressed(handle: string, statementsDone: number): Promise<void>;
+  finished(handle: string, finishedAt: Date): Promise<void>;
+  failed(handle: string, logs: string): Promise<void>;
+}
+
+export interface ApplyContext {
+  session: PgSession;
+  settings: RunSettings;
+  recorder: MigrationRecorder;
+  audit: AuditLog;
+  emit: (event: DeployEvent) => void;
+  random?: () => number;
+}
+
+export interface AppliedMigration {
+  name: string;
+  mode: MigrationMode;
+  durationMs: number;
+  statements: number;
+  lockWaits: number;
+  retries: number;
+}
+
+export type FailureKind =
+  /** PostgreSQL rejected a statement. */
+  | 'statement-error'
+  /** The lock was not granted within lock_timeout, on every attempt. */
+  | 'lock-timeout'
+  /** The connection broke: the outcome of the statement in flight is unknown to this process. */
+  | 'connection-lost';
+
+export interface MigrationFailureInit {
+  migration: PreparedMigration;
+  kind: FailureKind;
+  cause: unknown;
+  /** 0-based index of the statement that failed, when known. */
+  statementIndex?: number | undefined;
+  /** For migrations that are code (TypeORM): the query that failed, parsed. */
+  failedQuery?: SqlStatement | undefined;
+  /** Statements whose effect is in the database (statements mode), or 0 (transaction mode: rolled back). */
+  statementsDone: number;
+  attempts: number;
+  blockers?: LockBlocker[];
+  /** An index the failed statement left INVALID. */
+  invalidIndex?: { schema: string; name: string } | undefined;
+}
+
+/** A migration that did not apply, with everything needed to explain the database's state. */
+export class MigrationFailure extends Error {
+  readonly migration: PreparedMigration;
+  readonly kind: FailureKind;
+  override readonly cause: unknown;
+  readonly statementIndex: number | undefined;
+  readonly failedQuery: SqlStatement | undefined;
+  readonly statementsDone: number;
+  readonly attempts: number;
+  readonly blockers: LockBlocker[];
+  readonly invalidIndex: { schema: string; name: string } | undefined;
+
+  constructor(init: MigrationFailureInit) {
+    super(errorText(init.cause));
+    this.migration = init.migration;
+    this.kind = init.kind;
+    this.cause = init.cause;
+    this.statementIndex = init.statementIndex;
+    this.failedQuery = init.failedQuery;
+    this.statementsDone = init.statementsDone;
+    this.attempts = init.attempts;
+    this.blockers = init.blockers ?? [];
+    this.invalidIndex = init.invalidIndex;
+  }
+
+  /** The statement that failed: a statement of the file, or the failing query of a code migration. */
+  get statement(): SqlStatement | undefined {
+    return this.statementIndex === undefined ? this.failedQuery : this.migration.statements[this.statementIndex];
+  }
+
+  get sqlState(): string | undefined {
+    return isPgError(this.cause) ? this.cause.code : undefined;
+  }
+}
+
+export function errorText(error: unknown): string {
+  if (isPgError(error)) {
+    const lines = [error.message];
+    if (error.detail) lines.push(`DETAIL: ${error.detail}`);
+    if (error.hint) lines.push(`HINT: ${error.hint}`);
+    if (error.where) lines.push(`CONTEXT: ${error.where}`);
+    return redact(lines.join('\n'));
+  }
+  return redact(error instanceof Error ? error.message : String(error));
+}
+
+/** The text lockstep stores in the history's `logs` column for a failed migration. */
+export function failureLogs(failure: MigrationFailure): string {
+  const m = failure.migration;
+  const statement = failure.statement;
+  const total = m.statements.length;
+  const lines: string[] = [];
+  lines.push(
+    statement
+      ? `lockstep: migration ${m.name} failed at statement ${statement.index + 1} of ${total} (${m.file}:${statement.line}:${statement.column}).`
+      : `lockstep: migration ${m.name} failed.`,
+  );
+  lines.push('');
+  if (failure.kind === 'lock-timeout') {
+    lines.push(`Its lock was not granted within lock_timeout on ${failure.attempts} attempts.`);
+  }
+  lines.push(`${failure.sqlState ? `PostgreSQL error ${failure.sqlState}: ` : ''}${errorText(failure.cause)}`);
+  if (statement) {
+    lines.push('', 'Statement:', truncate(statement.text, 2000));
+  }
+  lines.push('', stateSentence(failure));
+  return lines.join('\n');
+}
+
+/** One sentence on what of the migration is in effect. */
+export function stateSentence(failure: MigrationFailure): string {
+  const total = failure.migration.statements.length;
+  const invalid = failure.invalidIndex ? ` The failed statement left the INVALID index ${failure.invalidIndex.schema}.${failure.invalidIndex.name} behind.` : '';
+  if (failure.migration.mode === 'transaction') {
+    return `State: the migration ran in one transaction, which was rolled back; none of its ${total === 0 ? 'queries' : 'statements'} is in effect.`;
+  }
+  const done = failure.statementsDone;
+  if (isCodeMigration(failure.migration)) {
+    const ran = done === 0 ? 'no query of it is in effect' : `the first ${done} quer${done === 1 ? 'y' : 'ies'} of its up() ${done === 1 ? 'is' : 'are'} in effect`;
+    return `State: the migration ran without a transaction (${failure.migration.modeReason}); ${ran}, and the failing query and everything after it did not complete.${invalid}`;
+  }
+  const doneText = done === 0 ? 'no statement of it is in effect' : `${statementRange(done)} of ${total} ${done > 1 ? 'are' : 'is'} in effect`;
+  return `State: the migration ran statement by statement (${failure.migration.modeReason}); ${doneText}, and statement ${done + 1} and later did not complete.${invalid}`;
+}
+
+/** A migration written as code (TypeORM): lockstep sees its queries only as they run. */
+export function isCodeMigration(migration: PreparedMigration): boolean {
+  return migration.statements.length === 0 && migration.checksum === '';
+}
+
+/** "statement 1" or "statements 1-3": the first `count` statements. */
+export function statementRange(count: number): string {
+  return count === 1 ? 'statement 1' : `statements 1-${count}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}\n… (${text.length - max} more characters)`;
+}
+
+/** Sessions that hold locks on the tables of the statement that timed out. */
+export async function describeBlockers(session: PgSession, statement: SqlStatement | undefined): Promise<LockBlocker[]> {
+  if (!statement) return [];
+  try {
+    return await lockBlockers(session, referencedRelations(statement.node));
+  } catch {
+    return [];
+  }
+}
+
+export function blockerText(blocker: LockBlocker): string {
+  const since = blocker.transactionStart ? `, in a transaction since ${blocker.transactionStart.toISOString()}` : '';
+  const app = blocker.applicationName ? ` (${blocker.applicationName})` : '';
+  return `pid ${blocker.pid}${app} holds ${blocker.mode} on ${blocker.relation}${since}${blocker.state ? `, ${blocker.state}` : ''}`;
+}
+
+export async function rollbackQuietly(session: PgSession): Promise<void> {
+  try {
+    await session.exec('ROLLBACK');
+  } catch {
+    /* the connection may be gone; the server rolls back on its own */
+  }
+}
+
+/** Applies one migration under lockstep's timeouts and retries. Throws MigrationFailure. */
+export async function applyMigration(ctx: ApplyContext, migration: PreparedMigration, resumeFrom = 0): Promise<AppliedMigration> {
+  ctx.emit({
+    type: 'migration-started',
+    migration: migration.name,
+    mode: migration.mode,
+    statements: migration.statements.length,
+    fromStatement: resumeFrom + 1,
+  });
+  return migration.mode === 'transaction' ? applyInTransaction(ctx, migration) : applyStatementByStatement(ctx, migration, resumeFrom);
+}
+
+/**
+ * One transaction for the whole file. Round trips are kept to one per statement: BEGIN and the
+ * timeouts travel with the first statement, and the history row, the audit row and COMMIT with
+ * each other.
+ */
+async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigration): Promise<AppliedMigration> {
+  const { session, settings } = ctx;
+  const began = performance.now();
+  let lockWaits = 0;
+  let auditInBatch = ctx.audit.enabled;
+  for (let attempt = 1; ; attempt++) {
+    const startedAt = new Date();
+    let current: number | undefined;
+    let finishing = false;
+    try {
+      const [first, ...rest] = migration.statements;
+      current = first?.index;
+      await session.exec(`BEGIN; ${transactionTimeoutsSql(settings)}${first ? `;\n${first.text}` : ''}`);
+      for (const statement of rest) {
+        current = statement.index;
+        await session.exec(statement.text);
+      }
+      current = undefined;
+      finishing = true;
+      const durationMs = performance.now() - began;
+      const audit = auditInBatch
+        ? ctx.audit.recordSql({
+            event: 'migration-applied',
+            migration: migration.name,
+            checksum: migration.checksum,
+            attempt,
+            statementsTotal: migration.statements.length,
+            statementsDone: migration.statements.length,
+            durationMs,
+            lockWaits,
+          })
+        : undefined;
+      await session.exec([ctx.recorder.appliedInTransactionSql(migration, startedAt, new Date()), audit, 'COMMIT'].filter(Boolean).join(';\n'));
+      if (ctx.audit.enabled && !auditInBatch) {
+        ctx.audit.disable('its row could not be written inside the migration\'s transaction');
+        ctx.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `lockstep's audit row for ${migration.name} could not be written; continuing without the audit log.` });
+      }
+      const applied = { name: migration.name, mode: migration.mode, durationMs: performance.now() - began, statements: migration.statements.length, lockWaits, retries: attempt - 1 };
+      ctx.emit({ type: 'migration-applied', migration: migration.name, mode: migration.mode, durationMs: applied.durationMs, statements: applied.statements, lockWaits, retries: applied.retries });
+      return applied;
+    } catch (error) {
+      if (isConnectionLost(error)) {
+        throw new MigrationFailure({ migration, kind: 'connection-lost', cause: error, statementIndex: current, statementsDone: 0, attempts: attempt });
+      }
+      await rollbackQuietly(session);
+      if (finishing && auditInBatch) {
+        // The history row or the audit row failed: try once more without the audit row to tell which.
+        auditInBatch = false;
+        attempt--;
+        continue;
+      }
+      const statement = current === undefined ? undefined : migration.statements[current];
+      if (isLockTimeout(error)) {
+        lockWaits++;
+        const blockers = await describeBlockers(session, statement);
+        const retry = attempt <= settings.lockRetries;
+        const delay = retry ? backoffDelay(attempt, settings.retryDelayMs, settings.retryMaxDelayMs, ctx.random) : undefined;
+        ctx.emit({
+          type: 'lock-timeout',
+          migration: migration.name,
+          statement: (current ?? 0) + 1,
+          line: statement?.line ?? 0,
+          attempt,
+          retryInMs: delay,
+          blockers: blockers.map(blockerText),
+        });
+        await recordQuietly(ctx, { event: 'lock-retry', migration: migration.name, attempt, errorCode: isPgError(error) ? error.code : undefined, errorMessage: errorText(error), detail: { blockers: blockers.map(blockerText), retryInMs: delay } });
+        if (delay !== undefined) {
+          await sleep(delay);
+          continue;
+        }
+        // Nothing of the migration is in effect and nothing is wrong with it: no failed row, so
+        // that the next deploy simply tries again.
+        const failure = new MigrationFailure({ migration, kind: 'lock-timeout', cause: error, statementIndex: current, statementsDone: 0, attempts: attempt, blockers });
+        await recordFailureAudit(ctx, failure, lockWaits);
+        throw failure;
+      }
+      const failure = new MigrationFailure({ migration, kind: 'statement-error', cause: error, statementIndex: current, statementsDone: 0, attempts: attempt });
+      await ctx.recorder.failedAndRolledBack(migration, startedAt, failureLogs(failure));
+      await recordFailureAudit(ctx, failure, lockWaits);
+      throw failure;
+    }
+  }
+}
+
+export async function recordQuietly(ctx: Pick<ApplyContext, 'audit' | 'emit'>, event: Parameters<AuditLog['record']>[0]): Promise<void> {
+  try {
+    await ctx.audit.record(event);
+  } catch (error) {
+    if (error instanceof AuditWriteError) ctx.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${error.message}; continuing without the audit log.` });
+    else throw error;
+  }
+}
+
+export async function recordFailureAudit(ctx: Pick<ApplyContext, 'audit' | 'emit'>, failure: MigrationFailure, lockWaits: number): Promise<void> {
+  await recordQuietly(ctx, {
+    event: 'migration-failed',
+    migration: failure.migration.name,
+    checksum: failure.migration.checksum,
+    attempt: failure.attempts,
+    statementsTotal: failure.migration.statements.length,
+    statementsDone: failure.statementsDone,
+    statementHashes: statementHashes(failure.migration.statements),
+    lockWaits,
+    errorCode: failure.sqlState,
+    errorMessage: errorText(failure.cause),
+    detail: { kind: failure.kind, statement: failure.statementIndex === undefined ? null : failure.statementIndex + 1, mode: failure.migration.mode },
+  });
+}
+
+export type TimeoutClass = 'blocking' | 'non-blocking';
+
+/** Session-level timeouts for a statement: lock_timeout only where waiting could stall the application. */
+export function sessionTimeoutsSql(kind: TimeoutClass, settings: RunSettings): string {
+  return kind === 'blocking'
+    ? `SET lock_timeout = '${pgInterval(settings.lockTimeoutMs)}'; SET statement_timeout = '${pgInterval(settings.statementTimeoutMs)}'`
+    : `SET lock_timeout = 0; SET statement_timeout = '${pgInterval(settings.concurrentStatementTimeoutMs)}'`;
+}
+
+/** Transaction-level timeouts for a migration that runs in one transaction. */
+export function transactionTimeoutsSql(settings: RunSettings): string {
+  return `SET LOCAL lock_timeout = '${pgInterval(settings.lockTimeoutMs)}'; SET LOCAL statement_timeout = '${pgInterval(settings.statementTimeoutMs)}'`;
+}
+
+async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedMigration, resumeFrom: number): Promise<AppliedMigration> {
+  const { session, settings } = ctx;
+  const began = performance.now();
+  const startedAt = new Date();
+  const statements = migration.statements;
+  const handle = await ctx.recorder.started(migration, startedAt, resumeFrom);
+  await recordQuietly(ctx, {
+    event: 'migration-started',
+    migration: migration.name,
+    checksum: migration.checksum,
+    statementsTotal: statements.length,
+    statementsDone: resumeFrom,
+    statementHashes: statementHashes(statements),
+  });
+  let durable = resumeFrom;
+  let lockWaits = 0;
+  let attempt = 1;
+  let timeoutClass: TimeoutClass | undefined;
+  let inExplicitTransaction = false;
+  let i = resumeFrom;
+  try {
+    while (i < statements.length) {
+      const statement = statements[i]!;
+      const wanted: TimeoutClass = statement.nonBlocking ? 'non-blocking' : 'blocking';
+      try {
+        if (wanted !== timeoutClass) {
+          await session.exec(sessionTimeoutsSql(wanted, settings));
+          timeoutClass = wanted;
+        }
+        if (statement.concurrentIndex?.name) await dropInvalidLeftover(ctx, migration, statement);
+        await session.exec(statement.text);
+      } catch (error) {
+        if (isConnectionLost(error)) {
+          throw new MigrationFailure({ migration, kind: 'connection-lost', cause: error, statementIndex: i, statementsDone: durable, attempts: attempt });
+        }
+        if (inExplicitTransaction) await rollbackQuietly(session);
+        inExplicitTransaction = false;
+        timeoutClass = undefined;
+        if (isLockTimeout(error)) {
+          lockWaits++;
+          const blockers = await describeBlockers(session, statement);
+          const retry = attempt <= settings.lockRetries;
+          const delay = retry ? backoffDelay(attempt, settings.retryDelayMs, settings.retryMaxDelayMs, ctx.random) : undefined;
+          ctx.emit({ type: 'lock-timeout', migration: migration.name, statement: i + 1, line: statement.line, attempt, retryInMs: delay, blockers: blockers.map(blockerText) });
+          await recordQuietly(ctx, { event: 'lock-retry', migration: migration.name, attempt, errorCode: isPgError(error) ? error.code : undefined, errorMessage: errorText(error), detail: { statement: i + 1, retryInMs: delay } });
+          if (delay !== undefined) {
+            attempt++;
+            await sleep(delay);
+            i = durable;
+            continue;
+          }
+          throw await failStatements(ctx, migration, handle, 'lock-timeout', error, i, durable, attempt, blockers, lockWaits);
+        }
+        throw await failStatements(ctx, migration, handle, 'statement-error', error, i, durable, attempt, [], lockWaits);
+      }
+      if (statement.transactionControl === 'begin') inExplicitTransaction = true;
+      else if (statement.transactionControl === 'commit' || statement.transactionControl === 'rollback') inExplicitTransaction = false;
+      i++;
+      if (!inExplicitTransaction) {
+        durable = i;
+        if (i < statements.length) await ctx.recorder.progressed(handle, durable);
+      }
+    }
+    await ctx.recorder.finished(handle, new Date());
+    const durationMs = performance.now() - began;
+    await recordQuietly(ctx, {
+      event: 'migration-applied',
+      migration: migration.name,
+      checksum: migration.checksum,
+      attempt,
+      statementsTotal: statements.length,
+      statementsDone: statements.length,
+      durationMs,
+      lockWaits,
+      detail: resumeFrom > 0 ? { resumedFromStatement: resumeFrom + 1 } : undefined,
+    });
+    ctx.emit({ type: 'migration-applied', migration: migration.name, mode: migration.mode, durationMs, statements: statements.length - resumeFrom, lockWaits, retries: attempt - 1 });
+    return { name: migration.name, mode: migration.mode, durationMs, statements: statements.length - resumeFrom, lockWaits, retries: attempt - 1 };
+  } finally {
+    if (timeoutClass !== undefined) await session.exec('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
+  }
+}
+
+async function failStatements(
+  ctx: ApplyContext,
+  migration: PreparedMigration,
+  handle: string,
+  kind: FailureKind,
+  error: unknown,
+  index: number,
+  durable: number,
+  attempts: number,
+  blockers: LockBlocker[],
+  lockWaits: number,
+): Promise<MigrationFailure> {
+  const statement = migration.statements[index]!;
+  let invalidIndex: { schema: string; name: string } | undefined;
+  const target = statement.concurrentIndex;
+  if (target?.name) {
+    const state = await indexState(ctx.session, target, target.name).catch(() => undefined);
+    if (state && !state.valid) invalidIndex = { schema: state.schema, name: target.name };
+  }
+  const failure = new MigrationFailure({ migration, kind, cause: error, statementIndex: index, statementsDone: durable, attempts, blockers, invalidIndex });
+  await ctx.recorder.failed(handle, failureLogs(failure));
+  await recordFailureAudit(ctx, failure, lockWaits);
+  return failure;
+}
+
+/**
+ * An INVALID index of the same name, left by an earlier failed CREATE INDEX CONCURRENTLY, would
+ * make the statement fail ("already exists") or, with IF NOT EXISTS, succeed while leaving the
+ * index unusable. It is never used by queries, so it is dropped before the build is tried again.
+ */
+async function dropInvalidLeftover(ctx: ApplyContext, migration: PreparedMigration, statement: SqlStatement): Promise<void> {
+  const target = statement.concurrentIndex!;
+  const state = await indexState(ctx.session, target, target.name!);
+  if (!state || state.valid) return;
+  const index = { schema: state.schema, name: target.name! };
+  await ctx.session.exec(dropIndexSql(index));
+  ctx.emit({ type: 'invalid-index-dropped', migration: migration.name, index: `${index.schema}.${index.name}` });
+  await recordQuietly(ctx, { event: 'invalid-index-dropped', migration: migration.name, detail: { index: `${index.schema}.${index.name}` } });
+}

@@ -1,0 +1,339 @@
+import { randomUUID } from 'node:crypto';
+import { AuditLog, AuditWriteError, type AuditEvent } from '../audit/audit-log.js';
+import { connectionHeadroom, headroomWarning } from '../db/postgres/server-checks.js';
+import type { PgSession } from '../db/postgres/session.js';
+import { ExitCode, LockstepError, usageError } from '../errors.js';
+import type { OrmHistory, OrmName } from '../orm/adapter.js';
+import type { MigrationStatus } from '../orm/types.js';
+import { applyMigration, errorText, MigrationFailure, statementRange, type AppliedMigration } from './apply-migration.js';
+import { blockedByFailedError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext } from './failure-messages.js';
+import { blockingFailures, historyProblems } from './history-problems.js';
+import { lintGate } from './lint-gate.js';
+import { takeMigrationLock } from './migration-lock.js';
+import { resolveAuditSettings, resolveRunSettings, type ProjectOptions, type RunOptions } from './options.js';
+import { prepareMigrations, statementHashes, type MigrationSource, type PreparedMigration } from './prepare.js';
+import type { DriftSettingsOptions } from '../drift/settings.js';
+import type { DriftVerification } from '../drift/verify.js';
+import type { RunSettings } from './settings.js';
+import { openWorkspace, withSession, type Workspace } from './workspace.js';
+
+export interface DeployOptions extends ProjectOptions, RunOptions {
+  /** Refuse when applied files were edited, history rows have no file, or migrations are out of order. */
+  strict?: boolean;
+  /** Continue a failed migration at the statement that did not complete. */
+  resume?: boolean;
+  /** Apply migrations older than the newest applied one, which Drizzle would skip silently. */
+  allowOutOfOrder?: boolean;
+  /** Deploy despite error-level lint findings; the reason is recorded in the audit log. */
+  acceptLintErrors?: string;
+  /** After applying, replay the history and compare it with the live database (`lockstep drift`); on drift, throw (exit 3). */
+  verify?: boolean | DriftSettingsOptions;
+}
+
+export interface DeployWarning {
+  code: string;
+  message: string;
+  migration?: string;
+}
+
+export interface DeployResult {
+  orm: OrmName;
+  projectRoot: string;
+  /** The database, described without its URL. */
+  target: string;
+  embedded: boolean;
+  historyTable: string;
+  /** Migrations applied by this run, in order. */
+  applied: AppliedMigration[];
+  /** Migrations that were already applied before this run. */
+  alreadyApplied: number;
+  warnings: DeployWarning[];
+  durationMs: number;
+  /** With `verify`: the live database against the migration history after the deploy. */
+  verify?: DriftVerification;
+}
+
+interface DeployRun {
+  workspace: Workspace;
+  session: PgSession;
+  history: OrmHistory;
+  settings: RunSettings;
+  options: DeployOptions;
+  strict: boolean;
+  failures: FailureContext;
+}
+
+/**
+ * Applies the project's pending migrations under the migration lock, with lock and statement
+ * timeouts and retries, recording each in the ORM's own history table. Throws a LockstepError
+ * when anything fails; resolves only when every pending migration is applied.
+ */
+export async function deploy(options: DeployOptions = {}): Promise<DeployResult> {
+  const began = performance.now();
+  const warnings: DeployWarning[] = [];
+  const userEmit = options.onEvent;
+  const workspace = await openWorkspace(
+    {
+      ...options,
+      onEvent: (event) => {
+        if (event.type === 'warning') warnings.push({ code: event.code, message: event.message, ...(event.migration ? { migration: event.migration } : {}) });
+        userEmit?.(event);
+      },
+    },
+    'deploy',
+  );
+  const settings = resolveRunSettings(workspace.config, options);
+  const strict = options.strict ?? workspace.config.strict ?? false;
+  for (const warning of workspace.warnings) workspace.emit({ type: 'warning', ...warning });
+
+  return withSession(workspace, async (session, history) => {
+    workspace.emit({
+      type: 'run-started',
+      orm: workspace.orm.orm,
+      project: workspace.orm.root,
+      target: workspace.targetDescription,
+      embedded: workspace.target.kind === 'embedded',
+      historyTable: history.qualifiedName,
+    });
+    const release = await takeMigrationLock(session, workspace, settings.lockWaitMs);
+    try {
+      const run: DeployRun = { workspace, session, history, settings, options, strict, failures: { workspace, historyTable: history.qualifiedName } };
+      const { applied, alreadyApplied } = await deployLocked(run);
+      const verify = options.verify ? await verifyDeployed(run, applied) : undefined;
+      return {
+        orm: workspace.orm.orm,
+        projectRoot: workspace.orm.root,
+        target: workspace.targetDescription,
+        embedded: workspace.target.kind === 'embedded',
+        historyTable: history.qualifiedName,
+        applied,
+        alreadyApplied,
+        warnings,
+        durationMs: performance.now() - began,
+        ...(verify ? { verify } : {}),
+      };
+    } finally {
+      await release();
+    }
+  });
+}
+
+async function warnAboutHeadroom(session: PgSession, workspace: Workspace): Promise<void> {
+  try {
+    const message = headroomWarning(await connectionHeadroom(session));
+    if (message) workspace.emit({ type: 'warning', code: 'LS_CONNECTION_HEADROOM', message });
+  } catch {
+    /* pg_stat_activity may be restricted; the check is advisory */
+  }
+}
+
+/** `--verify`: the drift check on the same session, still under the migration lock. Loaded only when asked for. */
+async function verifyDeployed(run: DeployRun, applied: AppliedMigration[]): Promise<DriftVerification> {
+  const { verifyAfterDeploy } = await import('../drift/verify.js');
+  const settings = typeof run.options.verify === 'object' ? run.options.verify : {};
+  return verifyAfterDeploy(run.workspace, run.session, run.history, settings, applied.map((a) => a.name));
+}
+
+function noMigrationsText(workspace: Workspace): string {
+  const dir = workspace.rel(workspace.disk.location);
+  return workspace.disk.exists ? `The migrations folder ${dir} has no migrations.` : `The migrations folder ${dir} does not exist.`;
+}
+
+async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration[]; alreadyApplied: number }> {
+  const { workspace, session, history } = run;
+  if (!(await history.exists())) {
+    // A database that is not empty but has no history was built some other way: refuse before changing anything.
+    const tables = await history.nonEmptyTables();
+    if (tables.length > 0) throw needsBaselineError(run.failures, tables);
+    if (workspace.disk.migrations.length === 0) {
+      workspace.emit({ type: 'warning', code: 'LS_NO_MIGRATIONS', message: noMigrationsText(workspace) });
+      workspace.emit({ type: 'run-finished', applied: [], durationMs: 0 });
+      return { applied: [], alreadyApplied: 0 };
+    }
+    await history.create();
+  }
+
+  const audit = await AuditLog.open(session, resolveAuditSettings(workspace.config, run.options), {
+    runId: randomUUID(),
+    command: 'deploy',
+    orm: workspace.orm.orm,
+    historyTable: history.qualifiedName,
+  });
+  const record = (event: AuditEvent) => recordOrWarn(audit, workspace, event);
+  if (!audit.enabled && audit.whyDisabled !== 'turned off') {
+    workspace.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${audit.whyDisabled}; continuing without the audit log.` });
+  }
+  if (!audit.enabled && !workspace.orm.recordsFailedTransactions) {
+    workspace.emit({
+      type: 'warning',
+      code: 'LS_AUDIT_DISABLED',
+      message: `Without the audit log, a statement-by-statement migration that fails part-way leaves no record (the ${workspace.orm.orm} history keeps none), so the next deploy cannot block on it.`,
+    });
+  }
+  // A run that applies something is recorded as started before it does (so that a run that dies
+  // is visible to the next one); a run with nothing to do leaves one `run-finished` row.
+  let started = false;
+  const startRun = async () => {
+    if (workspace.target.kind === 'server') await warnAboutHeadroom(session, workspace);
+    const interrupted = await audit.interruptedPreviousRun().catch(() => undefined);
+    if (interrupted && !run.options.resume) {
+      workspace.emit({
+        type: 'warning',
+        code: 'LS_PREVIOUS_RUN_INTERRUPTED',
+        message: `The previous deploy (started ${interrupted.startedAt.toISOString()}${interrupted.host ? ` on ${interrupted.host}` : ''}) stopped before it finished. A migration it was applying at the time ran in a transaction and was rolled back with it; pending migrations are applied now.`,
+      });
+    }
+    await record({ event: 'run-started', detail: { target: workspace.targetDescription, strict: run.strict, resume: Boolean(run.options.resume), settings: run.settings } });
+    started = true;
+  };
+
+  try {
+    const statuses = await history.statuses(workspace.disk.migrations, audit);
+    const result = await applyPending(run, audit, statuses, startRun);
+    await record({ event: 'run-finished', detail: { applied: result.applied.map((a) => a.name), ...(started ? {} : { nothingToApply: true }) } });
+    return result;
+  } catch (error) {
+    await record({ event: 'run-failed', errorCode: error instanceof LockstepError ? error.code : undefined, errorMessage: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+async function recordOrWarn(audit: AuditLog, workspace: Workspace, event: AuditEvent): Promise<void> {
+  try {
+    await audit.record(event);
+  } catch (error) {
+    if (!(error instanceof AuditWriteError)) throw error;
+    workspace.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${error.message}; continuing without the audit log.` });
+  }
+}
+
+async function applyPending(
+  run: DeployRun,
+  audit: AuditLog,
+  statuses: MigrationStatus[],
+  /** Called once, right before the first migration is applied. */
+  startRun: () => Promise<void>,
+): Promise<{ applied: AppliedMigration[]; alreadyApplied: number }> {
+  const { workspace, options } = run;
+  const alreadyApplied = statuses.filter((s) => s.state === 'applied').length;
+  if (workspace.disk.migrations.length === 0 && statuses.length > 0) {
+    throw usageError(
+      'LS_MIGRATIONS_MISSING',
+      `${noMigrationsText(workspace)} The database has ${statuses.length} migration${statuses.length > 1 ? 's' : ''} recorded, so this build is missing its migrations (a .dockerignore, .gitignore or build step that leaves them out?).`,
+      [`Ship ${workspace.rel(workspace.disk.location)} with the build, or pass --project with the directory that has it, then run \`${workspace.cli('deploy')}\` again.`],
+    );
+  }
+
+  const failed = blockingFailures(statuses);
+  let resumeTarget: { status: MigrationStatus; from: number } | undefined;
+  if (failed.length > 0) {
+    const only = failed[0]!;
+    if (!options.resume || failed.length > 1 || only.state !== 'failed') throw blockedByFailedError(run.failures, failed);
+    resumeTarget = { status: only, from: only.statementsDone ?? 0 };
+  } else if (options.resume) {
+    workspace.emit({ type: 'warning', code: 'LS_NOTHING_TO_RESUME', message: '--resume was given, but no migration is recorded as failed.' });
+  }
+
+  const problems = historyProblems(statuses);
+  for (const problem of problems) workspace.emit({ type: 'warning', code: problem.code, message: problem.message, migration: problem.migration });
+  if (run.strict && problems.length > 0) throw strictError(workspace, problems.map((p) => p.message));
+  const outOfOrder = statuses.filter((s) => s.outOfOrder).map((s) => s.name);
+  if (workspace.orm.outOfOrder === 'refuse' && outOfOrder.length > 0 && !options.allowOutOfOrder) throw outOfOrderError(workspace, outOfOrder);
+
+  const pendingNames = statuses.filter((s) => s.state === 'pending' || s.state === 'rolled-back').map((s) => s.name);
+  workspace.emit({
+    type: 'plan',
+    applied: alreadyApplied,
+    pending: pendingNames,
+    ...(resumeTarget ? { resume: { migration: resumeTarget.status.name, fromStatement: resumeTarget.from + 1 } } : {}),
+  });
+  const names = resumeTarget ? [resumeTarget.status.name, ...pendingNames] : pendingNames;
+  const applied: AppliedMigration[] = [];
+  const runtime = workspace.orm.runtime;
+  const byName = new Map(workspace.disk.migrations.map((m) => [m.name, m]));
+  // Every file is read and parsed, then linted, before the first one is applied.
+  const prepared = runtime || names.length === 0 ? [] : await prepareMigrations(sourcesFor(workspace, names), 'deploy');
+  if (names.length > 0) {
+    await lintGate(workspace, run.session, pendingNames.map((n) => byName.get(n)!), audit, { acceptLintErrors: options.acceptLintErrors });
+    await startRun();
+  }
+  try {
+    if (runtime) {
+      if (resumeTarget) await run.history.markRolledBack(resumeTarget.status.name, new Date(), audit);
+      applied.push(...(await runtime.applyPending(names.map((n) => byName.get(n)!), { session: run.session, history: run.history, settings: run.settings, audit, emit: workspace.emit, rel: workspace.rel })));
+    } else {
+      const ctx = { session: run.session, settings: run.settings, recorder: run.history.recorder(audit), audit, emit: workspace.emit };
+      for (const migration of prepared) {
+        if (resumeTarget && migration.name === resumeTarget.status.name) {
+          const from = await checkResumable(workspace, audit, migration, resumeTarget.from);
+          await run.history.markRolledBack(migration.name, new Date(), audit);
+          applied.push(await applyMigration(ctx, migration, from));
+        } else {
+          applied.push(await applyMigration(ctx, migration));
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof MigrationFailure) {
+      workspace.emit({
+        type: 'migration-failed',
+        migration: error.migration.name,
+        statement: error.statementIndex === undefined ? undefined : error.statementIndex + 1,
+        line: error.statement?.line,
+        code: error.sqlState,
+        message: errorText(error.cause),
+      });
+      throw migrationFailedError(run.failures, error, applied.map((a) => a.name), run.settings);
+    }
+    throw error;
+  }
+  workspace.emit({ type: 'run-finished', applied: applied.map((a) => a.name), durationMs: applied.reduce((sum, a) => sum + a.durationMs, 0) });
+  return { applied, alreadyApplied };
+}
+
+function sourcesFor(workspace: Workspace, names: string[]): MigrationSource[] {
+  const byName = new Map(workspace.disk.migrations.map((m) => [m.name, m]));
+  return names.map((name) => {
+    const file = byName.get(name)!;
+    return { name, file: workspace.rel(file.path), script: file.script, checksum: file.checksum, invalidUtf8At: file.invalidUtf8At, createdAt: file.createdAt };
+  });
+}
+
+/**
+ * A resume re-runs a failed migration from the first statement that did not complete. The
+ * statements before it must be the ones that ran: their hashes are checked against the audit log.
+ */
+async function checkResumable(workspace: Workspace, audit: AuditLog, migration: PreparedMigration, from: number): Promise<number> {
+  if (migration.mode === 'transaction') return 0;
+  if (from > migration.statements.length) {
+    throw new LockstepError({
+      code: 'LS_RESUME_MISMATCH',
+      message: `${migration.file} has ${migration.statements.length} statements, but ${from} of them are recorded as completed: the file changed since the failure.`,
+      state: 'Unchanged: lockstep applied nothing.',
+      recovery: [`Restore the file as it was when it failed, or resolve the migration by hand: \`${workspace.cli(`resolve --applied ${migration.name}`)}\` or \`${workspace.cli(`resolve --rolled-back ${migration.name}`)}\``],
+      exitCode: ExitCode.Failed,
+    });
+  }
+  const recorded = await audit.recordedStatementHashes(migration.name).catch(() => undefined);
+  if (recorded && from > 0) {
+    const now = statementHashes(migration.statements);
+    const changed = recorded.slice(0, from).findIndex((hash, i) => hash !== now[i]);
+    if (changed !== -1) {
+      throw new LockstepError({
+        code: 'LS_RESUME_MISMATCH',
+        message: `Cannot resume ${migration.name}: statement ${changed + 1} of ${migration.file} completed before the failure but its text has changed since, so the file no longer describes what is in the database.`,
+        state: 'Unchanged: lockstep applied nothing.',
+        recovery: [`Restore ${statementRange(from)} as ${from === 1 ? 'it was' : 'they were'} (only the statements after it may change before a resume), then \`${workspace.cli('deploy --resume')}\`.`],
+        exitCode: ExitCode.Failed,
+      });
+    }
+  } else if (from > 0) {
+    workspace.emit({
+      type: 'warning',
+      code: 'LS_RESUME_UNVERIFIED',
+      migration: migration.name,
+      message: `The audit log has no record of ${migration.name}'s statements, so lockstep cannot check that ${statementRange(from)} ${from === 1 ? 'is' : 'are'} unchanged since the failure.`,
+    });
+  }
+  return from;
+}

@@ -1,0 +1,37 @@
+import type { MigrationStatus } from '../orm/types.js';
+
+export interface HistoryProblem {
+  code: 'LS_EDITED' | 'LS_MISSING_ON_DISK' | 'LS_OUT_OF_ORDER';
+  migration: string;
+  message: string;
+}
+
+/** What in the history disagrees with the files: edited, missing and out-of-order migrations. */
+export function historyProblems(statuses: MigrationStatus[]): HistoryProblem[] {
+  const problems: HistoryProblem[] = [];
+  for (const s of statuses) {
+    if (s.edited) {
+      problems.push({ code: 'LS_EDITED', migration: s.name, message: `${s.file} was edited after it was applied (its checksum no longer matches the history); the change never ran on this database.` });
+    }
+    if (s.state === 'missing-on-disk') {
+      problems.push({
+        code: 'LS_MISSING_ON_DISK',
+        migration: s.name,
+        message: `${s.name} is recorded in the history but has no folder on disk: this build may be older than the database, or the migration was deleted or renamed.`,
+      });
+    }
+    if (s.outOfOrder) {
+      problems.push({
+        code: 'LS_OUT_OF_ORDER',
+        migration: s.name,
+        message: `${s.name} is not applied but sorts before migrations that are (a branch merged after later migrations shipped).`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Recorded failures block deploys, whether or not the migration's file is on disk. */
+export function blockingFailures(statuses: MigrationStatus[]): MigrationStatus[] {
+  return statuses.filter((s) => s.state === 'failed' || (s.state === 'missing-on-disk' && s.finishedAt === undefined));
+}

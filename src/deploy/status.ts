@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { AuditLog } from '../audit/audit-log.js';
+import { advisoryLockHolder, describeHolder } from '../db/postgres/advisory-lock.js';
+import { invalidIndexes, type InvalidIndex } from '../db/postgres/server-checks.js';
+import type { OrmName } from '../orm/adapter.js';
+import type { MigrationStatus } from '../orm/types.js';
+import { blockingFailures, historyProblems, type HistoryProblem } from './history-problems.js';
+import { resolveAuditSettings, type ProjectOptions } from './options.js';
+import { openWorkspace, withSession } from './workspace.js';
+
+export type StatusOptions = ProjectOptions;
+
+/**
+ * `up-to-date`: every migration is applied. `pending`: some are not applied yet. `blocked`: a
+ * migration is recorded as failed, so deploys stop. `needs-baseline`: the database has tables but
+ * no history table.
+ */
+export type DatabaseState = 'up-to-date' | 'pending' | 'blocked' | 'needs-baseline';
+
+export interface StatusResult {
+  orm: OrmName;
+  projectRoot: string;
+  target: string;
+  embedded: boolean;
+  historyTable: string;
+  historyExists: boolean;
+  state: DatabaseState;
+  migrations: MigrationStatus[];
+  counts: { applied: number; pending: number; failed: number; rolledBack: number; edited: number; missingOnDisk: number; outOfOrder: number };
+  problems: HistoryProblem[];
+  /** Indexes left INVALID by a failed CONCURRENTLY build, with the statement that removes each. */
+  invalidIndexes: Array<InvalidIndex & { cleanup: string }>;
+  /** A deploy that holds the migration lock right now. */
+  lockHeldBy: string | undefined;
+  /** Tables that make a database without history non-empty (state needs-baseline). */
+  existingTables: string[];
+}
+
+/** Reads the history and the migrations on disk and says how they stand. Changes nothing. */
+export async function status(options: StatusOptions = {}): Promise<StatusResult> {
+  const workspace = await openWorkspace(options, 'status');
+  for (const warning of workspace.warnings) workspace.emit({ type: 'warning', ...warning });
+  return withSession(workspace, async (session, history) => {
+    const exists = await history.exists();
+    const audit = await AuditLog.openExisting(session, resolveAuditSettings(workspace.config, {}), {
+      runId: randomUUID(),
+      command: 'status',
+      orm: workspace.orm.orm,
+      historyTable: history.qualifiedName,
+    });
+    const migrations = await history.statuses(workspace.disk.migrations, audit);
+    const existingTables = exists ? [] : await history.nonEmptyTables();
+    const holder = await advisoryLockHolder(session, workspace.orm.lockKey).catch(() => undefined);
+    const invalid = await invalidIndexes(session).catch(() => []);
+    const count = (pred: (m: MigrationStatus) => boolean) => migrations.filter(pred).length;
+    const counts = {
+      applied: count((m) => m.state === 'applied'),
+      pending: count((m) => m.state === 'pending' || m.state === 'rolled-back'),
+      failed: blockingFailures(migrations).length,
+      rolledBack: count((m) => m.state === 'rolled-back'),
+      edited: count((m) => m.edited),
+      missingOnDisk: count((m) => m.state === 'missing-on-disk'),
+      outOfOrder: count((m) => m.outOfOrder),
+    };
+    const state: DatabaseState =
+      counts.failed > 0 ? 'blocked' : !exists && existingTables.length > 0 ? 'needs-baseline' : counts.pending > 0 ? 'pending' : 'up-to-date';
+    return {
+      orm: workspace.orm.orm,
+      projectRoot: workspace.orm.root,
+      target: workspace.targetDescription,
+      embedded: workspace.target.kind === 'embedded',
+      historyTable: history.qualifiedName,
+      historyExists: exists,
+      state,
+      migrations,
+      counts,
+      problems: historyProblems(migrations),
+      invalidIndexes: invalid.map((index) => ({ ...index, cleanup: `DROP INDEX CONCURRENTLY IF EXISTS "${index.schema}"."${index.name}";` })),
+      lockHeldBy: holder ? describeHolder(holder) : undefined,
+      existingTables,
+    };
+  });
+}

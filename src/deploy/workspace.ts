@@ -1,0 +1,71 @@
+import { relative } from 'node:path';
+import { readConfigFile, type LockstepConfigFile } from '../config/config-file.js';
+import { connectPostgres, describeTarget, type PgTarget } from '../db/postgres/connect.js';
+import type { PgSession } from '../db/postgres/session.js';
+import { usageError } from '../errors.js';
+import type { MigrationsOnDisk, OrmHistory, OrmProject } from '../orm/adapter.js';
+import { resolveTarget, type TargetWarning } from '../project/database-url.js';
+import { loadOrm, projectRoot } from '../project/detect.js';
+import type { DeployEvent } from './events.js';
+import type { ProjectOptions } from './options.js';
+
+/** A project opened for a command: its ORM, migrations on disk and target database. */
+export interface Workspace {
+  command: string;
+  orm: OrmProject;
+  config: LockstepConfigFile;
+  disk: MigrationsOnDisk;
+  target: PgTarget;
+  targetDescription: string;
+  /** Writes a recovery command as the user should type it (with their --project and --orm). */
+  cli: (args: string) => string;
+  emit: (event: DeployEvent) => void;
+  /** Warnings found while opening (a pooler URL). */
+  warnings: TargetWarning[];
+  /** A path relative to the project, for messages. */
+  rel: (path: string) => string;
+}
+
+export async function openWorkspace(options: ProjectOptions, command: string): Promise<Workspace> {
+  const root = projectRoot(options.project);
+  const cli = (args: string) => `lockstep ${args}${options.cliFlags ? ` ${options.cliFlags}` : ''}`;
+  const config = readConfigFile(root);
+  const orm = await loadOrm(root, options.orm);
+  const unsupported = orm.unsupported();
+  if (unsupported) {
+    throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
+  }
+  const { target, warnings } = resolveTarget(root, orm.configuredUrls(), orm.env, {
+    url: options.url,
+    // Migrations that are code run through the ORM's own driver, which needs a server.
+    embedded: orm.runtime ? 'never' : options.embedded,
+    embeddedAvailable: !orm.runtime,
+    command,
+  });
+  for (const note of orm.notes ?? []) warnings.push({ code: 'LS_MIGRATIONS_GLOB', message: note });
+  return {
+    command,
+    orm,
+    config,
+    disk: await orm.listMigrations(),
+    target,
+    targetDescription: describeTarget(target),
+    cli,
+    emit: (event) => options.onEvent?.(event),
+    warnings,
+    rel: (path: string) => relative(root, path) || '.',
+  };
+}
+
+/** Opens the one session a command uses and prepares it for the ORM's history table. */
+export async function withSession<T>(workspace: Workspace, fn: (session: PgSession, history: OrmHistory) => Promise<T>): Promise<T> {
+  const runtime = workspace.orm.runtime;
+  const session = runtime ? await runtime.openSession(workspace.target, workspace.command) : await connectPostgres(workspace.target, `lockstep ${workspace.command}`, workspace.command);
+  try {
+    const history = workspace.orm.history(session, workspace.target);
+    await history.prepareSession();
+    return await fn(session, history);
+  } finally {
+    await session.close();
+  }
+}

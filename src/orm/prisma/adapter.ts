@@ -1,0 +1,80 @@
+import { relative } from 'node:path';
+import { PRISMA_LOCK_KEY } from '../../db/postgres/advisory-lock.js';
+import type { PgTarget } from '../../db/postgres/connect.js';
+import type { PgSession } from '../../db/postgres/session.js';
+import type { ConfiguredUrl } from '../../project/database-url.js';
+import type { ProjectEnv } from '../../project/env-file.js';
+import type { MigrationsOnDisk, OrmProject } from '../adapter.js';
+import { PRISMA_MIGRATIONS_TABLE, PrismaHistory } from './history.js';
+import { listPrismaMigrations } from './migrations.js';
+import { loadPrismaProject, prismaConfiguredUrls, type PrismaProject } from './project.js';
+
+const POSTGRES_PROVIDERS = new Set(['postgresql', 'postgres']);
+
+/** A Prisma project: `prisma/migrations/<name>/migration.sql` and `_prisma_migrations`. */
+export class PrismaOrm implements OrmProject {
+  readonly orm = 'prisma' as const;
+  readonly lockKey = PRISMA_LOCK_KEY;
+  readonly outOfOrder = 'warn' as const;
+  readonly recordsFailedTransactions = true;
+
+  private constructor(readonly project: PrismaProject) {}
+
+  static async load(root: string): Promise<PrismaOrm> {
+    return new PrismaOrm(await loadPrismaProject(root));
+  }
+
+  get root(): string {
+    return this.project.root;
+  }
+  get evidence(): string[] {
+    return this.project.evidence;
+  }
+  get configFile(): string | undefined {
+    return this.project.config?.file;
+  }
+  get env(): ProjectEnv {
+    return this.project.env;
+  }
+  get dialect(): string | undefined {
+    return this.project.datasource?.provider ?? this.project.lockProvider;
+  }
+
+  get historyTable(): string {
+    return `public.${PRISMA_MIGRATIONS_TABLE}`;
+  }
+
+  configuredUrls(): ConfiguredUrl[] {
+    return prismaConfiguredUrls(this.project);
+  }
+
+  unsupported(): string | undefined {
+    const p = this.project;
+    const rel = (path: string) => relative(p.root, path) || path;
+    const lockFile = rel(`${p.migrationsDir}/migration_lock.toml`);
+    if (p.lockProvider && !POSTGRES_PROVIDERS.has(p.lockProvider)) {
+      return `${lockFile} records provider "${p.lockProvider}": these migrations were generated for ${p.lockProvider}, and lockstep deploys Prisma migrations to PostgreSQL.`;
+    }
+    const provider = p.datasource?.provider;
+    if (provider && !POSTGRES_PROVIDERS.has(provider)) {
+      return `The datasource in ${rel(p.datasourceFile!)} uses provider "${provider}"; lockstep deploys Prisma migrations to PostgreSQL.`;
+    }
+    if (provider && p.lockProvider && provider !== p.lockProvider) {
+      return `The datasource provider "${provider}" in ${rel(p.datasourceFile!)} does not match provider "${p.lockProvider}" in ${lockFile} (Prisma: P3019).`;
+    }
+    return undefined;
+  }
+
+  async listMigrations(): Promise<MigrationsOnDisk> {
+    return listPrismaMigrations(this.project.migrationsDir);
+  }
+
+  history(session: PgSession, target: PgTarget): PrismaHistory {
+    const schema = (target.kind === 'server' ? target.url.schema : undefined) ?? 'public';
+    return new PrismaHistory(session, schema, {
+      projectRoot: this.project.root,
+      extraSchemas: this.project.datasource?.schemas ?? [],
+      externalTables: this.project.externalTables,
+    });
+  }
+}

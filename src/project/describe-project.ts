@@ -1,0 +1,76 @@
+import { relative } from 'node:path';
+import { isLockstepError } from '../errors.js';
+import type { OrmName, OrmProject } from '../orm/adapter.js';
+import { resolveTarget } from './database-url.js';
+import { detectOrms, loadOrm, projectRoot } from './detect.js';
+
+/** One ORM found in a project, described without touching the database and without any secret. */
+export interface DetectedOrm {
+  orm: OrmName;
+  evidence: string[];
+  /** The configuration file lockstep evaluated (relative to the project). */
+  configFile: string | undefined;
+  dialect: string | undefined;
+  migrations: { location: string; exists: boolean; count: number } | undefined;
+  historyTable: string | undefined;
+  /** Where the database URL comes from, e.g. "DATABASE_URL (from .env)"; never the URL. */
+  databaseUrlFrom: string | undefined;
+  /** Problems found while reading the configuration. */
+  problems: string[];
+}
+
+export interface DetectResult {
+  projectRoot: string;
+  orms: DetectedOrm[];
+  /** The ORM the other commands will use: the only one found, or the one chosen with --orm. */
+  chosen: OrmName | undefined;
+  /** Why none was chosen, when none was. */
+  note: string | undefined;
+}
+
+async function describeOrm(root: string, orm: OrmName, evidence: string[]): Promise<DetectedOrm> {
+  const rel = (path: string) => relative(root, path) || '.';
+  let loaded: OrmProject;
+  try {
+    loaded = await loadOrm(root, orm);
+  } catch (error) {
+    return { orm, evidence, configFile: undefined, dialect: undefined, migrations: undefined, historyTable: undefined, databaseUrlFrom: undefined, problems: [isLockstepError(error) ? error.message : String(error)] };
+  }
+  const disk = await loaded.listMigrations();
+  const problems = [...(loaded.notes ?? [])];
+  const unsupported = loaded.unsupported();
+  if (unsupported) problems.push(unsupported);
+  let databaseUrlFrom: string | undefined;
+  try {
+    const { target } = resolveTarget(root, loaded.configuredUrls(), loaded.env, { command: 'detect', embedded: loaded.runtime ? 'never' : 'auto' });
+    databaseUrlFrom = target.kind === 'server' ? target.source : 'none configured: the embedded PostgreSQL in .lockstep/pglite';
+  } catch (error) {
+    problems.push(isLockstepError(error) ? error.message : String(error));
+  }
+  return {
+    orm,
+    evidence: loaded.evidence.length ? loaded.evidence : evidence,
+    configFile: loaded.configFile ? rel(loaded.configFile) : undefined,
+    dialect: loaded.dialect,
+    migrations: { location: disk.location.split(', ').map((l) => (l.startsWith('/') ? rel(l) : l)).join(', '), exists: disk.exists, count: disk.migrations.length },
+    historyTable: loaded.historyTable,
+    databaseUrlFrom,
+    problems,
+  };
+}
+
+/** Which ORM(s) a project uses, with the evidence, migrations, history table and URL source of each. */
+export async function detect(options: { project?: string; orm?: OrmName } = {}): Promise<DetectResult> {
+  const root = projectRoot(options.project);
+  const found = detectOrms(root);
+  if (options.orm && !found.some((d) => d.orm === options.orm)) found.push({ orm: options.orm, evidence: ['chosen with --orm'] });
+  const orms = await Promise.all(found.map((d) => describeOrm(root, d.orm, d.evidence)));
+  const chosen = options.orm ?? (found.length === 1 ? found[0]!.orm : undefined);
+  const note =
+    chosen !== undefined
+      ? undefined
+      : found.length === 0
+        ? 'No Prisma, Drizzle or TypeORM project here: no ORM dependency in package.json and none of their configuration files.'
+        : `This project uses ${found.length} ORMs; pass --orm ${found.map((d) => d.orm).join(' or --orm ')} to the other commands.`;
+  return { projectRoot: root, orms, chosen, note };
+}

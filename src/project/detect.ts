@@ -1,0 +1,65 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { usageError } from '../errors.js';
+import { ORM_NAMES, type OrmName, type OrmProject } from '../orm/adapter.js';
+import { drizzleEvidence, DrizzleOrm } from '../orm/drizzle/adapter.js';
+import { PrismaOrm } from '../orm/prisma/adapter.js';
+import { typeormEvidence, TypeormOrm } from '../orm/typeorm/adapter.js';
+import { prismaEvidence } from '../orm/prisma/project.js';
+
+/** An ORM found in a project and why: the dependencies and files that point to it. */
+export interface Detection {
+  orm: OrmName;
+  evidence: string[];
+}
+
+const EVIDENCE: Record<OrmName, (root: string) => string[]> = {
+  prisma: prismaEvidence,
+  drizzle: drizzleEvidence,
+  typeorm: typeormEvidence,
+};
+
+const LOADERS: Record<OrmName, (root: string) => Promise<OrmProject>> = {
+  prisma: PrismaOrm.load,
+  drizzle: DrizzleOrm.load,
+  typeorm: TypeormOrm.load,
+};
+
+/** The ORMs a project uses, from cheap evidence only (no configuration is evaluated). */
+export function detectOrms(root: string): Detection[] {
+  return ORM_NAMES.map((orm) => ({ orm, evidence: EVIDENCE[orm](root) })).filter((d) => d.evidence.length > 0);
+}
+
+export function projectRoot(project: string | undefined): string {
+  const root = resolve(project ?? process.cwd());
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw usageError('LS_NO_PROJECT', `The project directory ${root} does not exist.`, [
+      'Pass --project with the directory that holds the project (its package.json, prisma folder, drizzle.config.ts or data source).',
+    ]);
+  }
+  return root;
+}
+
+export function isOrmName(value: string): value is OrmName {
+  return (ORM_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * Loads the project's ORM: the one named by `orm`, or the only one detected. Two ORMs, or none,
+ * is a usage error that lists what was found and how to choose.
+ */
+export async function loadOrm(root: string, orm: OrmName | undefined): Promise<OrmProject> {
+  if (orm) return LOADERS[orm](root);
+  const found = detectOrms(root);
+  if (found.length === 1) return LOADERS[found[0]!.orm](root);
+  if (found.length === 0) {
+    throw usageError('LS_NO_PROJECT', `No Prisma, Drizzle or TypeORM project was found in ${root}: no ORM dependency in package.json, no prisma.config.ts or prisma/schema.prisma, no drizzle.config.*, no TypeORM data source.`, [
+      'Run lockstep in the project directory, or pass --project with its path (and --orm prisma|drizzle|typeorm if its files are elsewhere).',
+    ]);
+  }
+  throw usageError(
+    'LS_SEVERAL_ORMS',
+    `${root} uses more than one ORM:\n${found.map((d) => `  - ${d.orm}: ${d.evidence.join(', ')}`).join('\n')}`,
+    [`Choose the one whose migrations to use: ${found.map((d) => `--orm ${d.orm}`).join(' or ')}.`],
+  );
+}

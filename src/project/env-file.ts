@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'dotenv';
+
+/** A value read from the environment, with where it came from. */
+export interface EnvValue {
+  value: string;
+  /** "the environment" or the .env file it was read from. */
+  source: string;
+}
+
+/**
+ * The project's environment: the process environment first, then `.env` files in the given
+ * directories (the project root, then the schema's directory, as Prisma reads them). Reading it
+ * does not change process.env.
+ */
+export class ProjectEnv {
+  private readonly fileValues = new Map<string, EnvValue>();
+
+  constructor(dirs: string[], private readonly processEnv: NodeJS.ProcessEnv = process.env) {
+    for (const dir of dirs) {
+      const file = join(dir, '.env');
+      if (!existsSync(file)) continue;
+      const parsed = parse(readFileSync(file));
+      for (const [name, value] of Object.entries(parsed)) {
+        if (!this.fileValues.has(name)) this.fileValues.set(name, { value, source: file });
+      }
+    }
+  }
+
+  get(name: string): EnvValue | undefined {
+    const fromProcess = this.processEnv[name];
+    if (fromProcess !== undefined && fromProcess !== '') return { value: fromProcess, source: 'the environment' };
+    return this.fileValues.get(name);
+  }
+
+  /** Runs `fn` with the .env values that the process lacks put into process.env, then restores it. */
+  async withFileValues<T>(fn: () => Promise<T>): Promise<T> {
+    const added: string[] = [];
+    for (const [name, { value }] of this.fileValues) {
+      if (process.env[name] === undefined) {
+        process.env[name] = value;
+        added.push(name);
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      for (const name of added) delete process.env[name];
+    }
+  }
+}

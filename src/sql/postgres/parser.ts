@@ -1,0 +1,96 @@
+import type { Node, ParseResult } from 'libpg-query';
+
+type LibPgQuery = typeof import('libpg-query');
+let loaded: LibPgQuery | undefined;
+
+/** Parse trees of recent texts: deploy parses each pending file to run it, then lints it. */
+const recent = new Map<string, ParseResult>();
+const RECENT_TEXTS = 2048;
+const CACHED_TEXT_LIMIT = 256 * 1024;
+
+/**
+ * libpg-query is PostgreSQL's own parser compiled to WebAssembly. Loading it costs tens of
+ * milliseconds, so it is loaded on first use only (a no-op deploy never needs it). The same text
+ * parsed twice in a run is parsed once: parse trees are shared, so callers treat them as read-only.
+ */
+export async function loadParser(): Promise<LibPgQuery> {
+  if (!loaded) {
+    const mod = await import('libpg-query');
+    await mod.loadModule();
+    const parseSync = mod.parseSync;
+    loaded = {
+      ...mod,
+      parseSync(sql: string): ParseResult {
+        if (sql.length > CACHED_TEXT_LIMIT) return parseSync(sql);
+        let result = recent.get(sql);
+        if (!result) {
+          result = parseSync(sql);
+          if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value!);
+          recent.set(sql, result);
+        }
+        return result;
+      },
+    };
+  }
+  return loaded;
+}
+
+export class SqlSyntaxError extends Error {
+  constructor(
+    message: string,
+    /** 1-based line and column of the error in the parsed text. */
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+    this.name = 'SqlSyntaxError';
+  }
+}
+
+export interface RawStatement {
+  node: Node;
+  /** Byte offset and length of the statement in the UTF-8 encoded source. */
+  byteStart: number;
+  byteLength: number;
+}
+
+/** Parses `sql`; throws SqlSyntaxError with a line and column. An empty or comment-only text has no statements. */
+export async function parsePostgres(sql: string): Promise<RawStatement[]> {
+  if (sql.trim() === '') return [];
+  const parser = await loadParser();
+  let result: ParseResult;
+  try {
+    result = parser.parseSync(sql);
+  } catch (error) {
+    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
+    // The parser counts characters (code points); JavaScript strings count UTF-16 code units.
+    const position = [...sql].slice(0, details?.cursorPosition ?? 0).join('').length;
+    const { line, column } = lineAndColumn(sql, position);
+    throw new SqlSyntaxError((error as Error).message, line, column);
+  }
+  const byteLength = Buffer.byteLength(sql, 'utf8');
+  return (result.stmts ?? []).map((raw) => {
+    const start = raw.stmt_location ?? 0;
+    const length = raw.stmt_len ? raw.stmt_len : byteLength - start;
+    return { node: raw.stmt as Node, byteStart: start, byteLength: length };
+  });
+}
+
+/** 1-based line and column of a character offset. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** The single key of a parse node, e.g. `CreateStmt`, and its body. */
+export function nodeKind(node: Node): { kind: string; body: Record<string, unknown> } {
+  const [kind, body] = Object.entries(node as Record<string, unknown>)[0] ?? ['Unknown', {}];
+  return { kind, body: (body ?? {}) as Record<string, unknown> };
+}
