@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { usageError } from '../../errors.js';
+import { loadConfigModule } from '../../project/config-loader.js';
+import type { ProjectEnv } from '../../project/env-file.js';
+import { readPackageJson } from '../../project/package-json.js';
+
+export const DRIZZLE_CONFIG_NAMES = ['drizzle.config.ts', 'drizzle.config.mts', 'drizzle.config.cts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs', 'drizzle.config.json'];
+
+/** What lockstep reads from drizzle.config.*. Paths are absolute. */
+export interface DrizzleConfig {
+  file: string;
+  /** postgresql, mysql, sqlite, turso, singlestore, gel; old configs say pg via `driver`. */
+  dialect: string | undefined;
+  driver: string | undefined;
+  /** The migrations folder (`out`, default `drizzle`). */
+  out: string;
+  /** The TypeScript schema file(s). */
+  schema: string[];
+  url: string | undefined;
+  migrationsTable: string;
+  migrationsSchema: string;
+  schemaFilter: string[];
+  /** drizzle-kit's `casing` (snake_case, camelCase), which names columns in generated SQL. */
+  casing?: string | undefined;
+}
+
+/**
+ * The drizzle-kit config: the file package.json scripts pass with `--config`, else
+ * drizzle.config.* in the project directory, as drizzle-kit looks for it.
+ */
+export function findDrizzleConfig(root: string): string | undefined {
+  for (const command of Object.values(readPackageJson(root)?.scripts ?? {})) {
+    if (!/drizzle-kit/.test(command)) continue;
+    const match = /--config[=\s]+("[^"]+"|'[^']+'|\S+)/.exec(command);
+    if (match) {
+      const file = resolve(root, match[1]!.replace(/^["']|["']$/g, ''));
+      if (existsSync(file)) return file;
+    }
+  }
+  for (const name of DRIZZLE_CONFIG_NAMES) {
+    const file = join(root, name);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+type RawCredentials = { url?: unknown; connectionString?: unknown; host?: unknown; port?: unknown; user?: unknown; password?: unknown; database?: unknown; ssl?: unknown };
+
+/** A URL from dbCredentials: its `url`, or one built from host, port, user, password and database. */
+function credentialsUrl(credentials: RawCredentials | undefined): string | undefined {
+  if (!credentials) return undefined;
+  const direct = credentials.url ?? credentials.connectionString;
+  if (typeof direct === 'string' && direct) return direct;
+  if (typeof credentials.host !== 'string' || typeof credentials.database !== 'string') return undefined;
+  const user = typeof credentials.user === 'string' ? encodeURIComponent(credentials.user) : '';
+  const password = typeof credentials.password === 'string' ? `:${encodeURIComponent(credentials.password)}` : '';
+  const auth = user ? `${user}${password}@` : '';
+  const port = credentials.port === undefined ? '' : `:${String(credentials.port)}`;
+  const ssl = credentials.ssl === true || credentials.ssl === 'require' ? '?sslmode=require' : '';
+  return `postgresql://${auth}${credentials.host}${port}/${encodeURIComponent(credentials.database)}${ssl}`;
+}
+
+/** Evaluates drizzle.config.* the way drizzle-kit does (a TypeScript-capable loader; JSON as JSON). */
+export async function loadDrizzleConfig(file: string, env: ProjectEnv): Promise<DrizzleConfig> {
+  let raw: unknown;
+  if (file.endsWith('.json')) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw usageError('LS_DRIZZLE_CONFIG', `Could not read ${file}: ${(error as Error).message}.`, [`Fix ${file}, then run the command again.`]);
+    }
+  } else {
+    raw = await loadConfigModule(file, env, 'LS_DRIZZLE_CONFIG');
+  }
+  const config = (raw ?? {}) as {
+    dialect?: unknown;
+    driver?: unknown;
+    out?: unknown;
+    schema?: unknown;
+    dbCredentials?: RawCredentials;
+    migrations?: { table?: unknown; schema?: unknown };
+    schemaFilter?: unknown;
+    casing?: unknown;
+  };
+  const base = dirname(file);
+  const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  return {
+    file,
+    dialect: typeof config.dialect === 'string' ? config.dialect : undefined,
+    driver: typeof config.driver === 'string' ? config.driver : undefined,
+    out: resolve(base, typeof config.out === 'string' && config.out ? config.out : 'drizzle'),
+    schema: strings(config.schema).map((s) => resolve(base, s)),
+    url: credentialsUrl(config.dbCredentials),
+    migrationsTable: typeof config.migrations?.table === 'string' ? config.migrations.table : '__drizzle_migrations',
+    migrationsSchema: typeof config.migrations?.schema === 'string' ? config.migrations.schema : 'drizzle',
+    schemaFilter: strings(config.schemaFilter),
+    casing: typeof config.casing === 'string' ? config.casing : undefined,
+  };
+}

@@ -1,0 +1,158 @@
+import { relative } from 'node:path';
+import type { AuditLog } from '../../audit/audit-log.js';
+import { insertSql } from '../../db/postgres/literal.js';
+import { displayIdent, quoteIdent, type PgSession } from '../../db/postgres/session.js';
+import type { MigrationRecorder } from '../../deploy/apply-migration.js';
+import type { DiskMigration, OrmHistory } from '../adapter.js';
+import { checksumMatches } from '../prisma/checksum.js';
+import type { MigrationStatus } from '../types.js';
+import type { DrizzleLayout } from './migrations.js';
+
+interface DrizzleRow {
+  id: number | null;
+  hash: string;
+  created_at: string | null;
+  name: string | null;
+}
+
+/**
+ * `drizzle.__drizzle_migrations` (or the configured table and schema), written exactly as
+ * drizzle-orm's migrator writes it: a row per applied migration with the SHA-256 of its file and
+ * its journal time (and its folder name with the v1 layout). Drizzle records no failures, so a
+ * migration that stopped part-way is known from lockstep's audit log.
+ */
+export class DrizzleHistory implements OrmHistory {
+  readonly qualifiedName: string;
+  private readonly table: string;
+
+  constructor(
+    private readonly session: PgSession,
+    private readonly options: { schema: string; table: string; layout: DrizzleLayout; projectRoot: string; appSchemas: string[] },
+  ) {
+    this.qualifiedName = `${displayIdent(options.schema)}.${displayIdent(options.table)}`;
+    this.table = `${quoteIdent(options.schema)}.${quoteIdent(options.table)}`;
+  }
+
+  async prepareSession(): Promise<void> {
+    /* drizzle-orm's migrator runs on the connection as it is */
+  }
+
+  async exists(): Promise<boolean> {
+    const [row] = await this.session.query<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [this.table]);
+    return Boolean(row?.found);
+  }
+
+  /** drizzle-orm's own DDL: the 0.x table, or the v1 table with `name` and `applied_at`. */
+  async create(): Promise<void> {
+    const columns =
+      this.options.layout === 'folders'
+        ? '\tid SERIAL PRIMARY KEY,\n\thash text NOT NULL,\n\tcreated_at bigint,\n\tname text,\n\tapplied_at timestamp with time zone DEFAULT now()\n'
+        : '\tid SERIAL PRIMARY KEY,\n\thash text NOT NULL,\n\tcreated_at bigint\n';
+    await this.session.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.options.schema)}`);
+    await this.session.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (\n${columns})`);
+  }
+
+  async nonEmptyTables(): Promise<string[]> {
+    const rows = await this.session.query<{ name: string }>(
+      `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND n.nspname <> $2 ORDER BY 1`,
+      [this.options.appSchemas, this.options.schema],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  private async hasNameColumn(): Promise<boolean> {
+    const [row] = await this.session.query<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'name' AND NOT attisdropped) AS found`,
+      [this.table],
+    );
+    return Boolean(row?.found);
+  }
+
+  async read(): Promise<DrizzleRow[]> {
+    const name = (await this.hasNameColumn()) ? 'name' : 'NULL::text AS name';
+    return this.session.query<DrizzleRow>(`SELECT id, hash, created_at::text AS created_at, ${name} FROM ${this.table} ORDER BY created_at ASC, id ASC`);
+  }
+
+  async statuses(disk: DiskMigration[], audit: AuditLog): Promise<MigrationStatus[]> {
+    const rows = (await this.exists()) ? await this.read() : [];
+    const open = await audit.openFailures();
+    const rel = (path: string) => relative(this.options.projectRoot, path);
+    const matched = new Set<DrizzleRow>();
+    const byName = this.options.layout === 'folders';
+    // The high-water mark drizzle-orm 0.x applies against; v1 uses the set of names instead.
+    const newest = rows.reduce((max, r) => Math.max(max, Number(r.created_at ?? 0)), 0);
+    const newestName = rows.reduce((max, r) => (r.name && r.name.localeCompare(max) > 0 ? r.name : max), '');
+    const statuses = disk.map((m): MigrationStatus => {
+      const row = byName
+        ? rows.find((r) => r.name === m.name)
+        : (rows.find((r) => !matched.has(r) && Number(r.created_at) === m.createdAt) ?? rows.find((r) => !matched.has(r) && m.checksum !== undefined && r.hash === m.checksum));
+      const base = { name: m.name, file: rel(m.path), edited: false, outOfOrder: false, startedAt: undefined, finishedAt: undefined, error: undefined, statementsDone: undefined };
+      if (row) {
+        matched.add(row);
+        return { ...base, state: 'applied', edited: m.script !== undefined && row.hash !== m.checksum && !checksumMatches(row.hash, m.script) };
+      }
+      const failure = open.get(m.name);
+      if (failure) return { ...base, state: 'failed', startedAt: failure.at, error: failure.error, statementsDone: failure.statementsDone };
+      const outOfOrder = byName ? newestName !== '' && m.name.localeCompare(newestName) < 0 : m.createdAt !== undefined && m.createdAt <= newest;
+      return { ...base, state: 'pending', outOfOrder };
+    });
+    for (const row of rows) {
+      if (matched.has(row)) continue;
+      statuses.push({
+        name: row.name ?? `created_at ${row.created_at} (hash ${row.hash.slice(0, 12)})`,
+        state: 'missing-on-disk',
+        edited: false,
+        outOfOrder: false,
+        file: undefined,
+        startedAt: undefined,
+        finishedAt: row.created_at ? new Date(Number(row.created_at)) : undefined,
+        error: undefined,
+        statementsDone: undefined,
+      });
+    }
+    return statuses;
+  }
+
+  /** drizzle-orm's row: the file's hash and its journal time, and with the v1 layout its folder name. */
+  private row(migration: { name: string; checksum: string; createdAt?: number | undefined }): Record<string, unknown> {
+    const row: Record<string, unknown> = { '"hash"': migration.checksum, '"created_at"': migration.createdAt ?? null };
+    if (this.options.layout === 'folders') row['"name"'] = migration.name;
+    return row;
+  }
+
+  private async insertRow(migration: { name: string; checksum: string; createdAt?: number | undefined }): Promise<void> {
+    const row = this.row(migration);
+    const columns = Object.keys(row);
+    await this.session.query(`INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
+  }
+
+  recorder(audit: AuditLog): MigrationRecorder {
+    const running = new Map<string, { name: string; checksum: string; createdAt?: number | undefined }>();
+    return {
+      appliedInTransactionSql: (m) => insertSql(this.table, this.row(m)),
+      // Drizzle keeps no failure rows: the runner's audit events record what happened.
+      failedAndRolledBack: async () => undefined,
+      started: async (m) => {
+        running.set(m.name, m);
+        return m.name;
+      },
+      progressed: async (name, done) => {
+        await audit.record({ event: 'statement-completed', migration: name, statementsDone: done }).catch(() => undefined);
+      },
+      finished: async (name) => this.insertRow(running.get(name)!),
+      failed: async () => undefined,
+    };
+  }
+
+  async markApplied(migration: DiskMigration, _at: Date, audit: AuditLog): Promise<number> {
+    const open = (await audit.openFailures()).has(migration.name) ? 1 : 0;
+    await this.insertRow({ name: migration.name, checksum: migration.checksum ?? '', createdAt: migration.createdAt });
+    return open;
+  }
+
+  /** The failure is closed by the `resolved-rolled-back` audit event the caller records. */
+  async markRolledBack(name: string, _at: Date, audit: AuditLog): Promise<number> {
+    return (await audit.openFailures()).has(name) ? 1 : 0;
+  }
+}

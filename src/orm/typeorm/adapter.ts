@@ -1,0 +1,163 @@
+import { relative } from 'node:path';
+import { connectionError, type PgTarget } from '../../db/postgres/connect.js';
+import type { PgSession } from '../../db/postgres/session.js';
+import { readConfigFile } from '../../config/config-file.js';
+import { ExitCode, LockstepError } from '../../errors.js';
+import type { ConfiguredUrl } from '../../project/database-url.js';
+import { ProjectEnv } from '../../project/env-file.js';
+import { hasDependency, readPackageJson } from '../../project/package-json.js';
+import type { DiskMigration, MigrationsOnDisk, OrmProject, OrmRuntime, RuntimeContext } from '../adapter.js';
+import { lockstepLockKey } from '../drizzle/adapter.js';
+import { findDataSourceFile, loadDataSource, typeormLoader, type LoadedDataSource, type TypeormQueryRunner } from './data-source-file.js';
+import { TypeormHistory } from './history.js';
+import { globProblems, loadTypeormMigrations, type TypeormMigration } from './migration-files.js';
+import { applyTypeormMigrations, type TransactionMode } from './runner.js';
+import { queryRunnerSession } from './session.js';
+
+/** Cheap evidence that `root` is a TypeORM project. */
+export function typeormEvidence(root: string): string[] {
+  const evidence: string[] = [];
+  if (hasDependency(readPackageJson(root), 'typeorm')) evidence.push('package.json depends on typeorm');
+  const found = findDataSourceFile(root, undefined);
+  if (found && evidence.length > 0) evidence.push(relative(root, found.file));
+  return evidence;
+}
+
+/** The data source's connection options as a URL, so that --url and DATABASE_URL can stand in for it. */
+function dataSourceUrl(options: LoadedDataSource['options']): string | undefined {
+  if (typeof options.url === 'string' && options.url) return options.url;
+  if (typeof options.host !== 'string' && typeof options.database !== 'string') return undefined;
+  const user = options.username ? encodeURIComponent(options.username) : '';
+  const password = typeof options.password === 'string' && options.password ? `:${encodeURIComponent(options.password)}` : '';
+  const host = options.host ?? 'localhost';
+  const port = options.port ? `:${options.port}` : '';
+  return `postgresql://${user}${password}${user ? '@' : ''}${host}${port}/${encodeURIComponent(options.database ?? '')}${options.ssl ? '?sslmode=require' : ''}`;
+}
+
+/** A TypeORM project: its DataSource, the migration classes it lists, and the `migrations` table. */
+export class TypeormOrm implements OrmProject, OrmRuntime {
+  readonly orm = 'typeorm' as const;
+  readonly outOfOrder = 'warn' as const;
+  readonly recordsFailedTransactions = false;
+  readonly lockKey: bigint;
+  readonly runtime = this;
+  private queryRunner: TypeormQueryRunner | undefined;
+
+  private constructor(
+    readonly root: string,
+    readonly evidence: string[],
+    readonly dataSourceFile: string,
+    readonly dataSource: LoadedDataSource,
+    readonly migrations: TypeormMigration[],
+    readonly notes: string[],
+    readonly env: ProjectEnv,
+  ) {
+    this.lockKey = lockstepLockKey(this.historyTable);
+  }
+
+  static async load(root: string): Promise<TypeormOrm> {
+    const env = new ProjectEnv([root]);
+    const configured = readConfigFile(root).typeorm?.dataSource;
+    const found = findDataSourceFile(root, configured);
+    if (!found) {
+      throw new LockstepError({
+        code: 'LS_TYPEORM_DATA_SOURCE',
+        message: `No TypeORM data source was found in ${root}: no package.json script passes one to the typeorm CLI (-d), and none is at src/data-source.ts or the other usual places.`,
+        state: 'Unchanged: lockstep did not connect.',
+        recovery: ['Set typeorm.dataSource in lockstep.config.json to the file that exports your DataSource.'],
+        exitCode: ExitCode.Usage,
+      });
+    }
+    const jiti = await typeormLoader(found.file, root);
+    const dataSource = await loadDataSource(found.file, root, env, jiti);
+    const { migrations, globs } = await loadTypeormMigrations(dataSource.options.migrations ?? [], {
+      root,
+      dataSourceFile: found.file,
+      importer: (file) => jiti.import(file),
+    });
+    const notes = globProblems(globs, found.file, root).map((p) => `TypeORM: ${p}.`);
+    return new TypeormOrm(root, typeormEvidence(root), found.file, dataSource, migrations, notes, env);
+  }
+
+  get configFile(): string {
+    return this.dataSourceFile;
+  }
+
+  get dialect(): string | undefined {
+    return this.dataSource.options.type === 'postgres' ? 'postgresql' : this.dataSource.options.type;
+  }
+
+  get historyTable(): string {
+    return `${this.dataSource.options.schema ?? 'public'}.${this.dataSource.options.migrationsTableName ?? 'migrations'}`;
+  }
+
+  get transactionMode(): TransactionMode {
+    return this.dataSource.options.migrationsTransactionMode ?? 'all';
+  }
+
+  configuredUrls(): ConfiguredUrl[] {
+    const where = `the data source in ${relative(this.root, this.dataSourceFile)}`;
+    return [{ source: where, value: dataSourceUrl(this.dataSource.options), missingEnv: undefined, direct: false }];
+  }
+
+  unsupported(): string | undefined {
+    const type = this.dataSource.options.type;
+    return type && type !== 'postgres' ? `The data source in ${relative(this.root, this.dataSourceFile)} is of type "${type}"; lockstep deploys TypeORM migrations to PostgreSQL.` : undefined;
+  }
+
+  async listMigrations(): Promise<MigrationsOnDisk> {
+    const patterns = (this.dataSource.options.migrations ?? []).filter((m): m is string => typeof m === 'string');
+    return { location: patterns.join(', ') || relative(this.root, this.dataSourceFile), exists: this.migrations.length > 0, migrations: this.migrations };
+  }
+
+  history(session: PgSession): TypeormHistory {
+    return new TypeormHistory(session, {
+      schema: this.dataSource.options.schema,
+      table: this.dataSource.options.migrationsTableName ?? 'migrations',
+      projectRoot: this.root,
+    });
+  }
+
+  /**
+   * Initialises the project's DataSource on lockstep's target (never synchronize, never
+   * migrationsRun, never dropSchema) and takes one QueryRunner from it as the session.
+   */
+  async openSession(target: PgTarget, command: string): Promise<PgSession> {
+    if (target.kind !== 'server') throw new Error('TypeORM projects need a database server');
+    const u = target.url;
+    const options = this.dataSource.options;
+    this.dataSource.setOptions({
+      url: undefined,
+      host: u.host,
+      port: u.port,
+      username: u.user,
+      password: u.password,
+      database: u.database,
+      // lockstep runs the migration classes it loaded itself; TypeORM need not load them again.
+      migrations: [],
+      synchronize: false,
+      migrationsRun: false,
+      dropSchema: false,
+      logging: false,
+      extra: { ...(options.extra ?? {}), max: 1, application_name: `lockstep ${command}` },
+    });
+    try {
+      await this.dataSource.initialize();
+      this.queryRunner = this.dataSource.createQueryRunner();
+      await this.queryRunner.connect();
+    } catch (error) {
+      if (this.dataSource.isInitialized) await this.dataSource.destroy().catch(() => undefined);
+      throw connectionError((error as { driverError?: unknown }).driverError ?? error, target, command);
+    }
+    return queryRunnerSession(this.dataSource, this.queryRunner);
+  }
+
+  async applyPending(pending: DiskMigration[], ctx: RuntimeContext) {
+    const byName = new Map(this.migrations.map((m) => [m.name, m]));
+    return applyTypeormMigrations(
+      pending.map((m) => byName.get(m.name)!),
+      this.transactionMode,
+      { ...ctx, queryRunner: this.queryRunner!, dataSource: this.dataSource, history: ctx.history as TypeormHistory },
+    );
+  }
+}

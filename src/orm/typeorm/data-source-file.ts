@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { usageError } from '../../errors.js';
+import { CONFIG_SHIMS } from '../../project/config-loader.js';
+import { projectTypescriptTransform } from '../../project/typescript-transform.js';
+import type { ProjectEnv } from '../../project/env-file.js';
+import { redact } from '../../util/redact.js';
+import { readPackageJson } from '../../project/package-json.js';
+
+/** The parts of a TypeORM DataSource lockstep uses; typed loosely because it is the project's own typeorm. */
+export interface LoadedDataSource {
+  options: Record<string, unknown> & {
+    type?: string;
+    url?: string;
+    host?: string;
+    port?: number;
+    username?: string;
+    password?: unknown;
+    database?: string;
+    schema?: string;
+    ssl?: unknown;
+    migrations?: unknown[];
+    migrationsTableName?: string;
+    migrationsTransactionMode?: 'all' | 'each' | 'none';
+    extra?: Record<string, unknown>;
+  };
+  setOptions(options: Record<string, unknown>): unknown;
+  initialize(): Promise<unknown>;
+  destroy(): Promise<unknown>;
+  isInitialized: boolean;
+  createQueryRunner(): TypeormQueryRunner;
+  driver: { createSchemaBuilder(): { createMetadataTableIfNecessary?: (queryRunner: TypeormQueryRunner) => Promise<void> } };
+}
+
+export interface TypeormQueryRunner {
+  connect(): Promise<unknown>;
+  release(): Promise<void>;
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+  startTransaction(): Promise<void>;
+  commitTransaction(): Promise<void>;
+  rollbackTransaction(): Promise<void>;
+  isTransactionActive: boolean;
+  beforeMigration(): Promise<void>;
+  afterMigration(): Promise<void>;
+}
+
+const COMMON_PATHS = [
+  'src/data-source.ts',
+  'src/data-source.js',
+  'src/datasource.ts',
+  'src/db/data-source.ts',
+  'src/database/data-source.ts',
+  'src/config/data-source.ts',
+  'data-source.ts',
+  'data-source.js',
+  'dist/data-source.js',
+  'dist/src/data-source.js',
+  'ormconfig.ts',
+  'ormconfig.js',
+];
+
+/**
+ * Where a project's DataSource is: lockstep.config.json's `typeorm.dataSource`, then the file that
+ * package.json scripts pass to the typeorm CLI (`-d` / `--dataSource`), then the usual places.
+ */
+export function findDataSourceFile(root: string, configured: string | undefined): { file: string; why: string } | undefined {
+  if (configured) return { file: resolve(root, configured), why: 'typeorm.dataSource in lockstep.config.json' };
+  const scripts = readPackageJson(root)?.scripts ?? {};
+  for (const [name, command] of Object.entries(scripts)) {
+    if (!/typeorm/.test(command)) continue;
+    const match = /(?:^|\s)(?:-d|--dataSource|--data-source)[\s=]+("[^"]+"|'[^']+'|\S+)/.exec(command);
+    if (match) {
+      const file = resolve(root, match[1]!.replace(/^["']|["']$/g, ''));
+      if (existsSync(file)) return { file, why: `the "${name}" script in package.json` };
+    }
+  }
+  for (const path of COMMON_PATHS) {
+    const file = join(root, path);
+    if (existsSync(file) && /DataSource/.test(readFileSync(file, 'utf8'))) return { file, why: 'its usual location' };
+  }
+  return undefined;
+}
+
+function isDataSource(value: unknown): value is LoadedDataSource {
+  return Boolean(value) && typeof value === 'object' && typeof (value as LoadedDataSource).initialize === 'function' && typeof (value as LoadedDataSource).options === 'object';
+}
+
+type Jiti = ReturnType<typeof import('jiti').createJiti>;
+
+/**
+ * The loader for a TypeORM project's TypeScript: jiti, compiling with the project's own TypeScript
+ * and tsconfig.json where it has them (decorator metadata included), sharing one module cache so
+ * that entities, migrations and typeorm itself are loaded once.
+ */
+export async function typeormLoader(file: string, root: string): Promise<Jiti> {
+  const { createJiti } = await import('jiti');
+  const transform = projectTypescriptTransform(root);
+  return createJiti(file, {
+    alias: { 'dotenv/config': CONFIG_SHIMS['dotenv/config'] },
+    fsCache: false,
+    moduleCache: true,
+    interopDefault: false,
+    // Compiled JavaScript (a production build) loads natively; only what Node cannot load is transformed.
+    tryNative: true,
+    ...(transform ? { transform } : {}),
+  });
+}
+
+/**
+ * Loads the project's DataSource the way the typeorm CLI does with a TypeScript loader: the file is
+ * evaluated (TypeScript, decorators and their metadata included) without compiling the project,
+ * and the one exported DataSource is used.
+ */
+export async function loadDataSource(file: string, root: string, env: ProjectEnv, jiti: Jiti): Promise<LoadedDataSource> {
+  let exported: Record<string, unknown>;
+  try {
+    exported = (await env.withFileValues(() => jiti.import(file))) as Record<string, unknown>;
+  } catch (error) {
+    throw usageError('LS_TYPEORM_DATA_SOURCE', `Could not load the TypeORM data source ${relative(root, file)}: ${redact(error instanceof Error ? error.message : String(error))}`, [
+      `Fix the error in ${relative(root, file)} (or install the packages it imports), then run the command again.`,
+    ]);
+  }
+  const candidates = [exported, ...Object.values(exported ?? {})].filter(isDataSource);
+  const unique = [...new Set(candidates)];
+  if (unique.length !== 1) {
+    throw usageError(
+      'LS_TYPEORM_DATA_SOURCE',
+      unique.length === 0 ? `${relative(root, file)} exports no TypeORM DataSource.` : `${relative(root, file)} exports ${unique.length} DataSources; lockstep needs exactly one, as the typeorm CLI does.`,
+      ['Export exactly one DataSource from the file (e.g. `export const AppDataSource = new DataSource({...})`), or set typeorm.dataSource in lockstep.config.json.'],
+    );
+  }
+  return unique[0]!;
+}

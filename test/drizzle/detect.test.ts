@@ -1,0 +1,75 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { REPO_ROOT } from '../support/project.js';
+
+describe('detecting Drizzle projects', () => {
+  let dir: string;
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds a Drizzle package inside a monorepo, with its config at a custom path named in package.json', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lockstep-monorepo-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'monorepo', private: true, workspaces: ['packages/*'] }));
+    const api = join(dir, 'packages', 'api');
+    mkdirSync(join(api, 'config'), { recursive: true });
+    cpSync(join(REPO_ROOT, 'examples', 'drizzle-app', 'drizzle'), join(api, 'db', 'migrations'), { recursive: true });
+    writeFileSync(join(api, 'package.json'), JSON.stringify({ name: '@acme/api', scripts: { 'db:generate': 'drizzle-kit generate --config=config/drizzle.ts' }, dependencies: { 'drizzle-orm': '^0.45.0' }, devDependencies: { 'drizzle-kit': '^0.31.0' } }));
+    writeFileSync(join(api, 'config', 'drizzle.ts'), `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: '../src/schema.ts', out: '../db/migrations', dbCredentials: { url: process.env.API_DATABASE_URL! } });\n`);
+    writeFileSync(join(api, '.env'), 'API_DATABASE_URL=postgresql://app:secret-pw@db.internal:5432/api\n');
+
+    const result = await runCli(['detect', '--json', '--project', 'packages/api'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.chosen).toBe('drizzle');
+    expect(report.orms[0]).toMatchObject({
+      orm: 'drizzle',
+      configFile: 'config/drizzle.ts',
+      dialect: 'postgresql',
+      migrations: { location: 'db/migrations', count: 5 },
+      historyTable: 'drizzle.__drizzle_migrations',
+      databaseUrlFrom: 'dbCredentials in config/drizzle.ts',
+    });
+    expect(result.stdout).not.toContain('secret-pw');
+
+    db = await freshDatabase();
+    const deployed = await runCli(['deploy', '--project', 'packages/api'], { cwd: dir, env: { API_DATABASE_URL: db.url } });
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toContain('Applied 5 migrations');
+  });
+
+  it('says so when a project uses two ORMs, and --orm chooses', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lockstep-two-orms-'));
+    cpSync(join(REPO_ROOT, 'examples', 'drizzle-app'), dir, { recursive: true });
+    cpSync(join(REPO_ROOT, 'examples', 'prisma-shop', 'prisma'), join(dir, 'prisma'), { recursive: true });
+    const detect = await runCli(['detect'], { cwd: dir });
+    expect(detect.code).toBe(0);
+    expect(detect.stdout).toContain('prisma');
+    expect(detect.stdout).toContain('drizzle');
+    expect(detect.stdout).toContain('pass --orm prisma or --orm drizzle');
+    const status = await runCli(['status'], { cwd: dir });
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('[LS_SEVERAL_ORMS]');
+    expect(status.stderr).toContain('--orm prisma or --orm drizzle');
+    db = await freshDatabase();
+    const chosen = await runCli(['deploy', '--orm', 'prisma'], { cwd: dir, env: { DATABASE_URL: db.url } });
+    expect(chosen.code).toBe(0);
+    expect(chosen.stdout).toContain('Deploying prisma migrations');
+  });
+
+  it('refuses a Drizzle project for another dialect', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lockstep-mysql-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'drizzle-orm': '^0.45.0' } }));
+    writeFileSync(join(dir, 'drizzle.config.json'), JSON.stringify({ dialect: 'mysql', out: './drizzle', schema: './schema.ts' }));
+    const result = await runCli(['status'], { cwd: dir, env: { DATABASE_URL: 'postgresql://x@127.0.0.1:1/x' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('drizzle.config.json sets dialect "mysql"');
+  });
+});
