@@ -1,0 +1,115 @@
+/**
+ * `lint()`: the linter as `lockstep lint` runs it. Chooses the files (named ones, the ones a
+ * branch added, or the project's pending migrations), reads the project's `lint` configuration,
+ * connects to the database for table sizes when there is one to ask, and returns the report.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readConfigFile, CONFIG_FILE_NAME } from '../config/config-file.js';
+import { connectPostgres, describeTarget, type PgTarget } from '../db/postgres/connect.js';
+import type { PgSession } from '../db/postgres/session.js';
+import { InvalidDatabaseUrl, parseDatabaseUrl } from '../db/url.js';
+import { usageError } from '../errors.js';
+import type { OrmName } from '../orm/adapter.js';
+import { readLintConfig, DEFAULT_PG_VERSION, type LintConfig } from './config.js';
+import { lintSql } from './engine.js';
+import { migrationsChangedSince, withPendingMigrations } from './project-files.js';
+import { readSources } from './read-sources.js';
+import { postgresTableStats } from './table-stats.js';
+import type { LintReport, LintSource, Runner } from './types.js';
+
+export interface LintOptions {
+  /** The project directory (default: the current directory): its lockstep.config.json and, without files, its migrations. */
+  project?: string;
+  /** The ORM whose migrations to use when the project has several. */
+  orm?: OrmName;
+  /** A database to read table sizes from (and, without files, to find the pending migrations on). Never printed. */
+  url?: string;
+  /** Files or directories to lint; `-` reads stdin. Without files and `since`, the project's pending migrations. */
+  files?: string[];
+  /** Lint the project's migration files added or changed between this git ref and HEAD. */
+  since?: string;
+  /** Supplies stdin's content when `files` contains `-`. */
+  stdin?: () => Promise<Buffer>;
+  /** The name stdin's findings are reported under (default `<stdin>`). */
+  stdinFilename?: string;
+  /** What will run the migrations (default: the configuration's `lint.runner`, else `lockstep`). */
+  runner?: Runner;
+  /** PostgreSQL major version (default: `lint.postgresVersion`, else the database's, else 14). */
+  postgresVersion?: number;
+}
+
+export async function lint(options: LintOptions = {}): Promise<LintReport> {
+  const root = resolve(options.project ?? process.cwd());
+  if (options.project && (!existsSync(root) || !statSync(root).isDirectory())) {
+    throw usageError('LS_NO_PROJECT', `The project directory ${root} does not exist.`, ['Pass --project with the directory that holds lockstep.config.json or the migrations.']);
+  }
+  const config = projectLintConfig(root);
+  const files = options.files ?? [];
+  if (files.length > 0 && options.since) {
+    throw usageError('LS_BAD_OPTION', 'Name files to lint or pass --since, not both.', ['Drop the file arguments to lint what changed since the ref, or drop --since to lint the named files.']);
+  }
+  const runner = options.runner ?? config.runner ?? 'lockstep';
+
+  if (files.length > 0 || options.since) {
+    let notes: string[] = [];
+    let paths = files;
+    if (options.since) {
+      const changed = await migrationsChangedSince({ project: options.project, orm: options.orm }, options.since);
+      paths = changed.paths;
+      notes = changed.notes;
+    }
+    const sources = paths.length > 0 ? await readSources(paths, { ...(options.stdin ? { stdin: options.stdin } : {}), ...(options.stdinFilename ? { stdinFilename: options.stdinFilename } : {}) }) : [];
+    return withOptionalDatabase(options.url, (session, database) => run(sources, { options, config, runner, session, database, notes }));
+  }
+
+  return withPendingMigrations({ project: options.project, orm: options.orm, url: options.url }, (selection) =>
+    run(selection.sources, { options, config, runner, session: selection.session, database: selection.database, notes: selection.notes }),
+  );
+}
+
+interface RunContext {
+  options: LintOptions;
+  config: LintConfig;
+  runner: Runner;
+  session: PgSession | undefined;
+  database: string | undefined;
+  notes: string[];
+}
+
+function run(sources: LintSource[], ctx: RunContext): Promise<LintReport> {
+  const serverVersion = ctx.session ? Math.floor(ctx.session.serverVersion / 10000) : undefined;
+  return lintSql(sources, {
+    runner: ctx.runner,
+    postgresVersion: ctx.options.postgresVersion ?? ctx.config.postgresVersion ?? serverVersion ?? DEFAULT_PG_VERSION,
+    config: ctx.config,
+    notes: ctx.notes,
+    ...(ctx.session ? { stats: postgresTableStats(ctx.session), database: ctx.database } : {}),
+  });
+}
+
+function projectLintConfig(root: string): LintConfig {
+  const file = readConfigFile(root);
+  return readLintConfig(file.lint, file.file ?? CONFIG_FILE_NAME);
+}
+
+/** With `--url`, opens a session for table sizes; named files are never matched against a database the user did not name. */
+async function withOptionalDatabase<T>(url: string | undefined, fn: (session: PgSession | undefined, database: string | undefined) => Promise<T>): Promise<T> {
+  if (!url) return fn(undefined, undefined);
+  let target: PgTarget;
+  try {
+    target = { kind: 'server', url: parseDatabaseUrl(url), source: '--url' };
+  } catch (error) {
+    if (error instanceof InvalidDatabaseUrl) throw usageError('LS_BAD_DATABASE_URL', `The database URL from --url is not usable: ${error.message}.`, ['Fix --url, then run `lockstep lint` again.']);
+    throw error;
+  }
+  if (target.url.dialect !== 'postgres') {
+    throw usageError('LS_DIALECT_UNSUPPORTED', `The database URL from --url is a ${target.url.dialect} URL; lockstep lint reads table sizes from PostgreSQL.`, ['Pass a postgresql:// URL, or lint without --url.']);
+  }
+  const session = await connectPostgres(target, 'lockstep lint', 'lint');
+  try {
+    return await fn(session, describeTarget(target));
+  } finally {
+    await session.close();
+  }
+}
