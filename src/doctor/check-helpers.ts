@@ -1,0 +1,36 @@
+/** Small helpers the checks share: describing a production command and reporting at it. */
+import type { CommandKind } from './scan/command-kinds.js';
+import type { ProductionCommand } from './scan/pipelines.js';
+import type { ProjectScan } from './scan/project-scan.js';
+import type { FindingInput } from './types.js';
+
+/** The command as written, on one line. */
+export function commandText(command: ProductionCommand): string {
+  return command.site.file.text.slice(command.site.start, command.site.end).replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** `file:line`. */
+export function at(command: ProductionCommand): string {
+  return `${command.site.file.path}:${command.site.file.position(command.site.start).line}`;
+}
+
+/** How production reaches a command, e.g. `Dockerfile:14 CMD → package.json:6 "start"`. */
+export function reachedVia(command: ProductionCommand): string {
+  return command.via.join(' → ');
+}
+
+const PHASE_WORDS = { build: 'at build time', release: 'on release', start: 'when the app starts' } as const;
+
+/** "runs when the app starts (Dockerfile:14 CMD → package.json:6 "start")" */
+export function runsWhere(command: ProductionCommand): string {
+  return `runs ${PHASE_WORDS[command.phase]} (${command.via.length > 0 ? reachedVia(command) : command.pipeline.label})`;
+}
+
+export function commandsOfKind(scan: ProjectScan, ...kinds: CommandKind[]): ProductionCommand[] {
+  const wanted = new Set(kinds);
+  return scan.commands.filter((c) => wanted.has(c.kind));
+}
+
+export function findingAt(command: ProductionCommand, message: string, extra: Partial<FindingInput> = {}): FindingInput {
+  return { file: command.site.file, offset: command.site.start, message, ...extra };
+}

@@ -1,0 +1,158 @@
+/**
+ * The ORM facts doctor works from, per package: lockstep's own detection (`detectOrms`) and
+ * loading (`loadOrm`) for Prisma and Drizzle, and the data source file for TypeORM (whose options
+ * are read from the source, not evaluated). Nothing here connects to a database, and a missing
+ * environment variable is never an error: a configuration that cannot be loaded is reported as a
+ * note and read statically where that is possible.
+ */
+import { join, relative } from 'node:path';
+import { readConfigFile } from '../../config/config-file.js';
+import { isLockstepError } from '../../errors.js';
+import type { DrizzleOrm } from '../../orm/drizzle/adapter.js';
+import { findDrizzleConfig } from '../../orm/drizzle/config-file.js';
+import type { PrismaOrm } from '../../orm/prisma/adapter.js';
+import { findDataSourceFile } from '../../orm/typeorm/data-source-file.js';
+import { detectOrms, loadOrm } from '../../project/detect.js';
+import { redact } from '../../util/redact.js';
+import { type AstNode, objectProperties, unwrapExpression, walk } from '../code/ast.js';
+import { evaluate, moduleBindings } from '../code/static-eval.js';
+import { joinPath } from './file-index.js';
+import type { SourceIndex } from './source-index.js';
+
+export interface PrismaFacts {
+  /** The schema file (or folder), relative to the scanned root. */
+  schema: string | undefined;
+  /** The file with the datasource block. */
+  datasourceFile: string | undefined;
+  migrationsDir: string;
+  /** Whether a direct URL is configured (directUrl in the schema or prisma.config.ts). */
+  directUrl: boolean;
+  /** The environment variable the datasource URL comes from (`DATABASE_URL`), when it is one. */
+  urlEnv: string | undefined;
+  /** A literal URL in the datasource (never printed). */
+  urlLiteral: string | undefined;
+  provider: string | undefined;
+  configFile: string | undefined;
+}
+
+export interface DrizzleFacts {
+  configFile: string | undefined;
+  dialect: string | undefined;
+  /** The migrations folder (`out`), relative to the scanned root. */
+  out: string;
+}
+
+export interface TypeormFacts {
+  dataSourceFile: string;
+}
+
+export interface PackageOrms {
+  dir: string;
+  prisma: PrismaFacts | undefined;
+  drizzle: DrizzleFacts | undefined;
+  typeorm: TypeormFacts | undefined;
+}
+
+export async function readOrmFacts(root: string, dir: string, sources: SourceIndex, notes: string[]): Promise<PackageOrms> {
+  const abs = join(root, dir);
+  const rel = (path: string) => relative(root, path).split('\\').join('/');
+  const found = new Set(detectOrms(abs).map((d) => d.orm));
+  const facts: PackageOrms = { dir, prisma: undefined, drizzle: undefined, typeorm: undefined };
+  const note = (what: string, error: unknown) => notes.push(`${dir || '.'}: ${what}: ${redact(isLockstepError(error) ? error.message : error instanceof Error ? error.message : String(error))}`);
+
+  if (found.has('prisma')) {
+    try {
+      const project = ((await loadOrm(abs, 'prisma')) as PrismaOrm).project;
+      const ds = project.datasource;
+      const configEnv = project.config ? prismaConfigUrlEnv(sources, rel(project.config.file)) : undefined;
+      facts.prisma = {
+        schema: project.schemaPath ? rel(project.schemaPath) : undefined,
+        datasourceFile: project.datasourceFile ? rel(project.datasourceFile) : undefined,
+        migrationsDir: rel(project.migrationsDir),
+        directUrl: Boolean(ds?.directUrl) || Boolean(project.config?.directUrl),
+        urlEnv: configEnv?.url ?? (ds?.url?.kind === 'env' ? ds.url.name : undefined),
+        urlLiteral: ds?.url?.kind === 'literal' ? ds.url.value : undefined,
+        provider: ds?.provider ?? project.lockProvider,
+        configFile: project.config ? rel(project.config.file) : undefined,
+      };
+      if (configEnv?.directUrl) facts.prisma.directUrl = true;
+    } catch (error) {
+      note('the Prisma configuration could not be read', error);
+    }
+  }
+
+  if (found.has('drizzle')) {
+    try {
+      const orm = (await loadOrm(abs, 'drizzle')) as DrizzleOrm;
+      facts.drizzle = { configFile: orm.config.file ? rel(orm.config.file) : undefined, dialect: orm.dialect, out: rel(orm.config.out) };
+    } catch (error) {
+      const file = findDrizzleConfig(abs);
+      const fallback = file ? staticDrizzleConfig(sources, rel(file)) : undefined;
+      if (fallback) facts.drizzle = fallback;
+      else note('drizzle.config could not be read', error);
+    }
+  }
+
+  if (found.has('typeorm')) {
+    try {
+      const configured = readConfigFile(abs).typeorm?.dataSource;
+      const file = findDataSourceFile(abs, configured);
+      if (file) facts.typeorm = { dataSourceFile: rel(file.file) };
+    } catch (error) {
+      note('the TypeORM data source could not be found', error);
+    }
+  }
+  return facts;
+}
+
+/** `datasource: { url: env('X'), directUrl: env('Y') }` in prisma.config.ts, read from the source. */
+function prismaConfigUrlEnv(sources: SourceIndex, file: string): { url: string | undefined; directUrl: boolean } | undefined {
+  const parsed = sources.parse(file);
+  if (!parsed) return undefined;
+  let url: string | undefined;
+  let directUrl = false;
+  walk(parsed.program as unknown as AstNode, (node) => {
+    if (node.type !== 'Property') return;
+    const key = (node.key as AstNode).name ?? (node.key as AstNode).value;
+    if (key !== 'url' && key !== 'directUrl') return;
+    const value = unwrapExpression(node.value as AstNode);
+    let name: string | undefined;
+    if (value?.type === 'CallExpression' && (value.callee as AstNode).type === 'Identifier' && (value.callee as AstNode).name === 'env') {
+      const arg = (value.arguments as AstNode[])[0];
+      if (arg?.type === 'Literal' && typeof arg.value === 'string') name = arg.value;
+    }
+    if (value?.type === 'MemberExpression') {
+      const text = parsed.file.text.slice(value.start, value.end);
+      name = /^process\.env\.(\w+)/.exec(text)?.[1];
+    }
+    if (key === 'url' && name) url = name;
+    if (key === 'directUrl') directUrl = true;
+  });
+  return { url, directUrl };
+}
+
+/** drizzle.config read from its source when it cannot be evaluated: `dialect` and `out`. */
+function staticDrizzleConfig(sources: SourceIndex, file: string): DrizzleFacts | undefined {
+  const parsed = sources.parse(file);
+  if (!parsed) return undefined;
+  let config: AstNode | undefined;
+  walk(parsed.program as unknown as AstNode, (node) => {
+    if (config) return false;
+    if (node.type === 'ExportDefaultDeclaration') {
+      let value = unwrapExpression(node.declaration as AstNode);
+      if (value?.type === 'CallExpression') value = unwrapExpression((value.arguments as AstNode[])[0]);
+      if (value?.type === 'ObjectExpression') config = value;
+    }
+  });
+  if (!config) return undefined;
+  const props = objectProperties(config);
+  const ctx = { env: {}, dirname: undefined, ...moduleBindings(parsed.program as unknown as AstNode) };
+  const dialect = evaluate(props.get('dialect')?.value as AstNode, ctx);
+  const out = evaluate(props.get('out')?.value as AstNode, ctx);
+  const base = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  return {
+    configFile: file,
+    dialect: typeof dialect === 'string' ? dialect : undefined,
+    out: joinPath(base, typeof out === 'string' ? out : 'drizzle'),
+  };
+}
