@@ -1,0 +1,184 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Prisma's own schema parser, which turns a schema into its DMMF (the data model Prisma Client and
+ * Migrate work from). It is Prisma's Rust parser compiled to WebAssembly: the package
+ * @prisma/prisma-schema-wasm when the project has it, else the same module that the project's
+ * `prisma` CLI package ships (build/prisma_schema_build_bg.wasm), loaded here with the few
+ * functions the module imports. Everything about loading it lives in this file.
+ */
+
+/** The parts of Prisma's DMMF that lockstep reads. */
+export interface DmmfField {
+  name: string;
+  dbName?: string | null;
+  kind: 'scalar' | 'enum' | 'object' | 'unsupported';
+  type: string;
+  nativeType?: [string, string[]] | null;
+  isList: boolean;
+  isRequired: boolean;
+  isId: boolean;
+  isUnique: boolean;
+  relationFromFields?: string[];
+  relationToFields?: string[];
+  relationOnDelete?: string;
+  relationOnUpdate?: string;
+}
+
+export interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  schema: string | null;
+  fields: DmmfField[];
+  primaryKey: { name: string | null; fields: string[] } | null;
+}
+
+export interface DmmfIndex {
+  model: string;
+  type: 'id' | 'unique' | 'normal' | 'fulltext';
+  dbName?: string | null;
+  algorithm?: string;
+  fields: Array<{ name: string; sortOrder?: string }>;
+}
+
+export interface DmmfEnum {
+  name: string;
+  dbName: string | null;
+  schema?: string | null;
+  values: Array<{ name: string; dbName: string | null }>;
+}
+
+export interface Datamodel {
+  models: DmmfModel[];
+  enums: DmmfEnum[];
+  indexes: DmmfIndex[];
+}
+
+/** The schema does not validate; the message is Prisma's own (P1012). */
+export class PrismaSchemaInvalid extends Error {}
+
+/** Neither @prisma/prisma-schema-wasm nor the prisma package is installed where lockstep can find it. */
+export class PrismaParserUnavailable extends Error {}
+
+type GetDmmf = (params: string) => string;
+
+/** The slice of the WebAssembly API used here (the compiler's lib has no DOM types). */
+interface WasmTable {
+  grow(delta: number): number;
+  get(index: number): unknown;
+  set(index: number, value: unknown): void;
+}
+interface WasmApi {
+  Module: { new (bytes: Uint8Array): object; imports(module: object): Array<{ module: string; name: string }> };
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const loaded = new Map<string, GetDmmf | undefined>();
+
+function requireFrom(base: string): NodeRequire {
+  return createRequire(join(base, 'noop.js'));
+}
+
+/** @prisma/prisma-schema-wasm's own JavaScript API. */
+function fromPackage(base: string): GetDmmf | undefined {
+  try {
+    const mod = requireFrom(base)('@prisma/prisma-schema-wasm') as { get_dmmf?: GetDmmf };
+    return typeof mod.get_dmmf === 'function' ? mod.get_dmmf : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The WebAssembly module inside the `prisma` package, instantiated with the imports wasm-bindgen generated for it. */
+function fromPrismaCli(base: string): GetDmmf | undefined {
+  let file: string;
+  try {
+    file = join(dirname(requireFrom(base).resolve('prisma/package.json')), 'build', 'prisma_schema_build_bg.wasm');
+  } catch {
+    return undefined;
+  }
+  if (!existsSync(file)) return undefined;
+  const module = new WebAssemblyApi.Module(readFileSync(file));
+  let exports: Record<string, unknown> & { memory: { buffer: ArrayBuffer } };
+  let view: Uint8Array | undefined;
+  const memory = () => (view && view.byteLength > 0 ? view : (view = new Uint8Array(exports.memory.buffer)));
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
+  const read = (ptr: number, len: number) => decoder.decode(memory().subarray(ptr >>> 0, (ptr >>> 0) + len));
+  const imports: Record<string, Record<string, (...args: number[]) => unknown>> = {};
+  for (const entry of WebAssemblyApi.Module.imports(module)) {
+    let fn: (...args: number[]) => unknown;
+    if (entry.name.startsWith('__wbg_Error_')) fn = (ptr, len) => new Error(read(ptr!, len!));
+    else if (entry.name.startsWith('__wbg___wbindgen_throw_')) fn = (ptr, len) => {
+      throw new Error(read(ptr!, len!));
+    };
+    else if (entry.name.startsWith('__wbg_set_message_')) fn = () => undefined;
+    else if (entry.name === '__wbindgen_init_externref_table') fn = () => {
+      const table = exports.__wbindgen_externrefs as WasmTable;
+      const at = table.grow(4);
+      table.set(0, undefined);
+      table.set(at, undefined);
+      table.set(at + 1, null);
+      table.set(at + 2, true);
+      table.set(at + 3, false);
+    };
+    else return undefined; // a prisma version whose module needs more than this loader provides
+    (imports[entry.module] ??= {})[entry.name] = fn;
+  }
+  exports = new WebAssemblyApi.Instance(module, imports).exports as typeof exports;
+  (exports.__wbindgen_start as () => void)();
+  const malloc = exports.__wbindgen_malloc as (size: number, align: number) => number;
+  const free = exports.__wbindgen_free as (ptr: number, len: number, align: number) => void;
+  const getDmmf = exports.get_dmmf as (ptr: number, len: number) => [number, number, number, number];
+  const take = (index: number) => {
+    const value = (exports.__wbindgen_externrefs as WasmTable).get(index);
+    (exports.__externref_table_dealloc as (i: number) => void)(index);
+    return value;
+  };
+  return (params: string) => {
+    const bytes = new TextEncoder().encode(params);
+    const ptr = malloc(bytes.length, 1) >>> 0;
+    memory().subarray(ptr, ptr + bytes.length).set(bytes);
+    const [outPtr, outLen, errorRef, failed] = getDmmf(ptr, bytes.length);
+    if (failed) throw take(errorRef);
+    try {
+      return read(outPtr, outLen);
+    } finally {
+      free(outPtr, outLen, 1);
+    }
+  };
+}
+
+/** The project's own Prisma first, then the one installed next to lockstep. */
+function loadParser(projectRoot: string): GetDmmf {
+  for (const base of [projectRoot, dirname(fileURLToPath(import.meta.url))]) {
+    if (!loaded.has(base)) loaded.set(base, fromPackage(base) ?? fromPrismaCli(base));
+    const getDmmf = loaded.get(base);
+    if (getDmmf) return getDmmf;
+  }
+  throw new PrismaParserUnavailable('neither @prisma/prisma-schema-wasm nor the prisma package is installed');
+}
+
+/**
+ * The data model of a Prisma schema (one file, or the files of a multi-file schema as
+ * [path, content] pairs), parsed and validated by Prisma itself.
+ */
+export function prismaDatamodel(projectRoot: string, schema: string | Array<[string, string]>): Datamodel {
+  const getDmmf = loadParser(projectRoot);
+  let output: string;
+  try {
+    output = getDmmf(JSON.stringify({ prismaSchema: schema, noColor: true }));
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      /* not JSON */
+    }
+    throw new PrismaSchemaInvalid(message);
+  }
+  return (JSON.parse(output) as { datamodel: Datamodel }).datamodel;
+}
