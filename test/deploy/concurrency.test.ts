@@ -43,8 +43,15 @@ describe('concurrent deploys', () => {
     const holder = await db.connect();
     await holder.query(`SET application_name = 'prisma-migrate-deploy'`);
     await holder.query('SELECT pg_advisory_lock(72707369)');
-    const running = runCli(['deploy', '--json'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
-    await new Promise((r) => setTimeout(r, 2500));
+    // Release the lock once lockstep reports that it is waiting (or after 20 s, and the assertions fail).
+    let reportedWaiting: () => void = () => undefined;
+    const waitingReported = new Promise<void>((resolve) => (reportedWaiting = resolve));
+    const running = runCli(['deploy', '--json'], {
+      cwd: project.dir,
+      env: { DATABASE_URL: db.url },
+      onStdout: (chunk) => chunk.includes('"lock-waiting"') && reportedWaiting(),
+    });
+    await Promise.race([waitingReported, new Promise((r) => setTimeout(r, 20_000))]);
     await holder.query('SELECT pg_advisory_unlock(72707369)');
     await holder.end();
     const result = await running;

@@ -37,11 +37,19 @@ describe('a migration that needs a lock held by a long transaction', () => {
     })();
 
     const lockTimeoutMs = 300;
+    // The long transaction ends once lockstep has given up on the lock twice (or after 20 s).
+    let lockTimeouts = 0;
+    let twoTimeoutsSeen: () => void = () => undefined;
+    const twoTimeouts = new Promise<void>((resolve) => (twoTimeoutsSeen = resolve));
     const deploy = runCli(['deploy', '--json', '--lock-timeout', `${lockTimeoutMs}ms`, '--retry-delay', '200ms', '--retry-max-delay', '400ms', '--lock-retries', '30'], {
       cwd: project.dir,
       env: { DATABASE_URL: db.url },
+      onStdout: (chunk) => {
+        lockTimeouts += chunk.split('"lock-timeout"').length - 1;
+        if (lockTimeouts >= 2) twoTimeoutsSeen();
+      },
     });
-    await new Promise((r) => setTimeout(r, 3000));
+    await Promise.race([twoTimeouts, new Promise((r) => setTimeout(r, 20_000))]);
     await longTransaction.query('COMMIT');
     await longTransaction.end();
     const result = await deploy;
@@ -55,7 +63,7 @@ describe('a migration that needs a lock held by a long transaction', () => {
     expect(timeouts[0]!.blockers).toEqual([expect.stringContaining('AccessShareLock on "Account"')]);
     const applied = events(result.stdout).find((e) => e.type === 'migration-applied');
     expect(applied).toMatchObject({ migration: '20240102000000_add_currency', lockWaits: timeouts.length, retries: timeouts.length });
-    // A naive runner would have queued every read behind the ALTER for the full 3 s; lockstep's
+    // A naive runner would have queued every read behind the ALTER until the transaction ended; lockstep's
     // worst case is one lock_timeout (plus scheduling noise on a busy test machine).
     expect(worstStall).toBeLessThan(lockTimeoutMs + 700);
     const columns = await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Account' AND column_name = 'currency'`);
