@@ -152,28 +152,7 @@ function findingsOfFile(result: FileResult, ctx: FinishContext): LintFinding[] {
 
   if (result.syntaxError) {
     const at = position(result.syntaxError.byte);
-    const rule = meta('syntax-error');
-    return [
-      {
-        rule: rule.meta.id,
-        severity: 'error',
-        category: rule.meta.category,
-        message: `PostgreSQL cannot parse this: ${result.syntaxError.message}.`,
-        why: rule.meta.why,
-        fix: rule.meta.fix,
-        file: result.path,
-        line: at.line,
-        column: at.column,
-        lineText: lineText(result, at.line),
-        statement: undefined,
-        table: undefined,
-        rows: undefined,
-        bytes: undefined,
-        tableSize: undefined,
-        suppressed: false,
-        suppression: undefined,
-      },
-    ];
+    return [fileLevelFinding(result, 'syntax-error', 'error', `PostgreSQL cannot parse this: ${result.syntaxError.message}.`, at)];
   }
 
   const texts = new TextCache(result);
@@ -288,6 +267,30 @@ function finishFinding(raw: RawFinding, result: FileResult, ctx: FinishContext, 
   };
 }
 
+/** A finding about the file or a comment in it rather than about a statement. */
+function fileLevelFinding(result: FileResult, id: string, severity: LintFinding['severity'], message: string, at: { line: number; column: number }): LintFinding {
+  const rule = meta(id);
+  return {
+    rule: id,
+    severity,
+    category: rule.meta.category,
+    message,
+    why: rule.meta.why,
+    fix: rule.meta.fix,
+    file: result.path,
+    line: at.line,
+    column: at.column,
+    lineText: lineText(result, at.line),
+    statement: undefined,
+    table: undefined,
+    rows: undefined,
+    bytes: undefined,
+    tableSize: undefined,
+    suppressed: false,
+    suppression: undefined,
+  };
+}
+
 function directiveFindings(suppression: Suppression, result: FileResult, ctx: FinishContext, stray: boolean): LintFinding[] {
   const out: LintFinding[] = [];
   const at = result.map.position(suppression.byte);
@@ -295,25 +298,7 @@ function directiveFindings(suppression: Suppression, result: FileResult, ctx: Fi
     const rule = meta(id);
     const configured = ctx.severityOf(rule);
     if (configured === 'off') return undefined;
-    return {
-      rule: id,
-      severity: configured,
-      category: rule.meta.category,
-      message,
-      why: rule.meta.why,
-      fix: rule.meta.fix,
-      file: result.path,
-      line: at.line,
-      column: at.column,
-      lineText: lineText(result, at.line),
-      statement: undefined,
-      table: undefined,
-      rows: undefined,
-      bytes: undefined,
-      tableSize: undefined,
-      suppressed: false,
-      suppression: undefined,
-    };
+    return fileLevelFinding(result, id, configured, message, at);
   };
   const directive = suppression.scope === 'file' ? 'lockstep-ignore-file' : 'lockstep-ignore';
   const push = (finding: LintFinding | undefined) => finding && out.push(finding);

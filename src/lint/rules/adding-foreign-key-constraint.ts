@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { alteredTable } from '../rule-helpers.js';
+import { constraintsAddedToExistingTable } from '../rule-helpers.js';
 
 export const addingForeignKeyConstraint: Rule = {
   meta: {
@@ -23,28 +23,21 @@ export const addingForeignKeyConstraint: Rule = {
   create(context) {
     return {
       statement(statement) {
-        const altered = alteredTable(statement);
-        if (!altered || context.isNewTable(altered.table)) return;
-        const table = altered.table;
-        for (const cmd of altered.cmds) {
-          if (cmd.subtype === 'AT_AddConstraint') {
-            const constraint = cmd.constraint;
-            if (constraint?.type !== 'FOREIGN' || constraint.notValid) continue;
+        for (const { table, constraint, column } of constraintsAddedToExistingTable(statement, context, 'FOREIGN')) {
+          const referenced = constraint.references?.display;
+          if (column) {
             context.report({
               statement,
               at: constraint.location,
               table,
-              message: `ADD FOREIGN KEY${constraint.name ? ` "${constraint.name}"` : ''} on ${table.display} scans the whole table to validate it, blocking writes to ${table.display}${constraint.references ? ` and ${constraint.references.display}` : ''} until it ends; add it NOT VALID and VALIDATE it in a later migration.`,
+              message: `ADD COLUMN "${column.name}" ... REFERENCES ${referenced ?? ''} locks ${table.display} and ${referenced ?? 'the referenced table'} against writes while the key is added; add the column first, then the key NOT VALID.`,
             });
-          } else if (cmd.subtype === 'AT_AddColumn') {
-            const column = cmd.column;
-            const reference = column?.constraints.find((c) => c.type === 'FOREIGN');
-            if (!column || !reference) continue;
+          } else if (!constraint.notValid) {
             context.report({
               statement,
-              at: reference.location,
+              at: constraint.location,
               table,
-              message: `ADD COLUMN "${column.name}" ... REFERENCES ${reference.references?.display ?? ''} locks ${table.display} and ${reference.references?.display ?? 'the referenced table'} against writes while the key is added; add the column first, then the key NOT VALID.`,
+              message: `ADD FOREIGN KEY${constraint.name ? ` "${constraint.name}"` : ''} on ${table.display} scans the whole table to validate it, blocking writes to ${table.display}${referenced ? ` and ${referenced}` : ''} until it ends; add it NOT VALID and VALIDATE it in a later migration.`,
             });
           }
         }

@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { alteredTable } from '../rule-helpers.js';
+import { constraintsAddedToExistingTable } from '../rule-helpers.js';
 
 export const addingPrimaryKeyConstraint: Rule = {
   meta: {
@@ -23,24 +23,16 @@ export const addingPrimaryKeyConstraint: Rule = {
   create(context) {
     return {
       statement(statement) {
-        const altered = alteredTable(statement);
-        if (!altered || context.isNewTable(altered.table)) return;
-        const table = altered.table;
-        for (const cmd of altered.cmds) {
-          if (cmd.subtype === 'AT_AddConstraint') {
-            const constraint = cmd.constraint;
-            if (constraint?.type !== 'PRIMARY' || constraint.usingIndex) continue;
+        for (const { table, constraint, column } of constraintsAddedToExistingTable(statement, context, 'PRIMARY')) {
+          if (column) {
+            context.report({ statement, at: constraint.location, table, message: `ADD COLUMN "${column.name}" ... PRIMARY KEY fills and indexes the column on ${table.display} under an ACCESS EXCLUSIVE lock.` });
+          } else if (!constraint.usingIndex) {
             context.report({
               statement,
               at: constraint.location,
               table,
               message: `ADD PRIMARY KEY on ${table.display} builds its index under an ACCESS EXCLUSIVE lock; build a unique index CONCURRENTLY and add the key USING INDEX.`,
             });
-          } else if (cmd.subtype === 'AT_AddColumn') {
-            const column = cmd.column;
-            const key = column?.constraints.find((c) => c.type === 'PRIMARY');
-            if (!column || !key) continue;
-            context.report({ statement, at: key.location, table, message: `ADD COLUMN "${column.name}" ... PRIMARY KEY fills and indexes the column on ${table.display} under an ACCESS EXCLUSIVE lock.` });
           }
         }
       },

@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { alteredTable } from '../rule-helpers.js';
+import { constraintsAddedToExistingTable } from '../rule-helpers.js';
 
 export const addingUniqueConstraint: Rule = {
   meta: {
@@ -23,28 +23,20 @@ export const addingUniqueConstraint: Rule = {
   create(context) {
     return {
       statement(statement) {
-        const altered = alteredTable(statement);
-        if (!altered || context.isNewTable(altered.table)) return;
-        const table = altered.table;
-        for (const cmd of altered.cmds) {
-          if (cmd.subtype === 'AT_AddConstraint') {
-            const constraint = cmd.constraint;
-            if (constraint?.type !== 'UNIQUE' || constraint.usingIndex) continue;
+        for (const { table, constraint, column } of constraintsAddedToExistingTable(statement, context, 'UNIQUE')) {
+          if (column) {
+            context.report({
+              statement,
+              at: constraint.location,
+              table,
+              message: `ADD COLUMN "${column.name}" ... UNIQUE builds a unique index on ${table.display} under an ACCESS EXCLUSIVE lock; add the column, then CREATE UNIQUE INDEX CONCURRENTLY.`,
+            });
+          } else if (!constraint.usingIndex) {
             context.report({
               statement,
               at: constraint.location,
               table,
               message: `ADD CONSTRAINT${constraint.name ? ` "${constraint.name}"` : ''} UNIQUE builds its index on ${table.display} under an ACCESS EXCLUSIVE lock; build it with CREATE UNIQUE INDEX CONCURRENTLY and attach it USING INDEX.`,
-            });
-          } else if (cmd.subtype === 'AT_AddColumn') {
-            const column = cmd.column;
-            const unique = column?.constraints.find((c) => c.type === 'UNIQUE');
-            if (!column || !unique) continue;
-            context.report({
-              statement,
-              at: unique.location,
-              table,
-              message: `ADD COLUMN "${column.name}" ... UNIQUE builds a unique index on ${table.display} under an ACCESS EXCLUSIVE lock; add the column, then CREATE UNIQUE INDEX CONCURRENTLY.`,
             });
           }
         }
