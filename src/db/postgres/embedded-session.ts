@@ -1,6 +1,7 @@
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LockstepError, ExitCode } from '../../errors.js';
+import { pgliteSession } from './pglite-session.js';
 import type { PgSession } from './session.js';
 
 /** Where the embedded database of a project lives. */
@@ -53,28 +54,13 @@ export async function openEmbeddedSession(dataDir: string): Promise<PgSession> {
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const db = await PGlite.create(dataDir);
-    const [row] = (await db.query<{ pid: number; version: string }>(
-      `SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS version`,
-    )).rows;
-    const session: PgSession = {
-      kind: 'embedded',
-      pid: row!.pid,
-      serverVersion: Number(row!.version),
-      async query<Row>(sql: string, params?: readonly unknown[]) {
-        return (await db.query<Row>(sql, params as unknown[] | undefined)).rows;
-      },
-      async exec(sql: string) {
-        await db.exec(sql);
-      },
-      async close() {
-        try {
-          await db.close();
-        } finally {
-          release();
-        }
-      },
-    };
-    return session;
+    return await pgliteSession(db, async () => {
+      try {
+        await db.close();
+      } finally {
+        release();
+      }
+    });
   } catch (error) {
     release();
     throw error;

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pgliteSession } from './pglite-session.js';
 import type { PgSession } from './session.js';
 
 import type { Extension as PGliteExtension, PGlite } from '@electric-sql/pglite';
@@ -96,19 +97,7 @@ export async function openScratchPglite(extensions: Record<string, PGliteExtensi
   const pglite = await import('@electric-sql/pglite');
   const loadDataDir = await initialDataDir(pglite);
   const db: PGlite = await pglite.PGlite.create({ ...(loadDataDir ? { loadDataDir } : {}), extensions });
-  const [row] = (await db.query<{ pid: number; version: string }>(`SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS version`)).rows;
-  return {
-    kind: 'embedded',
-    pid: row!.pid,
-    serverVersion: Number(row!.version),
-    async query<Row>(sql: string, params?: readonly unknown[]) {
-      return (await db.query<Row>(sql, params as unknown[] | undefined)).rows;
-    },
-    async exec(sql: string) {
-      await db.exec(sql);
-    },
-    async close() {
-      await db.close().catch(() => undefined);
-    },
-  };
+  return pgliteSession(db, async () => {
+    await db.close().catch(() => undefined);
+  });
 }
