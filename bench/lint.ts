@@ -9,7 +9,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SQUAWK_COVERAGE } from '../src/lint/squawk-mapping.js';
-import { LOCKSTEP_CLI, REPS, ROOT, WORK, rounds, run, spread, summarize, table, verdict, type Scenario } from './support.js';
+import { FIELDS, LOCKSTEP_CLI, NOUNS, REPS, ROOT, WORK, random, rounds, run, spread, summarize, table, verdict, type Scenario } from './support.js';
 
 const SQUAWK = join(ROOT, 'node_modules', '.bin', 'squawk');
 const DIR = join(WORK, 'lint');
@@ -21,17 +21,6 @@ const OPT_IN_FOR_PARITY = ['prefer-bigint-over-int', 'prefer-bigint-over-smallin
 
 // ---------------------------------------------------------------- corpus
 
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const NOUNS = ['User', 'Account', 'Order', 'Product', 'Invoice', 'Payment', 'Review', 'Category', 'Shipment', 'Coupon', 'Warehouse', 'Supplier', 'Ticket', 'Session', 'Team'];
-const FIELDS = ['title', 'note', 'code', 'amount', 'rating', 'label', 'source', 'priority', 'weight', 'metadata', 'archived', 'deadline'];
 const TYPES = ['TEXT', 'TEXT NOT NULL', 'INTEGER', 'INTEGER NOT NULL DEFAULT 0', 'BOOLEAN NOT NULL DEFAULT false', 'TIMESTAMP(3)', 'DECIMAL(65,30)', 'DOUBLE PRECISION', 'JSONB', 'VARCHAR(191)'];
 
 interface Step {

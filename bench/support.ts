@@ -200,7 +200,7 @@ interface Migration {
 }
 
 /** Small deterministic PRNG (mulberry32), so that every run generates the same corpus. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
@@ -209,8 +209,8 @@ function random(seed: number): () => number {
   };
 }
 
-const NOUNS = ['User', 'Account', 'Order', 'Product', 'Invoice', 'Payment', 'Review', 'Category', 'Shipment', 'Coupon', 'Warehouse', 'Supplier', 'Ticket', 'Session', 'Team'];
-const FIELDS = ['title', 'note', 'code', 'amount', 'rating', 'label', 'source', 'priority', 'weight', 'metadata', 'archived', 'deadline'];
+export const NOUNS = ['User', 'Account', 'Order', 'Product', 'Invoice', 'Payment', 'Review', 'Category', 'Shipment', 'Coupon', 'Warehouse', 'Supplier', 'Ticket', 'Session', 'Team'];
+export const FIELDS = ['title', 'note', 'code', 'amount', 'rating', 'label', 'source', 'priority', 'weight', 'metadata', 'archived', 'deadline'];
 const TYPES = ['TEXT', 'TEXT NOT NULL', 'INTEGER', 'INTEGER NOT NULL DEFAULT 0', 'BOOLEAN NOT NULL DEFAULT false', 'TIMESTAMP(3)', 'DECIMAL(65,30)', 'DOUBLE PRECISION', 'JSONB'];
 
 /**
