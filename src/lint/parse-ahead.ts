@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SourceMap } from './source-map.js';
-import { baselineWasmCompilerOnly } from './wasm-compiler.js';
+import { baselineWasmCompilerOnly } from '../util/wasm-compiler.js';
 
 /** The pieces of a file parsed ahead, as the parser's raw statements, in order. */
 export interface AheadPiece {

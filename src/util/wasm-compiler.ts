@@ -3,11 +3,11 @@ import { setFlagsFromString } from 'node:v8';
 let baselineCompilerOnly = false;
 
 /**
- * For the `lockstep lint` process only: compile WebAssembly with V8's baseline compiler alone. A
- * lint run is short, and optimising the parser's code in the background costs more CPU than it
- * saves (measured: 1,000 migration files parse in about half the time; a 150,000-line file takes as
- * long either way). V8 flags are process-wide, so the library never sets this on its own: it would
- * slow down other WebAssembly in the host process (the embedded database, the application's own).
+ * For a short CLI process only (`lockstep lint`, `lockstep drift`): compile WebAssembly (the SQL
+ * parser, PGlite) with V8's baseline compiler alone. Such a run is one pass, and optimising the
+ * WebAssembly in the background costs more CPU than it saves (measured: 1,000 migration files parse
+ * in about half the time). V8 flags are process-wide, so the library never sets this on its own: it
+ * would slow down other WebAssembly in the host process (the embedded database, the application's own).
  */
 export function useBaselineWasmCompiler(): void {
   if (baselineCompilerOnly) return;

@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import type { DriftOptions } from '../../drift/drift.js';
 import { usageError } from '../../errors.js';
@@ -13,20 +12,6 @@ interface DriftFlags extends CommonFlags {
   sql?: boolean;
   schema?: boolean;
   schemaOnly?: boolean;
-}
-
-/**
- * For this process only: run WebAssembly (PGlite, the SQL parser, Prisma's schema parser) on V8's
- * baseline compiler alone. A replay is one pass over the migrations, and optimising PGlite's code in
- * the background costs more CPU than it saves (measured on the 500-table benchmark: the replay ends
- * sooner and uses about a third less CPU). V8 flags are process-wide, so the library never sets it.
- */
-function useBaselineWasmCompiler(): void {
-  try {
-    setFlagsFromString('--liftoff-only');
-  } catch {
-    /* an engine without this flag compiles as usual */
-  }
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -64,8 +49,8 @@ export function driftCommand(): Command {
           ...(flags.schema === false ? { schema: false } : {}),
           ...(flags.schemaOnly ? { schemaOnly: true } : {}),
         };
-        useBaselineWasmCompiler();
         // The implementation loads only when the command runs, so that `lockstep --help` starts fast.
+        (await import('../../util/wasm-compiler.js')).useBaselineWasmCompiler();
         const [{ drift, driftExitCode }, { renderDrift, summaryLine }] = await Promise.all([import('../../drift/drift.js'), import('../../report/drift-text.js')]);
         const result = await drift(options);
         if (json) printJson(result);
