@@ -1,6 +1,6 @@
 import { AuditWriteError, type AuditLog } from '../audit/audit-log.js';
 import { dropIndexSql, indexState, lockBlockers, type LockBlocker } from '../db/postgres/server-checks.js';
-import { isPgError, type PgSession } from '../db/postgres/session.js';
+import { execScript, isPgError, type PgSession, type ScriptProgress } from '../db/postgres/session.js';
 import { referencedRelations } from '../sql/postgres/relations.js';
 import type { SqlStatement } from '../sql/postgres/statements.js';
 import { pgInterval } from '../util/duration.js';
@@ -206,28 +206,22 @@ export async function applyMigration(ctx: ApplyContext, migration: PreparedMigra
 }
 
 /**
- * One transaction for the whole file. Round trips are kept to one per statement: BEGIN and the
- * timeouts travel with the first statement, and the history row, the audit row and COMMIT with
- * each other.
+ * One transaction for the whole file, in two round trips where the server allows it (execScript):
+ * BEGIN, the timeouts and every statement in one, then the history row, the audit row and COMMIT.
  */
 async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigration): Promise<AppliedMigration> {
   const { session, settings } = ctx;
   const began = performance.now();
   let lockWaits = 0;
   let auditInBatch = ctx.audit.enabled;
+  const script = ['BEGIN', ...transactionTimeoutStatements(settings), ...migration.statements.map((statement) => statement.text)];
+  const firstStatement = script.length - migration.statements.length;
   for (let attempt = 1; ; attempt++) {
     const startedAt = new Date();
-    let current: number | undefined;
+    const progress: ScriptProgress = { completed: 0 };
     let finishing = false;
     try {
-      const [first, ...rest] = migration.statements;
-      current = first?.index;
-      await session.exec(`BEGIN; ${transactionTimeoutsSql(settings)}${first ? `;\n${first.text}` : ''}`);
-      for (const statement of rest) {
-        current = statement.index;
-        await session.exec(statement.text);
-      }
-      current = undefined;
+      await execScript(session, script, progress);
       finishing = true;
       const durationMs = performance.now() - began;
       const audit = auditInBatch
@@ -251,6 +245,9 @@ async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigratio
       ctx.emit({ type: 'migration-applied', migration: migration.name, mode: migration.mode, durationMs: applied.durationMs, statements: applied.statements, lockWaits, retries: applied.retries });
       return applied;
     } catch (error) {
+      // The statement that failed: the first one of the script that did not complete.
+      const failedAt = progress.completed - firstStatement;
+      const current = finishing || failedAt < 0 ? undefined : migration.statements[failedAt]?.index;
       if (isConnectionLost(error)) {
         throw new MigrationFailure({ migration, kind: 'connection-lost', cause: error, statementIndex: current, statementsDone: 0, attempts: attempt });
       }
@@ -330,8 +327,12 @@ export function sessionTimeoutsSql(kind: TimeoutClass, settings: RunSettings): s
 }
 
 /** Transaction-level timeouts for a migration that runs in one transaction. */
+export function transactionTimeoutStatements(settings: RunSettings): string[] {
+  return [`SET LOCAL lock_timeout = '${pgInterval(settings.lockTimeoutMs)}'`, `SET LOCAL statement_timeout = '${pgInterval(settings.statementTimeoutMs)}'`];
+}
+
 export function transactionTimeoutsSql(settings: RunSettings): string {
-  return `SET LOCAL lock_timeout = '${pgInterval(settings.lockTimeoutMs)}'; SET LOCAL statement_timeout = '${pgInterval(settings.statementTimeoutMs)}'`;
+  return transactionTimeoutStatements(settings).join('; ');
 }
 
 async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedMigration, resumeFrom: number): Promise<AppliedMigration> {

@@ -50,7 +50,6 @@ export function driftCommand(): Command {
           ...(flags.schemaOnly ? { schemaOnly: true } : {}),
         };
         // The implementation loads only when the command runs, so that `lockstep --help` starts fast.
-        (await import('../../util/wasm-compiler.js')).useBaselineWasmCompiler();
         const [{ drift, driftExitCode }, { renderDrift, summaryLine }] = await Promise.all([import('../../drift/drift.js'), import('../../report/drift-text.js')]);
         const result = await drift(options);
         if (json) printJson(result);

@@ -90,8 +90,7 @@ async function runLint(files: string[], flags: LintFlags, format: string): Promi
       throw usageError('LS_BAD_OPTION', `--pg-version "${flags.pgVersion}" is not a PostgreSQL major version from ${MIN_PG_VERSION} to ${MAX_PG_VERSION}.`, ['Pass the major version, e.g. --pg-version 16.']);
     }
   }
-  const [{ lint }, { useBaselineWasmCompiler }] = await Promise.all([import('../../lint/lint.js'), import('../../util/wasm-compiler.js')]);
-  useBaselineWasmCompiler();
+  const { lint } = await import('../../lint/lint.js');
   const project = flags.project ?? flags.cwd;
   const report = await lint({
     ...(project ? { project } : {}),

@@ -46,6 +46,16 @@ class NodePgSession implements PgSession {
     await this.client.query(sql);
   }
 
+  async execCounting(sql: string, onStatementDone: () => void): Promise<void> {
+    const connection = this.client.connection;
+    connection.on('commandComplete', onStatementDone);
+    try {
+      await this.client.query(sql);
+    } finally {
+      connection.off('commandComplete', onStatementDone);
+    }
+  }
+
   async close(): Promise<void> {
     await this.client.end().catch(() => undefined);
   }

@@ -15,7 +15,38 @@ export interface PgSession {
    * run as one implicit transaction, as they do for `psql -c` and for Prisma's engine.
    */
   exec(sql: string): Promise<void>;
+  /**
+   * Like exec, calling `onStatementDone` each time one of the statements in `sql` completes. Only
+   * sessions that see the server's CommandComplete messages have it (node-postgres).
+   */
+  execCounting?(sql: string, onStatementDone: () => void): Promise<void>;
   close(): Promise<void>;
+}
+
+/** How far a script got: how many of its statements completed. */
+export interface ScriptProgress {
+  completed: number;
+}
+
+/**
+ * Runs single statements in order and stops at the first error, which it throws as the server
+ * sent it; `progress.completed` then says how many statements completed before the failing one.
+ * Where the session can count completed statements and the server (PostgreSQL 13 and later)
+ * applies statement_timeout to each statement of a multi-statement query, the script travels as
+ * one query: one round trip instead of one per statement. Outside an explicit transaction block
+ * such a query is one implicit transaction, so scripts bring their own BEGIN and COMMIT.
+ */
+export async function execScript(session: PgSession, statements: readonly string[], progress: ScriptProgress): Promise<void> {
+  progress.completed = 0;
+  if (session.execCounting && session.serverVersion >= 130000) {
+    // A newline before each `;` ends a statement that ends in a `--` comment.
+    await session.execCounting(statements.join('\n;\n'), () => progress.completed++);
+    return;
+  }
+  for (const statement of statements) {
+    await session.exec(statement);
+    progress.completed++;
+  }
 }
 
 /** The fields of a PostgreSQL error that lockstep reads; both drivers provide them. */
