@@ -219,6 +219,26 @@ describe('loadPrismaProject: prisma.config.ts', () => {
     expect(error).toMatchObject({ code: 'LS_PRISMA_SCHEMA_MISSING', exitCode: 2 });
   });
 
+  it('loads a config that uses import.meta and top-level await', async () => {
+    write('.env', 'DATABASE_URL=postgresql://app@db.example.com/esm_only\n');
+    write(
+      'prisma.config.ts',
+      [
+        'import path from "node:path";',
+        'import { defineConfig, env } from "prisma/config";',
+        'const schemaDir: string = await Promise.resolve("db");',
+        'export default defineConfig({',
+        '  schema: path.join(path.dirname(new URL(import.meta.url).pathname), schemaDir, "schema.prisma"),',
+        '  datasource: { url: env("DATABASE_URL") },',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const project = await loadPrismaProject(root);
+    expect(project.schemaPath).toBe(join(root, 'db', 'schema.prisma'));
+    expect(project.config?.url).toEqual({ value: 'postgresql://app@db.example.com/esm_only' });
+  });
+
   it('reports a config that does not load as a usage error', async () => {
     write('prisma.config.ts', 'import { defineConfig } from "prisma/config";\nthrow new Error("broken config");\nexport default defineConfig({});\n');
     const error = await loadPrismaProject(root).catch((e: unknown) => e);
