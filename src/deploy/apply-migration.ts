@@ -193,8 +193,22 @@ export async function rollbackQuietly(session: PgSession): Promise<void> {
   }
 }
 
+export interface ApplyOptions {
+  /** For a migration that ran statement by statement before and failed: the statement to start at (0-based). */
+  resumeFrom?: number;
+  /**
+   * More migrations follow in this run. A transactional migration then commits without waiting for
+   * its WAL to reach disk (synchronous_commit = off): a server crash could undo it, always together
+   * with its history row, and never once a later commit that does wait has returned, since WAL is
+   * flushed in order. The last migration of a run always waits, so every migration the run reports
+   * is durable before the application starts.
+   */
+  moreToFollow?: boolean;
+}
+
 /** Applies one migration under lockstep's timeouts and retries. Throws MigrationFailure. */
-export async function applyMigration(ctx: ApplyContext, migration: PreparedMigration, resumeFrom = 0): Promise<AppliedMigration> {
+export async function applyMigration(ctx: ApplyContext, migration: PreparedMigration, options: ApplyOptions = {}): Promise<AppliedMigration> {
+  const resumeFrom = options.resumeFrom ?? 0;
   ctx.emit({
     type: 'migration-started',
     migration: migration.name,
@@ -202,19 +216,24 @@ export async function applyMigration(ctx: ApplyContext, migration: PreparedMigra
     statements: migration.statements.length,
     fromStatement: resumeFrom + 1,
   });
-  return migration.mode === 'transaction' ? applyInTransaction(ctx, migration) : applyStatementByStatement(ctx, migration, resumeFrom);
+  return migration.mode === 'transaction' ? applyInTransaction(ctx, migration, Boolean(options.moreToFollow)) : applyStatementByStatement(ctx, migration, resumeFrom);
 }
 
 /**
  * One transaction for the whole file, in two round trips where the server allows it (execScript):
  * BEGIN, the timeouts and every statement in one, then the history row, the audit row and COMMIT.
  */
-async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigration): Promise<AppliedMigration> {
+async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigration, moreToFollow: boolean): Promise<AppliedMigration> {
   const { session, settings } = ctx;
   const began = performance.now();
   let lockWaits = 0;
   let auditInBatch = ctx.audit.enabled;
-  const script = ['BEGIN', ...transactionTimeoutStatements(settings), ...migration.statements.map((statement) => statement.text)];
+  const script = [
+    'BEGIN',
+    ...transactionTimeoutStatements(settings),
+    ...(moreToFollow ? ['SET LOCAL synchronous_commit = off'] : []),
+    ...migration.statements.map((statement) => statement.text),
+  ];
   const firstStatement = script.length - migration.statements.length;
   for (let attempt = 1; ; attempt++) {
     const startedAt = new Date();

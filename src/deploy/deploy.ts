@@ -263,13 +263,14 @@ async function applyPending(
       applied.push(...(await runtime.applyPending(names.map((n) => byName.get(n)!), { session: run.session, history: run.history, settings: run.settings, audit, emit: workspace.emit, rel: workspace.rel })));
     } else {
       const ctx = { session: run.session, settings: run.settings, recorder: run.history.recorder(audit), audit, emit: workspace.emit };
-      for (const migration of prepared) {
+      for (const [i, migration] of prepared.entries()) {
+        const moreToFollow = i < prepared.length - 1;
         if (resumeTarget && migration.name === resumeTarget.status.name) {
-          const from = await checkResumable(workspace, audit, migration, resumeTarget.from);
+          const resumeFrom = await checkResumable(workspace, audit, migration, resumeTarget.from);
           await run.history.markRolledBack(migration.name, new Date(), audit);
-          applied.push(await applyMigration(ctx, migration, from));
+          applied.push(await applyMigration(ctx, migration, { resumeFrom, moreToFollow }));
         } else {
-          applied.push(await applyMigration(ctx, migration));
+          applied.push(await applyMigration(ctx, migration, { moreToFollow }));
         }
       }
     }
