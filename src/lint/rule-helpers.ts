@@ -21,6 +21,13 @@ export function withPrismaWarning(context: RuleContext, message: string, table: 
   return warning ? `${message} Prisma warned when it generated this migration: "${warning}"` : message;
 }
 
+/** The commands of one kind (`AT_AddColumn`, `AT_DropColumn`, ...) that an ALTER TABLE runs on a table this migration did not create. */
+export function commandsOnExistingTable(statement: LintStatement, context: RuleContext, subtype: string): Array<{ table: RelationName; cmd: AlterCommand }> {
+  const altered = alteredTable(statement);
+  if (!altered || context.isNewTable(altered.table)) return [];
+  return altered.cmds.filter((cmd) => cmd.subtype === subtype).map((cmd) => ({ table: altered.table, cmd }));
+}
+
 /** A constraint that `ALTER TABLE` adds to a table this migration did not create. */
 export interface AddedConstraint {
   table: RelationName;

@@ -1,6 +1,6 @@
 import { compactNumber } from '../table-stats.js';
 import type { Rule } from '../rule.js';
-import { alteredTable } from '../rule-helpers.js';
+import { commandsOnExistingTable } from '../rule-helpers.js';
 
 const SERIAL = new Set(['serial', 'serial4', 'serial8', 'bigserial', 'smallserial', 'serial2']);
 
@@ -26,17 +26,13 @@ export const addingRequiredField: Rule = {
   create(context) {
     return {
       statement(statement) {
-        const altered = alteredTable(statement);
-        if (!altered || context.isNewTable(altered.table)) return;
-        for (const cmd of altered.cmds) {
-          if (cmd.subtype !== 'AT_AddColumn') continue;
+        for (const { table, cmd } of commandsOnExistingTable(statement, context, 'AT_AddColumn')) {
           const column = cmd.column;
           if (!column?.name) continue;
           const types = new Set(column.constraints.map((c) => c.type));
           if (!types.has('NOTNULL') || types.has('DEFAULT') || types.has('GENERATED') || types.has('IDENTITY')) continue;
           if (column.type && SERIAL.has(column.type.name)) continue;
           const name = column.name;
-          const table = altered.table;
           context.report({
             statement,
             at: column.location,

@@ -1,7 +1,7 @@
 import { strings, walk } from '../ast.js';
 import { isNonVolatileBuiltin } from '../data/non-volatile-functions.js';
 import type { Rule } from '../rule.js';
-import { alteredTable } from '../rule-helpers.js';
+import { commandsOnExistingTable } from '../rule-helpers.js';
 
 const SERIAL = new Set(['serial', 'serial4', 'serial8', 'bigserial', 'smallserial', 'serial2']);
 
@@ -51,11 +51,7 @@ export const addingVolatileDefault: Rule = {
   create(context) {
     return {
       statement(statement) {
-        const altered = alteredTable(statement);
-        if (!altered || context.isNewTable(altered.table)) return;
-        const table = altered.table;
-        for (const cmd of altered.cmds) {
-          if (cmd.subtype !== 'AT_AddColumn') continue;
+        for (const { table, cmd } of commandsOnExistingTable(statement, context, 'AT_AddColumn')) {
           const column = cmd.column;
           if (!column?.name) continue;
           const head = `ADD COLUMN "${column.name}" on ${table.display}`;

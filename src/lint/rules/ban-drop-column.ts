@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { alteredTable, withPrismaWarning } from '../rule-helpers.js';
+import { commandsOnExistingTable, withPrismaWarning } from '../rule-helpers.js';
 
 export const banDropColumn: Rule = {
   meta: {
@@ -23,17 +23,15 @@ export const banDropColumn: Rule = {
   create(context) {
     return {
       statement(statement) {
-        const altered = alteredTable(statement);
-        if (!altered || context.isNewTable(altered.table)) return;
-        for (const cmd of altered.cmds) {
-          if (cmd.subtype !== 'AT_DropColumn' || !cmd.name || context.isNewColumn(altered.table, cmd.name)) continue;
+        for (const { table, cmd } of commandsOnExistingTable(statement, context, 'AT_DropColumn')) {
+          if (!cmd.name || context.isNewColumn(table, cmd.name)) continue;
           context.report({
             statement,
-            table: altered.table,
+            table: table,
             message: withPrismaWarning(
               context,
-              `DROP COLUMN "${cmd.name}" on ${altered.table.display} deletes the column's data; the app version still running selects it and fails until the deploy completes.`,
-              altered.table,
+              `DROP COLUMN "${cmd.name}" on ${table.display} deletes the column's data; the app version still running selects it and fails until the deploy completes.`,
+              table,
               cmd.name,
             ),
           });

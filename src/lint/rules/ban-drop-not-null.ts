@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { alteredTable } from '../rule-helpers.js';
+import { commandsOnExistingTable } from '../rule-helpers.js';
 
 export const banDropNotNull: Rule = {
   meta: {
@@ -23,11 +23,9 @@ export const banDropNotNull: Rule = {
   create(context) {
     return {
       statement(statement) {
-        const altered = alteredTable(statement);
-        if (!altered || context.isNewTable(altered.table)) return;
-        for (const cmd of altered.cmds) {
-          if (cmd.subtype !== 'AT_DropNotNull' || !cmd.name) continue;
-          context.report({ statement, table: altered.table, message: `DROP NOT NULL on "${cmd.name}" of ${altered.table.display}: readers written for a column that is never NULL can break once NULLs appear.` });
+        for (const { table, cmd } of commandsOnExistingTable(statement, context, 'AT_DropNotNull')) {
+          if (!cmd.name) continue;
+          context.report({ statement, table: table, message: `DROP NOT NULL on "${cmd.name}" of ${table.display}: readers written for a column that is never NULL can break once NULLs appear.` });
         }
       },
     };

@@ -1,7 +1,7 @@
 import { type RelationName } from '../ast.js';
 import { analyzeTypeChange, describeType, fromFormatType, fromReference, type ColumnType } from '../column-types.js';
 import type { Rule } from '../rule.js';
-import { alteredTable } from '../rule-helpers.js';
+import { commandsOnExistingTable } from '../rule-helpers.js';
 
 export const changingColumnType: Rule = {
   meta: {
@@ -25,28 +25,26 @@ export const changingColumnType: Rule = {
   create(context) {
     return {
       statement(statement) {
-        const altered = alteredTable(statement);
-        if (!altered || context.isNewTable(altered.table)) return;
-        for (const cmd of altered.cmds) {
-          if (cmd.subtype !== 'AT_AlterColumnType' || !cmd.name) continue;
+        for (const { table, cmd } of commandsOnExistingTable(statement, context, 'AT_AlterColumnType')) {
+          if (!cmd.name) continue;
           const def = cmd.column;
           if (!def?.type) continue;
           const column = cmd.name;
           const to = fromReference(def.type);
           const hasUsing = def.using !== undefined;
-          const knownOld = context.knownColumnType(altered.table, column);
-          const first = describe(altered.table, column, to, knownOld ? fromReference(knownOld) : undefined, hasUsing);
+          const knownOld = context.knownColumnType(table, column);
+          const first = describe(table, column, to, knownOld ? fromReference(knownOld) : undefined, hasUsing);
           context.report({
             statement,
             at: def.location,
-            table: altered.table,
+            table: table,
             message: first.message,
             shift: first.shift,
             sizeGraded: first.sizeGraded,
-            refine: ({ table }) => {
+            refine: ({ table: stats }) => {
               if (knownOld) return undefined;
-              const old = table?.columns?.[column];
-              return old ? describe(altered.table, column, to, fromFormatType(old), hasUsing) : undefined;
+              const old = stats?.columns?.[column];
+              return old ? describe(table, column, to, fromFormatType(old), hasUsing) : undefined;
             },
           });
         }

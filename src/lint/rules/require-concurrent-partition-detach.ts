@@ -1,6 +1,6 @@
 import { relationOf } from '../ast.js';
 import type { Rule } from '../rule.js';
-import { alteredTable } from '../rule-helpers.js';
+import { commandsOnExistingTable } from '../rule-helpers.js';
 
 export const requireConcurrentPartitionDetach: Rule = {
   meta: {
@@ -24,18 +24,15 @@ export const requireConcurrentPartitionDetach: Rule = {
   create(context) {
     return {
       statement(statement) {
-        const altered = alteredTable(statement);
-        if (!altered || context.isNewTable(altered.table)) return;
-        for (const cmd of altered.cmds) {
-          if (cmd.subtype !== 'AT_DetachPartition') continue;
+        for (const { table, cmd } of commandsOnExistingTable(statement, context, 'AT_DetachPartition')) {
           const partition = (cmd.def as { PartitionCmd?: { name?: unknown; concurrent?: boolean } } | undefined)?.PartitionCmd;
           if (partition?.concurrent) continue;
           const name = relationOf(partition?.name);
           context.report({
             statement,
             at: name?.location,
-            table: altered.table,
-            message: `DETACH PARTITION${name ? ` ${name.display}` : ''} takes an ACCESS EXCLUSIVE lock on ${altered.table.display}; use DETACH PARTITION ... CONCURRENTLY.`,
+            table: table,
+            message: `DETACH PARTITION${name ? ` ${name.display}` : ''} takes an ACCESS EXCLUSIVE lock on ${table.display}; use DETACH PARTITION ... CONCURRENTLY.`,
           });
         }
       },
