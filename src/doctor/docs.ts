@@ -87,7 +87,7 @@ A command is "in production" when something that runs on a release runs it:
 
 Development setups are left out: Dockerfiles and compose files named for development (\`Dockerfile.dev\`, \`docker-compose.local.yml\`, \`compose.override.yml\`), a container or service whose command starts a development server (\`npm run dev\`, \`next dev\`, \`nodemon\`, \`tsx watch\`, \`--watch\`), test fixtures, and source files git ignores.
 
-\`node dist/server.js\` (or \`tsx src/server.ts\`...) is judged by the file's code: the compiled path is mapped back to its source through tsconfig's \`outDir\` and \`rootDir\`, parsed, and counted as starting the app when it (or a module it imports) starts a server, and as a migration when it calls drizzle-orm's \`migrate()\` or TypeORM's \`runMigrations()\`. Each finding is reported where the command is written (the package.json line of a script, not the Dockerfile line that calls it), with the chain that reaches it.
+\`node dist/server.js\` (or \`tsx src/server.ts\`...) is judged by the file's code: the compiled path is mapped back to its source through tsconfig's \`outDir\` and \`rootDir\`, parsed, and counted as starting the app when it (or a module it imports, relatively or through tsconfig's \`paths\` and \`baseUrl\`) starts a server, and as a migration when it calls drizzle-orm's \`migrate()\` or TypeORM's \`runMigrations()\`. Each finding is reported where the command is written (the package.json line of a script, not the Dockerfile line that calls it), with the chain that reaches it.
 
 Code is read with a JavaScript/TypeScript parser (oxc), never with regular expressions: comments and strings never match, and imports are resolved the way TypeScript resolves them.
 

@@ -158,6 +158,21 @@ describe('project shapes', () => {
     expect(await ids(p.dir)).toEqual([]);
   });
 
+  it('tsconfig paths and baseUrl: imports through aliases are followed (an entity cycle through them is found)', async () => {
+    p = project({
+      'package.json': pkgJson({ build: 'tsc', start: 'node dist/main.js' }, { type: 'module', dependencies: { typeorm: '^1.1.1' } }),
+      'tsconfig.base.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "@entities/*": ["src/entity/*"], "@db": ["src/db/data-source.ts"] } } }',
+      'tsconfig.json': '{ "extends": "./tsconfig.base.json", "compilerOptions": { "module": "NodeNext", "experimentalDecorators": true, "emitDecoratorMetadata": true, "outDir": "dist", "rootDir": "src" } }',
+      'src/db/data-source.ts': "import { DataSource } from 'typeorm';\nimport { Customer } from '@entities/Customer';\nexport const AppDataSource = new DataSource({ type: 'postgres', entities: [Customer] });\n",
+      'src/main.ts': "import { createServer } from 'node:http';\nimport { AppDataSource } from '@db';\n\nAppDataSource.initialize();\ncreateServer((_req, res) => res.end('ok')).listen(3000);\n",
+      'src/entity/Customer.ts': "import { Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';\nimport { Invoice } from 'src/entity/Invoice';\n\n@Entity()\nexport class Customer {\n  @PrimaryGeneratedColumn() id!: number;\n  @OneToMany(() => Invoice, (i) => i.customer) invoices!: Invoice[];\n}\n",
+      'src/entity/Invoice.ts': "import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';\nimport { Customer } from '@entities/Customer';\n\n@Entity()\nexport class Invoice {\n  @PrimaryGeneratedColumn() id!: number;\n  @ManyToOne(() => Customer, (c) => c.invoices) customer!: Customer;\n}\n",
+    });
+    const found = await check(p.dir, ['typeorm-entity-import-cycle']);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(/src\/entity\/(Customer|Invoice)\.ts → src\/entity\/(Customer|Invoice)\.ts → src\/entity\/(Customer|Invoice)\.ts/);
+  });
+
   it('development containers are not production: a dev compose file, a service that runs a dev server', async () => {
     const compose = 'services:\n  app:\n    build: .\n    command: sh -c "npx prisma migrate dev && npm run dev"\n';
     p = project({ ...prisma('', { postinstall: 'prisma generate', build: 'tsc', dev: 'tsx watch src/server.ts' }), 'docker-compose.yml': compose, 'docker-compose.dev.yml': compose.replace('npm run dev', 'node dist/server.js') });

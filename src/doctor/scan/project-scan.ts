@@ -21,7 +21,7 @@ import { PipelineBuilder, type Pipeline, type ProductionCommand } from './pipeli
 import { parseProcfile, type ProcfileEntry } from './procfile.js';
 import { SourceIndex } from './source-index.js';
 import type { TextFile } from './text-file.js';
-import { readTsBuild, type TsBuild } from './tsconfig.js';
+import { readModuleAliases, readTsBuild, type ModuleAliases, type TsBuild } from './tsconfig.js';
 
 export class ProjectScan {
   readonly files: FileIndex;
@@ -90,7 +90,17 @@ export class ProjectScan {
         this.files,
         this.packageDirs().map((d) => this.tsBuild(d)?.outDir).filter((d): d is string => Boolean(d)),
         ignore.size > 0 ? (path) => ignore.check(path).ignored : undefined,
+        (path) => this.moduleAliases(dirOf(path)),
       );
+    });
+  }
+
+  /** The tsconfig aliases for sources in `dir`: those of the nearest tsconfig.json at or above it. */
+  private moduleAliases(dir: string): ModuleAliases | undefined {
+    return this.once(`aliases:${dir}`, () => {
+      const tsconfig = joinPath(dir, 'tsconfig.json');
+      if (this.files.has(tsconfig)) return readModuleAliases(this.files, tsconfig);
+      return dir === '' ? undefined : this.moduleAliases(dirOf(dir));
     });
   }
 

@@ -1,11 +1,12 @@
 /**
  * The project's JavaScript and TypeScript sources (not tests, build output or files git ignores), each read and parsed at most once with
- * oxc-parser, and relative imports resolved the way TypeScript and Node resolve them (`./a.js`
- * to `./a.ts`, directories to their index file).
+ * oxc-parser, and imports resolved the way TypeScript and Node resolve them (`./a.js` to `./a.ts`,
+ * directories to their index file, tsconfig's `paths` and `baseUrl`).
  */
 import { parseSync, type Program } from 'oxc-parser';
 import { dirOf, joinPath, type FileIndex } from './file-index.js';
 import type { TextFile } from './text-file.js';
+import { aliasTargets, type ModuleAliases } from './tsconfig.js';
 
 export interface StaticImport {
   specifier: string;
@@ -43,6 +44,8 @@ export class SourceIndex {
     outDirs: string[],
     /** Files git ignores are generated or local, not the project's code. */
     ignored: (path: string) => boolean = () => false,
+    /** The tsconfig aliases that apply to a file (its nearest tsconfig.json's). */
+    private readonly aliasesFor: (path: string) => ModuleAliases | undefined = () => undefined,
   ) {
     const skipOut = outDirs.filter(Boolean).map((d) => `${d}/`);
     this.files = index.files.filter((f) => SOURCE_EXT.test(f) && !f.endsWith('.d.ts') && !/\.d\.[cm]ts$/.test(f) && !TEST_FILE.test(f) && !BUILD_DIRS.test(f) && !skipOut.some((d) => f.startsWith(d)) && !ignored(f));
@@ -97,11 +100,17 @@ export class SourceIndex {
     return result;
   }
 
-  /** A relative import from `from` resolved to a file of the project, or undefined. */
+  /** An import from `from` resolved to a file of the project (relative, or through a tsconfig alias), or undefined. */
   resolve(from: string, specifier: string): string | undefined {
-    if (!specifier.startsWith('.')) return undefined;
-    const target = joinPath(dirOf(from), specifier);
-    return this.resolvePath(target);
+    if (specifier.startsWith('.')) return this.resolvePath(joinPath(dirOf(from), specifier));
+    if (specifier.startsWith('/') || specifier.startsWith('node:')) return undefined;
+    const aliases = this.aliasesFor(from);
+    if (!aliases) return undefined;
+    for (const target of aliasTargets(aliases, specifier)) {
+      const found = this.resolvePath(target);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** A path as node or TypeScript would find it: as is, `.js` as `.ts`, with an extension, or a directory's index. */

@@ -32,11 +32,59 @@ function readOptions(files: FileIndex, path: string, depth = 0): { options: Reco
   const options = { ...inherited.options, ...(own ? (plain(own) as Record<string, unknown>) : {}) };
   const dirs = { ...inherited.dirs };
   // Paths in a tsconfig are relative to the file that sets them.
-  for (const key of ['outDir', 'rootDir']) {
+  for (const key of ['outDir', 'rootDir', 'baseUrl']) {
     const value = own ? member(own, key) : undefined;
     if (value?.kind === 'string') dirs[key] = joinPath(dirOf(path), value.value);
   }
+  // `paths` without a baseUrl are relative to the file that sets them.
+  if (own && member(own, 'paths')) dirs.pathsBase = dirOf(path);
   return { options, dirs };
+}
+
+/** tsconfig's module aliases: `paths` patterns (at most one `*` each) and `baseUrl`. */
+export interface ModuleAliases {
+  /** Directory relative to the root that bare specifiers are also looked up in. */
+  baseUrl: string | undefined;
+  paths: Array<{ prefix: string; suffix: string; wildcard: boolean; targets: string[] }>;
+}
+
+/** The aliases a tsconfig file sets (following `extends`), with targets relative to the root; undefined when it sets none. */
+export function readModuleAliases(files: FileIndex, tsconfig: string): ModuleAliases | undefined {
+  const { options, dirs } = readOptions(files, tsconfig);
+  const baseUrl = dirs.baseUrl;
+  const raw = options.paths;
+  const paths: ModuleAliases['paths'] = [];
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const base = baseUrl ?? dirs.pathsBase ?? dirOf(tsconfig);
+    for (const [pattern, targets] of Object.entries(raw as Record<string, unknown>)) {
+      if (!Array.isArray(targets)) continue;
+      const star = pattern.indexOf('*');
+      paths.push({
+        prefix: star === -1 ? pattern : pattern.slice(0, star),
+        suffix: star === -1 ? '' : pattern.slice(star + 1),
+        wildcard: star !== -1,
+        targets: targets.filter((t): t is string => typeof t === 'string').map((t) => joinPath(base, t)),
+      });
+    }
+    // TypeScript picks the pattern with the longest prefix.
+    paths.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+  return baseUrl === undefined && paths.length === 0 ? undefined : { baseUrl, paths };
+}
+
+/** Where an aliased specifier may point, in TypeScript's order; empty when no alias applies. */
+export function aliasTargets(aliases: ModuleAliases, specifier: string): string[] {
+  for (const entry of aliases.paths) {
+    if (!entry.wildcard) {
+      if (specifier === entry.prefix) return entry.targets;
+      continue;
+    }
+    if (specifier.length >= entry.prefix.length + entry.suffix.length && specifier.startsWith(entry.prefix) && specifier.endsWith(entry.suffix)) {
+      const matched = specifier.slice(entry.prefix.length, specifier.length - entry.suffix.length);
+      return entry.targets.map((t) => t.replace('*', matched));
+    }
+  }
+  return aliases.baseUrl !== undefined ? [joinPath(aliases.baseUrl, specifier)] : [];
 }
 
 /**
