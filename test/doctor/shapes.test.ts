@@ -173,6 +173,50 @@ describe('project shapes', () => {
     expect(found[0]!.message).toMatch(/src\/entity\/(Customer|Invoice)\.ts → src\/entity\/(Customer|Invoice)\.ts → src\/entity\/(Customer|Invoice)\.ts/);
   });
 
+  it('a Helm chart: templates are rendered with values.yaml before they are read', async () => {
+    const deployment = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: {{ include "api.fullname" . }}',
+      '  labels:',
+      '    {{- include "api.labels" . | nindent 4 }}',
+      'spec:',
+      '  {{- if not .Values.autoscaling.enabled }}',
+      '  replicas: {{ .Values.replicaCount }}',
+      '  {{- end }}',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: {{ .Chart.Name }}',
+      '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"',
+      '          command: ["sh", "-c"]',
+      '          args:',
+      '            - npx drizzle-kit migrate && node dist/server.js',
+      '          {{- with .Values.resources }}',
+      '          resources:',
+      '            {{- toYaml . | nindent 12 }}',
+      '          {{- end }}',
+      '',
+    ].join('\n');
+    const files = (replicas: number) => ({
+      'package.json': pkgJson({ build: 'tsc', start: 'node dist/server.js' }, { dependencies: { 'drizzle-orm': '^0.45.4', pg: '^8.23.1' }, devDependencies: { 'drizzle-kit': '^0.31.11' } }),
+      'drizzle.config.ts': "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', out: './drizzle', dbCredentials: { url: process.env.DATABASE_URL! } });\n",
+      'drizzle/0000_init.sql': MIGRATION,
+      'src/server.ts': SERVER,
+      'chart/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\nappVersion: "1.0.0"\n',
+      'chart/values.yaml': `replicaCount: ${replicas}\nimage:\n  repository: registry.example.com/api\n  tag: ""\nautoscaling:\n  enabled: false\nresources: {}\n`,
+      'chart/templates/deployment.yaml': deployment,
+    });
+    p = project(files(3));
+    const found = await check(p.dir, ['migrate-without-lock']);
+    expect(found.map((f) => `${f.check} ${f.at}`)).toEqual(['migrate-without-lock chart/templates/deployment.yaml:18']);
+    expect(found[0]!.message).toContain('3');
+    p.cleanup();
+    p = project(files(1));
+    expect(await check(p.dir, ['migrate-without-lock'])).toEqual([]);
+  });
+
   it('development containers are not production: a dev compose file, a service that runs a dev server', async () => {
     const compose = 'services:\n  app:\n    build: .\n    command: sh -c "npx prisma migrate dev && npm run dev"\n';
     p = project({ ...prisma('', { postinstall: 'prisma generate', build: 'tsc', dev: 'tsx watch src/server.ts' }), 'docker-compose.yml': compose, 'docker-compose.dev.yml': compose.replace('npm run dev', 'node dist/server.js') });

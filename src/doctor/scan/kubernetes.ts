@@ -1,5 +1,5 @@
 /**
- * Kubernetes manifests (and Helm values are not evaluated): Deployments and StatefulSets with
+ * Kubernetes manifests (Helm templates rendered first: helm.ts): Deployments and StatefulSets with
  * their replicas and containers, Jobs, and HorizontalPodAutoscalers' minReplicas.
  */
 import { shellSourceOf } from './compose.js';

@@ -14,6 +14,7 @@ import { isDockerfileName, parseDockerfile, type Dockerfile } from './dockerfile
 import { readEnvValues, type EnvValue } from './env-values.js';
 import { dirOf, FileIndex, joinPath } from './file-index.js';
 import { DockerIgnore, GitIgnore } from './ignore-files.js';
+import { helmChartOf, helmValues, renderHelmTemplate } from './helm.js';
 import { parseKubernetes, type KubeWorkload } from './kubernetes.js';
 import { readOrmFacts, type PackageOrms } from './orm-facts.js';
 import { readPackages, type PackageInfo } from './packages.js';
@@ -152,7 +153,12 @@ export class ProjectScan {
     return this.once('kubernetes', () =>
       this.files
         .named((name, path) => /\.ya?ml$/.test(name) && !isComposeFileName(name) && !path.includes('.github/') && !name.startsWith('.gitlab-ci') && name !== 'pnpm-workspace.yaml')
-        .flatMap((path) => this.yaml(path, parseKubernetes, [])),
+        .flatMap((path) => {
+          const chart = helmChartOf(this.files, path);
+          if (chart === undefined) return this.yaml(path, parseKubernetes, []);
+          const values = this.once(`helm-values:${chart}`, () => helmValues(this.files, chart));
+          return this.yaml(path, (file) => parseKubernetes(renderHelmTemplate(file, values)), []);
+        }),
     );
   }
 
