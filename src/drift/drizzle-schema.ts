@@ -8,6 +8,7 @@ import type { ProjectEnv } from '../project/env-file.js';
 import { CONFIG_SHIMS } from '../project/config-loader.js';
 import { redact } from '../util/redact.js';
 import type { SchemaFileCheck, SchemaFileDifference } from './schema-file.js';
+import { loadJiti } from '../project/cjs-packages.js';
 
 /** drizzle-kit's programmatic API (drizzle-kit/api), as far as lockstep uses it. */
 interface DrizzleKitApi {
@@ -110,7 +111,7 @@ export async function compareDrizzleSchema(root: string, config: DrizzleConfig, 
     throw usageError('LS_DRIZZLE_SCHEMA', `The schema setting of drizzle.config (${file}) matches no file.`, ['Fix `schema` in drizzle.config, then run the command again.']);
   }
   const drizzleOrm = packageDir(root, 'drizzle-orm');
-  const { createJiti } = await import('jiti');
+  const { createJiti } = loadJiti();
   const jiti = createJiti(join(root, 'noop.js'), {
     alias: { ...CONFIG_SHIMS, ...(drizzleOrm ? { 'drizzle-orm': drizzleOrm } : {}) },
     fsCache: false,

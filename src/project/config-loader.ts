@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { usageError } from '../errors.js';
 import { redact } from '../util/redact.js';
 import type { ProjectEnv } from './env-file.js';
+import { loadJiti, loadSucrase } from './cjs-packages.js';
 
 const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}.js`, import.meta.url));
 
@@ -21,8 +22,8 @@ type JitiTransform = (options: import('jiti').TransformOptions) => { code: strin
  * start. A file that uses `import.meta` or `await` (top-level await) goes to Babel, whose output
  * jiti knows how to run.
  */
-async function configTransform(babel: import('jiti').Jiti): Promise<JitiTransform> {
-  const { transform } = await import('sucrase');
+function configTransform(babel: import('jiti').Jiti): JitiTransform {
+  const { transform } = loadSucrase();
   return (options) =>
     /\bimport\s*\.\s*meta\b|\bawait\b/.test(options.source)
       ? { code: babel.transform(options) }
@@ -36,9 +37,9 @@ async function configTransform(babel: import('jiti').Jiti): Promise<JitiTransfor
  * function), or the whole module when `whole` is set.
  */
 export async function loadConfigModule(file: string, env: ProjectEnv, code: string, options: { whole?: boolean } = {}): Promise<unknown> {
-  const { createJiti } = await import('jiti');
+  const { createJiti } = loadJiti();
   const jitiOptions = { alias: { ...CONFIG_SHIMS }, fsCache: false, moduleCache: false, interopDefault: !options.whole };
-  const jiti = createJiti(import.meta.url, { ...jitiOptions, transform: await configTransform(createJiti(import.meta.url, jitiOptions)) });
+  const jiti = createJiti(import.meta.url, { ...jitiOptions, transform: configTransform(createJiti(import.meta.url, jitiOptions)) });
   try {
     if (options.whole) return await env.withFileValues(() => jiti.import(file));
     let loaded: unknown = await env.withFileValues(() => jiti.import(file, { default: true }));

@@ -6,6 +6,7 @@ import { projectTypescriptTransform } from '../../project/typescript-transform.j
 import type { ProjectEnv } from '../../project/env-file.js';
 import { redact } from '../../util/redact.js';
 import { readPackageJson } from '../../project/package-json.js';
+import { loadJiti } from '../../project/cjs-packages.js';
 
 /** The parts of a TypeORM DataSource lockstep uses; typed loosely because it is the project's own typeorm. */
 export interface LoadedDataSource {
@@ -93,7 +94,7 @@ type Jiti = ReturnType<typeof import('jiti').createJiti>;
  * that entities, migrations and typeorm itself are loaded once.
  */
 export async function typeormLoader(file: string, root: string): Promise<Jiti> {
-  const { createJiti } = await import('jiti');
+  const { createJiti } = loadJiti();
   const transform = projectTypescriptTransform(root);
   return createJiti(file, {
     alias: { 'dotenv/config': CONFIG_SHIMS['dotenv/config'] },
