@@ -24,7 +24,8 @@ const program = new Command('lockstep')
   .addHelpText(
     'after',
     '\nExit codes: 0 success, 1 a check or migration failed, 2 usage or configuration error,\n' +
-      '3 blocked (an earlier failed migration, a database that needs a baseline, or the migration lock held elsewhere).\n' +
+      '3 blocked (an earlier failed migration, a database that needs a baseline, or the migration lock held elsewhere),\n' +
+      '  or drift found (drift, deploy --verify, baseline --check).\n' +
       'Docs: README.md',
   );
 
