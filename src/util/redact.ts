@@ -24,13 +24,17 @@ export function registerSecret(value: string | undefined | null): void {
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi;
 // Also names that end in one, such as PGPASSWORD and DB_PASSWORD.
 const KEY_VALUE_PASSWORD = /\b(\w*(?:password|passwd|pwd))(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,]+)/gi;
+/** What each pattern needs to match at all: most text has neither, and skips the patterns. */
+const MENTIONS_PASSWORD = /pass|pwd/i;
 
 export function redact(text: string): string {
   let out = text;
   for (const secret of ordered) {
     if (out.includes(secret)) out = out.split(secret).join('***');
   }
-  return out.replace(URL_PASSWORD, '$1***$3').replace(KEY_VALUE_PASSWORD, '$1$2***');
+  if (out.includes('://')) out = out.replace(URL_PASSWORD, '$1***$3');
+  if (MENTIONS_PASSWORD.test(out)) out = out.replace(KEY_VALUE_PASSWORD, '$1$2***');
+  return out;
 }
 
 /** Deep-redacts strings inside a JSON-like value (for --json output and audit details). */
