@@ -1,6 +1,7 @@
 /** Every doctor check, in the order reports and docs/doctor.md list them. */
 import { drizzleDialectMismatch } from './checks/drizzle-dialect-mismatch.js';
 import { drizzleKitPushInProduction } from './checks/drizzle-kit-push-in-production.js';
+import { drizzleMigrationsFolderMissing } from './checks/drizzle-migrations-folder-missing.js';
 import { drizzleUnawaitedMigrate } from './checks/drizzle-unawaited-migrate.js';
 import { migrateInBuildStep } from './checks/migrate-in-build-step.js';
 import { migrateWithoutLock } from './checks/migrate-without-lock.js';
@@ -33,6 +34,7 @@ const CHECKS: readonly DoctorCheck[] = [
   drizzleUnawaitedMigrate,
   drizzleKitPushInProduction,
   drizzleDialectMismatch,
+  drizzleMigrationsFolderMissing,
   typeormSynchronize,
   typeormDropSchema,
   typeormMigrationsGlob,

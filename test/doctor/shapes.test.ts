@@ -217,6 +217,34 @@ describe('project shapes', () => {
     expect(await check(p.dir, ['migrate-without-lock'])).toEqual([]);
   });
 
+  it('migrationsFolder is judged where the file runs: compiled under outDir, or as the source with tsx; a build step may copy the folder', async () => {
+    const files = (scripts: Record<string, string>) => ({
+      'package.json': pkgJson(scripts, { type: 'module', dependencies: { 'drizzle-orm': '^0.45.4', pg: '^8.23.1' }, devDependencies: { 'drizzle-kit': '^0.31.11', tsx: '^4.0.0' } }),
+      'tsconfig.json': '{ "compilerOptions": { "module": "NodeNext", "outDir": "dist", "rootDir": "src" } }',
+      'drizzle.config.ts': "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', out: './src/migrations' });\n",
+      'src/migrations/0000_init.sql': MIGRATION,
+      'src/migrations/meta/_journal.json': '{"version":"7","dialect":"postgresql","entries":[]}\n',
+      'src/server.ts': [
+        "import { createServer } from 'node:http';",
+        "import { dirname, join } from 'node:path';",
+        "import { drizzle } from 'drizzle-orm/node-postgres';",
+        "import { migrate } from 'drizzle-orm/node-postgres/migrator';",
+        'const db = drizzle(process.env.DATABASE_URL!);',
+        "await migrate(db, { migrationsFolder: join(import.meta.dirname, 'migrations') });",
+        "createServer((_q, s) => s.end('ok')).listen(3000);",
+        '',
+      ].join('\n'),
+    });
+    p = project(files({ build: 'tsc', start: 'node dist/server.js' }));
+    expect((await check(p.dir, ['drizzle-migrations-folder-missing'])).map((f) => f.at)).toEqual(['src/server.ts:6']);
+    p.cleanup();
+    p = project(files({ start: 'tsx src/server.ts' }));
+    expect(await check(p.dir, ['drizzle-migrations-folder-missing'])).toEqual([]);
+    p.cleanup();
+    p = project(files({ build: 'tsc && cp -r src/migrations dist/', start: 'node dist/server.js' }));
+    expect(await check(p.dir, ['drizzle-migrations-folder-missing'])).toEqual([]);
+  });
+
   it('development containers are not production: a dev compose file, a service that runs a dev server', async () => {
     const compose = 'services:\n  app:\n    build: .\n    command: sh -c "npx prisma migrate dev && npm run dev"\n';
     p = project({ ...prisma('', { postinstall: 'prisma generate', build: 'tsc', dev: 'tsx watch src/server.ts' }), 'docker-compose.yml': compose, 'docker-compose.dev.yml': compose.replace('npm run dev', 'node dist/server.js') });

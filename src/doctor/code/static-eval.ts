@@ -1,8 +1,9 @@
 /**
  * Static evaluation of configuration expressions (`synchronize`, `migrations` globs...) for a given
  * environment, without running the project: literals, `process.env.X`, comparisons, `!`, `&&`,
- * `||`, `??`, `?:`, template literals, `__dirname`, `path.join`/`resolve`, `Boolean()`/`String()`,
- * and `const` bindings of the same module. Anything else is UNKNOWN.
+ * `||`, `??`, `?:`, template literals, `__dirname`, `__filename`, `import.meta.dirname`/`filename`,
+ * `fileURLToPath(import.meta.url)`, `path.join`/`resolve`/`dirname`, `Boolean()`/`String()`, and
+ * `const` bindings of the same module. Anything else is UNKNOWN.
  */
 import { posix } from 'node:path';
 import { type AstNode, memberPath, unwrapExpression, walk } from './ast.js';
@@ -26,16 +27,18 @@ export interface EvalContext {
   env: Record<string, string | undefined>;
   /** `__dirname` (and `import.meta.dirname`) as a project-relative directory. */
   dirname?: string | undefined;
+  /** `__filename` (and `import.meta.filename`, `fileURLToPath(import.meta.url)`) as a project-relative path. */
+  filename?: string | undefined;
   /** `const` declarations of the module, by name. */
   constants: Map<string, AstNode>;
-  /** Local names bound to node's path module (`path`, or `join` / `resolve` imported from it). */
-  pathModule: { namespaces: Set<string>; join: Set<string>; resolve: Set<string> };
+  /** Local names bound to node's path module (`path`, or `join` / `resolve` / `dirname` imported from it) and to url's fileURLToPath. */
+  pathModule: { namespaces: Set<string>; join: Set<string>; resolve: Set<string>; dirname: Set<string>; fileURLToPath: Set<string>; urlNamespaces: Set<string> };
 }
 
 /** The `const` declarations and the path-module bindings of a module, for `evaluate`. */
 export function moduleBindings(program: AstNode): Pick<EvalContext, 'constants' | 'pathModule'> {
   const constants = new Map<string, AstNode>();
-  const pathModule = { namespaces: new Set<string>(), join: new Set<string>(), resolve: new Set<string>() };
+  const pathModule = { namespaces: new Set<string>(), join: new Set<string>(), resolve: new Set<string>(), dirname: new Set<string>(), fileURLToPath: new Set<string>(), urlNamespaces: new Set<string>() };
   walk(program, (node) => {
     if (node.type === 'VariableDeclaration' && node.kind === 'const') {
       for (const d of node.declarations as AstNode[]) {
@@ -45,6 +48,14 @@ export function moduleBindings(program: AstNode): Pick<EvalContext, 'constants' 
     }
     if (node.type === 'ImportDeclaration') {
       const source = (node.source as AstNode).value;
+      if (source === 'url' || source === 'node:url') {
+        for (const s of node.specifiers as AstNode[]) {
+          const local = (s.local as AstNode).name as string;
+          if (s.type === 'ImportDefaultSpecifier' || s.type === 'ImportNamespaceSpecifier') pathModule.urlNamespaces.add(local);
+          else if (((s.imported as AstNode).name ?? (s.imported as AstNode).value) === 'fileURLToPath') pathModule.fileURLToPath.add(local);
+        }
+        return false;
+      }
       if (source !== 'path' && source !== 'node:path') return false;
       for (const s of node.specifiers as AstNode[]) {
         const local = (s.local as AstNode).name as string;
@@ -53,6 +64,7 @@ export function moduleBindings(program: AstNode): Pick<EvalContext, 'constants' 
           const imported = (s.imported as AstNode).name ?? (s.imported as AstNode).value;
           if (imported === 'join') pathModule.join.add(local);
           if (imported === 'resolve') pathModule.resolve.add(local);
+          if (imported === 'dirname') pathModule.dirname.add(local);
         }
       }
       return false;
@@ -90,6 +102,7 @@ export function evaluate(node: AstNode | null | undefined, ctx: EvalContext, dep
       const name = n.name as string;
       if (name === 'undefined') return undefined;
       if (name === '__dirname') return ctx.dirname ?? UNKNOWN;
+      if (name === '__filename') return ctx.filename ?? UNKNOWN;
       const init = ctx.constants.get(name);
       return init ? ev(init) : UNKNOWN;
     }
@@ -98,6 +111,7 @@ export function evaluate(node: AstNode | null | undefined, ctx: EvalContext, dep
       if (path && path.length === 3 && path[0] === 'process' && path[1] === 'env') return ctx.env[path[2]!];
       if (path && path.join('.') === 'import.meta.dirname') return ctx.dirname ?? UNKNOWN;
       if ((n.object as AstNode).type === 'MetaProperty' && !n.computed && (n.property as AstNode).name === 'dirname') return ctx.dirname ?? UNKNOWN;
+      if ((n.object as AstNode).type === 'MetaProperty' && !n.computed && (n.property as AstNode).name === 'filename') return ctx.filename ?? UNKNOWN;
       return UNKNOWN;
     }
     case 'UnaryExpression': {
@@ -178,6 +192,14 @@ export function evaluate(node: AstNode | null | undefined, ctx: EvalContext, dep
       if (isJoin || isResolve) {
         if (args.some((a) => typeof a !== 'string')) return UNKNOWN;
         return posix.join(...(args as string[]));
+      }
+      const isDirname = (path.length === 2 && ctx.pathModule.namespaces.has(path[0]!) && path[1] === 'dirname') || (path.length === 1 && ctx.pathModule.dirname.has(path[0]!));
+      if (isDirname) return args.length === 1 && typeof args[0] === 'string' ? posix.dirname(args[0]) : UNKNOWN;
+      const isFileUrlToPath = (path.length === 2 && ctx.pathModule.urlNamespaces.has(path[0]!) && path[1] === 'fileURLToPath') || (path.length === 1 && ctx.pathModule.fileURLToPath.has(path[0]!));
+      if (isFileUrlToPath) {
+        const argument = unwrapExpression((n.arguments as AstNode[])[0]);
+        const isMetaUrl = argument?.type === 'MemberExpression' && (argument.object as AstNode).type === 'MetaProperty' && !argument.computed && (argument.property as AstNode).name === 'url';
+        return isMetaUrl ? (ctx.filename ?? UNKNOWN) : UNKNOWN;
       }
       // `x.toLowerCase()`, `x.trim()` on a known string.
       const callee = unwrapExpression(n.callee as AstNode);
