@@ -1,3 +1,4 @@
+import { buildCopiesFolder } from '../check-helpers.js';
 import { type AstNode, objectProperties, unwrapExpression } from '../code/ast.js';
 import { migrateCalls } from '../code/drizzle-code.js';
 import { evaluate, moduleBindings, PRODUCTION_SCENARIOS } from '../code/static-eval.js';
@@ -38,13 +39,6 @@ function runtimePath(scan: ProjectScan, command: ProductionCommand, source: stri
   if (!source.startsWith(`${build.rootDir}/`) && build.rootDir !== '') return undefined;
   const rest = build.rootDir === '' ? source : source.slice(build.rootDir.length + 1);
   return joinPath(build.outDir, rest.replace(/\.([cm]?)tsx?$/, '.$1js'));
-}
-
-/** A build step that copies a folder of this name itself (`cp -r drizzle dist/`), which doctor does not follow. */
-function copiedByBuild(scan: ProjectScan, name: string): boolean {
-  return scan.commands.some(
-    (c) => c.phase === 'build' && /^(cp|cpx|copyfiles|rsync|ncp|cpy|shx)$/.test(c.command.words[0]?.value.replace(/^.*\//, '') ?? '') && c.command.words.some((w) => w.value.includes(name)),
-  );
 }
 
 export const drizzleMigrationsFolderMissing: DoctorCheck = {
@@ -88,7 +82,7 @@ export const drizzleMigrationsFolderMissing: DoctorCheck = {
           const folder = value.startsWith(ROOT) ? joinPath(value.slice(ROOT.length)) : joinPath(command.packageDir, value);
           if (scan.files.has(joinPath(folder, 'meta', '_journal.json'))) continue;
           const name = folder.slice(folder.lastIndexOf('/') + 1);
-          if (runsAs !== path && copiedByBuild(scan, name)) continue;
+          if (runsAs !== path && buildCopiesFolder(scan, name)) continue;
           const key = `${path}:${expression.start}:${folder}`;
           if (reported.has(key)) continue;
           reported.add(key);

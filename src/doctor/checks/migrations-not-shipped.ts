@@ -1,4 +1,4 @@
-import { commandText } from '../check-helpers.js';
+import { buildCopiesFolder } from '../check-helpers.js';
 import { MIGRATOR_KINDS } from '../scan/command-kinds.js';
 import { finalStage, imagePaths } from '../scan/docker-image.js';
 import type { Dockerfile } from '../scan/dockerfile.js';
@@ -32,12 +32,6 @@ function folders(scan: ProjectScan): MigrationsFolder[] {
 /** Whether the container built from this Dockerfile applies the migrations of the package `packageDir` when it starts. */
 function imageMigrates(scan: ProjectScan, dockerfile: Dockerfile, packageDir: string): boolean {
   return scan.pipelines.some((p) => p.image === dockerfile && p.commands.some((c) => c.phase === 'start' && MIGRATOR_KINDS.has(c.kind) && (c.packageDir === packageDir || packageDir === '')));
-}
-
-/** A build step that copies the folder somewhere itself (`cp -r drizzle dist/`), which doctor does not follow. */
-function copiedByBuild(scan: ProjectScan, folder: MigrationsFolder): boolean {
-  const name = folder.dir.slice(folder.dir.lastIndexOf('/') + 1);
-  return scan.commands.some((c) => c.phase === 'build' && /^(cp|cpx|copyfiles|rsync|ncp|cpy|shx)$/.test(c.command.words[0]?.value.replace(/^.*\//, '') ?? '') && commandText(c).includes(name));
 }
 
 export const migrationsNotShipped: DoctorCheck = {
@@ -103,7 +97,7 @@ export const migrationsNotShipped: DoctorCheck = {
           continue;
         }
         const missing = sample.filter((p) => imagePaths(dockerfile, final, p, dockerignore).length === 0);
-        if (missing.length === 0 || copiedByBuild(scan, folder)) continue;
+        if (missing.length === 0 || buildCopiesFolder(scan, folder.dir.slice(folder.dir.lastIndexOf('/') + 1))) continue;
         const fromLine = final.line;
         const folderInContext = inContext(folder.dir) ?? folder.dir;
         // Where an earlier stage has the folder, to copy it from there.
