@@ -3,7 +3,7 @@ import { AuditLog, AuditWriteError, type AuditEvent } from '../audit/audit-log.j
 import { connectionHeadroom, headroomWarning } from '../db/postgres/server-checks.js';
 import type { PgSession } from '../db/postgres/session.js';
 import { ExitCode, LockstepError, usageError } from '../errors.js';
-import type { OrmHistory, OrmName } from '../orm/adapter.js';
+import type { OrmHistory } from '../orm/adapter.js';
 import type { MigrationStatus } from '../orm/types.js';
 import { applyMigration, errorText, MigrationFailure, statementRange, type AppliedMigration } from './apply-migration.js';
 import { blockedByFailedError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext } from './failure-messages.js';
@@ -15,7 +15,7 @@ import { prepareMigrations, statementHashes, type MigrationSource, type Prepared
 import type { DriftSettingsOptions } from '../drift/settings.js';
 import type { DriftVerification } from '../drift/verify.js';
 import type { RunSettings } from './settings.js';
-import { openWorkspace, withSession, type Workspace } from './workspace.js';
+import { openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
 
 export interface DeployOptions extends ProjectOptions, RunOptions {
   /** Refuse when applied files were edited, history rows have no file, or migrations are out of order. */
@@ -36,13 +36,7 @@ export interface DeployWarning {
   migration?: string;
 }
 
-export interface DeployResult {
-  orm: OrmName;
-  projectRoot: string;
-  /** The database, described without its URL. */
-  target: string;
-  embedded: boolean;
-  historyTable: string;
+export interface DeployResult extends RunTarget {
   /** Migrations applied by this run, in order. */
   applied: AppliedMigration[];
   /** Migrations that were already applied before this run. */
@@ -101,11 +95,7 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
       const { applied, alreadyApplied } = await deployLocked(run);
       const verify = options.verify ? await verifyDeployed(run, applied) : undefined;
       return {
-        orm: workspace.orm.orm,
-        projectRoot: workspace.orm.root,
-        target: workspace.targetDescription,
-        embedded: workspace.target.kind === 'embedded',
-        historyTable: history.qualifiedName,
+        ...runTarget(workspace, history),
         applied,
         alreadyApplied,
         warnings,

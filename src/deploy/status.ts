@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { AuditLog } from '../audit/audit-log.js';
 import { advisoryLockHolder, describeHolder } from '../db/postgres/advisory-lock.js';
 import { invalidIndexes, type InvalidIndex } from '../db/postgres/server-checks.js';
-import type { OrmName } from '../orm/adapter.js';
 import type { MigrationStatus } from '../orm/types.js';
 import { blockingFailures, historyProblems, type HistoryProblem } from './history-problems.js';
 import { resolveAuditSettings, type ProjectOptions } from './options.js';
-import { openWorkspace, withSession } from './workspace.js';
+import { openWorkspace, runTarget, withSession, type RunTarget } from './workspace.js';
 
 export type StatusOptions = ProjectOptions;
 
@@ -17,12 +16,7 @@ export type StatusOptions = ProjectOptions;
  */
 export type DatabaseState = 'up-to-date' | 'pending' | 'blocked' | 'needs-baseline';
 
-export interface StatusResult {
-  orm: OrmName;
-  projectRoot: string;
-  target: string;
-  embedded: boolean;
-  historyTable: string;
+export interface StatusResult extends RunTarget {
   historyExists: boolean;
   state: DatabaseState;
   migrations: MigrationStatus[];
@@ -65,11 +59,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
     const state: DatabaseState =
       counts.failed > 0 ? 'blocked' : !exists && existingTables.length > 0 ? 'needs-baseline' : counts.pending > 0 ? 'pending' : 'up-to-date';
     return {
-      orm: workspace.orm.orm,
-      projectRoot: workspace.orm.root,
-      target: workspace.targetDescription,
-      embedded: workspace.target.kind === 'embedded',
-      historyTable: history.qualifiedName,
+      ...runTarget(workspace, history),
       historyExists: exists,
       state,
       migrations,

@@ -3,7 +3,7 @@ import { readConfigFile, type LockstepConfigFile } from '../config/config-file.j
 import { connectPostgres, describeTarget, type PgTarget } from '../db/postgres/connect.js';
 import type { PgSession } from '../db/postgres/session.js';
 import { usageError } from '../errors.js';
-import type { MigrationsOnDisk, OrmHistory, OrmProject } from '../orm/adapter.js';
+import type { MigrationsOnDisk, OrmHistory, OrmName, OrmProject } from '../orm/adapter.js';
 import { resolveTarget, type TargetWarning } from '../project/database-url.js';
 import { loadOrm, projectRoot } from '../project/detect.js';
 import type { DeployEvent } from './events.js';
@@ -24,6 +24,26 @@ export interface Workspace {
   warnings: TargetWarning[];
   /** A path relative to the project, for messages. */
   rel: (path: string) => string;
+}
+
+/** What every command's result says about where it ran. */
+export interface RunTarget {
+  orm: OrmName;
+  projectRoot: string;
+  /** The database, described without its URL. */
+  target: string;
+  embedded: boolean;
+  historyTable: string;
+}
+
+export function runTarget(workspace: Workspace, history: Pick<OrmHistory, 'qualifiedName'>): RunTarget {
+  return {
+    orm: workspace.orm.orm,
+    projectRoot: workspace.orm.root,
+    target: workspace.targetDescription,
+    embedded: workspace.target.kind === 'embedded',
+    historyTable: history.qualifiedName,
+  };
 }
 
 export async function openWorkspace(options: ProjectOptions, command: string): Promise<Workspace> {

@@ -40,18 +40,7 @@ export async function verifyAfterDeploy(workspace: Workspace, session: PgSession
   const statuses = (await history.exists()) ? await history.statuses(workspace.disk.migrations, audit) : [];
   const plan = replayPlan(statuses, workspace.disk.migrations);
   const appliedText = applied.length > 0 ? `This deploy applied ${applied.join(', ')} (recorded in ${history.qualifiedName}).` : 'This deploy had nothing to apply.';
-  const comparison = await compareLiveWithHistory({
-    orm: workspace.orm,
-    root: workspace.orm.root,
-    session,
-    targetDescription: workspace.targetDescription,
-    plan,
-    settings,
-    command: 'deploy --verify',
-    cli: workspace.cli,
-    state: `${appliedText} The app was not started.`,
-    location: workspace.rel(workspace.disk.location),
-  });
+  const comparison = await compareWorkspace(workspace, session, plan, settings, 'deploy --verify', `${appliedText} The app was not started.`);
   const result: DriftVerification = { inSync: comparison.differences.length === 0, replayed: comparison.replay.migrations.length, into: comparison.replay.into, differences: comparison.differences };
   workspace.emit({ type: 'verify', inSync: result.inSync, replayed: result.replayed, into: result.into, differences: comparison.differences.map((d) => d.message) });
   if (!result.inSync) {
@@ -70,6 +59,22 @@ export async function verifyAfterDeploy(workspace: Workspace, session: PgSession
   return result;
 }
 
+/** compareLiveWithHistory for the workspace a command opened; `state` is what a replay failure says about the database. */
+function compareWorkspace(workspace: Workspace, session: PgSession, plan: ReplayPlan, settings: ReturnType<typeof resolveDriftSettings>, command: string, state: string) {
+  return compareLiveWithHistory({
+    orm: workspace.orm,
+    root: workspace.orm.root,
+    session,
+    targetDescription: workspace.targetDescription,
+    plan,
+    settings,
+    command,
+    cli: workspace.cli,
+    state,
+    location: workspace.rel(workspace.disk.location),
+  });
+}
+
 /**
  * `baseline --check`: before recording migrations as applied without running them, replays them
  * into a scratch database and compares the result with the live schema. On any difference throws
@@ -79,18 +84,7 @@ export async function checkBeforeBaseline(workspace: Workspace, session: PgSessi
   const settings = resolveDriftSettings(workspace.orm, workspace.config, workspace.target, options);
   const plan: ReplayPlan = { steps: selected.map((migration) => ({ migration })), pending: [], missingOnDisk: [], edited: [], partial: [] };
   const last = selected.at(-1)!.name;
-  const comparison = await compareLiveWithHistory({
-    orm: workspace.orm,
-    root: workspace.orm.root,
-    session,
-    targetDescription: workspace.targetDescription,
-    plan,
-    settings,
-    command: 'baseline --check',
-    cli: workspace.cli,
-    state: 'Unchanged: lockstep recorded nothing.',
-    location: workspace.rel(workspace.disk.location),
-  });
+  const comparison = await compareWorkspace(workspace, session, plan, settings, 'baseline --check', 'Unchanged: lockstep recorded nothing.');
   if (comparison.differences.length === 0) return;
   throw new LockstepError({
     code: 'LS_BASELINE_DRIFT',
