@@ -111,7 +111,19 @@ export interface AlterCommand {
   cascade: boolean;
 }
 
+const readCommands = new WeakMap<object, AlterCommand[]>();
+
+/** The commands of an ALTER TABLE (read once per statement, however many rules ask). */
 export function alterCommands(body: AstObject): AlterCommand[] {
+  let commands = readCommands.get(body);
+  if (!commands) {
+    commands = readAlterCommands(body);
+    readCommands.set(body, commands);
+  }
+  return commands;
+}
+
+function readAlterCommands(body: AstObject): AlterCommand[] {
   const cmds = Array.isArray(body.cmds) ? body.cmds : [];
   return cmds.map((cmd) => {
     const c = unwrap(cmd, 'AlterTableCmd') ?? {};

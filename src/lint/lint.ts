@@ -6,17 +6,19 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readConfigFile, CONFIG_FILE_NAME } from '../config/config-file.js';
-import { connectPostgres, describeTarget, type PgTarget } from '../db/postgres/connect.js';
+import type { PgTarget } from '../db/postgres/connect.js';
 import type { PgSession } from '../db/postgres/session.js';
-import { InvalidDatabaseUrl, parseDatabaseUrl } from '../db/url.js';
 import { usageError } from '../errors.js';
 import type { OrmName } from '../orm/adapter.js';
 import { readLintConfig, DEFAULT_PG_VERSION, type LintConfig } from './config.js';
 import { lintSql } from './engine.js';
-import { migrationsChangedSince, withPendingMigrations } from './project-files.js';
 import { readSources } from './read-sources.js';
 import { postgresTableStats } from './table-stats.js';
 import type { LintReport, LintSource, Runner } from './types.js';
+
+// The project's migrations and a database are loaded only when a run needs them: linting named
+// files without --url starts without the ORM adapters and the database driver.
+const projectFiles = () => import('./project-files.js');
 
 export interface LintOptions {
   /** The project directory (default: the current directory): its lockstep.config.json and, without files, its migrations. */
@@ -55,16 +57,19 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
     let notes: string[] = [];
     let paths = files;
     if (options.since) {
+      const { migrationsChangedSince } = await projectFiles();
       const changed = await migrationsChangedSince({ project: options.project, orm: options.orm }, options.since);
       paths = changed.paths;
       notes = changed.notes;
     }
     const sources = paths.length > 0 ? await readSources(paths, { ...(options.stdin ? { stdin: options.stdin } : {}), ...(options.stdinFilename ? { stdinFilename: options.stdinFilename } : {}) }) : [];
-    return withOptionalDatabase(options.url, (session, database) => run(sources, { options, config, runner, session, database, notes }));
+    // The migrations a branch adds all run in the next deploy, in folder order; named files are linted each on its own.
+    return withOptionalDatabase(options.url, (session, database) => run(sources, { options, config, runner, session, database, notes, sequence: Boolean(options.since) }));
   }
 
+  const { withPendingMigrations } = await projectFiles();
   return withPendingMigrations({ project: options.project, orm: options.orm, url: options.url }, (selection) =>
-    run(selection.sources, { options, config, runner, session: selection.session, database: selection.database, notes: selection.notes }),
+    run(selection.sources, { options, config, runner, session: selection.session, database: selection.database, notes: selection.notes, sequence: selection.pending }),
   );
 }
 
@@ -75,6 +80,8 @@ interface RunContext {
   session: PgSession | undefined;
   database: string | undefined;
   notes: string[];
+  /** The sources run in this order in one deploy (lintSql's `sequence`). */
+  sequence: boolean;
 }
 
 function run(sources: LintSource[], ctx: RunContext): Promise<LintReport> {
@@ -84,6 +91,7 @@ function run(sources: LintSource[], ctx: RunContext): Promise<LintReport> {
     postgresVersion: ctx.options.postgresVersion ?? ctx.config.postgresVersion ?? serverVersion ?? DEFAULT_PG_VERSION,
     config: ctx.config,
     notes: ctx.notes,
+    sequence: ctx.sequence,
     ...(ctx.session ? { stats: postgresTableStats(ctx.session), database: ctx.database } : {}),
   });
 }
@@ -96,6 +104,8 @@ function projectLintConfig(root: string): LintConfig {
 /** With `--url`, opens a session for table sizes; named files are never matched against a database the user did not name. */
 async function withOptionalDatabase<T>(url: string | undefined, fn: (session: PgSession | undefined, database: string | undefined) => Promise<T>): Promise<T> {
   if (!url) return fn(undefined, undefined);
+  const { InvalidDatabaseUrl, parseDatabaseUrl } = await import('../db/url.js');
+  const { connectPostgres, describeTarget } = await import('../db/postgres/connect.js');
   let target: PgTarget;
   try {
     target = { kind: 'server', url: parseDatabaseUrl(url), source: '--url' };

@@ -23,6 +23,8 @@ export interface ProjectSelection {
   /** The database, described without secrets. */
   database: string | undefined;
   notes: string[];
+  /** The sources are the pending migrations, in the order the next deploy runs them. */
+  pending: boolean;
 }
 
 export interface ProjectLintOptions {
@@ -49,6 +51,7 @@ export async function withPendingMigrations<T>(options: ProjectLintOptions, fn: 
       sources,
       session: undefined,
       database: undefined,
+      pending: false,
       notes: [
         `No database URL is configured: linting all ${plural(sources.length, 'migration')} in ${folder}. Pass --url (or set DATABASE_URL) to lint only the pending ones and grade findings by table size.`,
         ...notes,
@@ -71,6 +74,7 @@ export async function withPendingMigrations<T>(options: ProjectLintOptions, fn: 
       sources,
       session,
       database: workspace.targetDescription,
+      pending: true,
       notes: [`${pending.length} of ${plural(all.length, 'migration')} in ${folder} ${pending.length === 1 ? 'is' : 'are'} pending on ${workspace.targetDescription}.`, ...notes],
     });
   });

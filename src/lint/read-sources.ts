@@ -65,19 +65,20 @@ export async function readSources(paths: string[], options: ReadOptions = {}): P
 }
 
 function decode(bytes: Buffer, name: string, problems: string[]): string | undefined {
-  const invalid = firstInvalidUtf8(bytes);
-  if (invalid === undefined) return bytes.toString('utf8');
+  const text = bytes.toString('utf8');
+  const invalid = firstInvalidUtf8(bytes, text);
+  if (invalid === undefined) return text;
   let line = 1;
   for (let i = 0; i < invalid; i++) if (bytes[i] === 10) line++;
   problems.push(`${name} is not valid UTF-8: the first invalid byte is at offset ${invalid} (line ${line}); save the file as UTF-8`);
   return undefined;
 }
 
-/** The `.sql` files under a directory, in path order (Prisma's migration order for a migrations folder). */
+/** The `.sql` files under a directory, in path order (by code unit, as Prisma orders a migrations folder). */
 function sqlFilesUnder(dir: string): string[] {
   const out: string[] = [];
   const visit = (current: string) => {
-    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       const path = join(current, entry.name);

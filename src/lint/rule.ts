@@ -101,7 +101,7 @@ export interface RuleContext {
   readonly file: FileInfo;
   readonly runner: RunnerModel;
   readonly postgresVersion: number;
-  /** Created earlier in this migration (or by the current statement), so known to be empty. */
+  /** Created earlier in this migration (or by the current statement, or by an earlier pending migration of the same deploy), so known to be empty and unused. */
   isNewTable(table: RelationName): boolean;
   /** An explicit BEGIN is open at the current statement. */
   readonly inExplicitTransaction: boolean;

@@ -56,6 +56,8 @@ export function lintCommand(): Command {
 }
 
 async function runLint(files: string[], flags: LintFlags, format: string): Promise<number> {
+  // The parser compiles in the background while the rules load and the files are read.
+  if (!flags.listRules && flags.explain === undefined) (await import('../../sql/postgres/parser.js')).preloadParser();
   const { allRules, findRule, closestRule } = await import('../../lint/registry.js');
   if (flags.listRules) {
     if (format === 'json') {

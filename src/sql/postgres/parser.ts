@@ -1,7 +1,7 @@
 import type { Node, ParseResult } from 'libpg-query';
 
 type LibPgQuery = typeof import('libpg-query');
-let loaded: LibPgQuery | undefined;
+let loading: Promise<LibPgQuery> | undefined;
 
 /** Parse trees of recent texts: deploy parses each pending file to run it, then lints it. */
 const recent = new Map<string, ParseResult>();
@@ -13,26 +13,39 @@ const CACHED_TEXT_LIMIT = 256 * 1024;
  * milliseconds, so it is loaded on first use only (a no-op deploy never needs it). The same text
  * parsed twice in a run is parsed once: parse trees are shared, so callers treat them as read-only.
  */
-export async function loadParser(): Promise<LibPgQuery> {
-  if (!loaded) {
-    const mod = await import('libpg-query');
-    await mod.loadModule();
-    const parseSync = mod.parseSync;
-    loaded = {
-      ...mod,
-      parseSync(sql: string): ParseResult {
-        if (sql.length > CACHED_TEXT_LIMIT) return parseSync(sql);
-        let result = recent.get(sql);
-        if (!result) {
-          result = parseSync(sql);
-          if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value!);
-          recent.set(sql, result);
-        }
-        return result;
-      },
-    };
-  }
-  return loaded;
+export function loadParser(): Promise<LibPgQuery> {
+  loading ??= load();
+  return loading;
+}
+
+/**
+ * Starts loading the parser without waiting for it: V8 compiles the WebAssembly on background
+ * threads while the caller goes on (loading modules, reading files, connecting). A failure
+ * surfaces at the first real use.
+ */
+export function preloadParser(): void {
+  loadParser().catch(() => {
+    loading = undefined;
+  });
+}
+
+async function load(): Promise<LibPgQuery> {
+  const mod = await import('libpg-query');
+  await mod.loadModule();
+  const parseSync = mod.parseSync;
+  return {
+    ...mod,
+    parseSync(sql: string): ParseResult {
+      if (sql.length > CACHED_TEXT_LIMIT) return parseSync(sql);
+      let result = recent.get(sql);
+      if (!result) {
+        result = parseSync(sql);
+        if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value!);
+        recent.set(sql, result);
+      }
+      return result;
+    },
+  };
 }
 
 export class SqlSyntaxError extends Error {
