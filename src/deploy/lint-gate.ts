@@ -32,6 +32,7 @@ export async function lintGate(workspace: Workspace, session: PgSession, pending
     stats: postgresTableStats(session),
     database: workspace.targetDescription,
     config: readLintConfig(workspace.config.lint, workspace.config.file ?? 'lockstep.config.json'),
+    sequence: true,
   });
   const errors = report.findings.filter((f) => f.severity === 'error' && !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);

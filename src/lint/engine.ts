@@ -8,7 +8,7 @@
 import { EMPTY_LINT_CONFIG, DEFAULT_PG_VERSION, type LintConfig } from './config.js';
 import { ExitCode, LockstepError } from '../errors.js';
 import { redact } from '../util/redact.js';
-import { lintFile, planRules, type FileResult, type RawFinding, type RunShared } from './file-linter.js';
+import { lintFile, newSchema, planRules, type FileResult, type RawFinding, type RunShared } from './file-linter.js';
 import { LintTooLargeError } from './parse.js';
 import type { RelationName } from './ast.js';
 import { allRules, findRule, closestRule, META_RULE_IDS } from './registry.js';
@@ -30,6 +30,12 @@ export interface LintSqlOptions {
   config?: LintConfig;
   /** Notes to carry into the report. */
   notes?: string[];
+  /**
+   * The files are migrations that run in this order in one deploy (the pending ones): a table or
+   * column an earlier file creates is new for the later ones, since no running version of the
+   * application can use it yet. Without it, each file is linted on its own.
+   */
+  sequence?: boolean;
 }
 
 /** The longest statement text a finding carries; longer ones are cut. */
@@ -50,10 +56,11 @@ export async function lintSql(files: Array<{ path: string; sql: string }>, optio
   };
 
   const plan = planRules(enabled);
+  const earlier = options.sequence ? newSchema() : undefined;
   const results: FileResult[] = [];
   for (const file of files) {
     try {
-      results.push(await lintFile(file.path, file.sql, { runner, postgresVersion, plan, meta: { emptyMigration: meta('empty-migration') }, shared }));
+      results.push(await lintFile(file.path, file.sql, { runner, postgresVersion, plan, meta: { emptyMigration: meta('empty-migration') }, shared, ...(earlier ? { earlier } : {}) }));
     } catch (error) {
       if (error instanceof LintTooLargeError) throw tooLarge(file, error);
       throw error;

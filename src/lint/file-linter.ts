@@ -72,7 +72,24 @@ export function planRules(rules: readonly Rule[]): RulePlan {
   return { rules, byKind, everyKind };
 }
 
+/** Tables and columns that statements created: no running application version uses them yet. */
+export interface NewSchema {
+  /** Table names, with the schemas they were created in (undefined: unqualified). */
+  tables: Map<string, Set<string | undefined>>;
+  columnTypes: Map<string, TypeReference>;
+  addedColumns: Set<string>;
+}
+
+export function newSchema(): NewSchema {
+  return { tables: new Map(), columnTypes: new Map(), addedColumns: new Set() };
+}
+
 export interface FileLintOptions {
+  /**
+   * What the files before this one create, when the files run in order in one deploy (the
+   * pending migrations): shared and added to, so that each file sees what the earlier ones made.
+   */
+  earlier?: NewSchema;
   runner: Runner;
   postgresVersion: number;
   plan: RulePlan;
@@ -98,9 +115,9 @@ class FileLinter implements RuleContext {
 
   private readonly map: SourceMap;
   private readonly findings: RawFinding[] = [];
-  private readonly newTables = new Map<string, Set<string | undefined>>();
-  private readonly columnTypes = new Map<string, TypeReference>();
-  private readonly addedColumns = new Set<string>();
+  private readonly newTables: NewSchema['tables'];
+  private readonly columnTypes: NewSchema['columnTypes'];
+  private readonly addedColumns: NewSchema['addedColumns'];
   private transactionControlSeen = false;
   /** Each rule's visitor for this file, created when the rule first has a statement to look at. */
   private readonly visitors: Array<RuleVisitor | undefined>;
@@ -119,6 +136,10 @@ class FileLinter implements RuleContext {
     private readonly options: FileLintOptions,
   ) {
     this.map = new SourceMap(text);
+    const schema = options.earlier ?? newSchema();
+    this.newTables = schema.tables;
+    this.columnTypes = schema.columnTypes;
+    this.addedColumns = schema.addedColumns;
     this.runner = RUNNER_MODELS[options.runner];
     this.postgresVersion = options.postgresVersion;
     this.file = { path, generator: undefined, prismaWarnings: [] };

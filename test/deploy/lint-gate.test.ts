@@ -1,22 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { prismaProject, type TestProject } from '../support/project.js';
+import { describe, expect, it } from 'vitest';
+import { prismaDeploySuite } from '../support/deploy-suite.js';
 
 const INIT = 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "email" TEXT NOT NULL, "legacy" TEXT);\n';
 
 describe('the lint gate in deploy', () => {
-  let db: TestDatabase;
-  let project: TestProject;
-  const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  afterEach(async () => {
-    await db?.drop();
-    project?.cleanup();
-  });
+  const suite = prismaDeploySuite();
 
   it('refuses pending migrations with error-level findings before applying any, and names the table size', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_init': INIT });
+    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT });
     expect((await cli('deploy')).code).toBe(0);
     await db.query(`INSERT INTO "User" ("email") SELECT 'u' || g || '@example.com' FROM generate_series(1, 5000) g`);
     await db.query('ANALYZE "User"');
@@ -36,9 +27,22 @@ describe('the lint gate in deploy', () => {
     expect(rows.map((r) => r.migration_name)).toEqual(['20240101000000_init']);
   });
 
+  it('deploys a whole history to a new database: what an earlier pending migration creates is not in use yet', async () => {
+    // A new environment gets every migration at once; a column dropped or renamed later in the
+    // history belongs to a table no running app has seen, on this database.
+    const { db, cli } = await suite.start({
+      '20240101000000_init': INIT,
+      '20240102000000_drop_legacy': '-- AlterTable\nALTER TABLE "User" DROP COLUMN "legacy";\nALTER TABLE "User" RENAME COLUMN "email" TO "mail";\nCREATE INDEX "User_mail_idx" ON "User"("mail");\n',
+    });
+    const result = await cli('deploy');
+    expect(result.stderr).not.toContain('LS_LINT_FAILED');
+    expect(result.code).toBe(0);
+    const rows = await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations ORDER BY started_at');
+    expect(rows.map((r) => r.migration_name)).toEqual(['20240101000000_init', '20240102000000_drop_legacy']);
+  });
+
   it('applies a finding suppressed in the SQL with a reason, and records the suppression', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_init': INIT });
+    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT });
     expect((await cli('deploy')).code).toBe(0);
     project.migration('20240102000000_drop_legacy', '-- lockstep-ignore ban-drop-column: legacy has been unused since release 42\nALTER TABLE "User" DROP COLUMN "legacy";\n');
     const result = await cli('deploy');
@@ -49,8 +53,7 @@ describe('the lint gate in deploy', () => {
   });
 
   it('applies with --accept-lint-errors and keeps the reason and the findings in the audit log', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_init': INIT });
+    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT });
     expect((await cli('deploy')).code).toBe(0);
     project.migration('20240102000000_drop_legacy', 'ALTER TABLE "User" DROP COLUMN "legacy";\n');
     const result = await cli('deploy', '--accept-lint-errors', 'approved in change request CR-1234');
@@ -62,8 +65,7 @@ describe('the lint gate in deploy', () => {
   });
 
   it('lets migrations that create a table and index it in later migrations of the same run through', async () => {
-    db = await freshDatabase();
-    project = prismaProject({
+    const { cli } = await suite.start({
       '20240101000000_init': INIT,
       '20240102000000_index': 'CREATE INDEX "User_email_idx" ON "User"("email");\n',
       '20240103000000_fk': 'CREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");\n',

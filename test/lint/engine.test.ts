@@ -216,3 +216,23 @@ describe('the report', () => {
     expect(report.postgresVersion).toBe(14);
   });
 });
+
+describe('a sequence of pending migrations', () => {
+  const files = [
+    { path: '0001_users.sql', sql: 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY, "legacy" TEXT);' },
+    { path: '0002_orders.sql', sql: 'ALTER TABLE "User" ADD COLUMN "note" TEXT;' },
+    { path: '0003_cleanup.sql', sql: 'ALTER TABLE "User" DROP COLUMN "legacy";\nALTER TABLE "User" DROP COLUMN "note";\nCREATE INDEX "User_id_idx" ON "User" ("id");' },
+  ];
+  const rules = (report: Awaited<ReturnType<typeof lintSql>>, file: string) => report.findings.filter((f) => f.file === file).map((f) => f.rule);
+
+  it('treats what an earlier file creates as new: no running app uses it yet', async () => {
+    const report = await lintSql(files, { sequence: true });
+    expect(rules(report, '0002_orders.sql')).toEqual([]);
+    expect(rules(report, '0003_cleanup.sql')).toEqual([]);
+  });
+
+  it('without it, lints each file on its own, against tables that may be in use', async () => {
+    const report = await lintSql(files);
+    expect(rules(report, '0003_cleanup.sql')).toEqual(expect.arrayContaining(['ban-drop-column', 'require-concurrent-index-creation']));
+  });
+});
