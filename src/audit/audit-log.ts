@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os';
-import { insertSql } from '../db/postgres/literal.js';
+import { insertSql, SqlExpression } from '../db/postgres/literal.js';
 import { quoteIdent, type PgSession } from '../db/postgres/session.js';
 import { redact, redactDeep } from '../util/redact.js';
 import { LOCKSTEP_VERSION } from '../version.js';
@@ -37,7 +37,8 @@ export interface AuditEvent {
   statementsTotal?: number | undefined;
   statementsDone?: number | undefined;
   statementHashes?: string[] | undefined;
-  durationMs?: number | undefined;
+  /** Milliseconds, or an expression the server computes when the row is written inside a batch. */
+  durationMs?: number | SqlExpression | undefined;
   lockWaits?: number | undefined;
   errorCode?: string | undefined;
   errorMessage?: string | undefined;
@@ -63,7 +64,7 @@ export class AuditLog {
 
   private constructor(
     private readonly session: PgSession,
-    private readonly settings: AuditSettings,
+    settings: AuditSettings,
     private readonly context: AuditRunContext,
   ) {
     this.qualifiedName = `${quoteIdent(settings.schema)}.${quoteIdent(settings.table)}`;
@@ -139,7 +140,7 @@ export class AuditLog {
       statements_total: event.statementsTotal ?? null,
       statements_done: event.statementsDone ?? null,
       statement_hashes: event.statementHashes ?? null,
-      duration_ms: event.durationMs === undefined ? null : Math.round(event.durationMs),
+      duration_ms: event.durationMs === undefined ? null : event.durationMs instanceof SqlExpression ? event.durationMs : Math.round(event.durationMs),
       lock_waits: event.lockWaits ?? null,
       error_code: event.errorCode ?? null,
       error_message: event.errorMessage === undefined ? null : redact(event.errorMessage),

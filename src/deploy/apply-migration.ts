@@ -1,5 +1,6 @@
 import { AuditWriteError, type AuditLog } from '../audit/audit-log.js';
 import { dropIndexSql, indexState, lockBlockers, type LockBlocker } from '../db/postgres/server-checks.js';
+import { SqlExpression } from '../db/postgres/literal.js';
 import { execScript, isPgError, type PgSession, type ScriptProgress } from '../db/postgres/session.js';
 import { referencedRelations } from '../sql/postgres/relations.js';
 import type { SqlStatement } from '../sql/postgres/statements.js';
@@ -15,9 +16,10 @@ import type { RunSettings } from './settings.js';
 export interface MigrationRecorder {
   /**
    * Transaction mode: the statement that records the migration as applied, run inside its
-   * transaction after its last statement (sent in one batch with the audit row and COMMIT).
+   * transaction after its last statement (sent in one batch with the migration, the audit row
+   * and COMMIT). Times in it are the server's: `transaction_timestamp()`, `clock_timestamp()`.
    */
-  appliedInTransactionSql(migration: PreparedMigration, startedAt: Date, finishedAt: Date): string;
+  appliedInTransactionSql(migration: PreparedMigration): string;
   /** Transaction mode: after the rollback of a failed migration. */
   failedAndRolledBack(migration: PreparedMigration, startedAt: Date, logs: string): Promise<void>;
   /** Statements mode: before the first statement runs. Returns a handle for the row. */
@@ -220,42 +222,41 @@ export async function applyMigration(ctx: ApplyContext, migration: PreparedMigra
 }
 
 /**
- * One transaction for the whole file, in two round trips where the server allows it (execScript):
- * BEGIN, the timeouts and every statement in one, then the history row, the audit row and COMMIT.
+ * One transaction for the whole file, in one round trip where the server allows it (execScript):
+ * BEGIN, the timeouts, every statement, the history row, the audit row and COMMIT travel as one
+ * query. The rows' times are the server's, taken as the transaction runs.
  */
 async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigration, moreToFollow: boolean): Promise<AppliedMigration> {
   const { session, settings } = ctx;
   const began = performance.now();
   let lockWaits = 0;
   let auditInBatch = ctx.audit.enabled;
-  const script = [
+  const head = [
     'BEGIN',
     ...transactionTimeoutStatements(settings),
     ...(moreToFollow ? ['SET LOCAL synchronous_commit = off'] : []),
     ...migration.statements.map((statement) => statement.text),
   ];
-  const firstStatement = script.length - migration.statements.length;
+  const firstStatement = head.length - migration.statements.length;
   for (let attempt = 1; ; attempt++) {
     const startedAt = new Date();
     const progress: ScriptProgress = { completed: 0 };
-    let finishing = false;
+    const audit = auditInBatch
+      ? ctx.audit.recordSql({
+          event: 'migration-applied',
+          migration: migration.name,
+          checksum: migration.checksum,
+          attempt,
+          statementsTotal: migration.statements.length,
+          statementsDone: migration.statements.length,
+          // The attempts before this one (lock waits, back-off), then this transaction so far.
+          durationMs: new SqlExpression(`${Math.round(performance.now() - began)} + round(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)::integer`),
+          lockWaits,
+        })
+      : undefined;
+    const script = [...head, ctx.recorder.appliedInTransactionSql(migration), ...(audit ? [audit] : []), 'COMMIT'];
     try {
       await execScript(session, script, progress);
-      finishing = true;
-      const durationMs = performance.now() - began;
-      const audit = auditInBatch
-        ? ctx.audit.recordSql({
-            event: 'migration-applied',
-            migration: migration.name,
-            checksum: migration.checksum,
-            attempt,
-            statementsTotal: migration.statements.length,
-            statementsDone: migration.statements.length,
-            durationMs,
-            lockWaits,
-          })
-        : undefined;
-      await session.exec([ctx.recorder.appliedInTransactionSql(migration, startedAt, new Date()), audit, 'COMMIT'].filter(Boolean).join(';\n'));
       if (ctx.audit.enabled && !auditInBatch) {
         ctx.audit.disable('its row could not be written inside the migration\'s transaction');
         ctx.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `lockstep's audit row for ${migration.name} could not be written; continuing without the audit log.` });
@@ -264,8 +265,10 @@ async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigratio
       ctx.emit({ type: 'migration-applied', migration: migration.name, mode: migration.mode, durationMs: applied.durationMs, statements: applied.statements, lockWaits, retries: applied.retries });
       return applied;
     } catch (error) {
-      // The statement that failed: the first one of the script that did not complete.
+      // The statement that failed: the first one of the script that did not complete. Past the
+      // migration's statements, it is the history row, the audit row or COMMIT.
       const failedAt = progress.completed - firstStatement;
+      const finishing = failedAt >= migration.statements.length;
       const current = finishing || failedAt < 0 ? undefined : migration.statements[failedAt]?.index;
       if (isConnectionLost(error)) {
         throw new MigrationFailure({ migration, kind: 'connection-lost', cause: error, statementIndex: current, statementsDone: 0, attempts: attempt });

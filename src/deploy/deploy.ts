@@ -8,7 +8,6 @@ import type { MigrationStatus } from '../orm/types.js';
 import { applyMigration, errorText, MigrationFailure, statementRange, type AppliedMigration } from './apply-migration.js';
 import { blockedByFailedError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext } from './failure-messages.js';
 import { blockingFailures, historyProblems } from './history-problems.js';
-import { lintGate } from './lint-gate.js';
 import { takeMigrationLock } from './migration-lock.js';
 import { resolveAuditSettings, resolveRunSettings, type ProjectOptions, type RunOptions } from './options.js';
 import { prepareMigrations, statementHashes, type MigrationSource, type PreparedMigration } from './prepare.js';
@@ -244,6 +243,8 @@ async function applyPending(
   // Every file is read and parsed, then linted, before the first one is applied.
   const prepared = runtime || names.length === 0 ? [] : await prepareMigrations(sourcesFor(workspace, names), 'deploy');
   if (names.length > 0) {
+    // The linter and its rules load only when there is something to lint.
+    const { lintGate } = await import('./lint-gate.js');
     await lintGate(workspace, run.session, pendingNames.map((n) => byName.get(n)!), audit, { acceptLintErrors: options.acceptLintErrors });
     await startRun();
   }

@@ -63,10 +63,10 @@ export function migrationFailedError(ctx: FailureContext, failure: MigrationFail
       message: `The connection to the database broke while migration ${m.name} was running ${where}: ${errorText(failure.cause)}.`,
       state:
         (m.mode === 'transaction'
-          ? `The migration's transaction is rolled back by the server, unless the connection broke during its COMMIT.`
+          ? `The server rolls the migration's transaction back when it notices the connection is gone (within a second on PostgreSQL 14 and later), unless the transaction had already reached its COMMIT: then the migration is applied and recorded, together with its history row.`
           : `${capitalize(statementRange(failure.statementsDone))} ${failure.statementsDone === 1 ? 'is' : 'are'} in effect; statement ${failure.statementsDone + 1} may or may not have completed, and the migration is recorded as started and not finished in ${failureStore(ctx)}.`) +
         appliedThisRun(appliedBefore),
-      recovery: [`Run \`${cli('status')}\` to see what is recorded, then \`${cli('deploy')}\`${m.mode === 'statements' ? ` (with --resume to continue ${m.name})` : ''}.`],
+      recovery: [`Run \`${cli('status')}\` to see what is recorded (applied or pending), then \`${cli('deploy')}\`${m.mode === 'statements' ? ` (with --resume to continue ${m.name})` : ''}.`],
       exitCode: ExitCode.Failed,
       details,
     });

@@ -72,7 +72,12 @@ export async function openNodeSession(url: DatabaseUrl, applicationName: string)
       `SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS version`,
     );
     const row = rows[0]!;
-    return new NodePgSession(client, row.pid, Number(row.version));
+    const version = Number(row.version);
+    // If lockstep's process dies or its connection breaks while a statement runs, the server
+    // notices within a second and cancels it (PostgreSQL 14 and later; a platform without the
+    // check keeps the default), instead of running the rest of a migration nobody will see end.
+    if (version >= 140000) await client.query(`SET client_connection_check_interval = '1s'`).catch(() => undefined);
+    return new NodePgSession(client, row.pid, version);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;

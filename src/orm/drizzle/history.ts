@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { relativeFrom } from '../../util/relative-path.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { insertSql } from '../../db/postgres/literal.js';
 import { displayIdent, quoteIdent, type PgSession } from '../../db/postgres/session.js';
@@ -77,7 +77,7 @@ export class DrizzleHistory implements OrmHistory {
   async statuses(disk: DiskMigration[], audit: AuditLog): Promise<MigrationStatus[]> {
     const rows = (await this.exists()) ? await this.read() : [];
     const open = await audit.openFailures();
-    const rel = (path: string) => relative(this.options.projectRoot, path);
+    const rel = relativeFrom(this.options.projectRoot, '');
     const matched = new Set<DrizzleRow>();
     const byName = this.options.layout === 'folders';
     // The high-water mark drizzle-orm 0.x applies against; v1 uses the set of names instead.

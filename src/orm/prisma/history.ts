@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { insertSql } from '../../db/postgres/literal.js';
+import { insertSql, SqlExpression } from '../../db/postgres/literal.js';
 import { displayIdent, quoteIdent, type PgSession } from '../../db/postgres/session.js';
 import type { MigrationRecorder } from '../../deploy/apply-migration.js';
 import type { DiskMigration, OrmHistory } from '../adapter.js';
@@ -94,8 +94,15 @@ export class PrismaHistory implements OrmHistory {
 
   recorder(_audit: AuditLog): MigrationRecorder {
     return {
-      appliedInTransactionSql: (m, startedAt, finishedAt) =>
-        insertSql(this.table, { id: randomUUID(), checksum: m.checksum, started_at: startedAt, finished_at: finishedAt, migration_name: m.name, applied_steps_count: 1 }),
+      appliedInTransactionSql: (m) =>
+        insertSql(this.table, {
+          id: randomUUID(),
+          checksum: m.checksum,
+          started_at: new SqlExpression('transaction_timestamp()'),
+          finished_at: new SqlExpression('clock_timestamp()'),
+          migration_name: m.name,
+          applied_steps_count: 1,
+        }),
       failedAndRolledBack: (m, startedAt, logs) => this.insertFailed(m.name, m.checksum, startedAt, logs),
       started: (m, startedAt, done) => this.insertStarted(m.name, m.checksum, startedAt, done),
       progressed: (id, done) => this.updateProgress(id, done),
