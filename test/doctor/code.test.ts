@@ -1,6 +1,6 @@
 import { parseSync } from 'oxc-parser';
 import { describe, expect, it } from 'vitest';
-import type { AstNode } from '../../src/doctor/code/ast.js';
+import type { AstNode } from '../../src/js/estree.js';
 import { drizzleImports, migrateCalls } from '../../src/doctor/code/drizzle-code.js';
 import { loadTimeUses } from '../../src/doctor/code/load-time.js';
 import { serverStarts } from '../../src/doctor/code/server-start.js';

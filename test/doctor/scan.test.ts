@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSync } from 'oxc-parser';
-import type { AstNode } from '../../src/doctor/code/ast.js';
+import type { AstNode } from '../../src/js/estree.js';
 import { evaluate, moduleBindings, reached, PRODUCTION_SCENARIOS, UNKNOWN } from '../../src/doctor/code/static-eval.js';
 import { classifyCommand } from '../../src/doctor/scan/command-kinds.js';
 import { finalStage, imagePaths } from '../../src/doctor/scan/docker-image.js';

@@ -1,4 +1,4 @@
-import { type AstNode, FUNCTION_TYPES, enclosingFunction, walk } from '../code/ast.js';
+import { type AstNode, FUNCTION_TYPES, enclosingFunction, walk } from '../../js/estree.js';
 import { drizzleImports, migrateCalls, type MigrateCall } from '../code/drizzle-code.js';
 import { serverStarts, type ServerStart } from '../code/server-start.js';
 import type { ParsedSource } from '../scan/source-index.js';

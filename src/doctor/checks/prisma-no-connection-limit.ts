@@ -1,5 +1,5 @@
 import { parseDatabaseUrl } from '../../db/url.js';
-import { type AstNode, objectProperties, unwrapExpression, walk } from '../code/ast.js';
+import { type AstNode, objectProperties, unwrapExpression, walk } from '../../js/estree.js';
 import type { ProjectScan } from '../scan/project-scan.js';
 import type { DoctorCheck } from '../types.js';
 

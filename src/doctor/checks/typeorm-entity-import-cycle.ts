@@ -1,4 +1,4 @@
-import { type AstNode, calleeName, walk } from '../code/ast.js';
+import { type AstNode, calleeName, walk } from '../../js/estree.js';
 import { loadTimeUses, type LoadTimeUse } from '../code/load-time.js';
 import type { ProjectScan } from '../scan/project-scan.js';
 import type { DoctorCheck } from '../types.js';

@@ -1,5 +1,5 @@
 import { at, commandText } from '../check-helpers.js';
-import { type AstNode, unwrapExpression } from '../code/ast.js';
+import { type AstNode, unwrapExpression } from '../../js/estree.js';
 import { evaluate, PRODUCTION_SCENARIOS } from '../code/static-eval.js';
 import { enabledInProduction, typeormOptionObjects, type TypeormOptions } from '../code/typeorm-options.js';
 import { dirOf, joinPath } from '../scan/file-index.js';

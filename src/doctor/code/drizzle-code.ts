@@ -2,7 +2,7 @@
  * drizzle-orm in the project's code: which drivers and migrators it imports, and every call of
  * a migrator's `migrate(...)` with what happens to the promise it returns.
  */
-import { type AstNode, calleeName, enclosingFunction, FUNCTION_TYPES, memberPath, unwrapExpression, walk } from './ast.js';
+import { type AstNode, calleeName, enclosingFunction, FUNCTION_TYPES, memberPath, unwrapExpression, walk } from '../../js/estree.js';
 import type { ParsedSource } from '../scan/source-index.js';
 
 /** drizzle-orm driver entry points (and schema builders) and the SQL dialect each speaks. */

@@ -7,7 +7,7 @@
  * evaluated too (`design:type`), when it names an imported class directly (not `Other[]`,
  * `Relation<Other>`, a union, or a type-only import).
  */
-import { type AstNode, FUNCTION_TYPES, unwrapExpression, walk } from './ast.js';
+import { type AstNode, FUNCTION_TYPES, unwrapExpression, walk } from '../../js/estree.js';
 
 /** TypeScript nodes that hold runtime expressions; every other TS node is a type and evaluates nothing. */
 const TS_VALUE_NODES = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TSEnumDeclaration', 'TSEnumBody', 'TSEnumMember', 'TSModuleDeclaration', 'TSModuleBlock', 'TSExportAssignment', 'TSParameterProperty', 'TSInstantiationExpression']);

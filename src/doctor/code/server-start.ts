@@ -1,5 +1,5 @@
 /** Where a module starts accepting requests: `app.listen(...)`, Hono's `serve(...)`, `Bun.serve(...)`. */
-import { type AstNode, calleeName, memberPath, unwrapExpression, walk } from './ast.js';
+import { type AstNode, calleeName, memberPath, unwrapExpression, walk } from '../../js/estree.js';
 import type { ParsedSource } from '../scan/source-index.js';
 
 export interface ServerStart {

@@ -6,7 +6,7 @@
  * `const` bindings of the same module. Anything else is UNKNOWN.
  */
 import { posix } from 'node:path';
-import { type AstNode, memberPath, unwrapExpression, walk } from './ast.js';
+import { type AstNode, memberPath, unwrapExpression, walk } from '../../js/estree.js';
 
 export const UNKNOWN = Symbol('unknown');
 export type Value = string | number | boolean | null | undefined | typeof UNKNOWN;

@@ -5,7 +5,7 @@
  * options (`type: 'postgres'` with entities, migrations, synchronize...). Read statically, with
  * the branches that lead to each object, so that conditions on NODE_ENV can be evaluated.
  */
-import { type AstNode, calleeName, memberPath, objectProperties, unwrapExpression, walk } from './ast.js';
+import { type AstNode, calleeName, memberPath, objectProperties, unwrapExpression, walk } from '../../js/estree.js';
 import { evaluate, moduleBindings, PRODUCTION_SCENARIOS, reached, truthy, type EvalContext, type Scenario } from './static-eval.js';
 import type { ParsedSource } from '../scan/source-index.js';
 import type { ProjectScan } from '../scan/project-scan.js';

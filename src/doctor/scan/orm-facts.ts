@@ -14,7 +14,7 @@ import type { PrismaOrm } from '../../orm/prisma/adapter.js';
 import { findDataSourceFile } from '../../orm/typeorm/data-source-file.js';
 import { detectOrms, loadOrm } from '../../project/detect.js';
 import { redact } from '../../util/redact.js';
-import { type AstNode, objectProperties, unwrapExpression, walk } from '../code/ast.js';
+import { type AstNode, objectProperties, unwrapExpression, walk } from '../../js/estree.js';
 import { evaluate, moduleBindings } from '../code/static-eval.js';
 import { joinPath } from './file-index.js';
 import type { SourceIndex } from './source-index.js';

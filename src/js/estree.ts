@@ -1,4 +1,4 @@
-/** Walking oxc-parser's ESTree and the small questions checks ask of it. */
+/** Reading JavaScript and TypeScript: walking oxc-parser's ESTree, and the small questions doctor checks and config readers ask of it. */
 
 // The ESTree as oxc-parser returns it, walked generically: every node has `type`, `start`, `end`.
 export interface AstNode {
