@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { readConfigFile, type LockstepConfigFile } from '../config/config-file.js';
 import { connectPostgres, describeTarget, type PgTarget } from '../db/postgres/connect.js';
 import type { PgSession } from '../db/postgres/session.js';
@@ -8,6 +7,7 @@ import { resolveTarget, type TargetWarning } from '../project/database-url.js';
 import { loadOrm, projectRoot } from '../project/detect.js';
 import type { DeployEvent } from './events.js';
 import type { ProjectOptions } from './options.js';
+import { relativeFrom } from '../util/relative-path.js';
 
 /** A project opened for a command: its ORM, migrations on disk and target database. */
 export interface Workspace {
@@ -73,7 +73,7 @@ export async function openWorkspace(options: ProjectOptions, command: string): P
     cli,
     emit: (event) => options.onEvent?.(event),
     warnings,
-    rel: (path: string) => relative(root, path) || '.',
+    rel: relativeFrom(root),
   };
 }
 

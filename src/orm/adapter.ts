@@ -83,6 +83,8 @@ export interface OrmProject {
   readonly evidence: string[];
   /** The ORM configuration file that was loaded, if any (prisma.config.ts, drizzle.config.ts, the TypeORM data source). */
   readonly configFile: string | undefined;
+  /** How the configuration file was read, when that is worth saying: `read as data, no code ran` or `run with a TypeScript-capable loader`. */
+  readonly configRead?: string | undefined;
   /** The database the ORM is configured for: postgresql, mysql, sqlite... */
   readonly dialect: string | undefined;
   readonly env: ProjectEnv;

@@ -10,6 +10,8 @@ export interface DetectedOrm {
   evidence: string[];
   /** The configuration file lockstep evaluated (relative to the project). */
   configFile: string | undefined;
+  /** How lockstep read it, when that is worth saying (a drizzle.config.ts read as data, or run). */
+  configRead: string | undefined;
   dialect: string | undefined;
   migrations: { location: string; exists: boolean; count: number } | undefined;
   historyTable: string | undefined;
@@ -34,7 +36,7 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[]): Prom
   try {
     loaded = await loadOrm(root, orm);
   } catch (error) {
-    return { orm, evidence, configFile: undefined, dialect: undefined, migrations: undefined, historyTable: undefined, databaseUrlFrom: undefined, problems: [isLockstepError(error) ? error.message : String(error)] };
+    return { orm, evidence, configFile: undefined, configRead: undefined, dialect: undefined, migrations: undefined, historyTable: undefined, databaseUrlFrom: undefined, problems: [isLockstepError(error) ? error.message : String(error)] };
   }
   const disk = await loaded.listMigrations();
   const problems = [...(loaded.notes ?? [])];
@@ -51,6 +53,7 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[]): Prom
     orm,
     evidence: loaded.evidence.length ? loaded.evidence : evidence,
     configFile: loaded.configFile ? rel(loaded.configFile) : undefined,
+    configRead: loaded.configRead,
     dialect: loaded.dialect,
     migrations: { location: disk.location.split(', ').map((l) => (l.startsWith('/') ? rel(l) : l)).join(', '), exists: disk.exists, count: disk.migrations.length },
     historyTable: loaded.historyTable,

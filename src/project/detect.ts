@@ -2,10 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { ORM_NAMES, type OrmName, type OrmProject } from '../orm/adapter.js';
-import { drizzleEvidence, DrizzleOrm } from '../orm/drizzle/adapter.js';
-import { PrismaOrm } from '../orm/prisma/adapter.js';
-import { typeormEvidence, TypeormOrm } from '../orm/typeorm/adapter.js';
+import { drizzleEvidence } from '../orm/drizzle/evidence.js';
 import { prismaEvidence } from '../orm/prisma/project.js';
+import { typeormEvidence } from '../orm/typeorm/evidence.js';
 
 /** An ORM found in a project and why: the dependencies and files that point to it. */
 export interface Detection {
@@ -19,10 +18,11 @@ const EVIDENCE: Record<OrmName, (root: string) => string[]> = {
   typeorm: typeormEvidence,
 };
 
+/** Each ORM's adapter is loaded only for a project that uses it. */
 const LOADERS: Record<OrmName, (root: string) => Promise<OrmProject>> = {
-  prisma: PrismaOrm.load,
-  drizzle: DrizzleOrm.load,
-  typeorm: TypeormOrm.load,
+  prisma: async (root) => (await import('../orm/prisma/adapter.js')).PrismaOrm.load(root),
+  drizzle: async (root) => (await import('../orm/drizzle/adapter.js')).DrizzleOrm.load(root),
+  typeorm: async (root) => (await import('../orm/typeorm/adapter.js')).TypeormOrm.load(root),
 };
 
 /** The ORMs a project uses, from cheap evidence only (no configuration is evaluated). */

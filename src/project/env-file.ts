@@ -34,6 +34,11 @@ export class ProjectEnv {
     return this.fileValues.get(name);
   }
 
+  /** What `process.env[name]` is inside withFileValues: the process's value when set, else the .env file's. */
+  visible(name: string): string | undefined {
+    return this.processEnv[name] ?? this.fileValues.get(name)?.value;
+  }
+
   /** Runs `fn` with the .env values that the process lacks put into process.env, then restores it. */
   async withFileValues<T>(fn: () => Promise<T>): Promise<T> {
     const added: string[] = [];

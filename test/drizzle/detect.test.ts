@@ -32,6 +32,7 @@ describe('detecting Drizzle projects', () => {
     expect(report.orms[0]).toMatchObject({
       orm: 'drizzle',
       configFile: 'config/drizzle.ts',
+      configRead: 'read as data, no code ran',
       dialect: 'postgresql',
       migrations: { location: 'db/migrations', count: 5 },
       historyTable: 'drizzle.__drizzle_migrations',
@@ -43,6 +44,28 @@ describe('detecting Drizzle projects', () => {
     const deployed = await runCli(['deploy', '--project', 'packages/api'], { cwd: dir, env: { API_DATABASE_URL: db.url } });
     expect(deployed.code).toBe(0);
     expect(deployed.stdout).toContain('Applied 5 migrations');
+  });
+
+  it('runs a config that is code (it imports a module of the project) and reads the same values from it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lockstep-config-code-'));
+    cpSync(join(REPO_ROOT, 'examples', 'drizzle-app', 'drizzle'), join(dir, 'db'), { recursive: true });
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', devDependencies: { 'drizzle-kit': '^0.31.0' } }));
+    writeFileSync(join(dir, 'src', 'settings.ts'), `export const migrationsOut: string = './db';\nexport const tableName = ['app', 'migrations'].join('_');\n`);
+    writeFileSync(
+      join(dir, 'drizzle.config.ts'),
+      `import { defineConfig } from 'drizzle-kit';\nimport { migrationsOut, tableName } from './src/settings';\nexport default defineConfig({ dialect: 'postgresql', out: migrationsOut, migrations: { table: tableName }, dbCredentials: { url: process.env.DATABASE_URL! } });\n`,
+    );
+    const result = await runCli(['detect', '--json'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).orms[0]).toMatchObject({
+      configFile: 'drizzle.config.ts',
+      configRead: 'run with a TypeScript-capable loader',
+      migrations: { location: 'db', count: 5 },
+      historyTable: 'drizzle.app_migrations',
+    });
+    const text = await runCli(['detect'], { cwd: dir });
+    expect(text.stdout).toContain('config loaded:  drizzle.config.ts (run with a TypeScript-capable loader)');
   });
 
   it('says so when a project uses two ORMs, and --orm chooses', async () => {

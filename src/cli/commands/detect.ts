@@ -11,7 +11,7 @@ function render(result: DetectResult, style: Style): string {
     lines.push('');
     lines.push(`${style.bold(orm.orm)}${orm.orm === result.chosen ? style.green('  (used by lockstep)') : ''}`);
     lines.push(`  evidence:       ${orm.evidence.join(', ') || '-'}`);
-    if (orm.configFile) lines.push(`  config loaded:  ${orm.configFile}`);
+    if (orm.configFile) lines.push(`  config loaded:  ${orm.configFile}${orm.configRead ? ` (${orm.configRead})` : ''}`);
     lines.push(`  dialect:        ${orm.dialect ?? 'unknown'}`);
     if (orm.migrations) lines.push(`  migrations:     ${orm.migrations.location} (${orm.migrations.exists ? `${orm.migrations.count} migration${orm.migrations.count === 1 ? '' : 's'}` : 'not found'})`);
     if (orm.historyTable) lines.push(`  history table:  ${orm.historyTable}`);

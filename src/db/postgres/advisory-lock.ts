@@ -1,8 +1,18 @@
+import { sha256Hex } from '../../util/hash.js';
 import { sleep } from '../../util/sleep.js';
 import type { PgSession } from './session.js';
 
 /** Prisma Migrate's advisory lock key on PostgreSQL; sharing it makes lockstep and `prisma migrate` exclude each other. */
 export const PRISMA_LOCK_KEY = 72707369n;
+
+/**
+ * An advisory lock key of lockstep's own for a history table. Drizzle and TypeORM take no lock,
+ * so lockstep serialises its own deploys per history table (schema-per-tenant deploys do not
+ * wait for each other).
+ */
+export function lockstepLockKey(historyTable: string): bigint {
+  return BigInt.asIntN(64, BigInt(`0x${sha256Hex(`lockstep:${historyTable}`).slice(0, 16)}`));
+}
 
 /** The session that holds an advisory lock, as pg_stat_activity describes it. */
 export interface LockHolder {

@@ -3,34 +3,14 @@ import type { PgTarget } from '../../db/postgres/connect.js';
 import type { PgSession } from '../../db/postgres/session.js';
 import type { ConfiguredUrl } from '../../project/database-url.js';
 import { ProjectEnv } from '../../project/env-file.js';
-import { hasDependency, readPackageJson } from '../../project/package-json.js';
-import { sha256Hex } from '../../util/hash.js';
+import { lockstepLockKey } from '../../db/postgres/advisory-lock.js';
 import type { MigrationsOnDisk, OrmProject } from '../adapter.js';
 import { findDrizzleConfig, loadDrizzleConfig, type DrizzleConfig } from './config-file.js';
+import { drizzleEvidence } from './evidence.js';
 import { DrizzleHistory } from './history.js';
-import { listDrizzleMigrations, type DrizzleLayout } from './migrations.js';
+import { drizzleLayout, listDrizzleMigrations, type DrizzleLayout } from './migrations.js';
 
 const POSTGRES_DIALECTS = new Set(['postgresql', 'postgres', 'pg']);
-
-/** Cheap evidence that `root` is a Drizzle project, without evaluating any config. */
-export function drizzleEvidence(root: string): string[] {
-  const evidence: string[] = [];
-  const pkg = readPackageJson(root);
-  if (hasDependency(pkg, 'drizzle-kit')) evidence.push('package.json depends on drizzle-kit');
-  else if (hasDependency(pkg, 'drizzle-orm')) evidence.push('package.json depends on drizzle-orm');
-  const config = findDrizzleConfig(root);
-  if (config) evidence.push(relative(root, config));
-  return evidence;
-}
-
-/**
- * An advisory lock key of lockstep's own for a history table. Drizzle and TypeORM take no lock,
- * so lockstep serialises its own deploys per history table (schema-per-tenant deploys do not
- * wait for each other).
- */
-export function lockstepLockKey(historyTable: string): bigint {
-  return BigInt.asIntN(64, BigInt(`0x${sha256Hex(`lockstep:${historyTable}`).slice(0, 16)}`));
-}
 
 /** A Drizzle project: drizzle.config.*, its `out` folder and `drizzle.__drizzle_migrations`. */
 export class DrizzleOrm implements OrmProject {
@@ -54,11 +34,15 @@ export class DrizzleOrm implements OrmProject {
     const config: DrizzleConfig = file
       ? await loadDrizzleConfig(file, env)
       : { file: '', dialect: undefined, driver: undefined, out: `${root}/drizzle`, schema: [], url: undefined, migrationsTable: '__drizzle_migrations', migrationsSchema: 'drizzle', schemaFilter: [] };
-    return new DrizzleOrm(root, drizzleEvidence(root), config, env, listDrizzleMigrations(config.out).layout);
+    return new DrizzleOrm(root, drizzleEvidence(root), config, env, drizzleLayout(config.out));
   }
 
   get configFile(): string | undefined {
     return this.config.file || undefined;
+  }
+
+  get configRead(): string | undefined {
+    return this.config.readAs === 'data' ? 'read as data, no code ran' : this.config.readAs === 'loader' ? 'run with a TypeScript-capable loader' : undefined;
   }
 
   get dialect(): string | undefined {

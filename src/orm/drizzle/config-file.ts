@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
 import { loadConfigModule } from '../../project/config-loader.js';
+import { readStaticConfig, type StaticConfigOptions } from '../../project/static-config.js';
 import type { ProjectEnv } from '../../project/env-file.js';
 import { readPackageJson } from '../../project/package-json.js';
 
@@ -10,6 +11,8 @@ export const DRIZZLE_CONFIG_NAMES = ['drizzle.config.ts', 'drizzle.config.mts', 
 /** What lockstep reads from drizzle.config.*. Paths are absolute. */
 export interface DrizzleConfig {
   file: string;
+  /** How the file was read: JSON, from its syntax tree (data only), or run by a TypeScript-capable loader. */
+  readAs?: 'json' | 'data' | 'loader';
   /** postgresql, mysql, sqlite, turso, singlestore, gel; old configs say pg via `driver`. */
   dialect: string | undefined;
   driver: string | undefined;
@@ -61,9 +64,17 @@ function credentialsUrl(credentials: RawCredentials | undefined): string | undef
   return `postgresql://${auth}${credentials.host}${port}/${encodeURIComponent(credentials.database)}${ssl}`;
 }
 
+/** What a drizzle.config.ts that is only data may use: drizzle-kit's defineConfig and dotenv/config. */
+const DRIZZLE_CONFIG_DATA = (env: ProjectEnv): StaticConfigOptions => ({
+  env: (name) => env.visible(name),
+  identityImports: { 'drizzle-kit': ['defineConfig'] },
+  sideEffectImports: ['dotenv/config'],
+});
+
 /** Evaluates drizzle.config.* the way drizzle-kit does (a TypeScript-capable loader; JSON as JSON). */
 export async function loadDrizzleConfig(file: string, env: ProjectEnv): Promise<DrizzleConfig> {
   let raw: unknown;
+  let readAs: DrizzleConfig['readAs'] = 'json';
   if (file.endsWith('.json')) {
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -71,7 +82,10 @@ export async function loadDrizzleConfig(file: string, env: ProjectEnv): Promise<
       throw usageError('LS_DRIZZLE_CONFIG', `Could not read ${file}: ${(error as Error).message}.`, [`Fix ${file}, then run the command again.`]);
     }
   } else {
-    raw = await loadConfigModule(file, env, 'LS_DRIZZLE_CONFIG');
+    // A config that is only data is read without running it; any other is run as drizzle-kit runs it.
+    const data = await readStaticConfig(file, readFileSync(file, 'utf8'), DRIZZLE_CONFIG_DATA(env));
+    readAs = data !== undefined ? 'data' : 'loader';
+    raw = data !== undefined ? data : await loadConfigModule(file, env, 'LS_DRIZZLE_CONFIG');
   }
   const config = (raw ?? {}) as {
     dialect?: unknown;
@@ -87,6 +101,7 @@ export async function loadDrizzleConfig(file: string, env: ProjectEnv): Promise<
   const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
   return {
     file,
+    readAs,
     dialect: typeof config.dialect === 'string' ? config.dialect : undefined,
     driver: typeof config.driver === 'string' ? config.driver : undefined,
     out: resolve(base, typeof config.out === 'string' && config.out ? config.out : 'drizzle'),

@@ -38,6 +38,21 @@ export function folderMillis(name: string): number | undefined {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
+/** The layout of a migrations folder, from its names alone (no migration file is read). */
+export function drizzleLayout(out: string): DrizzleLayout {
+  if (existsSync(join(out, 'meta', '_journal.json'))) return 'journal';
+  return migrationFolders(out).length > 0 ? 'folders' : 'journal';
+}
+
+/** v1 migration folders (`<timestamp>_<name>`), in name order. */
+function migrationFolders(out: string): string[] {
+  if (!existsSync(out) || !statSync(out).isDirectory()) return [];
+  return readdirSync(out, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== 'meta' && folderMillis(entry.name) !== undefined)
+    .map((entry) => entry.name)
+    .sort((a, b) => a.localeCompare(b));
+}
+
 export function listDrizzleMigrations(out: string): DrizzleMigrations {
   const journalFile = join(out, 'meta', '_journal.json');
   if (existsSync(journalFile)) {
@@ -51,10 +66,6 @@ export function listDrizzleMigrations(out: string): DrizzleMigrations {
     return { location: out, exists: true, layout: 'journal', migrations };
   }
   if (!existsSync(out) || !statSync(out).isDirectory()) return { location: out, exists: false, layout: 'journal', migrations: [] };
-  const folders = readdirSync(out, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name !== 'meta' && folderMillis(entry.name) !== undefined)
-    .map((entry) => entry.name)
-    .sort((a, b) => a.localeCompare(b));
-  const migrations = folders.map((name) => readMigrationFile(name, join(out, name, 'migration.sql'), folderMillis(name)!));
+  const migrations = migrationFolders(out).map((name) => readMigrationFile(name, join(out, name, 'migration.sql'), folderMillis(name)!));
   return { location: out, exists: true, layout: migrations.length > 0 ? 'folders' : 'journal', migrations };
 }

@@ -5,23 +5,14 @@ import { readConfigFile } from '../../config/config-file.js';
 import { ExitCode, LockstepError } from '../../errors.js';
 import type { ConfiguredUrl } from '../../project/database-url.js';
 import { ProjectEnv } from '../../project/env-file.js';
-import { hasDependency, readPackageJson } from '../../project/package-json.js';
 import type { DiskMigration, MigrationsOnDisk, OrmProject, OrmRuntime, RuntimeContext } from '../adapter.js';
-import { lockstepLockKey } from '../drizzle/adapter.js';
+import { lockstepLockKey } from '../../db/postgres/advisory-lock.js';
+import { typeormEvidence } from './evidence.js';
 import { findDataSourceFile, loadDataSource, typeormLoader, type LoadedDataSource, type TypeormQueryRunner } from './data-source-file.js';
 import { TypeormHistory } from './history.js';
 import { globProblems, loadTypeormMigrations, type TypeormMigration } from './migration-files.js';
 import { applyTypeormMigrations, type TransactionMode } from './runner.js';
 import { queryRunnerSession } from './session.js';
-
-/** Cheap evidence that `root` is a TypeORM project. */
-export function typeormEvidence(root: string): string[] {
-  const evidence: string[] = [];
-  if (hasDependency(readPackageJson(root), 'typeorm')) evidence.push('package.json depends on typeorm');
-  const found = findDataSourceFile(root, undefined);
-  if (found && evidence.length > 0) evidence.push(relative(root, found.file));
-  return evidence;
-}
 
 /** The data source's connection options as a URL, so that --url and DATABASE_URL can stand in for it. */
 function dataSourceUrl(options: LoadedDataSource['options']): string | undefined {

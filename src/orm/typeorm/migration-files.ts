@@ -65,11 +65,13 @@ export async function loadTypeormMigrations(
       .filter((file) => LOADABLE.has(extname(file)) && !file.endsWith('.d.ts'))
       .sort();
     globs.push({ pattern: entry, matched: files });
-    for (const file of files) {
-      let exported: unknown;
-      try {
-        exported = await importer(file);
-      } catch (error) {
+    // The files load concurrently (each import waits on the file system, not on the others);
+    // results and errors are taken in file order.
+    const loaded = await Promise.allSettled(files.map((file) => importer(file)));
+    for (const [i, file] of files.entries()) {
+      const result = loaded[i]!;
+      if (result.status === 'rejected') {
+        const error: unknown = result.reason;
         throw new LockstepError({
           code: 'LS_TYPEORM_MIGRATION_LOAD',
           message: `Could not load the migration file ${relative(root, file)} (matched by "${entry}"): ${redact(error instanceof Error ? error.message : String(error))}`,
@@ -78,7 +80,7 @@ export async function loadTypeormMigrations(
           exitCode: ExitCode.Usage,
         });
       }
-      for (const value of Object.values((exported ?? {}) as Record<string, unknown>)) {
+      for (const value of Object.values((result.value ?? {}) as Record<string, unknown>)) {
         if (isMigrationClass(value)) migrations.push(describe(value, file, root));
       }
     }
