@@ -39,3 +39,47 @@ export function commandsOfKind(scan: ProjectScan, ...kinds: CommandKind[]): Prod
 export function findingAt(command: ProductionCommand, message: string, extra: Partial<FindingInput> = {}): FindingInput {
   return { file: command.site.file, offset: command.site.start, message, ...extra };
 }
+
+/** The source file and the modules it imports (not type-only), as far as they are the project's own. */
+export function moduleGraph(scan: ProjectScan, entry: string): string[] {
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  while (queue.length > 0 && seen.size < 500) {
+    const parsed = scan.sources.parse(queue.shift()!);
+    for (const imp of parsed?.imports ?? []) {
+      if (imp.typeOnly) continue;
+      const target = scan.sources.resolve(parsed!.path, imp.specifier);
+      if (target && !seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return [...seen];
+}
+
+/** A Prisma or Drizzle migrations folder of the project, with the files its migrator reads. */
+export interface MigrationsFolder {
+  orm: 'prisma' | 'drizzle';
+  /** The package whose migrations these are. */
+  packageDir: string;
+  dir: string;
+  /** The files a migrator reads (SQL files, Drizzle's journal). */
+  files: string[];
+}
+
+/** Every package's migrations folder that holds migrations. */
+export function migrationFolders(scan: ProjectScan): MigrationsFolder[] {
+  const out: MigrationsFolder[] = [];
+  for (const { dir: packageDir, prisma, drizzle } of scan.orms) {
+    if (prisma) {
+      const files = scan.files.under(prisma.migrationsDir).filter((f) => f.endsWith('/migration.sql'));
+      if (files.length > 0) out.push({ orm: 'prisma', packageDir, dir: prisma.migrationsDir, files });
+    }
+    if (drizzle) {
+      const files = scan.files.under(drizzle.out).filter((f) => f.endsWith('.sql') || f.endsWith('/meta/_journal.json'));
+      if (files.length > 0) out.push({ orm: 'drizzle', packageDir, dir: drizzle.out, files });
+    }
+  }
+  return out;
+}

@@ -14,6 +14,7 @@ import { prismaMigrateResetInProduction } from './checks/prisma-migrate-reset-in
 import { prismaNoConnectionLimit } from './checks/prisma-no-connection-limit.js';
 import { prismaPooledUrlWithoutDirectUrl } from './checks/prisma-pooled-url-without-direct-url.js';
 import { prismaPushOnlyHistory } from './checks/prisma-push-only-history.js';
+import { serverlessMigrationsNotPackaged } from './checks/serverless-migrations-not-packaged.js';
 import { startBeforeMigrate } from './checks/start-before-migrate.js';
 import { typeormDropSchema } from './checks/typeorm-drop-schema.js';
 import { typeormEntityImportCycle } from './checks/typeorm-entity-import-cycle.js';
@@ -41,6 +42,7 @@ const CHECKS: readonly DoctorCheck[] = [
   typeormMigrationsRunWithReplicas,
   typeormEntityImportCycle,
   migrationsNotShipped,
+  serverlessMigrationsNotPackaged,
   startBeforeMigrate,
   migrateInBuildStep,
   migrateWithoutLock,

@@ -30,6 +30,7 @@ const EXPECTED: Record<string, Array<[string, string]>> = {
   'typeorm-migrations-run-with-replicas': [['src/data-source.ts:11', 'warning']],
   'typeorm-entity-import-cycle': [['src/entity/User.ts:5', 'error']],
   'drizzle-migrations-folder-missing': [['src/db/migrate.ts:10', 'error']],
+  'serverless-migrations-not-packaged': [['serverless.yml:18', 'error']],
   'migrations-not-shipped': [
     ['.gitignore:5', 'error'],
     ['Dockerfile:8', 'error'],

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { allChecks } from '../../src/doctor/registry.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { fixture, type TempProject } from './helpers.js';
 
@@ -62,7 +63,7 @@ describe('lockstep doctor (CLI)', () => {
     const sarif = JSON.parse(result.stdout);
     expect(sarif.version).toBe('2.1.0');
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules).toHaveLength(21);
+    expect(run.tool.driver.rules).toHaveLength(allChecks().length);
     expect(run.tool.driver.rules.find((r: { id: string }) => r.id === 'typeorm-entity-import-cycle')).toMatchObject({ name: 'TypeormEntityImportCycle', defaultConfiguration: { level: 'error' } });
     expect(run.results).toHaveLength(1);
     expect(run.results[0]).toMatchObject({
@@ -112,7 +113,7 @@ describe('lockstep doctor (CLI)', () => {
     expect(only.code).toBe(0);
     const list = await doctor(p.dir, ['--list-checks']);
     expect(list.code).toBe(0);
-    expect(list.stdout.trimEnd().split('\n')).toHaveLength(22);
+    expect(list.stdout.trimEnd().split('\n')).toHaveLength(allChecks().length + 1);
     expect(list.stdout).toMatch(/drizzle-unawaited-migrate\s+error\s+drizzle\s+drizzle-orm migrate\(\) not awaited before the server starts \(--fix\)/);
     const explain = await doctor(p.dir, ['--explain', 'typeorm-synchronize']);
     expect(explain.stdout).toContain('Why it fails in production');

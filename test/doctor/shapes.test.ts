@@ -245,6 +245,40 @@ describe('project shapes', () => {
     expect(await check(p.dir, ['drizzle-migrations-folder-missing'])).toEqual([]);
   });
 
+  it('serverless functions: bundled or not, the patterns in order, only functions that migrate, webpack copies', async () => {
+    const drizzleFiles = (serverlessYml: string, migrateTs: string, extra: Record<string, string> = {}) => ({
+      'package.json': pkgJson({ deploy: 'serverless deploy' }, { dependencies: { 'drizzle-orm': '^0.45.4', pg: '^8.23.1' }, devDependencies: { 'drizzle-kit': '^0.31.11' } }),
+      'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n",
+      'drizzle/0000_init.sql': MIGRATION,
+      'drizzle/meta/_journal.json': '{"version":"7","dialect":"postgresql","entries":[]}\n',
+      'src/migrate.ts': migrateTs,
+      'src/api.ts': 'export const handler = async () => ({ statusCode: 200 });\n',
+      'serverless.yml': serverlessYml,
+      ...extra,
+    });
+    const DRIZZLE_MIGRATE = "import { drizzle } from 'drizzle-orm/node-postgres';\nimport { migrate } from 'drizzle-orm/node-postgres/migrator';\nexport const handler = async () => { await migrate(drizzle(process.env.DATABASE_URL!), { migrationsFolder: './drizzle' }); };\n";
+    const LOCKSTEP_DEPLOY = "import { deploy } from 'lockstep';\nexport const handler = async () => { await deploy({ project: '.' }); };\n";
+    const fns = 'functions:\n  migrate:\n    handler: src/migrate.handler\n  api:\n    handler: src/api.handler\n';
+    const at = async () => (await check(p!.dir, ['serverless-migrations-not-packaged'])).map((f) => f.at);
+    const run = async (files: Record<string, string>) => {
+      p?.cleanup();
+      p = project(files);
+      return at();
+    };
+
+    // Framework v4 bundles TypeScript handlers: only the migrating function is reported.
+    expect(await run(drizzleFiles(`service: s\nframeworkVersion: '4'\n${fns}`, DRIZZLE_MIGRATE))).toEqual(['serverless.yml:5']);
+    // Not bundled: the whole service directory is packaged, unless a pattern excludes the folder; the pattern is reported.
+    expect(await run(drizzleFiles(`service: s\nframeworkVersion: '3'\n${fns}`, DRIZZLE_MIGRATE))).toEqual([]);
+    expect(await run(drizzleFiles(`service: s\nframeworkVersion: '3'\npackage:\n  patterns:\n    - '!drizzle/**'\n    - '!.git/**'\n${fns}`, DRIZZLE_MIGRATE))).toEqual(['serverless.yml:5']);
+    // Patterns apply in order, the function's after the service's.
+    expect(await run(drizzleFiles(`service: s\nplugins:\n  - serverless-esbuild\npackage:\n  patterns:\n    - 'drizzle/**'\nfunctions:\n  migrate:\n    handler: src/migrate.handler\n    package:\n      patterns:\n        - '!drizzle/meta/**'\n`, DRIZZLE_MIGRATE))).toEqual(['serverless.yml:12']);
+    expect(await run(drizzleFiles(`service: s\nplugins:\n  - serverless-esbuild\npackage:\n  patterns:\n    - 'drizzle/**'\n${fns}`, DRIZZLE_MIGRATE))).toEqual([]);
+    // lockstep's deploy() migrates too; serverless-webpack with a config that copies the folder ships it.
+    expect(await run(drizzleFiles(`service: s\nplugins:\n  - serverless-esbuild\n${fns}`, LOCKSTEP_DEPLOY))).toEqual(['serverless.yml:6']);
+    expect(await run(drizzleFiles(`service: s\nplugins:\n  - serverless-webpack\n${fns}`, DRIZZLE_MIGRATE, { 'webpack.config.js': "const CopyPlugin = require('copy-webpack-plugin');\nmodule.exports = { plugins: [new CopyPlugin({ patterns: [{ from: 'drizzle', to: 'drizzle' }] })] };\n" }))).toEqual([]);
+  });
+
   it('development containers are not production: a dev compose file, a service that runs a dev server', async () => {
     const compose = 'services:\n  app:\n    build: .\n    command: sh -c "npx prisma migrate dev && npm run dev"\n';
     p = project({ ...prisma('', { postinstall: 'prisma generate', build: 'tsc', dev: 'tsx watch src/server.ts' }), 'docker-compose.yml': compose, 'docker-compose.dev.yml': compose.replace('npm run dev', 'node dist/server.js') });

@@ -1,5 +1,5 @@
-import { buildCopiesFolder } from '../check-helpers.js';
-import { type AstNode, objectProperties, unwrapExpression } from '../code/ast.js';
+import { buildCopiesFolder, moduleGraph } from '../check-helpers.js';
+import { type AstNode, objectProperties, unwrapExpression } from '../../js/estree.js';
 import { migrateCalls } from '../code/drizzle-code.js';
 import { evaluate, moduleBindings, PRODUCTION_SCENARIOS } from '../code/static-eval.js';
 import { dirOf, joinPath } from '../scan/file-index.js';
@@ -10,24 +10,6 @@ import type { DoctorCheck } from '../types.js';
 /** Marks an absolute path in evaluated values (`__dirname` is absolute, a plain string is relative to the working directory). */
 const ROOT = '\u0000/';
 const TS_FILE = /\.[cm]?tsx?$/;
-
-/** The source file and the modules it imports (not type-only), as far as they are the project's own. */
-function moduleGraph(scan: ProjectScan, entry: string): string[] {
-  const seen = new Set<string>([entry]);
-  const queue = [entry];
-  while (queue.length > 0 && seen.size < 500) {
-    const parsed = scan.sources.parse(queue.shift()!);
-    for (const imp of parsed?.imports ?? []) {
-      if (imp.typeOnly) continue;
-      const target = scan.sources.resolve(parsed!.path, imp.specifier);
-      if (target && !seen.has(target)) {
-        seen.add(target);
-        queue.push(target);
-      }
-    }
-  }
-  return [...seen];
-}
 
 /** Where a source file runs: itself, or its compiled file under tsconfig's outDir when the command runs compiled JavaScript. */
 function runtimePath(scan: ProjectScan, command: ProductionCommand, source: string): string | undefined {

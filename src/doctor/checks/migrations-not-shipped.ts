@@ -1,33 +1,9 @@
-import { buildCopiesFolder } from '../check-helpers.js';
+import { buildCopiesFolder, migrationFolders } from '../check-helpers.js';
 import { MIGRATOR_KINDS } from '../scan/command-kinds.js';
 import { finalStage, imagePaths } from '../scan/docker-image.js';
 import type { Dockerfile } from '../scan/dockerfile.js';
 import type { ProjectScan } from '../scan/project-scan.js';
 import type { DoctorCheck, FindingInput } from '../types.js';
-
-interface MigrationsFolder {
-  orm: 'prisma' | 'drizzle';
-  /** The package whose migrations these are. */
-  packageDir: string;
-  dir: string;
-  /** The files a migrator reads (SQL files, Drizzle's journal). */
-  files: string[];
-}
-
-function folders(scan: ProjectScan): MigrationsFolder[] {
-  const out: MigrationsFolder[] = [];
-  for (const { dir: packageDir, prisma, drizzle } of scan.orms) {
-    if (prisma) {
-      const files = scan.files.under(prisma.migrationsDir).filter((f) => f.endsWith('/migration.sql'));
-      if (files.length > 0) out.push({ orm: 'prisma', packageDir, dir: prisma.migrationsDir, files });
-    }
-    if (drizzle) {
-      const files = scan.files.under(drizzle.out).filter((f) => f.endsWith('.sql') || f.endsWith('/meta/_journal.json'));
-      if (files.length > 0) out.push({ orm: 'drizzle', packageDir, dir: drizzle.out, files });
-    }
-  }
-  return out;
-}
 
 /** Whether the container built from this Dockerfile applies the migrations of the package `packageDir` when it starts. */
 function imageMigrates(scan: ProjectScan, dockerfile: Dockerfile, packageDir: string): boolean {
@@ -55,7 +31,7 @@ export const migrationsNotShipped: DoctorCheck = {
     },
   },
   run(scan, report) {
-    const found = folders(scan);
+    const found = migrationFolders(scan);
     if (found.length === 0) return;
     for (const folder of found) {
       // .gitignore

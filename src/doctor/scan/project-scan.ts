@@ -4,7 +4,7 @@
  * Kubernetes manifests, ignore files, tsconfig, the JavaScript/TypeScript sources, the ORM
  * configuration, and the production pipelines built from them.
  */
-import { type AstNode, calleeName, walk } from '../code/ast.js';
+import { type AstNode, calleeName, walk } from '../../js/estree.js';
 import { migrateCalls } from '../code/drizzle-code.js';
 import { serverStarts } from '../code/server-start.js';
 import { parseGithubWorkflow, parseGitlabCi, type CiWorkflow } from './ci-workflows.js';
@@ -17,6 +17,7 @@ import { DockerIgnore, GitIgnore } from './ignore-files.js';
 import { helmChartOf, helmValues, renderHelmTemplate } from './helm.js';
 import { parseKubernetes, type KubeWorkload } from './kubernetes.js';
 import { readOrmFacts, type PackageOrms } from './orm-facts.js';
+import { isServerlessFileName, parseServerless, type ServerlessService } from './serverless.js';
 import { readPackages, type PackageInfo } from './packages.js';
 import { PipelineBuilder, type Pipeline, type ProductionCommand } from './pipelines.js';
 import { parseProcfile, type ProcfileEntry } from './procfile.js';
@@ -132,6 +133,10 @@ export class ProjectScan {
       this.notes.push(`${path} could not be read as YAML (${error instanceof Error ? error.message : String(error)}); it was skipped.`);
       return fallback;
     }
+  }
+
+  get serverless(): ServerlessService[] {
+    return this.once('serverless', () => this.files.named(isServerlessFileName).flatMap((path) => this.yaml(path, (file) => parseServerless(file) ?? [], [])));
   }
 
   get compose(): ComposeService[] {

@@ -1,0 +1,95 @@
+import { migrationFolders, moduleGraph, type MigrationsFolder } from '../check-helpers.js';
+import { migrateCalls } from '../code/drizzle-code.js';
+import { joinPath } from '../scan/file-index.js';
+import type { ProjectScan } from '../scan/project-scan.js';
+import { bundlerOf, packaged, type ServerlessFunction, type ServerlessService } from '../scan/serverless.js';
+import type { DoctorCheck } from '../types.js';
+
+type Orm = MigrationsFolder['orm'];
+
+/** A migrator started from code: `prisma migrate deploy`, `drizzle-kit migrate` or `lockstep deploy` in an exec call's string. */
+const MIGRATE_COMMAND = /\b(prisma\s+migrate\s+deploy|drizzle-kit\s+migrate|lockstep\s+deploy)\b/;
+
+/** The ORMs whose migrations a function applies when it runs: through drizzle-orm's migrate(), lockstep's deploy() or a migrator command. */
+function migratesWith(scan: ProjectScan, entry: string): Set<Orm | 'any'> {
+  const found = new Set<Orm | 'any'>();
+  for (const path of moduleGraph(scan, entry)) {
+    const parsed = scan.sources.parse(path);
+    if (!parsed) continue;
+    const text = parsed.file.text;
+    if (text.includes('drizzle-orm') && migrateCalls(parsed).length > 0) found.add('drizzle');
+    if (parsed.imports.some((i) => (i.specifier === 'lockstep' || i.specifier.startsWith('lockstep/')) && i.bindings.some((b) => b.imported === 'deploy'))) found.add('any');
+    const command = MIGRATE_COMMAND.exec(text)?.[1];
+    if (command) found.add(command.startsWith('prisma') ? 'prisma' : command.startsWith('drizzle') ? 'drizzle' : 'any');
+  }
+  return found;
+}
+
+const inService = (service: ServerlessService, path: string) => (service.dir === '' ? path : path.slice(service.dir.length + 1));
+
+const subject = (fn: ServerlessFunction) => `function ${fn.name} (handler ${fn.handler.text})`;
+
+/** serverless-webpack ships what webpack emits: a webpack config that copies the folder (copy-webpack-plugin) puts it in the package. */
+function webpackCopies(scan: ProjectScan, service: ServerlessService, folder: string): boolean {
+  const name = folder.slice(folder.lastIndexOf('/') + 1);
+  return scan.files.under(service.dir).some((path) => /(^|\/)webpack\.config\.[cm]?[jt]s$/.test(path) && !path.includes('node_modules/') && (scan.files.read(path)?.text.includes(name) ?? false));
+}
+
+export const serverlessMigrationsNotPackaged: DoctorCheck = {
+  meta: {
+    id: 'serverless-migrations-not-packaged',
+    scope: 'general',
+    severity: 'error',
+    title: "A serverless function applies migrations that are not in its package",
+    why: 'The function finds no migrations where it runs: drizzle-orm throws "Can\'t find meta/_journal.json file", other migrators apply nothing, and the new code runs against the old schema.',
+    fix: 'Add the migrations folder to the function\'s package: `package: { patterns: ["drizzle/**"] }` in serverless.yml.',
+    fixable: false,
+    doc: {
+      what: "A Serverless Framework function (`serverless.yml`) whose handler applies migrations when it runs (drizzle-orm's `migrate()`, lockstep's `deploy()`, or `prisma migrate deploy` / `drizzle-kit migrate` / `lockstep deploy` started from the code, in the handler's module or the modules it imports), while the function's package leaves the migrations folder out. A function built by a bundler (`serverless-esbuild`, `serverless-webpack`, `serverless-bundle`, `serverless-plugin-typescript`, `build.esbuild`, or Serverless Framework v4 for TypeScript handlers) is packaged as the bundle plus the files `package.patterns` adds; any other function gets the service directory minus what the patterns exclude. The patterns are applied in order, the service's and then the function's, as the framework does.",
+      why: "A bundler follows imports: SQL files and Drizzle's `meta/_journal.json` are never imported, so they are not in the bundle, and a pattern such as `!drizzle/**` (written to keep the zip small) removes them from an unbundled package. The deploy succeeds, and the function that should migrate fails at run time (drizzle-orm: \"Can't find meta/_journal.json file\") or applies nothing while the code that needs the new schema is already live.",
+      fix: "Add the folder to the function's package, where the migrator looks for it relative to the function's working directory: `package: { patterns: ['drizzle/**'] }` (or `prisma/migrations/**`), and remove any pattern that excludes it.",
+      example: {
+        file: 'serverless.yml',
+        bad: "service: shop\nframeworkVersion: '3'\nplugins:\n  - serverless-esbuild\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  migrate:\n    handler: src/migrate.handler\n  api:\n    handler: src/api.handler",
+        good: "service: shop\nframeworkVersion: '3'\nplugins:\n  - serverless-esbuild\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  migrate:\n    handler: src/migrate.handler\n    package:\n      patterns:\n        - 'drizzle/**'\n  api:\n    handler: src/api.handler",
+      },
+    },
+  },
+  run(scan, report) {
+    for (const service of scan.serverless) {
+      // A function's package can hold nothing above the service directory.
+      const folders = migrationFolders(scan).filter((f) => service.dir === '' || f.dir.startsWith(`${service.dir}/`));
+      if (folders.length === 0) continue;
+      for (const fn of service.functions) {
+        const entry = scan.sources.resolvePath(joinPath(service.dir, fn.module));
+        if (!entry) continue;
+        const migrates = migratesWith(scan, entry);
+        if (migrates.size === 0) continue;
+        const bundler = bundlerOf(service, entry);
+        for (const folder of folders) {
+          if (!migrates.has('any') && !migrates.has(folder.orm)) continue;
+          if (bundler === 'serverless-webpack' && webpackCopies(scan, service, folder.dir)) continue;
+          const sample = folder.files.map((f) => ({ f, verdict: packaged(fn, inService(service, f), bundler !== undefined) })).find((x) => !x.verdict.included);
+          if (!sample) continue;
+          const shown = `${inService(service, folder.dir)}/`;
+          const excludedBy = sample.verdict.by;
+          if (excludedBy) {
+            report({
+              file: service.file,
+              offset: excludedBy.node.start,
+              message: `\`${excludedBy.node.text}\` leaves ${shown} out of the package of the ${subject(fn)}, which applies migrations when it runs: it will find none.`,
+              fix: `Remove the pattern, or add \`'${inService(service, folder.dir)}/**'\` after it.`,
+            });
+          } else {
+            report({
+              file: service.file,
+              offset: fn.handler.start,
+              message: `The ${subject(fn)} applies migrations when it runs, but ${bundler} packages only the bundle and the files package.patterns adds, and no pattern adds ${shown}: the migrator will find nothing to apply.`,
+              fix: `Add the folder to the function's package: \`package: { patterns: ['${inService(service, folder.dir)}/**'] }\`.`,
+            });
+          }
+        }
+      }
+    }
+  },
+};
