@@ -1,25 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/util/hash.js';
-import { runCli } from '../support/cli.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { prismaProject, type TestProject } from '../support/project.js';
+import { prismaDeploySuite } from '../support/deploy-suite.js';
 
 const A = 'CREATE TABLE "a" ("id" INTEGER);\n';
 const B = 'CREATE TABLE "b" ("id" INTEGER);\n';
 const C = 'CREATE TABLE "c" ("id" INTEGER);\n';
 
 describe('a database whose schema exists without a history (P3005) and baseline', () => {
-  let db: TestDatabase;
-  let project: TestProject;
-  const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  afterEach(async () => {
-    await db?.drop();
-    project?.cleanup();
-  });
+  const suite = prismaDeploySuite();
 
   it('refuses to deploy onto a non-empty database without history, explains it, and changes nothing', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_a': A, '20240102000000_b': B });
+    const { db, cli } = await suite.start({ '20240101000000_a': A, '20240102000000_b': B });
     await db.query(A); // created by `prisma db push` or by hand
     const result = await cli('deploy');
     expect(result.code).toBe(3);
@@ -36,8 +27,7 @@ describe('a database whose schema exists without a history (P3005) and baseline'
   });
 
   it('baseline --to marks the migrations the schema already has, and deploy applies the rest', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_a': A, '20240102000000_b': B, '20240103000000_c': C });
+    const { db, cli } = await suite.start({ '20240101000000_a': A, '20240102000000_b': B, '20240103000000_c': C });
     await db.query(A);
     await db.query(B);
     const result = await cli('baseline', '--to', '20240102000000_b');
@@ -58,8 +48,7 @@ describe('a database whose schema exists without a history (P3005) and baseline'
   });
 
   it('refuses to baseline an empty database, a database with history, or an unknown migration', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_a': A });
+    const { cli } = await suite.start({ '20240101000000_a': A });
     const empty = await cli('baseline');
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('[LS_BASELINE_EMPTY]');

@@ -1,22 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { events, runCli } from '../support/cli.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { prismaProject, type TestProject } from '../support/project.js';
+import { describe, expect, it } from 'vitest';
+import { events } from '../support/cli.js';
+import { prismaDeploySuite } from '../support/deploy-suite.js';
 
 const INIT = 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "email" TEXT NOT NULL);\n';
 
 describe('CREATE INDEX CONCURRENTLY', () => {
-  let db: TestDatabase;
-  let project: TestProject;
-  const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  afterEach(async () => {
-    await db?.drop();
-    project?.cleanup();
-  });
+  const suite = prismaDeploySuite();
 
   it('runs outside a transaction, alone or with other statements in its file', async () => {
-    db = await freshDatabase();
-    project = prismaProject({
+    const { db, cli } = await suite.start({
       '20240101000000_init': INIT,
       '20240102000000_email_index': 'CREATE INDEX CONCURRENTLY "User_email_idx" ON "User"("email");\n',
       // prisma migrate deploy fails on this file (CONCURRENTLY inside its implicit transaction); lockstep runs it statement by statement.
@@ -43,8 +35,7 @@ describe('CREATE INDEX CONCURRENTLY', () => {
   });
 
   it('reports the INVALID index a failed build leaves, and resumes at the failed statement once the data is fixed', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_init': INIT });
+    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT });
     expect((await cli('deploy')).code).toBe(0);
     await db.query(`INSERT INTO "User" ("email") VALUES ('a@example.com'), ('a@example.com'), ('b@example.com')`);
     project.migration(
@@ -89,8 +80,7 @@ describe('CREATE INDEX CONCURRENTLY', () => {
   });
 
   it('refuses to resume when a statement that already ran was edited', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_init': INIT });
+    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT });
     expect((await cli('deploy')).code).toBe(0);
     await db.query(`INSERT INTO "User" ("email") VALUES ('a'), ('a')`);
     project.migration('20240102000000_u', 'ALTER TABLE "User" ADD COLUMN "x" INTEGER;\nCREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");\n');

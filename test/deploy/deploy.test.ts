@@ -117,6 +117,11 @@ describe('deploy', () => {
       { event: 'migration-applied', migration: '20240101000000_init' },
       { event: 'run-finished', migration: null },
     ]);
+    // Written in the migration's own transaction, with the time the server measured.
+    const [applied] = await db.query<{ duration_ms: number; statements_done: number; attempt: number }>(`SELECT duration_ms, statements_done, attempt FROM lockstep.audit_log WHERE event = 'migration-applied'`);
+    expect(applied).toMatchObject({ statements_done: 3, attempt: 1 });
+    expect(applied!.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(applied!.duration_ms).toBeLessThan(60_000);
   });
 
   it('writes no audit table with --no-audit', async () => {

@@ -1,24 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { events, runCli } from '../support/cli.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { prismaProject, type TestProject } from '../support/project.js';
+import { describe, expect, it } from 'vitest';
+import { events } from '../support/cli.js';
+import { prismaDeploySuite } from '../support/deploy-suite.js';
 
 const A = 'CREATE TABLE "a" ("id" INTEGER);\n';
 const B = 'CREATE TABLE "b" ("id" INTEGER);\n';
 const C = 'CREATE TABLE "c" ("id" INTEGER);\n';
 
 describe('history that disagrees with the files', () => {
-  let db: TestDatabase;
-  let project: TestProject;
-  const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  afterEach(async () => {
-    await db?.drop();
-    project?.cleanup();
-  });
+  const suite = prismaDeploySuite();
 
   it('names an applied migration whose file was edited; warns by default and refuses with --strict', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_a': A, '20240102000000_b': B });
+    const { db, project, cli } = await suite.start({ '20240101000000_a': A, '20240102000000_b': B });
     expect((await cli('deploy')).code).toBe(0);
     project.migration('20240102000000_b', 'CREATE TABLE "b" ("id" BIGINT);\n');
     project.migration('20240103000000_c', C);
@@ -41,8 +33,7 @@ describe('history that disagrees with the files', () => {
   });
 
   it('does not count a line-ending conversion as an edit', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_a': 'CREATE TABLE "a" (\n  "id" INTEGER\n);\n' });
+    const { project, cli } = await suite.start({ '20240101000000_a': 'CREATE TABLE "a" (\n  "id" INTEGER\n);\n' });
     expect((await cli('deploy')).code).toBe(0);
     project.migration('20240101000000_a', 'CREATE TABLE "a" (\r\n  "id" INTEGER\r\n);\r\n');
     const status = await cli('status', '--json');
@@ -51,8 +42,7 @@ describe('history that disagrees with the files', () => {
   });
 
   it('names history rows that have no folder on disk', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_a': A, '20240102000000_b': B });
+    const { project, cli } = await suite.start({ '20240101000000_a': A, '20240102000000_b': B });
     expect((await cli('deploy')).code).toBe(0);
     project.remove('prisma/migrations/20240102000000_b');
     const status = await cli('status');
@@ -64,8 +54,7 @@ describe('history that disagrees with the files', () => {
   });
 
   it('names a migration that arrives out of order and applies it after the others', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_a': A, '20240103000000_c': C });
+    const { project, cli } = await suite.start({ '20240101000000_a': A, '20240103000000_c': C });
     expect((await cli('deploy')).code).toBe(0);
     project.migration('20240102000000_b', B);
     const status = await cli('status', '--json');
@@ -83,8 +72,7 @@ describe('history that disagrees with the files', () => {
   });
 
   it('refuses to run with a missing migrations folder when the database has history', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_a': A });
+    const { project, cli } = await suite.start({ '20240101000000_a': A });
     expect((await cli('deploy')).code).toBe(0);
     project.remove('prisma/migrations');
     const result = await cli('deploy');
