@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/util/hash.js';
-import { runCli } from '../support/cli.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { prismaProject, type TestProject } from '../support/project.js';
+import type { TestDatabase } from '../support/database.js';
+import { prismaDeploySuite } from '../support/deploy-suite.js';
 
 const INIT = 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "email" TEXT NOT NULL);\n';
 const BROKEN = 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\n\nALTER TABLE "Missing" ADD COLUMN "x" INTEGER;\n';
@@ -20,18 +19,11 @@ interface Row {
 }
 
 describe('a failing migration', () => {
-  let db: TestDatabase;
-  let project: TestProject;
-  const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  const rows = () => db.query<Row>('SELECT * FROM _prisma_migrations ORDER BY started_at');
-  afterEach(async () => {
-    await db?.drop();
-    project?.cleanup();
-  });
+  const suite = prismaDeploySuite();
+  const rows = (db: TestDatabase) => db.query<Row>('SELECT * FROM _prisma_migrations ORDER BY started_at');
 
   it('is recorded as failed with its error, blocks the next deploy, and recovers through resolve --rolled-back', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_init': INIT, '20240102000000_broken': BROKEN, '20240103000000_later': LATER });
+    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT, '20240102000000_broken': BROKEN, '20240103000000_later': LATER });
 
     const failed = await cli('deploy');
     expect(failed.code).toBe(1);
@@ -41,7 +33,7 @@ describe('a failing migration', () => {
     expect(failed.stderr).toContain('lockstep resolve --rolled-back 20240102000000_broken');
     expect(failed.stderr).not.toMatch(/\n\s+at /); // no stack trace
 
-    let history = await rows();
+    let history = await rows(db);
     expect(history.map((r) => [r.migration_name, r.finished_at !== null])).toEqual([
       ['20240101000000_init', true],
       ['20240102000000_broken', false],
@@ -61,7 +53,7 @@ describe('a failing migration', () => {
     expect(blocked.stderr).toContain('relation "Missing" does not exist');
     expect(blocked.stderr).toContain('lockstep resolve --rolled-back 20240102000000_broken');
     expect(blocked.stderr).toContain('lockstep resolve --applied 20240102000000_broken');
-    expect(await rows()).toHaveLength(2);
+    expect(await rows(db)).toHaveLength(2);
 
     const statusBlocked = await cli('status');
     expect(statusBlocked.code).toBe(3);
@@ -69,13 +61,13 @@ describe('a failing migration', () => {
 
     const resolved = await cli('resolve', '--rolled-back', '20240102000000_broken');
     expect(resolved.code).toBe(0);
-    history = await rows();
+    history = await rows(db);
     expect(history[1]!.rolled_back_at).not.toBeNull();
 
     project.migration('20240102000000_broken', FIXED);
     const fixed = await cli('deploy');
     expect(fixed.code).toBe(0);
-    history = await rows();
+    history = await rows(db);
     expect(history.map((r) => [r.migration_name, r.finished_at !== null, r.rolled_back_at !== null])).toEqual([
       ['20240101000000_init', true, false],
       ['20240102000000_broken', false, true],
@@ -87,15 +79,14 @@ describe('a failing migration', () => {
   });
 
   it('can be resolved as applied, with the rows prisma migrate resolve writes', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_init': INIT, '20240102000000_broken': BROKEN });
+    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT, '20240102000000_broken': BROKEN });
     expect((await cli('deploy')).code).toBe(1);
     await db.query('ALTER TABLE "User" ADD COLUMN "name" TEXT');
 
     const resolved = await cli('resolve', '--applied', '20240102000000_broken');
     expect(resolved.code).toBe(0);
     expect(resolved.stdout).toContain('Recorded 20240102000000_broken as applied');
-    const history = await rows();
+    const history = await rows(db);
     const [failedRow, appliedRow] = history.filter((r) => r.migration_name === '20240102000000_broken');
     expect(failedRow!.rolled_back_at).not.toBeNull();
     expect(appliedRow!.logs).toBe('');
@@ -110,8 +101,7 @@ describe('a failing migration', () => {
   });
 
   it('refuses resolve requests that do not match the history', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_init': INIT });
+    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT });
     const noTable = await cli('resolve', '--rolled-back', '20240101000000_init');
     expect(noTable.code).toBe(2);
     expect(noTable.stderr).toContain('[P3011]');
@@ -128,8 +118,7 @@ describe('a failing migration', () => {
   });
 
   it('does not record a failed row when a lock timeout exhausts its retries, so the next deploy just tries again', async () => {
-    db = await freshDatabase();
-    project = prismaProject({ '20240101000000_init': INIT, '20240102000000_alter': FIXED });
+    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT, '20240102000000_alter': FIXED });
     expect((await cli('deploy', '--no-audit')).code).toBe(0);
     project.migration('20240103000000_more', 'ALTER TABLE "User" ADD COLUMN "age" INTEGER;\n');
     const holder = await db.connect();
@@ -141,13 +130,13 @@ describe('a failing migration', () => {
       expect(result.stderr).toContain(`pg_terminate_backend(`);
       expect(result.stdout).toContain('was not granted its lock within lock_timeout');
       expect(result.stdout).toContain('holds AccessShareLock on "User"');
-      expect((await rows()).map((r) => r.migration_name)).not.toContain('20240103000000_more');
+      expect((await rows(db)).map((r) => r.migration_name)).not.toContain('20240103000000_more');
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
     }
     const retried = await cli('deploy');
     expect(retried.code).toBe(0);
-    expect((await rows()).map((r) => r.migration_name)).toContain('20240103000000_more');
+    expect((await rows(db)).map((r) => r.migration_name)).toContain('20240103000000_more');
   });
 });
