@@ -13,7 +13,7 @@ export function baselineCommand(): Command {
   const command = new Command('baseline')
     .summary('record the migrations an existing schema already contains, without running them')
     .description(
-      'For a database whose schema was created by `prisma db push`, by hand or by another tool: records the\n' +
+      'For a database whose schema was created by `prisma db push`, by hand or by another tool: records the ' +
         'migrations up to --to (default: all on disk) as applied, in one transaction. Deploy then applies the rest.',
     )
     .option('--to <migration>', 'the last migration the live schema already contains')

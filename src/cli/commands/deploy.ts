@@ -28,7 +28,7 @@ export function deployCommand(): Command {
   const command = new Command('deploy')
     .summary('apply pending migrations safely, then optionally start the app')
     .description(
-      'Applies the pending migrations under the migration lock, each with lock_timeout and statement_timeout set and\n' +
+      'Applies the pending migrations under the migration lock, each with lock_timeout and statement_timeout set and ' +
         'retried when a lock is not granted in time, and records them in the ORM\'s own history table.\n' +
         'With `-- <command> [args]`, starts the app only after every migration succeeded.',
     )

@@ -26,8 +26,8 @@ export function detectCommand(): Command {
   const command = new Command('detect')
     .summary('show which ORM the project uses, where its migrations are, and where the database URL comes from')
     .description(
-      'Finds Prisma, Drizzle and TypeORM in the project (dependencies, config files, schema files), evaluates their\n' +
-        'configuration, and shows the dialect, the migrations, the history table and the source of the database URL\n' +
+      'Finds Prisma, Drizzle and TypeORM in the project (dependencies, config files, schema files), evaluates their ' +
+        'configuration, and shows the dialect, the migrations, the history table and the source of the database URL ' +
         '(never the URL itself). Exit code: 0 when an ORM was found, 2 when none was.',
     )
     .action(async (flags: CommonFlags) => {

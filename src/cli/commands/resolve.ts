@@ -12,9 +12,9 @@ export function resolveCommand(): Command {
   const command = new Command('resolve')
     .summary('mark a failed migration as rolled back, or a migration as applied')
     .description(
-      'Records a decision about a migration in the history table, as `prisma migrate resolve` does:\n' +
-        '  --rolled-back NAME  the failed migration is not in the database; the next deploy applies it again\n' +
-        '  --applied NAME      its changes are in the database (you applied them by hand); deploy skips it',
+      'Records a decision about a migration in the history table, as `prisma migrate resolve` does.\n' +
+        '--rolled-back NAME: the failed migration is not in the database; the next deploy applies it again.\n' +
+        '--applied NAME: its changes are in the database (you applied them by hand); deploy skips it.',
     )
     .option('--applied <migration>', 'record the migration as applied without running it')
     .option('--rolled-back <migration>', 'record the failed migration as rolled back')
