@@ -47,7 +47,12 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[]): Prom
     const { target } = resolveTarget(root, loaded.configuredUrls(), loaded.env, { command: 'detect', embedded: loaded.runtime ? 'never' : 'auto' });
     databaseUrlFrom = target.kind === 'server' ? target.source : 'none configured: the embedded PostgreSQL in .lockstep/pglite';
   } catch (error) {
-    problems.push(isLockstepError(error) ? error.message : String(error));
+    if (unsupported && isLockstepError(error) && error.code === 'LS_DIALECT_UNSUPPORTED') {
+      // The dialect is already the problem; a URL of that dialect is consistent with it.
+      databaseUrlFrom = loaded.configuredUrls().find((c) => c.value)?.source ?? 'DATABASE_URL';
+    } else {
+      problems.push(isLockstepError(error) ? error.message : String(error));
+    }
   }
   return {
     orm,

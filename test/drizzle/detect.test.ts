@@ -94,5 +94,11 @@ describe('detecting Drizzle projects', () => {
     const result = await runCli(['status'], { cwd: dir, env: { DATABASE_URL: 'postgresql://x@127.0.0.1:1/x' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('drizzle.config.json sets dialect "mysql"');
+
+    // detect describes it as that dialect: one problem, the table drizzle-orm uses there, and a MySQL URL is not a second problem.
+    const detected = await runCli(['detect', '--json'], { cwd: dir, env: { DATABASE_URL: 'mysql://root@127.0.0.1:3306/app' } });
+    const drizzle = JSON.parse(detected.stdout).orms[0];
+    expect(drizzle).toMatchObject({ dialect: 'mysql', historyTable: '__drizzle_migrations', databaseUrlFrom: 'DATABASE_URL' });
+    expect(drizzle.problems).toEqual(['drizzle.config.json sets dialect "mysql"; lockstep deploys Drizzle migrations to PostgreSQL.']);
   });
 });

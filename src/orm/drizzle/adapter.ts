@@ -50,6 +50,9 @@ export class DrizzleOrm implements OrmProject {
   }
 
   get historyTable(): string {
+    // drizzle-orm honours migrations.schema on PostgreSQL only; MySQL and SQLite keep the table in the current database.
+    const dialect = this.dialect;
+    if (dialect && !POSTGRES_DIALECTS.has(dialect)) return this.config.migrationsTable;
     return `${this.config.migrationsSchema}.${this.config.migrationsTable}`;
   }
 
