@@ -10,6 +10,7 @@ import { redact, redactDeep } from '../util/redact.js';
 export interface CommonFlags {
   project?: string;
   orm?: string;
+  config?: string;
   cwd?: string;
   url?: string;
   embedded?: boolean;
@@ -22,6 +23,7 @@ export function addCommonOptions(command: Command): Command {
     .option('-p, --project <dir>', 'the project directory (default: the current directory)')
     .addOption(new Option('--cwd <dir>', 'same as --project').hideHelp(false))
     .addOption(new Option('--orm <orm>', 'the ORM whose migrations to use, when the project has several').choices(['prisma', 'drizzle', 'typeorm']))
+    .option('--config <file>', "the ORM's config file, as its CLI takes it: drizzle-kit --config, typeorm -d, prisma --config or --schema (default: found in the project)")
     .option('--url <url>', 'database URL (default: the ORM configuration, then DATABASE_URL); never printed')
     .option('--embedded', "use the project's embedded PostgreSQL in .lockstep/pglite even when a URL is configured")
     .option('--no-embedded', 'fail instead of using the embedded PostgreSQL when no URL is configured')
@@ -31,10 +33,11 @@ export function addCommonOptions(command: Command): Command {
 export function projectOptions(flags: CommonFlags): ProjectOptions {
   const project = flags.project ?? flags.cwd;
   const embedded: EmbeddedMode = flags.embedded === true ? 'always' : flags.embedded === false ? 'never' : 'auto';
-  const cliFlags = [project ? `--project ${shellQuote(project)}` : '', flags.orm ? `--orm ${flags.orm}` : '', flags.url ? '--url "$DATABASE_URL"' : ''].filter(Boolean).join(' ');
+  const cliFlags = [project ? `--project ${shellQuote(project)}` : '', flags.orm ? `--orm ${flags.orm}` : '', flags.config ? `--config ${shellQuote(flags.config)}` : '', flags.url ? '--url "$DATABASE_URL"' : ''].filter(Boolean).join(' ');
   return {
     ...(project ? { project } : {}),
     ...(flags.orm ? { orm: flags.orm as OrmName } : {}),
+    ...(flags.config ? { config: flags.config } : {}),
     ...(flags.url ? { url: flags.url } : {}),
     embedded,
     ...(cliFlags ? { cliFlags } : {}),

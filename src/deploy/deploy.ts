@@ -14,7 +14,7 @@ import { prepareMigrations, statementHashes, type MigrationSource, type Prepared
 import type { DriftSettingsOptions } from '../drift/settings.js';
 import type { DriftVerification } from '../drift/verify.js';
 import type { RunSettings } from './settings.js';
-import { openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
+import { noMigrationsText, openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
 
 export interface DeployOptions extends ProjectOptions, RunOptions {
   /** Refuse when applied files were edited, history rows have no file, or migrations are out of order. */
@@ -121,11 +121,6 @@ async function verifyDeployed(run: DeployRun, applied: AppliedMigration[]): Prom
   const { verifyAfterDeploy } = await import('../drift/verify.js');
   const settings = typeof run.options.verify === 'object' ? run.options.verify : {};
   return verifyAfterDeploy(run.workspace, run.session, run.history, settings, applied.map((a) => a.name));
-}
-
-function noMigrationsText(workspace: Workspace): string {
-  const dir = workspace.rel(workspace.disk.location);
-  return workspace.disk.exists ? `The migrations folder ${dir} has no migrations.` : `The migrations folder ${dir} does not exist.`;
 }
 
 async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration[]; alreadyApplied: number }> {

@@ -14,6 +14,12 @@ export interface ProjectOptions {
   project?: string;
   /** Which ORM's migrations to use when the project has several (or its files are not where detection looks). */
   orm?: OrmName;
+  /**
+   * The ORM's configuration file, as its own CLI takes it, relative to the project: drizzle-kit's
+   * `--config`, the typeorm CLI's `-d` data source, Prisma's `--config` (prisma.config.ts) or
+   * `--schema` (a .prisma file or folder). Default: the one lockstep finds.
+   */
+  config?: string;
   /** The database URL; default: the ORM's configuration, then DATABASE_URL. */
   url?: string;
   /** `auto` (default): the embedded database when no URL is configured; `always`; `never`. */

@@ -5,7 +5,7 @@ import { invalidIndexes, type InvalidIndex } from '../db/postgres/server-checks.
 import type { MigrationStatus } from '../orm/types.js';
 import { blockingFailures, historyProblems, type HistoryProblem } from './history-problems.js';
 import { resolveAuditSettings, type ProjectOptions } from './options.js';
-import { openWorkspace, runTarget, withSession, type RunTarget } from './workspace.js';
+import { noMigrationsText, openWorkspace, runTarget, withSession, type RunTarget } from './workspace.js';
 
 export type StatusOptions = ProjectOptions;
 
@@ -34,6 +34,7 @@ export interface StatusResult extends RunTarget {
 export async function status(options: StatusOptions = {}): Promise<StatusResult> {
   const workspace = await openWorkspace(options, 'status');
   for (const warning of workspace.warnings) workspace.emit({ type: 'warning', ...warning });
+  if (workspace.disk.migrations.length === 0) workspace.emit({ type: 'warning', code: 'LS_NO_MIGRATIONS', message: noMigrationsText(workspace) });
   return withSession(workspace, async (session, history) => {
     const exists = await history.exists();
     const audit = await AuditLog.openExisting(session, resolveAuditSettings(workspace.config, {}), {

@@ -50,7 +50,7 @@ export async function openWorkspace(options: ProjectOptions, command: string): P
   const root = projectRoot(options.project);
   const cli = (args: string) => `lockstep ${args}${options.cliFlags ? ` ${options.cliFlags}` : ''}`;
   const config = readConfigFile(root);
-  const orm = await loadOrm(root, options.orm);
+  const orm = await loadOrm(root, options.orm, options.config);
   const unsupported = orm.unsupported();
   if (unsupported) {
     throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
@@ -88,4 +88,10 @@ export async function withSession<T>(workspace: Workspace, fn: (session: PgSessi
   } finally {
     await session.close();
   }
+}
+
+/** What is wrong when a project has no migrations on disk: an empty folder, or none where the ORM's configuration says. */
+export function noMigrationsText(workspace: Workspace): string {
+  const dir = workspace.rel(workspace.disk.location);
+  return workspace.disk.exists ? `The migrations folder ${dir} has no migrations.` : `The migrations folder ${dir} does not exist.`;
 }

@@ -144,7 +144,7 @@ async function schemaOnly(options: DriftOptions): Promise<DriftResult> {
   const began = performance.now();
   const root = projectRoot(options.project);
   const config = readConfigFile(root);
-  const orm = await loadOrm(root, options.orm);
+  const orm = await loadOrm(root, options.orm, options.config);
   const unsupported = orm.unsupported();
   if (unsupported) throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
   if (orm.orm === 'typeorm') {

@@ -25,6 +25,8 @@ export interface LintOptions {
   project?: string;
   /** The ORM whose migrations to use when the project has several. */
   orm?: OrmName;
+  /** The ORM's configuration file when it is not where lockstep looks (see ProjectOptions.config). */
+  config?: string;
   /** A database to read table sizes from (and, without files, to find the pending migrations on). Never printed. */
   url?: string;
   /** Files or directories to lint; `-` reads stdin. Without files and `since`, the project's pending migrations. */
@@ -58,7 +60,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
     let paths = files;
     if (options.since) {
       const { migrationsChangedSince } = await projectFiles();
-      const changed = await migrationsChangedSince({ project: options.project, orm: options.orm }, options.since);
+      const changed = await migrationsChangedSince({ project: options.project, orm: options.orm, config: options.config }, options.since);
       paths = changed.paths;
       notes = changed.notes;
     }
@@ -68,7 +70,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   }
 
   const { withPendingMigrations } = await projectFiles();
-  return withPendingMigrations({ project: options.project, orm: options.orm, url: options.url }, (selection) =>
+  return withPendingMigrations({ project: options.project, orm: options.orm, config: options.config, url: options.url }, (selection) =>
     run(selection.sources, { options, config, runner, session: selection.session, database: selection.database, notes: selection.notes, sequence: selection.pending }),
   );
 }

@@ -30,11 +30,12 @@ export interface ProjectSelection {
 export interface ProjectLintOptions {
   project?: string | undefined;
   orm?: OrmName | undefined;
+  config?: string | undefined;
   url?: string | undefined;
 }
 
 function open(options: ProjectLintOptions): Promise<Workspace> {
-  return openWorkspace({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}), ...(options.url ? { url: options.url } : {}), embedded: 'auto' }, 'lint');
+  return openWorkspace({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}), ...(options.config ? { config: options.config } : {}), ...(options.url ? { url: options.url } : {}), embedded: 'auto' }, 'lint');
 }
 
 /**

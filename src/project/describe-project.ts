@@ -30,11 +30,11 @@ export interface DetectResult {
   note: string | undefined;
 }
 
-async function describeOrm(root: string, orm: OrmName, evidence: string[]): Promise<DetectedOrm> {
+async function describeOrm(root: string, orm: OrmName, evidence: string[], config: string | undefined): Promise<DetectedOrm> {
   const rel = (path: string) => relative(root, path) || '.';
   let loaded: OrmProject;
   try {
-    loaded = await loadOrm(root, orm);
+    loaded = await loadOrm(root, orm, config);
   } catch (error) {
     return { orm, evidence, configFile: undefined, configRead: undefined, dialect: undefined, migrations: undefined, historyTable: undefined, databaseUrlFrom: undefined, problems: [isLockstepError(error) ? error.message : String(error)] };
   }
@@ -68,12 +68,13 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[]): Prom
 }
 
 /** Which ORM(s) a project uses, with the evidence, migrations, history table and URL source of each. */
-export async function detect(options: { project?: string; orm?: OrmName } = {}): Promise<DetectResult> {
+export async function detect(options: { project?: string; orm?: OrmName; config?: string } = {}): Promise<DetectResult> {
   const root = projectRoot(options.project);
   const found = detectOrms(root);
   if (options.orm && !found.some((d) => d.orm === options.orm)) found.push({ orm: options.orm, evidence: ['chosen with --orm'] });
-  const orms = await Promise.all(found.map((d) => describeOrm(root, d.orm, d.evidence)));
   const chosen = options.orm ?? (found.length === 1 ? found[0]!.orm : undefined);
+  // --config is the configuration of the ORM lockstep uses.
+  const orms = await Promise.all(found.map((d) => describeOrm(root, d.orm, d.evidence, d.orm === chosen ? options.config : undefined)));
   const note =
     chosen !== undefined
       ? undefined

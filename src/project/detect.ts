@@ -18,11 +18,15 @@ const EVIDENCE: Record<OrmName, (root: string) => string[]> = {
   typeorm: typeormEvidence,
 };
 
-/** Each ORM's adapter is loaded only for a project that uses it. */
-const LOADERS: Record<OrmName, (root: string) => Promise<OrmProject>> = {
-  prisma: async (root) => (await import('../orm/prisma/adapter.js')).PrismaOrm.load(root),
-  drizzle: async (root) => (await import('../orm/drizzle/adapter.js')).DrizzleOrm.load(root),
-  typeorm: async (root) => (await import('../orm/typeorm/adapter.js')).TypeormOrm.load(root),
+/**
+ * Each ORM's adapter is loaded only for a project that uses it. `config` is the file `--config`
+ * names, as the ORM's own CLI takes it: prisma.config.ts or a schema (Prisma's --config and
+ * --schema), drizzle-kit's --config, the typeorm CLI's -d.
+ */
+const LOADERS: Record<OrmName, (root: string, config: string | undefined) => Promise<OrmProject>> = {
+  prisma: async (root, config) => (await import('../orm/prisma/adapter.js')).PrismaOrm.load(root, config),
+  drizzle: async (root, config) => (await import('../orm/drizzle/adapter.js')).DrizzleOrm.load(root, config),
+  typeorm: async (root, config) => (await import('../orm/typeorm/adapter.js')).TypeormOrm.load(root, config),
 };
 
 /** The ORMs a project uses, from cheap evidence only (no configuration is evaluated). */
@@ -48,10 +52,10 @@ export function isOrmName(value: string): value is OrmName {
  * Loads the project's ORM: the one named by `orm`, or the only one detected. Two ORMs, or none,
  * is a usage error that lists what was found and how to choose.
  */
-export async function loadOrm(root: string, orm: OrmName | undefined): Promise<OrmProject> {
-  if (orm) return LOADERS[orm](root);
+export async function loadOrm(root: string, orm: OrmName | undefined, config?: string): Promise<OrmProject> {
+  if (orm) return LOADERS[orm](root, config);
   const found = detectOrms(root);
-  if (found.length === 1) return LOADERS[found[0]!.orm](root);
+  if (found.length === 1) return LOADERS[found[0]!.orm](root, config);
   if (found.length === 0) {
     throw usageError('LS_NO_PROJECT', `No Prisma, Drizzle or TypeORM project was found in ${root}: no ORM dependency in package.json, no prisma.config.ts or prisma/schema.prisma, no drizzle.config.*, no TypeORM data source.`, [
       'Run lockstep in the project directory, or pass --project with its path (and --orm prisma|drizzle|typeorm if its files are elsewhere).',

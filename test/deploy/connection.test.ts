@@ -54,6 +54,20 @@ describe('choosing and checking the connection', () => {
     expect((await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations')).map((r) => r.migration_name)).toEqual(['20240101000000_a']);
   });
 
+  it("--config takes a schema elsewhere, as Prisma's --schema does; its migrations folder is next to it", async () => {
+    db = await freshDatabase();
+    project = prismaProject({}, { lockToml: null });
+    project.remove('prisma');
+    project.write('db/schema.prisma', 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n');
+    project.write('db/migrations/20240101000000_a/migration.sql', A);
+    const env = { DATABASE_URL: db.url };
+    const unfound = await runCli(['status'], { cwd: project.dir, env });
+    expect(unfound.stderr).toContain('The migrations folder prisma/migrations does not exist.');
+    const result = await runCli(['deploy', '--config', 'db/schema.prisma'], { cwd: project.dir, env });
+    expect(result.code).toBe(0);
+    expect((await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations')).map((r) => r.migration_name)).toEqual(['20240101000000_a']);
+  });
+
   it('--project and --cwd choose the project; --url wins over the configuration', async () => {
     db = await freshDatabase();
     project = prismaProject({ '20240101000000_a': A });

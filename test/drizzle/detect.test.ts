@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ describe('detecting Drizzle projects', () => {
     mkdirSync(join(api, 'config'), { recursive: true });
     cpSync(join(REPO_ROOT, 'examples', 'drizzle-app', 'drizzle'), join(api, 'db', 'migrations'), { recursive: true });
     writeFileSync(join(api, 'package.json'), JSON.stringify({ name: '@acme/api', scripts: { 'db:generate': 'drizzle-kit generate --config=config/drizzle.ts' }, dependencies: { 'drizzle-orm': '^0.45.0' }, devDependencies: { 'drizzle-kit': '^0.31.0' } }));
-    writeFileSync(join(api, 'config', 'drizzle.ts'), `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: '../src/schema.ts', out: '../db/migrations', dbCredentials: { url: process.env.API_DATABASE_URL! } });\n`);
+    writeFileSync(join(api, 'config', 'drizzle.ts'), `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: './src/schema.ts', out: './db/migrations', dbCredentials: { url: process.env.API_DATABASE_URL! } });\n`);
     writeFileSync(join(api, '.env'), 'API_DATABASE_URL=postgresql://app:secret-pw@db.internal:5432/api\n');
 
     const result = await runCli(['detect', '--json', '--project', 'packages/api'], { cwd: dir });
@@ -85,6 +85,39 @@ describe('detecting Drizzle projects', () => {
     const chosen = await runCli(['deploy', '--orm', 'prisma'], { cwd: dir, env: { DATABASE_URL: db.url } });
     expect(chosen.code).toBe(0);
     expect(chosen.stdout).toContain('Deploying prisma migrations');
+  });
+
+  it('--config names the config as drizzle-kit --config does; out is resolved against the project, as drizzle-kit resolves it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lockstep-config-flag-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'drizzle-orm': '^0.45.0' } }));
+    mkdirSync(join(dir, 'config'));
+    cpSync(join(REPO_ROOT, 'examples', 'drizzle-app', 'drizzle'), join(dir, 'db', 'migrations'), { recursive: true });
+    writeFileSync(join(dir, 'config', 'production.ts'), `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', out: './db/migrations', migrations: { table: 'schema_history', schema: 'ops' } });\n`);
+
+    // Without it, nothing says where the config is.
+    const plain = JSON.parse((await runCli(['detect', '--json'], { cwd: dir })).stdout);
+    expect(plain.orms[0].configFile).toBeUndefined();
+    expect(plain.orms[0].migrations.exists).toBe(false);
+
+    const detected = JSON.parse((await runCli(['detect', '--json', '--config', 'config/production.ts'], { cwd: dir })).stdout);
+    expect(detected.orms[0]).toMatchObject({ configFile: 'config/production.ts', migrations: { location: 'db/migrations', count: 5 }, historyTable: 'ops.schema_history' });
+
+    db = await freshDatabase();
+    const env = { DATABASE_URL: db.url };
+    // A recovery command repeats --config, so that it runs against the same project.
+    const broken = join(dir, 'db', 'migrations', '0002_add_due_dates_and_last_login.sql');
+    const original = readFileSync(broken, 'utf8');
+    writeFileSync(broken, 'SELECT * FROM "no_such_table";\n');
+    const failed = await runCli(['deploy', '--config', 'config/production.ts'], { cwd: dir, env });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('`lockstep deploy --config config/production.ts`');
+    writeFileSync(broken, original);
+    expect((await runCli(['deploy', '--config', 'config/production.ts'], { cwd: dir, env })).code).toBe(0);
+    expect(await db.query('SELECT count(*)::int AS n FROM ops.schema_history')).toEqual([{ n: 5 }]);
+
+    const missing = await runCli(['status', '--config', 'config/nope.ts'], { cwd: dir, env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('[LS_CONFIG_NOT_FOUND] --config names');
   });
 
   it('refuses a Drizzle project for another dialect', async () => {

@@ -65,12 +65,18 @@ describe('TypeORM projects', () => {
     db = await freshDatabase();
     project = copyTypeormExample();
     project.build();
-    project.write('lockstep.config.json', JSON.stringify({ typeorm: { dataSource: 'dist/data-source.js' } }));
-    const detect = await cli('detect', '--json');
+    // --config takes the data source as `typeorm migration:run -d dist/data-source.js` does.
+    const detect = await cli('detect', '--json', '--config', 'dist/data-source.js');
     expect(JSON.parse(detect.stdout).orms[0]).toMatchObject({ orm: 'typeorm', configFile: 'dist/data-source.js', migrations: { count: 4 } });
-    const result = await cli('deploy');
+    const result = await cli('deploy', '--config', 'dist/data-source.js');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Applied 4 migrations');
+    // Or once for every command, in lockstep.config.json.
+    project.write('lockstep.config.json', JSON.stringify({ typeorm: { dataSource: 'dist/data-source.js' } }));
+    expect(JSON.parse((await cli('detect', '--json')).stdout).orms[0]).toMatchObject({ configFile: 'dist/data-source.js' });
+    const status = await cli('status');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('4 applied, 0 pending');
   });
 
   it('says which migrations pattern matched what, instead of finding no migrations', async () => {

@@ -35,7 +35,7 @@ export function detectCommand(): Command {
       try {
         const options = projectOptions(flags);
         const { detect } = await import('../../project/describe-project.js');
-        const result = await detect({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}) });
+        const result = await detect({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}), ...(options.config ? { config: options.config } : {}) });
         if (json) printJson(result);
         else stdout(render(result, styleFor(process.stdout)));
         process.exitCode = result.orms.length > 0 ? ExitCode.Ok : ExitCode.Usage;

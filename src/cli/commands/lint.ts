@@ -8,6 +8,7 @@ interface LintFlags {
   project?: string;
   cwd?: string;
   orm?: string;
+  config?: string;
   url?: string;
   since?: string;
   format: string;
@@ -37,6 +38,7 @@ export function lintCommand(): Command {
     .addOption(new Option('--orm <orm>', 'the ORM whose migrations to lint, when the project has several').choices(['prisma', 'drizzle', 'typeorm']))
     .option('--url <url>', 'database to read table sizes from (and, without files, to find the pending migrations on); never printed')
     .option('--since <ref>', 'lint the migration files added or changed between <ref> and HEAD (git), e.g. origin/main')
+    .option('--config <file>', "the ORM's config file, as its CLI takes it: drizzle-kit --config, typeorm -d, prisma --config or --schema")
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--json', 'same as --format json')
     .addOption(new Option('--runner <runner>', 'what runs the migrations, which decides transactions and timeouts (default: lint.runner in lockstep.config.json, else lockstep)').choices(RUNNER_CHOICES))
@@ -97,6 +99,7 @@ async function runLint(files: string[], flags: LintFlags, format: string): Promi
   const report = await lint({
     ...(project ? { project } : {}),
     ...(flags.orm ? { orm: flags.orm as OrmName } : {}),
+    ...(flags.config ? { config: flags.config } : {}),
     ...(flags.url ? { url: flags.url } : {}),
     ...(flags.since ? { since: flags.since } : {}),
     files,

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { explicitConfigFile } from '../../project/explicit-config.js';
 import type { PgTarget } from '../../db/postgres/connect.js';
 import type { PgSession } from '../../db/postgres/session.js';
 import type { ConfiguredUrl } from '../../project/database-url.js';
@@ -28,11 +29,12 @@ export class DrizzleOrm implements OrmProject {
     this.lockKey = lockstepLockKey(this.historyTable);
   }
 
-  static async load(root: string): Promise<DrizzleOrm> {
-    const file = findDrizzleConfig(root);
+  /** `config`: the drizzle-kit config to use instead of the one lockstep finds (drizzle-kit's --config). */
+  static async load(root: string, configPath?: string): Promise<DrizzleOrm> {
+    const file = configPath ? explicitConfigFile(root, configPath) : findDrizzleConfig(root);
     const env = new ProjectEnv([root]);
     const config: DrizzleConfig = file
-      ? await loadDrizzleConfig(file, env)
+      ? await loadDrizzleConfig(file, env, root)
       : { file: '', dialect: undefined, driver: undefined, out: `${root}/drizzle`, schema: [], url: undefined, migrationsTable: '__drizzle_migrations', migrationsSchema: 'drizzle', schemaFilter: [] };
     return new DrizzleOrm(root, drizzleEvidence(root), config, env, drizzleLayout(config.out));
   }

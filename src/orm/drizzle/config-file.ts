@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
 import { loadConfigModule } from '../../project/config-loader.js';
 import { readStaticConfig, type StaticConfigOptions } from '../../project/static-config.js';
@@ -71,8 +71,12 @@ const DRIZZLE_CONFIG_DATA = (env: ProjectEnv): StaticConfigOptions => ({
   sideEffectImports: ['dotenv/config'],
 });
 
-/** Evaluates drizzle.config.* the way drizzle-kit does (a TypeScript-capable loader; JSON as JSON). */
-export async function loadDrizzleConfig(file: string, env: ProjectEnv): Promise<DrizzleConfig> {
+/**
+ * Evaluates drizzle.config.* the way drizzle-kit does (a TypeScript-capable loader; JSON as JSON).
+ * drizzle-kit resolves `out` and `schema` against the directory it runs in, the project's, wherever
+ * the config file is (`--config=config/drizzle.ts` with `out: './drizzle'` means `<root>/drizzle`).
+ */
+export async function loadDrizzleConfig(file: string, env: ProjectEnv, root: string): Promise<DrizzleConfig> {
   let raw: unknown;
   let readAs: DrizzleConfig['readAs'] = 'json';
   if (file.endsWith('.json')) {
@@ -97,7 +101,7 @@ export async function loadDrizzleConfig(file: string, env: ProjectEnv): Promise<
     schemaFilter?: unknown;
     casing?: unknown;
   };
-  const base = dirname(file);
+  const base = root;
   const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
   return {
     file,

@@ -20,8 +20,9 @@ export class PrismaOrm implements OrmProject {
 
   private constructor(readonly project: PrismaProject) {}
 
-  static async load(root: string): Promise<PrismaOrm> {
-    return new PrismaOrm(await loadPrismaProject(root));
+  /** `config`: a prisma.config.ts, or a schema file or folder, to use instead of the ones lockstep finds. */
+  static async load(root: string, config?: string): Promise<PrismaOrm> {
+    return new PrismaOrm(await loadPrismaProject(root, config));
   }
 
   get root(): string {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { explicitConfigFile } from '../../project/explicit-config.js';
 import { usageError } from '../../errors.js';
 import { ProjectEnv } from '../../project/env-file.js';
 import { hasDependency, readPackageJson } from '../../project/package-json.js';
@@ -71,13 +72,19 @@ export function readLockProvider(migrationsDir: string): string | undefined {
   return line.replace(/^\s*provider\s*=\s*/, '').trim().replace(/^"(.*)"$/, '$1');
 }
 
-export async function loadPrismaProject(root: string): Promise<PrismaProject> {
+/**
+ * A Prisma project as Prisma's CLI sees it. `explicit` is what `--config` names: a schema file or
+ * folder (Prisma's --schema), or else a prisma.config.ts (Prisma's --config).
+ */
+export async function loadPrismaProject(root: string, explicit?: string): Promise<PrismaProject> {
   const pkg = readPackageJson(root);
   const evidence = prismaEvidence(root);
-  const configFile = findPrismaConfig(root);
+  const explicitFile = explicit ? explicitConfigFile(root, explicit) : undefined;
+  const explicitSchema = explicitFile && (explicitFile.endsWith('.prisma') || statSync(explicitFile).isDirectory()) ? explicitFile : undefined;
+  const configFile = explicitFile && !explicitSchema ? explicitFile : findPrismaConfig(root);
   const earlyEnv = new ProjectEnv([root]);
   const config = configFile ? await loadPrismaConfig(configFile, earlyEnv) : undefined;
-  const schemaPath = config?.schema ?? defaultSchemaPath(root, pkg?.prisma?.schema);
+  const schemaPath = explicitSchema ?? config?.schema ?? defaultSchemaPath(root, pkg?.prisma?.schema);
   if (config?.schema && !existsSync(config.schema)) {
     throw usageError('LS_PRISMA_SCHEMA_MISSING', `${relative(root, config.file)} names the schema ${relative(root, config.schema)}, which does not exist.`, [
       `Fix "schema" in ${relative(root, config.file)}, then run the command again.`,

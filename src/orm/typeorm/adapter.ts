@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { explicitConfigFile } from '../../project/explicit-config.js';
 import { connectionError, type PgTarget } from '../../db/postgres/connect.js';
 import type { PgSession } from '../../db/postgres/session.js';
 import { readConfigFile } from '../../config/config-file.js';
@@ -46,10 +47,12 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
     this.lockKey = lockstepLockKey(this.historyTable);
   }
 
-  static async load(root: string): Promise<TypeormOrm> {
+  /** `config`: the DataSource file to use instead of the one lockstep finds (the typeorm CLI's -d). */
+  static async load(root: string, config?: string): Promise<TypeormOrm> {
     const env = new ProjectEnv([root]);
-    const configured = readConfigFile(root).typeorm?.dataSource;
-    const found = findDataSourceFile(root, configured);
+    const found = config
+      ? { file: explicitConfigFile(root, config), why: '--config' }
+      : findDataSourceFile(root, readConfigFile(root).typeorm?.dataSource);
     if (!found) {
       throw new LockstepError({
         code: 'LS_TYPEORM_DATA_SOURCE',
