@@ -279,6 +279,44 @@ describe('project shapes', () => {
     expect(await run(drizzleFiles(`service: s\nplugins:\n  - serverless-webpack\n${fns}`, DRIZZLE_MIGRATE, { 'webpack.config.js': "const CopyPlugin = require('copy-webpack-plugin');\nmodule.exports = { plugins: [new CopyPlugin({ patterns: [{ from: 'drizzle', to: 'drizzle' }] })] };\n" }))).toEqual([]);
   });
 
+  it('SST functions: esbuild bundles them, only copyFiles ships the migrations folder', async () => {
+    const files = (sstConfig: string, extra: Record<string, string> = {}) => ({
+      'package.json': pkgJson({ deploy: 'sst deploy --stage production' }, { dependencies: { 'drizzle-orm': '^0.45.4', pg: '^8.23.1', sst: '^3.0.0' }, devDependencies: { 'drizzle-kit': '^0.31.11' } }),
+      'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n",
+      'drizzle/0000_init.sql': MIGRATION,
+      'drizzle/meta/_journal.json': '{"version":"7","dialect":"postgresql","entries":[]}\n',
+      'src/migrator.ts': "import { drizzle } from 'drizzle-orm/node-postgres';\nimport { migrate } from 'drizzle-orm/node-postgres/migrator';\nexport const handler = async () => { await migrate(drizzle(process.env.DATABASE_URL!), { migrationsFolder: './drizzle' }); };\n",
+      'src/api.ts': 'export const handler = async () => ({ statusCode: 200 });\n',
+      'sst.config.ts': sstConfig,
+      ...extra,
+    });
+    const v3 = (migratorProps: string) =>
+      `export default $config({\n  app() { return { name: 'shop', home: 'aws' }; },\n  async run() {\n    new sst.aws.Function('Api', { handler: 'src/api.handler', url: true });\n    new sst.aws.Function('Migrator', { handler: 'src/migrator.handler'${migratorProps} });\n  },\n});\n`;
+    const run = async (f: Record<string, string>) => {
+      p?.cleanup();
+      p = project(f);
+      return (await check(p.dir, ['serverless-migrations-not-packaged'])).map((x) => x.at);
+    };
+
+    // Only the function that migrates is reported, at its handler.
+    expect(await run(files(v3('')))).toEqual(['sst.config.ts:5']);
+    const [finding] = await check(p!.dir, ['serverless-migrations-not-packaged']);
+    expect(finding!.message).toContain('The SST function Migrator (handler src/migrator.handler) applies migrations when it runs');
+    expect(finding!.finding.fix).toBe("Copy the folder into the function's package: `copyFiles: [{ from: 'drizzle' }]`.");
+    expect(await run(files(v3(", copyFiles: [{ from: 'drizzle', to: 'drizzle' }]")))).toEqual([]);
+    expect(await run(files(v3(", copyFiles: [{ from: 'drizzle/meta' }]")))).toEqual(['sst.config.ts:5']);
+    // A copyFiles that is computed is not second-guessed.
+    expect(await run(files(v3(', copyFiles: folders.map((from) => ({ from }))')))).toEqual([]);
+    // A Cron's function, and an SST v2 stack.
+    expect(await run(files(`export default $config({\n  async run() {\n    new sst.aws.Cron('Migrate', {\n      schedule: 'rate(1 day)',\n      function: { handler: 'src/migrator.handler' },\n    });\n  },\n});\n`))).toEqual([
+      'sst.config.ts:5',
+    ]);
+    const v2Stack = (props: string) => `import { Function, type StackContext } from 'sst/constructs';\nexport function Database({ stack }: StackContext) {\n  new Function(stack, 'Migrator', { handler: 'src/migrator.handler'${props} });\n}\n`;
+    const v2Config = 'export default { config() { return { name: "shop" }; }, stacks(app) {} };\n';
+    expect(await run(files(v2Config, { 'stacks/Database.ts': v2Stack('') }))).toEqual(['stacks/Database.ts:3']);
+    expect(await run(files(v2Config, { 'stacks/Database.ts': v2Stack(", copyFiles: [{ from: 'drizzle' }]") }))).toEqual([]);
+  });
+
   it('development containers are not production: a dev compose file, a service that runs a dev server', async () => {
     const compose = 'services:\n  app:\n    build: .\n    command: sh -c "npx prisma migrate dev && npm run dev"\n';
     p = project({ ...prisma('', { postinstall: 'prisma generate', build: 'tsc', dev: 'tsx watch src/server.ts' }), 'docker-compose.yml': compose, 'docker-compose.dev.yml': compose.replace('npm run dev', 'node dist/server.js') });

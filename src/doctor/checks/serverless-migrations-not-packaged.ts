@@ -42,12 +42,12 @@ export const serverlessMigrationsNotPackaged: DoctorCheck = {
     severity: 'error',
     title: "A serverless function applies migrations that are not in its package",
     why: 'The function finds no migrations where it runs: drizzle-orm throws "Can\'t find meta/_journal.json file", other migrators apply nothing, and the new code runs against the old schema.',
-    fix: 'Add the migrations folder to the function\'s package: `package: { patterns: ["drizzle/**"] }` in serverless.yml.',
+    fix: 'Add the migrations folder to the function\'s package: `package: { patterns: ["drizzle/**"] }` in serverless.yml, `copyFiles: [{ from: "drizzle" }]` for an SST function.',
     fixable: false,
     doc: {
-      what: "A Serverless Framework function (`serverless.yml`) whose handler applies migrations when it runs (drizzle-orm's `migrate()`, lockstep's `deploy()`, or `prisma migrate deploy` / `drizzle-kit migrate` / `lockstep deploy` started from the code, in the handler's module or the modules it imports), while the function's package leaves the migrations folder out. A function built by a bundler (`serverless-esbuild`, `serverless-webpack`, `serverless-bundle`, `serverless-plugin-typescript`, `build.esbuild`, or Serverless Framework v4 for TypeScript handlers) is packaged as the bundle plus the files `package.patterns` adds; any other function gets the service directory minus what the patterns exclude. The patterns are applied in order, the service's and then the function's, as the framework does.",
+      what: "A Serverless Framework function (`serverless.yml`) whose handler applies migrations when it runs (drizzle-orm's `migrate()`, lockstep's `deploy()`, or `prisma migrate deploy` / `drizzle-kit migrate` / `lockstep deploy` started from the code, in the handler's module or the modules it imports), while the function's package leaves the migrations folder out. A function built by a bundler (`serverless-esbuild`, `serverless-webpack`, `serverless-bundle`, `serverless-plugin-typescript`, `build.esbuild`, or Serverless Framework v4 for TypeScript handlers) is packaged as the bundle plus the files `package.patterns` adds; any other function gets the service directory minus what the patterns exclude. The patterns are applied in order, the service's and then the function's, as the framework does. An SST function (`new sst.aws.Function(...)` in sst.config.ts, the `function` or `job` of another SST component, or `new Function(stack, ...)` from `sst/constructs` in an SST v2 stack) is always bundled with esbuild, so its package is the bundle plus what its `copyFiles` names.",
       why: "A bundler follows imports: SQL files and Drizzle's `meta/_journal.json` are never imported, so they are not in the bundle, and a pattern such as `!drizzle/**` (written to keep the zip small) removes them from an unbundled package. The deploy succeeds, and the function that should migrate fails at run time (drizzle-orm: \"Can't find meta/_journal.json file\") or applies nothing while the code that needs the new schema is already live.",
-      fix: "Add the folder to the function's package, where the migrator looks for it relative to the function's working directory: `package: { patterns: ['drizzle/**'] }` (or `prisma/migrations/**`), and remove any pattern that excludes it.",
+      fix: "Add the folder to the function's package, where the migrator looks for it relative to the function's working directory: `package: { patterns: ['drizzle/**'] }` (or `prisma/migrations/**`) in serverless.yml, and remove any pattern that excludes it; `copyFiles: [{ from: 'drizzle' }]` in the props of an SST function.",
       example: {
         file: 'serverless.yml',
         bad: "service: shop\nframeworkVersion: '3'\nplugins:\n  - serverless-esbuild\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  migrate:\n    handler: src/migrate.handler\n  api:\n    handler: src/api.handler",
@@ -56,40 +56,80 @@ export const serverlessMigrationsNotPackaged: DoctorCheck = {
     },
   },
   run(scan, report) {
-    for (const service of scan.serverless) {
-      // A function's package can hold nothing above the service directory.
-      const folders = migrationFolders(scan).filter((f) => service.dir === '' || f.dir.startsWith(`${service.dir}/`));
-      if (folders.length === 0) continue;
-      for (const fn of service.functions) {
-        const entry = scan.sources.resolvePath(joinPath(service.dir, fn.module));
-        if (!entry) continue;
-        const migrates = migratesWith(scan, entry);
-        if (migrates.size === 0) continue;
-        const bundler = bundlerOf(service, entry);
-        for (const folder of folders) {
-          if (!migrates.has('any') && !migrates.has(folder.orm)) continue;
-          if (bundler === 'serverless-webpack' && webpackCopies(scan, service, folder.dir)) continue;
-          const sample = folder.files.map((f) => ({ f, verdict: packaged(fn, inService(service, f), bundler !== undefined) })).find((x) => !x.verdict.included);
-          if (!sample) continue;
-          const shown = `${inService(service, folder.dir)}/`;
-          const excludedBy = sample.verdict.by;
-          if (excludedBy) {
-            report({
-              file: service.file,
-              offset: excludedBy.node.start,
-              message: `\`${excludedBy.node.text}\` leaves ${shown} out of the package of the ${subject(fn)}, which applies migrations when it runs: it will find none.`,
-              fix: `Remove the pattern, or add \`'${inService(service, folder.dir)}/**'\` after it.`,
-            });
-          } else {
-            report({
-              file: service.file,
-              offset: fn.handler.start,
-              message: `The ${subject(fn)} applies migrations when it runs, but ${bundler} packages only the bundle and the files package.patterns adds, and no pattern adds ${shown}: the migrator will find nothing to apply.`,
-              fix: `Add the folder to the function's package: \`package: { patterns: ['${inService(service, folder.dir)}/**'] }\`.`,
-            });
-          }
+    serverlessFramework(scan, report);
+    sst(scan, report);
+  },
+};
+
+type Report = Parameters<DoctorCheck['run']>[1];
+
+/** The migrations folders a function's entry module applies when it runs, among those its package could hold. */
+function foldersMigratedBy(scan: ProjectScan, entry: string, folders: MigrationsFolder[]): MigrationsFolder[] {
+  if (folders.length === 0) return [];
+  const migrates = migratesWith(scan, entry);
+  return folders.filter((folder) => migrates.has('any') || migrates.has(folder.orm));
+}
+
+function serverlessFramework(scan: ProjectScan, report: Report): void {
+  for (const service of scan.serverless) {
+    // A function's package can hold nothing above the service directory.
+    const folders = migrationFolders(scan).filter((f) => service.dir === '' || f.dir.startsWith(`${service.dir}/`));
+    for (const fn of service.functions) {
+      const entry = folders.length > 0 ? scan.sources.resolvePath(joinPath(service.dir, fn.module)) : undefined;
+      if (!entry) continue;
+      const bundler = bundlerOf(service, entry);
+      for (const folder of foldersMigratedBy(scan, entry, folders)) {
+        if (bundler === 'serverless-webpack' && webpackCopies(scan, service, folder.dir)) continue;
+        const sample = folder.files.map((f) => ({ f, verdict: packaged(fn, inService(service, f), bundler !== undefined) })).find((x) => !x.verdict.included);
+        if (!sample) continue;
+        const shown = `${inService(service, folder.dir)}/`;
+        const excludedBy = sample.verdict.by;
+        if (excludedBy) {
+          report({
+            file: service.file,
+            offset: excludedBy.node.start,
+            message: `\`${excludedBy.node.text}\` leaves ${shown} out of the package of the ${subject(fn)}, which applies migrations when it runs: it will find none.`,
+            fix: `Remove the pattern, or add \`'${inService(service, folder.dir)}/**'\` after it.`,
+          });
+        } else {
+          report({
+            file: service.file,
+            offset: fn.handler.start,
+            message: `The ${subject(fn)} applies migrations when it runs, but ${bundler} packages only the bundle and the files package.patterns adds, and no pattern adds ${shown}: the migrator will find nothing to apply.`,
+            fix: `Add the folder to the function's package: \`package: { patterns: ['${inService(service, folder.dir)}/**'] }\`.`,
+          });
         }
       }
     }
-  },
-};
+  }
+}
+
+/** SST bundles every Node.js function with esbuild; only `copyFiles` adds files to the package. */
+function sst(scan: ProjectScan, report: Report): void {
+  const all = scan.sst.length > 0 ? migrationFolders(scan) : [];
+  for (const fn of scan.sst) {
+    if (fn.copied === undefined) continue; // copyFiles is computed: lockstep cannot tell what it copies
+    const entry = scan.sources.resolvePath(fn.module);
+    if (!entry) continue;
+    const covered = (file: string) => fn.copied!.some((from) => from === '' || file === from || file.startsWith(`${from}/`));
+    for (const folder of foldersMigratedBy(scan, entry, all)) {
+      if (folder.files.every(covered)) continue;
+      const shown = relativeTo(fn.appDir, folder.dir);
+      report({
+        file: fn.file,
+        offset: fn.handler.start,
+        message: `The SST function ${fn.name} (handler ${fn.handler.text}) applies migrations when it runs, but SST bundles it with esbuild and packages only the bundle and its copyFiles, and no copyFiles entry holds ${folder.dir}/: the migrator will find nothing to apply.`,
+        fix: `Copy the folder into the function's package: \`copyFiles: [{ from: '${shown}' }]\`.`,
+      });
+    }
+  }
+}
+
+/** `path` relative to `dir`, both relative to the scan root. */
+function relativeTo(dir: string, path: string): string {
+  const from = dir ? dir.split('/') : [];
+  const to = path.split('/');
+  let common = 0;
+  while (common < from.length && common < to.length && from[common] === to[common]) common++;
+  return [...from.slice(common).map(() => '..'), ...to.slice(common)].join('/') || '.';
+}

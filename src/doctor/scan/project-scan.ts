@@ -18,6 +18,7 @@ import { helmChartOf, helmValues, renderHelmTemplate } from './helm.js';
 import { parseKubernetes, type KubeWorkload } from './kubernetes.js';
 import { readOrmFacts, type PackageOrms } from './orm-facts.js';
 import { isServerlessFileName, parseServerless, type ServerlessService } from './serverless.js';
+import { SST_SOURCE, sstFunctions, type SstFunction } from './sst.js';
 import { readPackages, type PackageInfo } from './packages.js';
 import { PipelineBuilder, type Pipeline, type ProductionCommand } from './pipelines.js';
 import { parseProcfile, type ProcfileEntry } from './procfile.js';
@@ -137,6 +138,16 @@ export class ProjectScan {
 
   get serverless(): ServerlessService[] {
     return this.once('serverless', () => this.files.named(isServerlessFileName).flatMap((path) => this.yaml(path, (file) => parseServerless(file) ?? [], [])));
+  }
+
+  /** SST functions (v3 sst.config.ts, v2 stacks); SST bundles each with esbuild. */
+  get sst(): SstFunction[] {
+    return this.once('sst', () =>
+      this.sources.containing(SST_SOURCE).filter((path) => !/(^|\/)\.sst\//.test(path)).flatMap((path) => {
+        const parsed = this.sources.parse(path);
+        return parsed ? sstFunctions(parsed, (p) => this.files.has(p)) : [];
+      }),
+    );
   }
 
   get compose(): ComposeService[] {
