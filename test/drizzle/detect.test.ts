@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { DRIZZLE_KIT } from '../support/drizzle.js';
 import { REPO_ROOT } from '../support/project.js';
 
 describe('detecting Drizzle projects', () => {
@@ -92,7 +94,7 @@ describe('detecting Drizzle projects', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'drizzle-orm': '^0.45.0' } }));
     mkdirSync(join(dir, 'config'));
     cpSync(join(REPO_ROOT, 'examples', 'drizzle-app', 'drizzle'), join(dir, 'db', 'migrations'), { recursive: true });
-    writeFileSync(join(dir, 'config', 'production.ts'), `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', out: './db/migrations', migrations: { table: 'schema_history', schema: 'ops' } });\n`);
+    writeFileSync(join(dir, 'config', 'production.ts'), `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', out: './db/migrations', migrations: { table: 'schema_history', schema: 'ops' }, dbCredentials: { url: process.env.DATABASE_URL! } });\n`);
 
     // Without it, nothing says where the config is.
     const plain = JSON.parse((await runCli(['detect', '--json'], { cwd: dir })).stdout);
@@ -113,6 +115,10 @@ describe('detecting Drizzle projects', () => {
     expect(failed.stderr).toContain('`lockstep deploy --config config/production.ts`');
     writeFileSync(broken, original);
     expect((await runCli(['deploy', '--config', 'config/production.ts'], { cwd: dir, env })).code).toBe(0);
+    expect(await db.query('SELECT count(*)::int AS n FROM ops.schema_history')).toEqual([{ n: 5 }]);
+    // drizzle-kit, given the same --config, reads the same folder and table and finds nothing to do.
+    const kit = spawnSync(process.execPath, [DRIZZLE_KIT, 'migrate', '--config=config/production.ts'], { cwd: dir, env: { ...process.env, ...env, NODE_PATH: join(REPO_ROOT, 'node_modules') }, encoding: 'utf8' });
+    expect(kit.status).toBe(0);
     expect(await db.query('SELECT count(*)::int AS n FROM ops.schema_history')).toEqual([{ n: 5 }]);
 
     const missing = await runCli(['status', '--config', 'config/nope.ts'], { cwd: dir, env });
