@@ -74,6 +74,7 @@ Empty files are an error-level finding (\`empty-migration\`); files with only co
 | \`--since <ref>\` | the project's migration files added or changed between \`<ref>\` and HEAD (\`git diff --name-only --diff-filter=AM <ref>...HEAD\`) |
 | \`-p, --project <dir>\` | the project: its \`lockstep.config.json\`, and its migrations when no files are named |
 | \`--orm <orm>\` | which ORM's migrations to lint when the project has several |
+| \`--config <file>\` | the ORM's configuration when it is not where lockstep looks: drizzle-kit's \`--config\`, the typeorm CLI's \`-d\`, Prisma's \`--config\` or \`--schema\` |
 | \`--url <url>\` | the database to read table sizes from (and to find pending migrations on); never printed |
 | \`--runner <runner>\` | what runs the migrations: ${RUNNERS.map((r) => `\`${r}\``).join(', ')} (default \`lockstep\`) |
 | \`--pg-version <n>\` | the PostgreSQL major version the migrations target (default: \`lint.postgresVersion\`, else the database's, else ${DEFAULT_PG_VERSION}) |
