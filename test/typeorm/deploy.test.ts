@@ -79,6 +79,32 @@ describe('TypeORM projects', () => {
     expect(status.stdout).toContain('4 applied, 0 pending');
   });
 
+  it('a data source with read replicas migrates its master, and --url takes the place of the master', async () => {
+    db = await freshDatabase();
+    const other = await freshDatabase();
+    try {
+      project = copyTypeormExample();
+      const replicated = (source: string) =>
+        source.replace(
+          '  url: process.env.DATABASE_URL,\n',
+          "  replication: {\n    master: { url: process.env.DATABASE_URL },\n    slaves: [{ url: 'postgresql://reader@127.0.0.1:1/replica' }],\n  },\n",
+        );
+      const { readFileSync } = await import('node:fs');
+      project.write('src/data-source.ts', replicated(readFileSync(`${project.dir}/src/data-source.ts`, 'utf8')));
+      const detect = JSON.parse((await cli('detect', '--json')).stdout);
+      expect(detect.orms[0].databaseUrlFrom).toBe('the replication master of the data source in src/data-source.ts');
+      expect((await cli('deploy')).code).toBe(0);
+      expect(await rows()).toHaveLength(4);
+      // --url names another database: the migrations and their history go there, not to the configured master.
+      const elsewhere = await cli('deploy', '--url', other.url);
+      expect(elsewhere.code).toBe(0);
+      expect(await other.query('SELECT name FROM migrations ORDER BY id')).toHaveLength(4);
+      expect(await rows()).toHaveLength(4);
+    } finally {
+      await other.drop();
+    }
+  });
+
   it('says which migrations pattern matched what, instead of finding no migrations', async () => {
     db = await freshDatabase();
     project = copyTypeormExample();

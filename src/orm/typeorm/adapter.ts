@@ -9,14 +9,18 @@ import { ProjectEnv } from '../../project/env-file.js';
 import type { DiskMigration, MigrationsOnDisk, OrmProject, OrmRuntime, RuntimeContext } from '../adapter.js';
 import { lockstepLockKey } from '../../db/postgres/advisory-lock.js';
 import { typeormEvidence } from './evidence.js';
-import { findDataSourceFile, loadDataSource, typeormLoader, type LoadedDataSource, type TypeormQueryRunner } from './data-source-file.js';
+import { findDataSourceFile, loadDataSource, typeormLoader, type ConnectionFields, type LoadedDataSource, type TypeormQueryRunner } from './data-source-file.js';
 import { TypeormHistory } from './history.js';
 import { globProblems, loadTypeormMigrations, type TypeormMigration } from './migration-files.js';
 import { applyTypeormMigrations, type TransactionMode } from './runner.js';
 import { queryRunnerSession } from './session.js';
 
-/** The data source's connection options as a URL, so that --url and DATABASE_URL can stand in for it. */
-function dataSourceUrl(options: LoadedDataSource['options']): string | undefined {
+/**
+ * The data source's connection options as a URL, so that --url and DATABASE_URL can stand in for
+ * it. With `replication`, TypeORM writes through the master, so that is where migrations go.
+ */
+function dataSourceUrl(dataSource: LoadedDataSource['options']): string | undefined {
+  const options: ConnectionFields = dataSource.replication?.master ?? dataSource;
   if (typeof options.url === 'string' && options.url) return options.url;
   if (typeof options.host !== 'string' && typeof options.database !== 'string') return undefined;
   const user = options.username ? encodeURIComponent(options.username) : '';
@@ -90,7 +94,7 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
   }
 
   configuredUrls(): ConfiguredUrl[] {
-    const where = `the data source in ${relative(this.root, this.dataSourceFile)}`;
+    const where = `${this.dataSource.options.replication?.master ? 'the replication master of ' : ''}the data source in ${relative(this.root, this.dataSourceFile)}`;
     return [{ source: where, value: dataSourceUrl(this.dataSource.options), missingEnv: undefined, direct: false }];
   }
 
@@ -121,6 +125,8 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
     const u = target.url;
     const options = this.dataSource.options;
     this.dataSource.setOptions({
+      // One connection to lockstep's target: no replicas, whose master would take precedence over it.
+      replication: undefined,
       url: undefined,
       host: u.host,
       port: u.port,

@@ -9,17 +9,23 @@ import { readPackageJson } from '../../project/package-json.js';
 import { loadJiti } from '../../project/cjs-packages.js';
 
 /** The parts of a TypeORM DataSource lockstep uses; typed loosely because it is the project's own typeorm. */
+/** Where a TypeORM data source connects: its own options, or those of its replication master. */
+export interface ConnectionFields {
+  url?: string;
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: unknown;
+  database?: string;
+  ssl?: unknown;
+}
+
 export interface LoadedDataSource {
-  options: Record<string, unknown> & {
+  options: Record<string, unknown> & ConnectionFields & {
     type?: string;
-    url?: string;
-    host?: string;
-    port?: number;
-    username?: string;
-    password?: unknown;
-    database?: string;
     schema?: string;
-    ssl?: unknown;
+    /** Read replicas: TypeORM connects writes (and migrations) to `master`, ignoring the top-level connection fields. */
+    replication?: { master?: ConnectionFields; slaves?: unknown[] };
     migrations?: unknown[];
     migrationsTableName?: string;
     migrationsTransactionMode?: 'all' | 'each' | 'none';
