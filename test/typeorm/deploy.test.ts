@@ -105,6 +105,21 @@ describe('TypeORM projects', () => {
     }
   });
 
+  it("honours the URL's sslmode, as the app's own url would", async () => {
+    db = await freshDatabase();
+    project = copyTypeormExample();
+    const [{ ssl }] = await db.query<{ ssl: string }>('SHOW ssl');
+    const result = await cli('deploy', '--url', `${db.url}?sslmode=require`);
+    if (ssl === 'on') {
+      expect(result.code).toBe(0);
+    } else {
+      // A server without TLS refuses a client that requires it: lockstep asked for TLS.
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/SSL/);
+      expect(result.stderr).toContain('sslmode');
+    }
+  });
+
   it('says which migrations pattern matched what, instead of finding no migrations', async () => {
     db = await freshDatabase();
     project = copyTypeormExample();

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { explicitConfigFile } from '../../project/explicit-config.js';
 import { connectionError, type PgTarget } from '../../db/postgres/connect.js';
+import { clientConfig } from '../../db/postgres/node-session.js';
 import type { PgSession } from '../../db/postgres/session.js';
 import { readConfigFile } from '../../config/config-file.js';
 import { ExitCode, LockstepError } from '../../errors.js';
@@ -124,9 +125,13 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
     if (target.kind !== 'server') throw new Error('TypeORM projects need a database server');
     const u = target.url;
     const options = this.dataSource.options;
+    const client = clientConfig(u, `lockstep ${command}`);
     this.dataSource.setOptions({
       // One connection to lockstep's target: no replicas, whose master would take precedence over it.
       replication: undefined,
+      // TLS as the URL's sslmode says; with none, as the data source (or its master) configures it.
+      ...(client.ssl !== undefined ? { ssl: client.ssl } : options.ssl === undefined && options.replication?.master?.ssl !== undefined ? { ssl: options.replication.master.ssl } : {}),
+      connectTimeoutMS: client.connectionTimeoutMillis,
       url: undefined,
       host: u.host,
       port: u.port,
