@@ -282,7 +282,7 @@ function sourcesFor(workspace: Workspace, names: string[]): MigrationSource[] {
   const byName = new Map(workspace.disk.migrations.map((m) => [m.name, m]));
   return names.map((name) => {
     const file = byName.get(name)!;
-    return { name, file: workspace.rel(file.path), script: file.script, checksum: file.checksum, invalidUtf8At: file.invalidUtf8At, createdAt: file.createdAt };
+    return { name, file: workspace.rel(file.path), script: file.script, checksum: file.checksum, invalidUtf8At: file.invalidUtf8At, createdAt: file.createdAt, listedIn: file.listedIn && workspace.rel(file.listedIn) };
   });
 }
 

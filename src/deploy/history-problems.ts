@@ -1,7 +1,9 @@
+import type { DiskMigration } from '../orm/adapter.js';
 import type { MigrationStatus } from '../orm/types.js';
+import { missingFileText } from './missing-file.js';
 
 export interface HistoryProblem {
-  code: 'LS_EDITED' | 'LS_MISSING_ON_DISK' | 'LS_OUT_OF_ORDER';
+  code: 'LS_EDITED' | 'LS_MISSING_ON_DISK' | 'LS_OUT_OF_ORDER' | 'LS_FILE_MISSING';
   migration: string;
   message: string;
 }
@@ -17,7 +19,7 @@ export function historyProblems(statuses: MigrationStatus[]): HistoryProblem[] {
       problems.push({
         code: 'LS_MISSING_ON_DISK',
         migration: s.name,
-        message: `${s.name} is recorded in the history but has no folder on disk: this build may be older than the database, or the migration was deleted or renamed.`,
+        message: `${s.name} is recorded in the history but is not on disk: this build may be older than the database, or the migration was deleted or renamed.`,
       });
     }
     if (s.outOfOrder) {
@@ -29,6 +31,16 @@ export function historyProblems(statuses: MigrationStatus[]): HistoryProblem[] {
     }
   }
   return problems;
+}
+
+/** Pending migrations that something lists but whose file is missing: deploy refuses them before applying anything. */
+export function missingFileProblems(statuses: MigrationStatus[], disk: DiskMigration[], rel: (path: string) => string): HistoryProblem[] {
+  const byName = new Map(disk.map((m) => [m.name, m]));
+  return statuses.flatMap((s) => {
+    const migration = byName.get(s.name);
+    if (s.state === 'applied' || !migration?.listedIn || migration.script !== undefined) return [];
+    return [{ code: 'LS_FILE_MISSING' as const, migration: s.name, message: missingFileText(rel(migration.path), s.name, rel(migration.listedIn)) }];
+  });
 }
 
 /** Recorded failures block deploys, whether or not the migration's file is on disk. */

@@ -2,6 +2,7 @@ import { ExitCode, LockstepError } from '../errors.js';
 import { SqlSyntaxError } from '../sql/postgres/parser.js';
 import { splitStatements, type SqlStatement } from '../sql/postgres/statements.js';
 import { sha256Hex } from '../util/hash.js';
+import { missingFileText } from './missing-file.js';
 
 /**
  * `transaction`: the whole file in one transaction with its history row: all or nothing.
@@ -21,6 +22,8 @@ export interface MigrationSource {
   invalidUtf8At: number | undefined;
   /** The ORM's own ordering time (Drizzle's journal `when`), carried into its history row. */
   createdAt?: number | undefined;
+  /** When the file is missing: what lists the migration anyway (Drizzle's journal, a migration folder), relative to the project. */
+  listedIn?: string | undefined;
 }
 
 export interface PreparedMigration {
@@ -47,7 +50,7 @@ export function statementHashes(statements: SqlStatement[]): string[] {
 
 async function prepareOne(source: MigrationSource): Promise<PreparedMigration | Problem> {
   if (source.script === undefined || source.checksum === undefined) {
-    return { message: `${source.file} does not exist: the migration directory "${source.name}" has no migration.sql (Prisma reports this as P3015).`, fileLevel: true };
+    return { message: missingFileText(source.file, source.name, source.listedIn), fileLevel: true };
   }
   if (source.invalidUtf8At !== undefined) {
     const line = source.script.slice(0, source.invalidUtf8At).split('\n').length;

@@ -3,7 +3,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { advisoryLockHolder, describeHolder } from '../db/postgres/advisory-lock.js';
 import { invalidIndexes, type InvalidIndex } from '../db/postgres/server-checks.js';
 import type { MigrationStatus } from '../orm/types.js';
-import { blockingFailures, historyProblems, type HistoryProblem } from './history-problems.js';
+import { blockingFailures, historyProblems, missingFileProblems, type HistoryProblem } from './history-problems.js';
 import { resolveAuditSettings, type ProjectOptions } from './options.js';
 import { noMigrationsText, openWorkspace, runTarget, withSession, type RunTarget } from './workspace.js';
 
@@ -65,7 +65,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       state,
       migrations,
       counts,
-      problems: historyProblems(migrations),
+      problems: [...historyProblems(migrations), ...missingFileProblems(migrations, workspace.disk.migrations, workspace.rel)],
       invalidIndexes: invalid.map((index) => ({ ...index, cleanup: `DROP INDEX CONCURRENTLY IF EXISTS "${index.schema}"."${index.name}";` })),
       lockHeldBy: holder ? describeHolder(holder) : undefined,
       existingTables,

@@ -23,6 +23,8 @@ export interface DiskMigration {
   checksum: string | undefined;
   /** Byte offset of the first invalid UTF-8 sequence, when the file is not UTF-8. */
   invalidUtf8At: number | undefined;
+  /** When the file is missing: what lists the migration anyway (Drizzle's journal; Prisma's migration folder), absolute. */
+  listedIn?: string | undefined;
   /** Drizzle: the journal's `when` (or the folder's timestamp) in ms. TypeORM: the class name's timestamp. */
   createdAt?: number | undefined;
 }

@@ -30,7 +30,7 @@ function note(m: MigrationStatus): string {
     if (firstError) parts.push(firstError.trim().slice(0, 160));
   }
   if (m.state === 'rolled-back') parts.push('its failure was resolved as rolled back; deploy applies it again');
-  if (m.state === 'missing-on-disk') parts.push('recorded in the history, no folder on disk');
+  if (m.state === 'missing-on-disk') parts.push('recorded in the history, not on disk');
   if (m.outOfOrder) parts.push('out of order: sorts before migrations already applied');
   return parts.join('; ');
 }
@@ -62,6 +62,8 @@ export function renderStatus(result: StatusResult, style: Style): string {
       (c.missingOnDisk ? `, ${c.missingOnDisk} missing on disk` : '') +
       (c.outOfOrder ? `, ${c.outOfOrder} out of order` : ''),
   );
+  // The other problems are in each migration's note; a missing file stops the next deploy, so it is spelled out.
+  for (const problem of result.problems.filter((p) => p.code === 'LS_FILE_MISSING')) lines.push(`${style.red('Missing file:')} ${problem.message}`);
   if (result.existingTables.length) lines.push(`Tables without history: ${result.existingTables.slice(0, 10).join(', ')}${result.existingTables.length > 10 ? ', …' : ''}`);
   for (const index of result.invalidIndexes) {
     lines.push(`${style.yellow('INVALID index')} ${index.schema}.${index.name} on ${index.table} (left by a failed CONCURRENTLY build): ${index.cleanup}`);

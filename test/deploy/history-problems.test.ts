@@ -49,7 +49,7 @@ describe('history that disagrees with the files', () => {
     expect(status.stdout).toMatch(/missing\s+20240102000000_b/);
     const deploy = await cli('deploy');
     expect(deploy.code).toBe(0);
-    expect(deploy.stderr).toContain('20240102000000_b is recorded in the history but has no folder on disk');
+    expect(deploy.stderr).toContain('20240102000000_b is recorded in the history but is not on disk');
     expect((await cli('deploy', '--strict')).code).toBe(1);
   });
 

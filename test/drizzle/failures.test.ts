@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -31,6 +31,22 @@ describe('Drizzle migrations that fail', () => {
     project.write('0005_broken', 'ALTER TABLE "tasks" ADD COLUMN "points" integer;');
     expect((await cli('deploy')).code).toBe(0);
     expect(await count()).toBe(6);
+  });
+
+  it('a journal entry whose SQL file is missing is named by status, and deploy refuses it before applying anything', async () => {
+    db = await freshDatabase();
+    project = copyDrizzleExample();
+    rmSync(join(project.out, '0002_add_due_dates_and_last_login.sql'));
+    const status = await cli('status');
+    expect(status.stdout).toContain('Missing file: drizzle/0002_add_due_dates_and_last_login.sql does not exist, but drizzle/meta/_journal.json lists 0002_add_due_dates_and_last_login');
+    const json = JSON.parse((await cli('status', '--json')).stdout);
+    expect(json.problems).toEqual([expect.objectContaining({ code: 'LS_FILE_MISSING', migration: '0002_add_due_dates_and_last_login' })]);
+    const deploy = await cli('deploy');
+    expect(deploy.code).toBe(2);
+    expect(deploy.stderr).toContain('[LS_MIGRATION_FILE]');
+    expect(deploy.stderr).toContain('drizzle/meta/_journal.json lists 0002_add_due_dates_and_last_login');
+    expect(await count()).toBe(0);
+    expect(await db.query(`SELECT to_regclass('public.users') AS t`)).toEqual([{ t: null }]);
   });
 
   it('a statement-by-statement migration that fails part-way blocks later deploys through the audit log, until resolved or resumed', async () => {

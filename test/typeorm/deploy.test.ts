@@ -108,7 +108,7 @@ describe('TypeORM projects', () => {
   it("honours the URL's sslmode, as the app's own url would", async () => {
     db = await freshDatabase();
     project = copyTypeormExample();
-    const [{ ssl }] = await db.query<{ ssl: string }>('SHOW ssl');
+    const ssl = (await db.query<{ ssl: string }>('SHOW ssl'))[0]?.ssl;
     const result = await cli('deploy', '--url', `${db.url}?sslmode=require`);
     if (ssl === 'on') {
       expect(result.code).toBe(0);

@@ -23,8 +23,8 @@ interface JournalEntry {
   breakpoints?: boolean;
 }
 
-function readMigrationFile(name: string, path: string, createdAt: number): DiskMigration {
-  if (!existsSync(path)) return { name, path, script: undefined, checksum: undefined, invalidUtf8At: undefined, createdAt };
+function readMigrationFile(name: string, path: string, createdAt: number, listedIn: string): DiskMigration {
+  if (!existsSync(path)) return { name, path, script: undefined, checksum: undefined, invalidUtf8At: undefined, createdAt, listedIn };
   const bytes = readFileSync(path);
   // drizzle-orm hashes the decoded text, exactly as read.
   const script = bytes.toString();
@@ -62,10 +62,10 @@ export function listDrizzleMigrations(out: string): DrizzleMigrations {
     } catch (error) {
       throw usageError('LS_DRIZZLE_JOURNAL', `${journalFile} is not valid JSON: ${(error as Error).message}.`, ['Restore the journal from version control (drizzle-kit writes it), then run the command again.']);
     }
-    const migrations = (journal.entries ?? []).map((entry) => readMigrationFile(entry.tag, join(out, `${entry.tag}.sql`), Number(entry.when)));
+    const migrations = (journal.entries ?? []).map((entry) => readMigrationFile(entry.tag, join(out, `${entry.tag}.sql`), Number(entry.when), journalFile));
     return { location: out, exists: true, layout: 'journal', migrations };
   }
   if (!existsSync(out) || !statSync(out).isDirectory()) return { location: out, exists: false, layout: 'journal', migrations: [] };
-  const migrations = migrationFolders(out).map((name) => readMigrationFile(name, join(out, name, 'migration.sql'), folderMillis(name)!));
+  const migrations = migrationFolders(out).map((name) => readMigrationFile(name, join(out, name, 'migration.sql'), folderMillis(name)!, join(out, name)));
   return { location: out, exists: true, layout: migrations.length > 0 ? 'folders' : 'journal', migrations };
 }

@@ -28,7 +28,7 @@ export function listPrismaMigrations(dir: string): MigrationsOnDisk & { migratio
   const migrations = names.map((name): PrismaMigrationFile => {
     const migrationDir = join(dir, name);
     const scriptPath = join(migrationDir, 'migration.sql');
-    if (!existsSync(scriptPath)) return { name, dir: migrationDir, path: scriptPath, script: undefined, checksum: undefined, invalidUtf8At: undefined };
+    if (!existsSync(scriptPath)) return { name, dir: migrationDir, path: scriptPath, script: undefined, checksum: undefined, invalidUtf8At: undefined, listedIn: migrationDir };
     const bytes = readFileSync(scriptPath);
     const script = bytes.toString('utf8');
     return { name, dir: migrationDir, path: scriptPath, script, checksum: prismaChecksum(script), invalidUtf8At: firstInvalidUtf8(bytes, script) };
