@@ -317,6 +317,46 @@ describe('project shapes', () => {
     expect(await run(files(v2Config, { 'stacks/Database.ts': v2Stack(", copyFiles: [{ from: 'drizzle' }]") }))).toEqual([]);
   });
 
+  it('Vercel and Netlify functions: only includeFiles, outputFileTracingIncludes or included_files ship the migrations folder', async () => {
+    const MIGRATE = "import { drizzle } from 'drizzle-orm/node-postgres';\nimport { migrate } from 'drizzle-orm/node-postgres/migrator';\n\nexport default async function handler() {\n  await migrate(drizzle(process.env.DATABASE_URL!), { migrationsFolder: './drizzle' });\n  return new Response('ok');\n}\n";
+    const files = (extra: Record<string, string>, deps: Record<string, string> = {}) => ({
+      'package.json': pkgJson({ build: 'tsc' }, { dependencies: { 'drizzle-orm': '^0.45.4', pg: '^8.23.1', ...deps }, devDependencies: { 'drizzle-kit': '^0.31.11' } }),
+      'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n",
+      'drizzle/0000_init.sql': MIGRATION,
+      'drizzle/meta/_journal.json': '{"version":"7","dialect":"postgresql","entries":[]}\n',
+      ...extra,
+    });
+    const run = async (f: Record<string, string>) => {
+      p?.cleanup();
+      p = project(f);
+      return (await check(p.dir, ['serverless-migrations-not-packaged'])).map((x) => x.at);
+    };
+
+    // Vercel: an api/ function that migrates, reported at the migrate() call; includeFiles for it ships the folder.
+    expect(await run(files({ 'vercel.json': '{}\n', 'api/migrate.ts': MIGRATE, 'api/health.ts': 'export default () => new Response("ok");\n' }))).toEqual(['api/migrate.ts:5']);
+    const [finding] = await check(p!.dir, ['serverless-migrations-not-packaged']);
+    expect(finding!.message).toContain('The Vercel function api/migrate.ts applies migrations when it runs');
+    expect(finding!.finding.fix).toContain('"functions": { "api/migrate.ts": { "includeFiles": "drizzle/**" } }');
+    expect(await run(files({ 'vercel.json': '{ "functions": { "api/*.ts": { "includeFiles": "drizzle/**" } } }\n', 'api/migrate.ts': MIGRATE }))).toEqual([]);
+    expect(await run(files({ 'vercel.json': '{ "functions": { "api/other.ts": { "includeFiles": "drizzle/**" } } }\n', 'api/migrate.ts': MIGRATE }))).toEqual(['api/migrate.ts:5']);
+    // Not a Vercel project: nothing to say.
+    expect(await run(files({ 'api/migrate.ts': MIGRATE }))).toEqual([]);
+    // Next.js on Vercel: a route handler; outputFileTracingIncludes in next.config ships the folder.
+    const next = { next: '^15.0.0', vercel: '^39.0.0' };
+    expect(await run(files({ 'app/api/migrate/route.ts': MIGRATE.replace('export default async function handler', 'export async function POST') }, next))).toEqual(['app/api/migrate/route.ts:5']);
+    expect(
+      await run(files({ 'app/api/migrate/route.ts': MIGRATE.replace('export default async function handler', 'export async function POST'), 'next.config.ts': "export default { outputFileTracingIncludes: { '/api/migrate': ['./drizzle/**/*'] } };\n" }, next)),
+    ).toEqual([]);
+
+    // Netlify: netlify/functions/<name>.ts; included_files for every function or for that one ships the folder.
+    expect(await run(files({ 'netlify.toml': '[build]\n  command = "npm run build"\n', 'netlify/functions/migrate.ts': MIGRATE }))).toEqual(['netlify/functions/migrate.ts:5']);
+    expect(await run(files({ 'netlify.toml': '[functions]\n  included_files = ["drizzle/**"]\n', 'netlify/functions/migrate.ts': MIGRATE }))).toEqual([]);
+    expect(await run(files({ 'netlify.toml': '[functions.migrate]\n  included_files = ["drizzle/**"]\n', 'netlify/functions/migrate.ts': MIGRATE }))).toEqual([]);
+    expect(await run(files({ 'netlify.toml': '[functions]\n  included_files = ["drizzle/**", "!drizzle/meta/**"]\n', 'netlify/functions/migrate.ts': MIGRATE }))).toEqual(['netlify/functions/migrate.ts:5']);
+    // A custom functions directory, and a function in a folder of its own name.
+    expect(await run(files({ 'netlify.toml': '[functions]\n  directory = "functions"\n', 'functions/migrate/migrate.ts': MIGRATE }))).toEqual(['functions/migrate/migrate.ts:5']);
+  });
+
   it('development containers are not production: a dev compose file, a service that runs a dev server', async () => {
     const compose = 'services:\n  app:\n    build: .\n    command: sh -c "npx prisma migrate dev && npm run dev"\n';
     p = project({ ...prisma('', { postinstall: 'prisma generate', build: 'tsc', dev: 'tsx watch src/server.ts' }), 'docker-compose.yml': compose, 'docker-compose.dev.yml': compose.replace('npm run dev', 'node dist/server.js') });

@@ -19,6 +19,8 @@ import { parseKubernetes, type KubeWorkload } from './kubernetes.js';
 import { readOrmFacts, type PackageOrms } from './orm-facts.js';
 import { isServerlessFileName, parseServerless, type ServerlessService } from './serverless.js';
 import { SST_SOURCE, sstFunctions, type SstFunction } from './sst.js';
+import { vercelProjects, type VercelProject } from './vercel.js';
+import { netlifySites, type NetlifySite } from './netlify.js';
 import { readPackages, type PackageInfo } from './packages.js';
 import { PipelineBuilder, type Pipeline, type ProductionCommand } from './pipelines.js';
 import { parseProcfile, type ProcfileEntry } from './procfile.js';
@@ -138,6 +140,16 @@ export class ProjectScan {
 
   get serverless(): ServerlessService[] {
     return this.once('serverless', () => this.files.named(isServerlessFileName).flatMap((path) => this.yaml(path, (file) => parseServerless(file) ?? [], [])));
+  }
+
+  /** Vercel projects: vercel.json, or a package that uses the vercel CLI. */
+  get vercel(): VercelProject[] {
+    return this.once('vercel', () => vercelProjects(this.files, this.packages));
+  }
+
+  /** Netlify sites: netlify.toml, or a netlify/functions folder. */
+  get netlify(): NetlifySite[] {
+    return this.once('netlify', () => netlifySites(this.files, this.notes));
   }
 
   /** SST functions (v3 sst.config.ts, v2 stacks); SST bundles each with esbuild. */
