@@ -29,17 +29,24 @@ export interface DrizzleConfig {
 }
 
 /**
- * The drizzle-kit config: the file package.json scripts pass with `--config`, else
- * drizzle.config.* in the project directory, as drizzle-kit looks for it.
+ * The drizzle-kit config, as the project's scripts use it: the `--config` of a `drizzle-kit
+ * migrate` script (the one that applies migrations; one without `--config` uses the default), else
+ * the `--config` another drizzle-kit script passes, else drizzle.config.* in the project directory,
+ * as drizzle-kit looks for it.
  */
 export function findDrizzleConfig(root: string): string | undefined {
-  for (const command of Object.values(readPackageJson(root)?.scripts ?? {})) {
-    if (!/drizzle-kit/.test(command)) continue;
+  const commands = Object.values(readPackageJson(root)?.scripts ?? {}).filter((command) => /drizzle-kit/.test(command));
+  const configOf = (command: string): string | undefined => {
     const match = /--config[=\s]+("[^"]+"|'[^']+'|\S+)/.exec(command);
-    if (match) {
-      const file = resolve(root, match[1]!.replace(/^["']|["']$/g, ''));
-      if (existsSync(file)) return file;
-    }
+    const file = match ? resolve(root, match[1]!.replace(/^["']|["']$/g, '')) : undefined;
+    return file && existsSync(file) ? file : undefined;
+  };
+  const migrate = commands.filter((c) => /drizzle-kit\s+migrate\b/.test(c));
+  const fromMigrate = migrate.map(configOf).find(Boolean);
+  if (fromMigrate) return fromMigrate;
+  if (migrate.length === 0) {
+    const fromOther = commands.map(configOf).find(Boolean);
+    if (fromOther) return fromOther;
   }
   for (const name of DRIZZLE_CONFIG_NAMES) {
     const file = join(root, name);

@@ -72,9 +72,10 @@ const COMMON_PATHS = [
  */
 export function findDataSourceFile(root: string, configured: string | undefined): { file: string; why: string } | undefined {
   if (configured) return { file: resolve(root, configured), why: 'typeorm.dataSource in lockstep.config.json' };
-  const scripts = readPackageJson(root)?.scripts ?? {};
-  for (const [name, command] of Object.entries(scripts)) {
-    if (!/typeorm/.test(command)) continue;
+  const scripts = Object.entries(readPackageJson(root)?.scripts ?? {}).filter(([, command]) => /typeorm/.test(command));
+  // The script that runs migrations names the data source they run against; prefer it.
+  const runsMigrations = ([, command]: [string, string]) => /migration:run\b/.test(command);
+  for (const [name, command] of [...scripts.filter(runsMigrations), ...scripts.filter((s) => !runsMigrations(s))]) {
     const match = /(?:^|\s)(?:-d|--dataSource|--data-source)[\s=]+("[^"]+"|'[^']+'|\S+)/.exec(command);
     if (match) {
       const file = resolve(root, match[1]!.replace(/^["']|["']$/g, ''));
