@@ -157,7 +157,7 @@ describe('listPrismaMigrations', () => {
     expect(listPrismaMigrations(dir).migrations[0]!.checksum).toBe(prismaChecksum(script));
   });
 
-  it('keeps a folder without migration.sql, with no script', () => {
+  it('keeps a folder without migration.sql, with no script, and says the folder lists it', () => {
     migration('20250101_init', 'SELECT 1;');
     migration('20250102_half_done');
     const [init, half] = listPrismaMigrations(dir).migrations;
@@ -169,6 +169,7 @@ describe('listPrismaMigrations', () => {
       script: undefined,
       checksum: undefined,
       invalidUtf8At: undefined,
+      listedIn: join(dir, '20250102_half_done'),
     });
   });
 
