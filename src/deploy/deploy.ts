@@ -135,6 +135,9 @@ async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration
       return { applied: [], alreadyApplied: 0 };
     }
     await history.create();
+  } else {
+    const upgraded = await history.upgrade?.(workspace.disk.migrations);
+    if (upgraded) workspace.emit({ type: 'history-upgraded', table: history.qualifiedName, message: upgraded });
   }
 
   const audit = await AuditLog.open(session, resolveAuditSettings(workspace.config, run.options), {

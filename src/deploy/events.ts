@@ -6,6 +6,8 @@ export type DeployEvent =
   | { type: 'warning'; code: string; message: string; migration?: string }
   | { type: 'lock-waiting'; holder: string; waitedMs: number }
   | { type: 'lock-acquired'; waitedMs: number }
+  /** The ORM's history table was brought to the format its current version writes (Drizzle v1's `name` and `applied_at`). */
+  | { type: 'history-upgraded'; table: string; message: string }
   | { type: 'plan'; applied: number; pending: string[]; resume?: { migration: string; fromStatement: number } }
   | { type: 'lint'; files: number; errors: number; warnings: number; suppressed: number; overridden: boolean }
   | { type: 'migration-started'; migration: string; mode: MigrationMode; statements: number; fromStatement: number }

@@ -39,6 +39,10 @@ export async function resolve(options: ResolveOptions): Promise<ResolveResult> {
       const name = (options.applied ?? options.rolledBack)!;
       const audit = await AuditLog.open(session, auditSettings, { runId: randomUUID(), command: 'resolve', orm: workspace.orm.orm, historyTable: history.qualifiedName });
       const exists = await history.exists();
+      if (exists && options.applied) {
+        const upgraded = await history.upgrade?.(workspace.disk.migrations);
+        if (upgraded) workspace.emit({ type: 'history-upgraded', table: history.qualifiedName, message: upgraded });
+      }
       const statuses = await history.statuses(workspace.disk.migrations, audit);
       const status = statuses.find((s) => s.name === name);
       if (options.applied) {

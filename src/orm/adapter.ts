@@ -44,6 +44,12 @@ export interface OrmHistory {
   prepareSession(): Promise<void>;
   exists(): Promise<boolean>;
   create(): Promise<void>;
+  /**
+   * Brings an existing history table to the format the ORM's current version writes, as the ORM
+   * itself does on its next run (drizzle-orm v1 adds `name` and `applied_at` to a 0.x table). Runs
+   * under the migration lock; returns what it did, or undefined when there was nothing to do.
+   */
+  upgrade?(disk: DiskMigration[]): Promise<string | undefined>;
   /** Tables that make a database without history "not empty" (Prisma's P3005 rule). */
   nonEmptyTables(): Promise<string[]>;
   /** Every migration's state, in the order deploy applies them; failures the ORM does not record come from the audit log. */

@@ -31,6 +31,9 @@ export function deployTextRenderer(sink: TextSink, style: Style): (event: Deploy
       case 'lock-acquired':
         if (event.waitedMs >= 1000) out(`Took the migration lock after ${formatDuration(event.waitedMs)}`);
         break;
+      case 'history-upgraded':
+        out(event.message);
+        break;
       case 'plan': {
         width = Math.max(0, ...event.pending.map((n) => n.length), event.resume ? event.resume.migration.length : 0);
         if (event.resume) out(`Resuming ${event.resume.migration} at statement ${event.resume.fromStatement}`);

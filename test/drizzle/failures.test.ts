@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { copyDrizzleExample, drizzleMigrate, type DrizzleProject } from '../support/drizzle.js';
+import { copyDrizzleExample, drizzleMigrate, drizzleV1Migrate, type DrizzleProject } from '../support/drizzle.js';
 
 describe('Drizzle migrations that fail', () => {
   let db: TestDatabase;
@@ -144,5 +144,8 @@ describe('Drizzle migrations that fail', () => {
     ]);
     const detect = await runCli(['detect', '--json'], { cwd: project.dir });
     expect(JSON.parse(detect.stdout).orms[0]).toMatchObject({ orm: 'drizzle', historyTable: 'ops.schema_history' });
+    // drizzle-orm v1 reads the table lockstep wrote and finds nothing to apply.
+    await drizzleV1Migrate(db.url, project.out, { migrationsTable: 'schema_history', migrationsSchema: 'ops' });
+    expect(await db.query('SELECT count(*)::int AS n FROM ops.schema_history')).toEqual([{ n: 2 }]);
   });
 });

@@ -63,3 +63,21 @@ export async function drizzleMigrate(url: string, migrationsFolder: string, opti
 }
 
 export const DRIZZLE_KIT = join(REPO_ROOT, 'node_modules', 'drizzle-kit', 'bin.cjs');
+
+/** drizzle-orm v1's migrate() (the 1.0 release candidate), as an app on drizzle-orm v1 calls it. */
+export async function drizzleV1Migrate(url: string, migrationsFolder: string, options: { migrationsTable?: string; migrationsSchema?: string } = {}): Promise<void> {
+  const { drizzle: drizzleV1 } = await import('drizzle-orm-v1/node-postgres');
+  const { migrate: migrateV1 } = await import('drizzle-orm-v1/node-postgres/migrator');
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await migrateV1(drizzleV1({ client: pool }), { migrationsFolder, ...options });
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The v1 folder name `drizzle-kit up` gives a journal entry: its `when` as YYYYMMDDHHMMSS (UTC), then the tag without its index. */
+export function v1FolderName(when: number, tag: string): string {
+  const stamp = new Date(when).toISOString().replace(/\D/g, '').slice(0, 14);
+  return `${stamp}_${tag.replace(/^\d+_/, '')}`;
+}

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addCommonOptions, printJson, projectOptions, reportFailure, stdout, type CommonFlags } from '../common.js';
+import { addCommonOptions, printJson, projectOptions, reportFailure, stderr, stdout, type CommonFlags } from '../common.js';
 
 interface ResolveFlags extends CommonFlags {
   applied?: string;
@@ -30,6 +30,11 @@ export function resolveCommand(): Command {
           ...(flags.rolledBack ? { rolledBack: flags.rolledBack } : {}),
           ...(cmd.getOptionValueSource('lockWait') === 'cli' && flags.lockWait ? { lockWait: flags.lockWait } : {}),
           ...(flags.audit === false ? { audit: false } : {}),
+          onEvent: (event) => {
+            if (json) return;
+            if (event.type === 'warning') stderr(`warning ${event.message}`);
+            else if (event.type === 'history-upgraded') stdout(event.message);
+          },
         });
         if (json) printJson(result);
         else if (result.action === 'applied') {

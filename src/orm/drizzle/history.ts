@@ -1,6 +1,7 @@
 import { relativeFrom } from '../../util/relative-path.js';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { insertSql } from '../../db/postgres/literal.js';
+import { ExitCode, LockstepError } from '../../errors.js';
+import { insertSql, sqlLiteral } from '../../db/postgres/literal.js';
 import { displayIdent, quoteIdent, type PgSession } from '../../db/postgres/session.js';
 import type { MigrationRecorder } from '../../deploy/apply-migration.js';
 import type { DiskMigration, OrmHistory } from '../adapter.js';
@@ -74,8 +75,50 @@ export class DrizzleHistory implements OrmHistory {
     return this.session.query<DrizzleRow>(`SELECT id, hash, created_at::text AS created_at, ${name} FROM ${this.table} ORDER BY created_at ASC, id ASC`);
   }
 
+  /** The rows as drizzle-orm v1 sees them: a 0.x table's rows get the folder names its upgrade would give them. */
+  private async readNamed(disk: DiskMigration[]): Promise<{ rows: DrizzleRow[]; unnamed: boolean }> {
+    const rows = await this.read();
+    if (this.options.layout !== 'folders' || (await this.hasNameColumn())) return { rows, unnamed: false };
+    return { rows: rows.map((row) => ({ ...row, name: v1NameOf(row, disk) ?? null })), unnamed: true };
+  }
+
+  /**
+   * drizzle-orm v1 upgrades a 0.x table before it migrates a v1 folder layout: it adds `name` and
+   * `applied_at`, gives every row the name of the folder it matches (by `created_at` to the
+   * second, the hash breaking ties or standing in) and `applied_at` NULL, in one transaction; a row
+   * that matches no folder stops it. lockstep does the same, under its lock.
+   */
+  async upgrade(disk: DiskMigration[]): Promise<string | undefined> {
+    if (this.options.layout !== 'folders' || !(await this.exists()) || (await this.hasNameColumn())) return undefined;
+    const { rows } = await this.readNamed(disk);
+    const unmatched = rows.filter((r) => r.name === null);
+    if (unmatched.length > 0) {
+      throw new LockstepError({
+        code: 'LS_DRIZZLE_TABLE_UPGRADE',
+        message: `${this.qualifiedName} has the drizzle-orm 0.x format and the migrations use the v1 folder layout, but ${unmatched.length} of its rows match no migration folder (ids ${unmatched.map((r) => r.id).join(', ')}; matched by created_at to the second, then by hash): the table cannot be given the folder names drizzle-orm v1 reads.`,
+        state: 'Unchanged: lockstep stopped before changing anything.',
+        recovery: ['Restore the migration folders those rows were applied from (drizzle-kit up converts a journal to folders), then run the command again.'],
+        exitCode: ExitCode.Blocked,
+      });
+    }
+    const script = [
+      'BEGIN',
+      `ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS "name" text`,
+      `ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS "applied_at" timestamp with time zone DEFAULT now()`,
+      ...rows.map((row) => `UPDATE ${this.table} SET "name" = ${sqlLiteral(row.name)}, "applied_at" = NULL WHERE "id" = ${Number(row.id)}`),
+      'COMMIT',
+    ];
+    try {
+      await this.session.exec(script.join(';\n'));
+    } catch (error) {
+      await this.session.exec('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    return `${this.qualifiedName} upgraded to the drizzle-orm v1 format, as drizzle-orm v1 upgrades it: columns name and applied_at added, ${rows.length} row${rows.length === 1 ? '' : 's'} named after their migration folders.`;
+  }
+
   async statuses(disk: DiskMigration[], audit: AuditLog): Promise<MigrationStatus[]> {
-    const rows = (await this.exists()) ? await this.read() : [];
+    const { rows, unnamed } = (await this.exists()) ? await this.readNamed(disk) : { rows: [], unnamed: false };
     const open = await audit.openFailures();
     const rel = relativeFrom(this.options.projectRoot, '');
     const matched = new Set<DrizzleRow>();
@@ -100,7 +143,7 @@ export class DrizzleHistory implements OrmHistory {
     for (const row of rows) {
       if (matched.has(row)) continue;
       statuses.push({
-        name: row.name ?? `created_at ${row.created_at} (hash ${row.hash.slice(0, 12)})`,
+        name: (unnamed ? undefined : row.name) ?? `created_at ${row.created_at} (hash ${row.hash.slice(0, 12)})`,
         state: 'missing-on-disk',
         edited: false,
         outOfOrder: false,
@@ -155,4 +198,19 @@ export class DrizzleHistory implements OrmHistory {
   async markRolledBack(name: string, _at: Date, audit: AuditLog): Promise<number> {
     return (await audit.openFailures()).has(name) ? 1 : 0;
   }
+}
+
+/**
+ * The v1 folder a 0.x row was applied from, as drizzle-orm v1's upgrade matches it: the folders
+ * whose time equals the row's `created_at` truncated to the second (the hash choosing among
+ * several), else the folder with the row's hash.
+ */
+function v1NameOf(row: DrizzleRow, disk: DiskMigration[]): string | undefined {
+  const text = String(row.created_at ?? '');
+  const seconds = Number(`${text.slice(0, -3)}000`);
+  const candidates = disk.filter((m) => m.createdAt === seconds);
+  if (candidates.length === 1) return candidates[0]!.name;
+  if (candidates.length > 1) return candidates.find((m) => m.checksum === row.hash)?.name;
+  // With several folders of the same hash, the upgrade keeps the last one.
+  return disk.filter((m) => m.checksum === row.hash).at(-1)?.name;
 }
