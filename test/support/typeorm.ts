@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './project.js';
@@ -14,12 +14,27 @@ export interface TypeormProject {
   cleanup(): void;
 }
 
-/** A copy of examples/typeorm-app; node resolves typeorm and reflect-metadata from the repository. */
-export function copyTypeormExample(): TypeormProject {
+/** The TypeORM releases the tests run against: 1.x, and 0.3.x, which many projects still use (installed as typeorm-v03). */
+export type TypeormRelease = '1' | '0.3';
+const TYPEORM_PACKAGE: Record<TypeormRelease, string> = { '1': 'typeorm', '0.3': 'typeorm-v03' };
+
+/**
+ * A copy of examples/typeorm-app; node resolves its dependencies (typeorm, reflect-metadata, pg,
+ * typescript) from the repository, with `typeorm` the release asked for.
+ */
+export function copyTypeormExample(release: TypeormRelease = '1'): TypeormProject {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-typeorm-'));
   cpSync(join(REPO_ROOT, 'examples', 'typeorm-app'), dir, { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('dist') });
-  // The project's dependencies are the repository's (typeorm, reflect-metadata, pg, typescript).
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  if (release === '1') {
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  } else {
+    mkdirSync(join(dir, 'node_modules'));
+    for (const entry of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+      if (entry === 'typeorm') continue;
+      symlinkSync(join(REPO_ROOT, 'node_modules', entry), join(dir, 'node_modules', entry), 'dir');
+    }
+    symlinkSync(join(REPO_ROOT, 'node_modules', TYPEORM_PACKAGE[release]), join(dir, 'node_modules', 'typeorm'), 'dir');
+  }
   const project: TypeormProject = {
     dir,
     migration(name, timestamp, up, extra = '') {
@@ -48,7 +63,7 @@ export function copyTypeormExample(): TypeormProject {
 
 /** TypeORM's own CLI on the compiled data source. */
 export function typeormCli(project: TypeormProject, args: string[], databaseUrl: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typeorm', 'cli.js'), ...args, '-d', join(project.dir, 'dist', 'data-source.js')], {
+  const result = spawnSync(process.execPath, [join(project.dir, 'node_modules', 'typeorm', 'cli.js'), ...args, '-d', join(project.dir, 'dist', 'data-source.js')], {
     cwd: project.dir,
     env: { ...process.env, DATABASE_URL: databaseUrl },
     encoding: 'utf8',

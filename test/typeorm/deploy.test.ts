@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { events, runCli } from '../support/cli.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { copyTypeormExample, typeormCli, type TypeormProject } from '../support/typeorm.js';
+import { copyTypeormExample, typeormCli, type TypeormProject, type TypeormRelease } from '../support/typeorm.js';
+
+/** TypeORM 1.x, and the 0.3.x line many projects still run. */
+const RELEASES: TypeormRelease[] = ['1', '0.3'];
 
 const EXAMPLE = ['Init1736848512000', 'AddVatNumberAndDueDate1738577925000', 'InvoiceIssuedAtIndex1739807062000', 'AddVoidInvoiceStatus1741163875000'];
 
@@ -15,9 +18,9 @@ describe('TypeORM projects', () => {
     project?.cleanup();
   });
 
-  it('runs the migrations through TypeORM, writes its migrations table, and typeorm migration:show agrees', async () => {
+  it.each(RELEASES)('runs the migrations through TypeORM %s, writes its migrations table, and typeorm migration:show agrees', async (release) => {
     db = await freshDatabase();
-    project = copyTypeormExample();
+    project = copyTypeormExample(release);
     const result = await cli('deploy', '--json');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -43,9 +46,9 @@ describe('TypeORM projects', () => {
     expect(run.stdout).toContain('No migrations are pending');
   });
 
-  it('continues what typeorm migration:run started, and typeorm agrees afterwards', async () => {
+  it.each(RELEASES)('continues what typeorm %s migration:run started, and typeorm agrees afterwards', async (release) => {
     db = await freshDatabase();
-    project = copyTypeormExample();
+    project = copyTypeormExample(release);
     project.build();
     // The compiled project without its last two migrations, as an older release would ship it.
     const { rmSync } = await import('node:fs');
