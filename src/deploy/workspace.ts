@@ -60,7 +60,8 @@ export async function openWorkspace(options: ProjectOptions, command: string): P
     // Migrations that are code run through the ORM's own driver, which needs a server.
     embedded: orm.runtime ? 'never' : options.embedded,
     embeddedAvailable: !orm.runtime,
-    command,
+    // Messages repeat the command with the flags that chose this project.
+    command: options.cliFlags ? `${command} ${options.cliFlags}` : command,
   });
   for (const note of orm.notes ?? []) warnings.push({ code: 'LS_MIGRATIONS_GLOB', message: note });
   return {

@@ -31,7 +31,7 @@ export interface ResolvedTarget {
 export interface TargetOptions {
   url?: string | undefined;
   embedded?: EmbeddedMode | undefined;
-  /** The lockstep command, for messages. */
+  /** The lockstep command, with the flags that chose the project, for messages (`deploy --project app`). */
   command: string;
   /** False when the ORM cannot run on the embedded database (TypeORM runs through its own driver). */
   embeddedAvailable?: boolean;

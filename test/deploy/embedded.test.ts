@@ -36,5 +36,8 @@ describe('the embedded database (no URL configured)', () => {
     const refused = await runCli(['deploy', '--no-embedded'], { cwd: project.dir });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('[LS_NO_DATABASE_URL]');
+    // Run from elsewhere, the command to run again names the project.
+    const elsewhere = await runCli(['deploy', '--no-embedded', '--project', project.dir]);
+    expect(elsewhere.stderr).toContain(`then run \`lockstep deploy --project ${project.dir}`);
   });
 });
