@@ -7,6 +7,7 @@ import { resolveTarget, type TargetWarning } from '../project/database-url.js';
 import { loadOrm, projectRoot } from '../project/detect.js';
 import type { DeployEvent } from './events.js';
 import type { ProjectOptions } from './options.js';
+import { cliCommand } from '../util/cli-command.js';
 import { relativeFrom } from '../util/relative-path.js';
 
 /** A project opened for a command: its ORM, migrations on disk and target database. */
@@ -48,7 +49,7 @@ export function runTarget(workspace: Workspace, history: Pick<OrmHistory, 'quali
 
 export async function openWorkspace(options: ProjectOptions, command: string): Promise<Workspace> {
   const root = projectRoot(options.project);
-  const cli = (args: string) => `lockstep ${args}${options.cliFlags ? ` ${options.cliFlags}` : ''}`;
+  const cli = cliCommand(options.cliFlags);
   const config = readConfigFile(root);
   const orm = await loadOrm(root, options.orm, options.config);
   const unsupported = orm.unsupported();

@@ -35,14 +35,15 @@ function note(m: MigrationStatus): string {
   return parts.join('; ');
 }
 
-const STATE_TEXT: Record<StatusResult['state'], string> = {
-  'up-to-date': 'up to date',
-  pending: 'migrations pending: run `lockstep deploy`',
-  blocked: 'blocked by a failed migration: deploys stop until it is resolved (see `lockstep deploy` for the commands)',
-  'needs-baseline': 'the database has tables but no migration history: run `lockstep baseline`',
+const STATE_TEXT: Record<StatusResult['state'], (cli: (args: string) => string) => string> = {
+  'up-to-date': () => 'up to date',
+  pending: (cli) => `migrations pending: run \`${cli('deploy')}\``,
+  blocked: (cli) => `blocked by a failed migration: deploys stop until it is resolved (see \`${cli('deploy')}\` for the commands)`,
+  'needs-baseline': (cli) => `the database has tables but no migration history: run \`${cli('baseline')}\``,
 };
 
-export function renderStatus(result: StatusResult, style: Style): string {
+/** `cli` spells a command with the flags that chose the project (`lockstep deploy --project app`). */
+export function renderStatus(result: StatusResult, style: Style, cli: (args: string) => string = (args) => `lockstep ${args}`): string {
   const lines: string[] = [];
   if (result.embedded) lines.push(embeddedNotice(result.target));
   lines.push(`${result.orm} project ${result.projectRoot} → ${result.target}`);
@@ -70,6 +71,6 @@ export function renderStatus(result: StatusResult, style: Style): string {
   }
   if (result.lockHeldBy) lines.push(`A deploy holds the migration lock right now: ${result.lockHeldBy}`);
   const stateStyle = result.state === 'up-to-date' ? style.green : result.state === 'pending' ? style.cyan : style.red;
-  lines.push(`State: ${stateStyle(STATE_TEXT[result.state])}`);
+  lines.push(`State: ${stateStyle(STATE_TEXT[result.state](cli))}`);
   return redact(lines.join('\n'));
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { StatusResult } from '../../deploy/status.js';
 import { ExitCode } from '../../errors.js';
 import { styleFor } from '../../report/style.js';
+import { cliCommand } from '../../util/cli-command.js';
 import { addCommonOptions, printJson, projectOptions, reportFailure, stderr, stdout, type CommonFlags } from '../common.js';
 
 export function statusExitCode(result: StatusResult): number {
@@ -26,14 +27,15 @@ export function statusCommand(): Command {
       const json = Boolean(flags.json);
       try {
         const [{ status }, { renderStatus }] = await Promise.all([import('../../deploy/status.js'), import('../../report/status-text.js')]);
+        const options = projectOptions(flags);
         const result = await status({
-          ...projectOptions(flags),
+          ...options,
           onEvent: (event) => {
             if (event.type === 'warning' && !json) stderr(`warning ${event.message}`);
           },
         });
         if (json) printJson(result);
-        else stdout(renderStatus(result, styleFor(process.stdout)));
+        else stdout(renderStatus(result, styleFor(process.stdout), cliCommand(options.cliFlags)));
         process.exitCode = statusExitCode(result);
       } catch (error) {
         reportFailure(error, json);
