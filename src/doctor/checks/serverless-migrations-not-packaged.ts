@@ -1,5 +1,6 @@
+import { posix } from 'node:path';
 import { migrationFolders, type MigrationsFolder } from '../check-helpers.js';
-import { migratesFor, migratorSites } from '../code/migrator-sites.js';
+import { migratesFor, migratorSites, siteFor } from '../code/migrator-sites.js';
 import { joinPath } from '../scan/file-index.js';
 import type { ProjectScan } from '../scan/project-scan.js';
 import { netlifyFunctions, netlifyIncludes } from '../scan/netlify.js';
@@ -53,6 +54,9 @@ function foldersMigratedBy(scan: ProjectScan, entry: string, folders: Migrations
   const sites = migratorSites(scan, entry);
   return folders.filter((folder) => migratesFor(sites, folder.orm));
 }
+
+/** The migrations folders inside a project directory (a function's package holds nothing above it). */
+const foldersUnder = (scan: ProjectScan, dir: string) => migrationFolders(scan).filter((f) => dir === '' || f.dir.startsWith(`${dir}/`));
 
 function serverlessFramework(scan: ProjectScan, report: Report): void {
   for (const service of scan.serverless) {
@@ -108,9 +112,6 @@ function sst(scan: ProjectScan, report: Report): void {
   }
 }
 
-/** The migrations folders inside a project directory (a function's package holds nothing above it). */
-const foldersUnder = (scan: ProjectScan, dir: string) => migrationFolders(scan).filter((f) => dir === '' || f.dir.startsWith(`${dir}/`));
-
 /** Vercel packages a function with what file tracing finds plus vercel.json's includeFiles (or next.config's outputFileTracingIncludes). */
 function vercel(scan: ProjectScan, report: Report): void {
   for (const project of scan.vercel) {
@@ -119,7 +120,7 @@ function vercel(scan: ProjectScan, report: Report): void {
     for (const source of vercelFunctionSources(project, scan.sources.files)) {
       const sites = migratorSites(scan, source);
       for (const folder of folders) {
-        const site = sites.find((s) => migratesFor([s], folder.orm));
+        const site = siteFor(sites, folder.orm);
         if (!site || nextTracingIncludes(scan.files, project, folder.dir)) continue;
         if (folder.files.every((file) => vercelIncludes(project, source, file))) continue;
         const shown = relativeTo(project.dir, folder.dir);
@@ -145,7 +146,7 @@ function netlify(scan: ProjectScan, report: Report): void {
     for (const fn of netlifyFunctions(site, scan.sources.files)) {
       const sites = migratorSites(scan, fn.source);
       for (const folder of folders) {
-        const at = sites.find((s) => migratesFor([s], folder.orm));
+        const at = siteFor(sites, folder.orm);
         if (!at || folder.files.every((file) => netlifyIncludes(site, fn, file))) continue;
         const shown = relativeTo(site.dir, folder.dir);
         report({
@@ -160,10 +161,4 @@ function netlify(scan: ProjectScan, report: Report): void {
 }
 
 /** `path` relative to `dir`, both relative to the scan root. */
-function relativeTo(dir: string, path: string): string {
-  const from = dir ? dir.split('/') : [];
-  const to = path.split('/');
-  let common = 0;
-  while (common < from.length && common < to.length && from[common] === to[common]) common++;
-  return [...from.slice(common).map(() => '..'), ...to.slice(common)].join('/') || '.';
-}
+const relativeTo = (dir: string, path: string): string => posix.relative(dir, path) || '.';

@@ -47,5 +47,8 @@ function findSites(scan: ProjectScan, path: string): MigratorSite[] {
   return sites;
 }
 
+/** The first of the sites that applies the migrations of an ORM. */
+export const siteFor = (sites: MigratorSite[], orm: 'prisma' | 'drizzle'): MigratorSite | undefined => sites.find((s) => s.orm === 'any' || s.orm === orm);
+
 /** Whether the sites apply the migrations of an ORM. */
-export const migratesFor = (sites: MigratorSite[], orm: 'prisma' | 'drizzle'): boolean => sites.some((s) => s.orm === 'any' || s.orm === orm);
+export const migratesFor = (sites: MigratorSite[], orm: 'prisma' | 'drizzle'): boolean => siteFor(sites, orm) !== undefined;
