@@ -70,7 +70,8 @@ describe('TypeORM projects', () => {
     project.build();
     // --config takes the data source as `typeorm migration:run -d dist/data-source.js` does.
     const detect = await cli('detect', '--json', '--config', 'dist/data-source.js');
-    expect(JSON.parse(detect.stdout).orms[0]).toMatchObject({ orm: 'typeorm', configFile: 'dist/data-source.js', migrations: { count: 4 } });
+    expect(JSON.parse(detect.stdout).orms[0]).toMatchObject({ orm: 'typeorm', configFile: 'dist/data-source.js', configRead: 'compiled JavaScript, run as it is', migrations: { count: 4 } });
+    expect(JSON.parse((await cli('detect', '--json')).stdout).orms[0]).toMatchObject({ configFile: 'src/data-source.ts', configRead: "run with a TypeScript-capable loader and the project's tsconfig.json" });
     const result = await cli('deploy', '--config', 'dist/data-source.js');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Applied 4 migrations');

@@ -34,6 +34,9 @@ export class PrismaOrm implements OrmProject {
   get configFile(): string | undefined {
     return this.project.config?.file;
   }
+  get configRead(): string | undefined {
+    return this.project.config ? 'run with a TypeScript-capable loader, as the Prisma CLI loads it' : undefined;
+  }
   get env(): ProjectEnv {
     return this.project.env;
   }

@@ -82,6 +82,10 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
     return this.dataSourceFile;
   }
 
+  get configRead(): string {
+    return /\.[cm]?tsx?$/.test(this.dataSourceFile) ? "run with a TypeScript-capable loader and the project's tsconfig.json" : 'compiled JavaScript, run as it is';
+  }
+
   get dialect(): string | undefined {
     return this.dataSource.options.type === 'postgres' ? 'postgresql' : this.dataSource.options.type;
   }
