@@ -14,7 +14,7 @@ import { prepareMigrations, statementHashes, type MigrationSource, type Prepared
 import type { DriftSettingsOptions } from '../drift/settings.js';
 import type { DriftVerification } from '../drift/verify.js';
 import type { RunSettings } from './settings.js';
-import { noMigrationsText, openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
+import { noMigrationsText, openWorkspace, runTarget, upgradeHistory, withSession, type RunTarget, type Workspace } from './workspace.js';
 
 export interface DeployOptions extends ProjectOptions, RunOptions {
   /** Refuse when applied files were edited, history rows have no file, or migrations are out of order. */
@@ -136,8 +136,7 @@ async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration
     }
     await history.create();
   } else {
-    const upgraded = await history.upgrade?.(workspace.disk.migrations);
-    if (upgraded) workspace.emit({ type: 'history-upgraded', table: history.qualifiedName, message: upgraded });
+    await upgradeHistory(workspace, history);
   }
 
   const audit = await AuditLog.open(session, resolveAuditSettings(workspace.config, run.options), {

@@ -4,7 +4,7 @@ import type { LockstepError } from '../errors.js';
 import { usageError } from '../errors.js';
 import { takeMigrationLock } from './migration-lock.js';
 import { resolveAuditSettings, resolveRunSettings, type ProjectOptions, type RunOptions } from './options.js';
-import { openWorkspace, withSession, type Workspace } from './workspace.js';
+import { openWorkspace, upgradeHistory, withSession, type Workspace } from './workspace.js';
 
 export interface ResolveOptions extends ProjectOptions, Pick<RunOptions, 'lockWait' | 'audit'> {
   /** Record this migration as applied without running it. */
@@ -39,10 +39,7 @@ export async function resolve(options: ResolveOptions): Promise<ResolveResult> {
       const name = (options.applied ?? options.rolledBack)!;
       const audit = await AuditLog.open(session, auditSettings, { runId: randomUUID(), command: 'resolve', orm: workspace.orm.orm, historyTable: history.qualifiedName });
       const exists = await history.exists();
-      if (exists && options.applied) {
-        const upgraded = await history.upgrade?.(workspace.disk.migrations);
-        if (upgraded) workspace.emit({ type: 'history-upgraded', table: history.qualifiedName, message: upgraded });
-      }
+      if (exists && options.applied) await upgradeHistory(workspace, history);
       const statuses = await history.statuses(workspace.disk.migrations, audit);
       const status = statuses.find((s) => s.name === name);
       if (options.applied) {

@@ -97,3 +97,9 @@ export function noMigrationsText(workspace: Workspace): string {
   const dir = workspace.rel(workspace.disk.location);
   return workspace.disk.exists ? `The migrations folder ${dir} has no migrations.` : `The migrations folder ${dir} does not exist.`;
 }
+
+/** Brings the ORM's history table to its current format where the ORM does so itself (see OrmHistory.upgrade), and says so. */
+export async function upgradeHistory(workspace: Workspace, history: OrmHistory): Promise<void> {
+  const upgraded = await history.upgrade?.(workspace.disk.migrations);
+  if (upgraded) workspace.emit({ type: 'history-upgraded', table: history.qualifiedName, message: upgraded });
+}

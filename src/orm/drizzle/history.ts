@@ -70,15 +70,17 @@ export class DrizzleHistory implements OrmHistory {
     return Boolean(row?.found);
   }
 
-  async read(): Promise<DrizzleRow[]> {
-    const name = (await this.hasNameColumn()) ? 'name' : 'NULL::text AS name';
-    return this.session.query<DrizzleRow>(`SELECT id, hash, created_at::text AS created_at, ${name} FROM ${this.table} ORDER BY created_at ASC, id ASC`);
+  /** The rows, and whether the table has drizzle-orm v1's `name` column (a 0.x table's rows read with name NULL). */
+  private async read(): Promise<{ rows: DrizzleRow[]; named: boolean }> {
+    const named = await this.hasNameColumn();
+    const rows = await this.session.query<DrizzleRow>(`SELECT id, hash, created_at::text AS created_at, ${named ? 'name' : 'NULL::text AS name'} FROM ${this.table} ORDER BY created_at ASC, id ASC`);
+    return { rows, named };
   }
 
   /** The rows as drizzle-orm v1 sees them: a 0.x table's rows get the folder names its upgrade would give them. */
   private async readNamed(disk: DiskMigration[]): Promise<{ rows: DrizzleRow[]; unnamed: boolean }> {
-    const rows = await this.read();
-    if (this.options.layout !== 'folders' || (await this.hasNameColumn())) return { rows, unnamed: false };
+    const { rows, named } = await this.read();
+    if (this.options.layout !== 'folders' || named) return { rows, unnamed: false };
     return { rows: rows.map((row) => ({ ...row, name: v1NameOf(row, disk) ?? null })), unnamed: true };
   }
 
@@ -89,8 +91,9 @@ export class DrizzleHistory implements OrmHistory {
    * that matches no folder stops it. lockstep does the same, under its lock.
    */
   async upgrade(disk: DiskMigration[]): Promise<string | undefined> {
-    if (this.options.layout !== 'folders' || !(await this.exists()) || (await this.hasNameColumn())) return undefined;
-    const { rows } = await this.readNamed(disk);
+    if (this.options.layout !== 'folders' || !(await this.exists())) return undefined;
+    const { rows, unnamed } = await this.readNamed(disk);
+    if (!unnamed) return undefined;
     const unmatched = rows.filter((r) => r.name === null);
     if (unmatched.length > 0) {
       throw new LockstepError({
