@@ -3,9 +3,9 @@
  * bundles each function with the files its imports reach, plus what `included_files` adds
  * (`[functions]` for every function, `[functions."name"]` or a glob of names for some).
  */
-import picomatch from 'picomatch';
 import { parse as parseToml } from 'smol-toml';
 import { dirOf, joinPath, type FileIndex } from './file-index.js';
+import { globMatcher } from './glob-match.js';
 import type { TextFile } from './text-file.js';
 
 export interface NetlifySite {
@@ -81,10 +81,10 @@ export function netlifyIncludes(site: NetlifySite, fn: NetlifyFunction, file: st
   const inSite = site.dir ? file.slice(site.dir.length + 1) : file;
   let included = false;
   for (const { functions, patterns } of site.included) {
-    if (!picomatch(functions)(fn.name)) continue;
+    if (!globMatcher(functions)(fn.name)) continue;
     for (const pattern of patterns) {
       const exclude = pattern.startsWith('!');
-      if (picomatch(pattern.replace(/^!/, '').replace(/^\.?\//, ''), { dot: true })(inSite)) included = !exclude;
+      if (globMatcher(pattern.replace(/^!/, ''))(inSite)) included = !exclude;
     }
   }
   return included;

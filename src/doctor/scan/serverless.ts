@@ -3,8 +3,8 @@
  * bundler builds the functions (then a function's package holds the bundle and only the files
  * `package.patterns` adds), and the package patterns, in the order the framework applies them.
  */
-import picomatch from 'picomatch';
 import { dirOf } from './file-index.js';
+import { globMatcher } from './glob-match.js';
 import type { TextFile } from './text-file.js';
 import { get, mapEntries, parseYaml, scalarText, stringList, type YamlScalar } from './yaml.js';
 
@@ -13,7 +13,7 @@ export interface PackagePattern {
   glob: string;
   exclude: boolean;
   node: YamlScalar;
-  /** Compiled on first use. */
+  /** Compiled on first use, once per pattern. */
   test: (path: string) => boolean;
 }
 
@@ -51,8 +51,7 @@ function patterns(node: Parameters<typeof get>[0]): PackagePattern[] {
   for (const n of stringList(get(pkg, 'patterns'))) listed.push({ node: n, exclude: n.text.startsWith('!') });
   return listed.map(({ node: n, exclude }) => {
     const glob = n.text.replace(/^!/, '').replace(/^\.\//, '');
-    let matcher: ((path: string) => boolean) | undefined;
-    return { glob, exclude, node: n, test: (path) => (matcher ??= picomatch(glob, { dot: true }))(path) };
+    return { glob, exclude, node: n, test: (path) => globMatcher(glob)(path) };
   });
 }
 

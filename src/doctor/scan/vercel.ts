@@ -6,6 +6,7 @@
  */
 import picomatch from 'picomatch';
 import { dirOf, joinPath, type FileIndex } from './file-index.js';
+import { globMatcher } from './glob-match.js';
 import { member, parseJsonText, type JsonNode } from './json-text.js';
 import type { PackageInfo } from './packages.js';
 import type { TextFile } from './text-file.js';
@@ -81,9 +82,9 @@ export function vercelFunctionSources(project: VercelProject, sources: string[])
 export function vercelIncludes(project: VercelProject, source: string, file: string): boolean {
   const inProject = (path: string) => (project.dir ? path.slice(project.dir.length + 1) : path);
   return project.functions.some((fn) => {
-    if (!fn.includeFiles || !picomatch(fn.glob)(inProject(source))) return false;
-    const included = picomatch(fn.includeFiles.replace(/^\.?\//, ''), { dot: true })(inProject(file));
-    const excluded = fn.excludeFiles !== undefined && picomatch(fn.excludeFiles.replace(/^\.?\//, ''), { dot: true })(inProject(file));
+    if (!fn.includeFiles || !globMatcher(fn.glob)(inProject(source))) return false;
+    const excluded = fn.excludeFiles !== undefined && globMatcher(fn.excludeFiles)(inProject(file));
+    const included = globMatcher(fn.includeFiles)(inProject(file));
     return included && !excluded;
   });
 }
