@@ -127,9 +127,9 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
    */
   async openSession(target: PgTarget, command: string): Promise<PgSession> {
     if (target.kind !== 'server') throw new Error('TypeORM projects need a database server');
-    const u = target.url;
     const options = this.dataSource.options;
-    const client = clientConfig(u, `lockstep ${command}`);
+    // The connection lockstep's own sessions would open: host, credentials, TLS and timeout from the URL.
+    const client = clientConfig(target.url, `lockstep ${command}`);
     this.dataSource.setOptions({
       // One connection to lockstep's target: no replicas, whose master would take precedence over it.
       replication: undefined,
@@ -137,11 +137,11 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
       ...(client.ssl !== undefined ? { ssl: client.ssl } : options.ssl === undefined && options.replication?.master?.ssl !== undefined ? { ssl: options.replication.master.ssl } : {}),
       connectTimeoutMS: client.connectionTimeoutMillis,
       url: undefined,
-      host: u.host,
-      port: u.port,
-      username: u.user,
-      password: u.password,
-      database: u.database,
+      host: client.host,
+      port: client.port,
+      username: client.user,
+      password: client.password,
+      database: client.database,
       // lockstep runs the migration classes it loaded itself; TypeORM need not load them again.
       migrations: [],
       synchronize: false,
