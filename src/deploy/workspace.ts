@@ -82,7 +82,7 @@ export async function openWorkspace(options: ProjectOptions, command: string): P
 /** Opens the one session a command uses and prepares it for the ORM's history table. */
 export async function withSession<T>(workspace: Workspace, fn: (session: PgSession, history: OrmHistory) => Promise<T>): Promise<T> {
   const runtime = workspace.orm.runtime;
-  const session = runtime ? await runtime.openSession(workspace.target, workspace.command) : await connectPostgres(workspace.target, `lockstep ${workspace.command}`, workspace.command);
+  const session = runtime ? await runtime.openSession(workspace.target, workspace.command, workspace.cli) : await connectPostgres(workspace.target, `lockstep ${workspace.command}`, workspace.command);
   try {
     const history = workspace.orm.history(session, workspace.target);
     await history.prepareSession();

@@ -79,7 +79,8 @@ export interface RuntimeContext {
  * through the ORM. Throws MigrationFailure.
  */
 export interface OrmRuntime {
-  openSession(target: PgTarget, command: string): Promise<PgSession>;
+  /** `cli` writes a recovery command as the user should type it (Workspace.cli). */
+  openSession(target: PgTarget, command: string, cli?: (args: string) => string): Promise<PgSession>;
   applyPending(pending: DiskMigration[], ctx: RuntimeContext): Promise<AppliedMigration[]>;
 }
 

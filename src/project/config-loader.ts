@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { usageError } from '../errors.js';
-import { redact } from '../util/redact.js';
 import type { ProjectEnv } from './env-file.js';
 import { loadJiti, loadSucrase } from './cjs-packages.js';
+import { loadErrorText } from './load-error.js';
+import { inProjectDir } from './project-dir.js';
+import { projectTsconfig } from './tsconfig.js';
 
 const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}.js`, import.meta.url));
 
@@ -31,23 +33,28 @@ function configTransform(babel: import('jiti').Jiti): JitiTransform {
 }
 
 /**
- * Evaluates a project's TypeScript or JavaScript config file the way the ORMs' own CLIs do,
- * through a TypeScript-capable loader (jiti), without compiling the project. The project's .env
- * values are visible while it runs. Returns the default export (awaited, and called if it is a
- * function), or the whole module when `whole` is set.
+ * Evaluates a project's TypeScript or JavaScript config file the way the ORMs' own CLIs do when
+ * started in the project's folder `root`: through a TypeScript-capable loader (jiti) that resolves
+ * the project's tsconfig `paths` and `baseUrl`, without compiling the project, with `root` as the
+ * working directory (see inProjectDir) and the project's .env values visible. Returns the default
+ * export (awaited, and called if it is a function).
  */
-export async function loadConfigModule(file: string, env: ProjectEnv, code: string, options: { whole?: boolean } = {}): Promise<unknown> {
+export async function loadConfigModule(file: string, root: string, env: ProjectEnv, code: string): Promise<unknown> {
   const { createJiti } = loadJiti();
-  const jitiOptions = { alias: { ...CONFIG_SHIMS }, fsCache: false, moduleCache: false, interopDefault: !options.whole };
+  const tsconfig = projectTsconfig(root);
+  const jitiOptions = { alias: { ...CONFIG_SHIMS }, fsCache: false, moduleCache: false, interopDefault: true, ...(tsconfig ? { tsconfigPaths: tsconfig } : {}) };
   const jiti = createJiti(import.meta.url, { ...jitiOptions, transform: configTransform(createJiti(import.meta.url, jitiOptions)) });
   try {
-    if (options.whole) return await env.withFileValues(() => jiti.import(file));
-    let loaded: unknown = await env.withFileValues(() => jiti.import(file, { default: true }));
-    if (loaded instanceof Promise) loaded = await loaded;
-    if (typeof loaded === 'function') loaded = await (loaded as () => unknown)();
-    return loaded;
+    return await inProjectDir(root, () =>
+      env.withFileValues(async () => {
+        let loaded: unknown = await jiti.import(file, { default: true });
+        if (loaded instanceof Promise) loaded = await loaded;
+        if (typeof loaded === 'function') loaded = await (loaded as () => unknown)();
+        return loaded;
+      }),
+    );
   } catch (error) {
-    throw usageError(code, `Could not load ${file}: ${redact(error instanceof Error ? error.message : String(error))}`, [
+    throw usageError(code, `Could not load ${file}: ${loadErrorText(error, file, root)}`, [
       `Fix the error in ${file} (or install the packages it imports), then run the command again.`,
     ]);
   }

@@ -39,19 +39,36 @@ export class ProjectEnv {
     return this.processEnv[name] ?? this.fileValues.get(name)?.value;
   }
 
-  /** Runs `fn` with the .env values that the process lacks put into process.env, then restores it. */
+  /**
+   * Runs `fn` with the .env values that the process lacks put into process.env, then restores it.
+   * Runs that overlap (concurrent deploys in one process) share the values they put there: a value
+   * is removed when the last of them ends, and never when the process's own code has changed it.
+   */
   async withFileValues<T>(fn: () => Promise<T>): Promise<T> {
-    const added: string[] = [];
+    const borrowed: string[] = [];
     for (const [name, { value }] of this.fileValues) {
+      const lent = LENT.get(name);
       if (process.env[name] === undefined) {
         process.env[name] = value;
-        added.push(name);
+        LENT.set(name, { value, holders: 1 });
+        borrowed.push(name);
+      } else if (lent && lent.value === process.env[name]) {
+        lent.holders++;
+        borrowed.push(name);
       }
     }
     try {
       return await fn();
     } finally {
-      for (const name of added) delete process.env[name];
+      for (const name of borrowed) {
+        const lent = LENT.get(name)!;
+        if (--lent.holders > 0) continue;
+        LENT.delete(name);
+        if (process.env[name] === lent.value) delete process.env[name];
+      }
     }
   }
 }
+
+/** The .env values withFileValues has put into process.env, and how many runs use each. */
+const LENT = new Map<string, { value: string; holders: number }>();

@@ -1,37 +1,67 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import type { CompileCache, Transform, TransformInput } from './compile-cache.js';
 
 type TypeScript = typeof import('typescript');
-type JitiTransform = (options: { source: string; filename?: string }) => { code: string };
+
+/** A file the compiler cannot parse: the message and where, as tsc reports it. */
+export class SourceSyntaxError extends SyntaxError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly text: string,
+  ) {
+    super(`${text} (${basename(file)}:${line}:${column})`);
+    this.name = 'SyntaxError';
+  }
+}
 
 /**
- * A jiti transform that compiles with the project's own TypeScript compiler and tsconfig.json, as
- * ts-node (the typeorm CLI's loader) does, so that decorators and their emitted metadata behave
- * exactly as in the project's build. Undefined when the project has no TypeScript installed (a
- * production image running compiled JavaScript), in which case jiti's own transform is used.
+ * A jiti transform that compiles with the project's own TypeScript compiler and tsconfig.json
+ * (found as `projectTsconfig` finds it, `extends` included), as ts-node (the typeorm CLI's loader)
+ * does, so that decorators and their emitted metadata behave exactly as in the project's build. A
+ * file with a syntax error is refused with the compiler's message, line and column, instead of
+ * being run as whatever the compiler could make of it. Undefined when the project has no TypeScript
+ * installed (a production image running compiled JavaScript), in which case jiti's own transform is
+ * used. With a cache, output compiled by an earlier run is reused and the compiler is not loaded.
  */
-export function projectTypescriptTransform(root: string): JitiTransform | undefined {
+export function projectTypescriptTransform(root: string, tsconfig: string | undefined, cache?: CompileCache): Transform | undefined {
   const require = createRequire(join(root, 'package.json'));
+  let version: string;
   try {
-    require.resolve('typescript');
+    version = (JSON.parse(readFileSync(require.resolve('typescript/package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return undefined;
   }
-  // The compiler is large: it is loaded on the first file that needs it, not for compiled projects.
-  let compile: JitiTransform | undefined;
-  return (input) => {
-    compile ??= typescriptCompiler(require('typescript') as TypeScript, root);
+  // The compiler is large: it is loaded on the first file that needs compiling, not for compiled
+  // projects, nor when every file is in the cache.
+  let compile: Transform | undefined;
+  const transform: Transform = (input) => {
+    compile ??= typescriptCompiler(require('typescript') as TypeScript, root, tsconfig);
     return compile(input);
   };
+  return cache ? cache.wrap(transform, `typescript@${version}\0${tsconfigIdentity(tsconfig)}`) : transform;
 }
 
-function typescriptCompiler(ts: TypeScript, root: string): JitiTransform {
-  const tsconfig = join(root, 'tsconfig.json');
+/** What of the tsconfig chain decides the output: its compiler options, merged across `extends`. */
+function tsconfigIdentity(tsconfig: string | undefined): string {
+  if (!tsconfig) return 'no tsconfig';
+  const { parseTsconfig } = createRequire(import.meta.url)('get-tsconfig') as typeof import('get-tsconfig');
+  try {
+    return JSON.stringify(parseTsconfig(tsconfig).compilerOptions ?? {});
+  } catch {
+    // Unreadable here: keyed by its text, and the compiler reports what is wrong with it.
+    return readFileSync(tsconfig, 'utf8');
+  }
+}
+
+function typescriptCompiler(ts: TypeScript, root: string, tsconfig: string | undefined): Transform {
   let compilerOptions: import('typescript').CompilerOptions = { experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, target: ts.ScriptTarget.ES2021 };
-  if (existsSync(tsconfig)) {
+  if (tsconfig) {
     const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
-    if (!read.error) compilerOptions = ts.parseJsonConfigFileContent(read.config, ts.sys, root).options;
+    if (!read.error) compilerOptions = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(tsconfig)).options;
   }
   const options: import('typescript').CompilerOptions = {
     ...compilerOptions,
@@ -45,5 +75,14 @@ function typescriptCompiler(ts: TypeScript, root: string): JitiTransform {
     noEmit: false,
     verbatimModuleSyntax: false,
   };
-  return ({ source, filename }) => ({ code: ts.transpileModule(source, { fileName: filename ?? 'module.ts', compilerOptions: options }).outputText });
+  return ({ source, filename }: TransformInput) => {
+    const fileName = filename ?? join(root, 'module.ts');
+    const output = ts.transpileModule(source, { fileName, compilerOptions: options, reportDiagnostics: true });
+    const error = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error && d.file && d.start !== undefined);
+    if (error) {
+      const { line, character } = error.file!.getLineAndCharacterOfPosition(error.start!);
+      throw new SourceSyntaxError(fileName, line + 1, character + 1, ts.flattenDiagnosticMessageText(error.messageText, '\n'));
+    }
+    return { code: output.outputText };
+  };
 }

@@ -96,7 +96,7 @@ export async function loadDrizzleConfig(file: string, env: ProjectEnv, root: str
     // A config that is only data is read without running it; any other is run as drizzle-kit runs it.
     const data = await readStaticConfig(file, readFileSync(file, 'utf8'), DRIZZLE_CONFIG_DATA(env));
     readAs = data !== undefined ? 'data' : 'loader';
-    raw = data !== undefined ? data : await loadConfigModule(file, env, 'LS_DRIZZLE_CONFIG');
+    raw = data !== undefined ? data : await loadConfigModule(file, root, env, 'LS_DRIZZLE_CONFIG');
   }
   const config = (raw ?? {}) as {
     dialect?: unknown;

@@ -42,8 +42,8 @@ export function findPrismaConfig(root: string): string | undefined {
  * Evaluates prisma.config.ts the way Prisma's CLI does (see loadConfigModule). `prisma/config`
  * resolves to a stand-in whose `env()` reports a missing variable by name instead of throwing.
  */
-export async function loadPrismaConfig(file: string, env: ProjectEnv): Promise<PrismaConfigFile> {
-  const loaded = await loadConfigModule(file, env, 'LS_PRISMA_CONFIG');
+export async function loadPrismaConfig(file: string, root: string, env: ProjectEnv): Promise<PrismaConfigFile> {
+  const loaded = await loadConfigModule(file, root, env, 'LS_PRISMA_CONFIG');
   const config = (loaded ?? {}) as {
     schema?: unknown;
     migrations?: { path?: unknown };

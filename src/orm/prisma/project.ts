@@ -83,7 +83,7 @@ export async function loadPrismaProject(root: string, explicit?: string): Promis
   const explicitSchema = explicitFile && (explicitFile.endsWith('.prisma') || statSync(explicitFile).isDirectory()) ? explicitFile : undefined;
   const configFile = explicitFile && !explicitSchema ? explicitFile : findPrismaConfig(root);
   const earlyEnv = new ProjectEnv([root]);
-  const config = configFile ? await loadPrismaConfig(configFile, earlyEnv) : undefined;
+  const config = configFile ? await loadPrismaConfig(configFile, root, earlyEnv) : undefined;
   const schemaPath = explicitSchema ?? config?.schema ?? defaultSchemaPath(root, pkg?.prisma?.schema);
   if (config?.schema && !existsSync(config.schema)) {
     throw usageError('LS_PRISMA_SCHEMA_MISSING', `${relative(root, config.file)} names the schema ${relative(root, config.schema)}, which does not exist.`, [

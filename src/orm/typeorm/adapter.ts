@@ -13,6 +13,9 @@ import { typeormEvidence } from './evidence.js';
 import { findDataSourceFile, loadDataSource, typeormLoader, type ConnectionFields, type LoadedDataSource, type TypeormQueryRunner } from './data-source-file.js';
 import { TypeormHistory } from './history.js';
 import { globProblems, loadTypeormMigrations, type TypeormMigration } from './migration-files.js';
+import { mixedList } from './class-files.js';
+import { loadClassFiles } from './entity-files.js';
+import { inProjectDir } from '../../project/project-dir.js';
 import { applyTypeormMigrations, type TransactionMode } from './runner.js';
 import { queryRunnerSession } from './session.js';
 
@@ -45,6 +48,8 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
     readonly evidence: string[],
     readonly dataSourceFile: string,
     readonly dataSource: LoadedDataSource,
+    /** The data source's entities and subscribers, with their globs replaced by the classes lockstep loaded. */
+    private readonly classes: { entities: unknown[]; subscribers: unknown[] },
     readonly migrations: TypeormMigration[],
     readonly notes: string[],
     readonly env: ProjectEnv,
@@ -67,15 +72,27 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
         exitCode: ExitCode.Usage,
       });
     }
-    const jiti = await typeormLoader(found.file, root);
-    const dataSource = await loadDataSource(found.file, root, env, jiti);
-    const { migrations, globs } = await loadTypeormMigrations(dataSource.options.migrations ?? [], {
-      root,
-      dataSourceFile: found.file,
-      importer: (file) => jiti.import(file),
-    });
-    const notes = globProblems(globs, found.file, root).map((p) => `TypeORM: ${p}.`);
-    return new TypeormOrm(root, typeormEvidence(root), found.file, dataSource, migrations, notes, env);
+    const file = found.file;
+    // The data source, its entities and its migrations are code of the project: they run as the
+    // typeorm CLI runs them from the project's folder, with its .env values visible.
+    const loaded = await inProjectDir(root, () =>
+      env.withFileValues(async () => {
+        const jiti = await typeormLoader(file, root);
+        const dataSource = await loadDataSource(file, root, jiti);
+        const importer = (path: string) => jiti.import(path);
+        const entities = await loadClassFiles('entities', dataSource.options.entities, { root, importer });
+        const subscribers = await loadClassFiles('subscribers', dataSource.options.subscribers, { root, importer });
+        const { migrations, globs } = await loadTypeormMigrations(dataSource.options.migrations, { root, dataSourceFile: file, importer });
+        return { dataSource, entities, subscribers, migrations, globs };
+      }),
+    );
+    const notes = [
+      ...globProblems(loaded.globs, file, root),
+      ...globProblems(loaded.entities.globs, file, root, 'entities'),
+      ...globProblems(loaded.subscribers.globs, file, root, 'subscribers'),
+    ].map((p) => `TypeORM: ${p}.`);
+    const classes = { entities: loaded.entities.entries, subscribers: loaded.subscribers.entries };
+    return new TypeormOrm(root, typeormEvidence(root), file, loaded.dataSource, classes, loaded.migrations, notes, env);
   }
 
   get configFile(): string {
@@ -109,7 +126,7 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
   }
 
   async listMigrations(): Promise<MigrationsOnDisk> {
-    const patterns = (this.dataSource.options.migrations ?? []).filter((m): m is string => typeof m === 'string');
+    const patterns = mixedList(this.dataSource.options.migrations).filter((m): m is string => typeof m === 'string');
     return { location: patterns.join(', ') || relative(this.root, this.dataSourceFile), exists: this.migrations.length > 0, migrations: this.migrations };
   }
 
@@ -125,7 +142,7 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
    * Initialises the project's DataSource on lockstep's target (never synchronize, never
    * migrationsRun, never dropSchema) and takes one QueryRunner from it as the session.
    */
-  async openSession(target: PgTarget, command: string): Promise<PgSession> {
+  async openSession(target: PgTarget, command: string, cli: (args: string) => string = (args) => `lockstep ${args}`): Promise<PgSession> {
     if (target.kind !== 'server') throw new Error('TypeORM projects need a database server');
     const options = this.dataSource.options;
     // The connection lockstep's own sessions would open: host, credentials, TLS and timeout from the URL.
@@ -142,8 +159,11 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
       username: client.user,
       password: client.password,
       database: client.database,
-      // lockstep runs the migration classes it loaded itself; TypeORM need not load them again.
+      // lockstep runs the migration classes it loaded itself; TypeORM need not load them again, nor
+      // load the entities and subscribers (see loadClassFiles).
       migrations: [],
+      entities: this.classes.entities,
+      subscribers: this.classes.subscribers,
       synchronize: false,
       migrationsRun: false,
       dropSchema: false,
@@ -158,15 +178,20 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
       if (this.dataSource.isInitialized) await this.dataSource.destroy().catch(() => undefined);
       throw connectionError((error as { driverError?: unknown }).driverError ?? error, target, command);
     }
-    return queryRunnerSession(this.dataSource, this.queryRunner);
+    return queryRunnerSession(this.dataSource, this.queryRunner, { command, cli });
   }
 
+  /** The migrations' up() methods are code of the project too: they run in its folder, with its .env values visible. */
   async applyPending(pending: DiskMigration[], ctx: RuntimeContext) {
     const byName = new Map(this.migrations.map((m) => [m.name, m]));
-    return applyTypeormMigrations(
-      pending.map((m) => byName.get(m.name)!),
-      this.transactionMode,
-      { ...ctx, queryRunner: this.queryRunner!, dataSource: this.dataSource, history: ctx.history as TypeormHistory },
+    return inProjectDir(this.root, () =>
+      this.env.withFileValues(() =>
+        applyTypeormMigrations(
+          pending.map((m) => byName.get(m.name)!),
+          this.transactionMode,
+          { ...ctx, queryRunner: this.queryRunner!, dataSource: this.dataSource, history: ctx.history as TypeormHistory },
+        ),
+      ),
     );
   }
 }

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
+import { CompileCache, type Transform } from '../../project/compile-cache.js';
 import { CONFIG_SHIMS } from '../../project/config-loader.js';
+import { loadErrorText } from '../../project/load-error.js';
+import { projectTsconfig } from '../../project/tsconfig.js';
 import { projectTypescriptTransform } from '../../project/typescript-transform.js';
-import type { ProjectEnv } from '../../project/env-file.js';
-import { redact } from '../../util/redact.js';
 import { readPackageJson } from '../../project/package-json.js';
 import { loadJiti } from '../../project/cjs-packages.js';
 
@@ -26,7 +28,10 @@ export interface LoadedDataSource {
     schema?: string;
     /** Read replicas: TypeORM connects writes (and migrations) to `master`, ignoring the top-level connection fields. */
     replication?: { master?: ConnectionFields; slaves?: unknown[] };
-    migrations?: unknown[];
+    /** TypeORM's MixedList: classes and glob strings, in an array or as an object's values. */
+    migrations?: unknown;
+    entities?: unknown;
+    subscribers?: unknown;
     migrationsTableName?: string;
     migrationsTransactionMode?: 'all' | 'each' | 'none';
     extra?: Record<string, unknown>;
@@ -93,43 +98,58 @@ function isDataSource(value: unknown): value is LoadedDataSource {
   return Boolean(value) && typeof value === 'object' && typeof (value as LoadedDataSource).initialize === 'function' && typeof (value as LoadedDataSource).options === 'object';
 }
 
-type Jiti = ReturnType<typeof import('jiti').createJiti>;
+export type Jiti = ReturnType<typeof import('jiti').createJiti>;
 
 /**
- * The loader for a TypeORM project's TypeScript: jiti, compiling with the project's own TypeScript
- * and tsconfig.json where it has them (decorator metadata included), sharing one module cache so
- * that entities, migrations and typeorm itself are loaded once.
+ * The loader for a TypeScript project's code: jiti, compiling with the project's own TypeScript
+ * and tsconfig.json where it has them (decorator metadata included), resolving the tsconfig's
+ * `paths` and `baseUrl` as ts-node with tsconfig-paths does, keeping compiled output in the
+ * compile cache, and sharing one module cache so that entities, migrations and typeorm itself are
+ * loaded once.
  */
 export async function typeormLoader(file: string, root: string): Promise<Jiti> {
   const { createJiti } = loadJiti();
-  const transform = projectTypescriptTransform(root);
-  return createJiti(file, {
+  const tsconfig = projectTsconfig(root);
+  const cache = CompileCache.forProject(root);
+  const options = {
     alias: { 'dotenv/config': CONFIG_SHIMS['dotenv/config'] },
     fsCache: false,
     moduleCache: true,
     interopDefault: false,
     // Compiled JavaScript (a production build) loads natively; only what Node cannot load is transformed.
     tryNative: true,
-    ...(transform ? { transform } : {}),
-  });
+    ...(tsconfig ? { tsconfigPaths: tsconfig } : {}),
+  };
+  const transform = projectTypescriptTransform(root, tsconfig, cache) ?? jitiTransform(createJiti(file, options), cache);
+  return createJiti(file, { ...options, transform });
+}
+
+/** jiti's own transform (Babel), for a project without TypeScript, through the compile cache. */
+function jitiTransform(jiti: Jiti, cache: CompileCache | undefined): Transform {
+  const transform: Transform = (input) => ({ code: jiti.transform(input as import('jiti').TransformOptions) });
+  if (!cache) return transform;
+  const { version } = createRequire(import.meta.url)('jiti/package.json') as { version: string };
+  return cache.wrap(transform, `jiti@${version}`);
 }
 
 /**
  * Loads the project's DataSource the way the typeorm CLI does with a TypeScript loader: the file is
  * evaluated (TypeScript, decorators and their metadata included) without compiling the project,
- * and the one exported DataSource is used.
+ * and the one exported DataSource (or promise of one) is used. The caller runs it in the project's
+ * folder with its .env values visible.
  */
-export async function loadDataSource(file: string, root: string, env: ProjectEnv, jiti: Jiti): Promise<LoadedDataSource> {
-  let exported: Record<string, unknown>;
+export async function loadDataSource(file: string, root: string, jiti: Jiti): Promise<LoadedDataSource> {
+  let values: unknown[];
   try {
-    exported = (await env.withFileValues(() => jiti.import(file))) as Record<string, unknown>;
+    const exported = await jiti.import(file);
+    // The typeorm CLI awaits each export, so a DataSource built by an async factory counts too.
+    values = isDataSource(exported) ? [exported] : await Promise.all(Object.values((exported ?? {}) as Record<string, unknown>));
   } catch (error) {
-    throw usageError('LS_TYPEORM_DATA_SOURCE', `Could not load the TypeORM data source ${relative(root, file)}: ${redact(error instanceof Error ? error.message : String(error))}`, [
+    throw usageError('LS_TYPEORM_DATA_SOURCE', `Could not load the TypeORM data source ${relative(root, file)}: ${loadErrorText(error, file, root)}`, [
       `Fix the error in ${relative(root, file)} (or install the packages it imports), then run the command again.`,
     ]);
   }
-  const candidates = [exported, ...Object.values(exported ?? {})].filter(isDataSource);
-  const unique = [...new Set(candidates)];
+  const unique = [...new Set(values.filter(isDataSource))];
   if (unique.length !== 1) {
     throw usageError(
       'LS_TYPEORM_DATA_SOURCE',

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ExitCode, LockstepError } from '../../errors.js';
-import { redact } from '../../util/redact.js';
+import { loadErrorText } from '../../project/load-error.js';
 import type { DiskMigration } from '../adapter.js';
+import { exportedClasses, globFiles, mixedList } from './class-files.js';
 
 /** A migration class as TypeORM sees it, with the file it came from. */
 export interface TypeormMigration extends DiskMigration {
@@ -17,17 +18,30 @@ export interface GlobReport {
   matched: string[];
 }
 
-const LOADABLE = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
-
 type Importer = (file: string) => Promise<unknown>;
 
 function isMigrationClass(value: unknown): value is TypeormMigration['migrationClass'] {
   return typeof value === 'function' && typeof (value as { prototype?: { up?: unknown } }).prototype?.up === 'function';
 }
 
+function loadError(message: string, file: string, root: string): LockstepError {
+  return new LockstepError({
+    code: 'LS_TYPEORM_MIGRATION_LOAD',
+    message,
+    state: 'Unchanged: lockstep applied nothing.',
+    recovery: [`Fix ${relative(root, file)}, or change the "migrations" option of the data source so that it matches only migration files.`],
+    exitCode: ExitCode.Usage,
+  });
+}
+
 /** TypeORM's name for a migration: the instance's `name`, else the class name; its timestamp is the name's last 13 digits. */
 function describe(migrationClass: TypeormMigration['migrationClass'], path: string, root: string): TypeormMigration {
-  const instance = new migrationClass();
+  let instance: InstanceType<TypeormMigration['migrationClass']>;
+  try {
+    instance = new migrationClass();
+  } catch (error) {
+    throw loadError(`The migration class ${migrationClass.name} in ${relative(root, path)} could not be created (TypeORM creates each with \`new\` and no arguments): ${loadErrorText(error, path, root)}`, path, root);
+  }
   const name = instance.name ?? migrationClass.name;
   const timestamp = Number.parseInt(name.slice(-13), 10);
   if (!Number.isFinite(timestamp)) {
@@ -43,27 +57,52 @@ function describe(migrationClass: TypeormMigration['migrationClass'], path: stri
 }
 
 /**
+ * The migration classes of one file the data source's `migrations` pattern matched. TypeORM runs
+ * every class or function such a file exports as a migration, so the file must load and export
+ * migration classes only, and at least one: anything else would make `typeorm migration:run` fail,
+ * or (a file that does not load) leave a migration out of the deploy without a word.
+ */
+function migrationClassesOf(exported: unknown, file: string, pattern: string, root: string): Array<TypeormMigration['migrationClass']> {
+  const values = exportedClasses(exported);
+  const others = values.filter((value) => !isMigrationClass(value));
+  if (others.length > 0) {
+    const names = others.map((value) => (typeof value === 'function' && value.name ? value.name : 'an entity schema'));
+    throw loadError(
+      `The migration file ${relative(root, file)} (matched by "${pattern}") exports ${names.join(', ')}, which ${names.length === 1 ? 'is' : 'are'} not a migration class (a class with an up() method). TypeORM runs every class or function a migrations file exports as a migration, so typeorm migration:run would fail on ${names.length === 1 ? 'it' : 'them'} too.`,
+      file,
+      root,
+    );
+  }
+  if (values.length === 0) {
+    throw loadError(
+      `The migration file ${relative(root, file)} (matched by "${pattern}") exports no migration class, so neither TypeORM nor lockstep would run anything from it. Export the class (\`export class Name1700000000000 implements MigrationInterface\`), or keep files that are not migrations out of the pattern.`,
+      file,
+      root,
+    );
+  }
+  return values as Array<TypeormMigration['migrationClass']>;
+}
+
+/**
  * Expands the DataSource's `migrations` option as TypeORM does (classes, and glob strings resolved
- * against the project directory) and loads every class. Reports, per pattern, what it matched.
+ * against the project directory) and loads every file it matches. Every such file must load and
+ * export migration classes (see migrationClassesOf), or nothing runs. Reports, per pattern, what
+ * it matched.
  */
 export async function loadTypeormMigrations(
-  entries: unknown[],
+  entries: unknown,
   options: { root: string; dataSourceFile: string; importer: Importer },
 ): Promise<{ migrations: TypeormMigration[]; globs: GlobReport[] }> {
-  const { glob } = await import('tinyglobby');
   const { root, importer } = options;
   const migrations: TypeormMigration[] = [];
   const globs: GlobReport[] = [];
-  for (const entry of entries) {
+  for (const entry of mixedList(entries)) {
     if (isMigrationClass(entry)) {
       migrations.push(describe(entry, options.dataSourceFile, root));
       continue;
     }
     if (typeof entry !== 'string') continue;
-    const pattern = isAbsolute(entry) ? entry : resolve(root, entry);
-    const files = (await glob(pattern.replace(/\\/g, '/'), { absolute: true, onlyFiles: true }))
-      .filter((file) => LOADABLE.has(extname(file)) && !file.endsWith('.d.ts'))
-      .sort();
+    const files = await globFiles(entry, root);
     globs.push({ pattern: entry, matched: files });
     // The files load concurrently (each import waits on the file system, not on the others);
     // results and errors are taken in file order.
@@ -71,18 +110,9 @@ export async function loadTypeormMigrations(
     for (const [i, file] of files.entries()) {
       const result = loaded[i]!;
       if (result.status === 'rejected') {
-        const error: unknown = result.reason;
-        throw new LockstepError({
-          code: 'LS_TYPEORM_MIGRATION_LOAD',
-          message: `Could not load the migration file ${relative(root, file)} (matched by "${entry}"): ${redact(error instanceof Error ? error.message : String(error))}`,
-          state: 'Unchanged: lockstep applied nothing.',
-          recovery: [`Fix ${relative(root, file)}, or change the "migrations" option of the data source so that it matches only migration files.`],
-          exitCode: ExitCode.Usage,
-        });
+        throw loadError(`Could not load the migration file ${relative(root, file)} (matched by "${entry}"): ${loadErrorText(result.reason, file, root)}`, file, root);
       }
-      for (const value of Object.values((result.value ?? {}) as Record<string, unknown>)) {
-        if (isMigrationClass(value)) migrations.push(describe(value, file, root));
-      }
+      for (const migrationClass of migrationClassesOf(result.value, file, entry, root)) migrations.push(describe(migrationClass, file, root));
     }
   }
   const seen = new Map<string, TypeormMigration>();
@@ -102,20 +132,23 @@ export async function loadTypeormMigrations(
   return { migrations: [...seen.values()].sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0)), globs };
 }
 
-/** What is wrong with the globs, in words: patterns that matched nothing, or code of the other kind. */
-export function globProblems(globs: GlobReport[], dataSourceFile: string, root: string): string[] {
+/**
+ * What is wrong with the globs of the data source's `option` (migrations, entities, subscribers),
+ * in words: patterns that matched nothing, or code of the other kind.
+ */
+export function globProblems(globs: GlobReport[], dataSourceFile: string, root: string, option = 'migrations'): string[] {
   const problems: string[] = [];
   const compiled = /\.(c|m)?js$/.test(dataSourceFile);
   for (const { pattern, matched } of globs) {
     if (matched.length === 0) {
       const dir = dirname(isAbsolute(pattern) ? pattern : resolve(root, pattern)).replace(/[*{].*$/, '');
-      problems.push(`the migrations pattern "${pattern}" matched no file${existsSync(dir) ? '' : ` (${relative(root, dir) || '.'} does not exist: was the project built?)`}`);
+      problems.push(`the ${option} pattern "${pattern}" matched no file${existsSync(dir) ? '' : ` (${relative(root, dir) || '.'} does not exist: was the project built?)`}`);
       continue;
     }
     const ts = matched.filter((f) => /\.(c|m)?ts$/.test(f));
     if (compiled && ts.length > 0) {
       problems.push(
-        `the data source ${relative(root, dataSourceFile)} is compiled JavaScript but its migrations pattern "${pattern}" matches ${ts.length} TypeScript file${ts.length > 1 ? 's' : ''} (${relative(root, ts[0]!)}${ts.length > 1 ? ', …' : ''}), which plain node cannot load in production`,
+        `the data source ${relative(root, dataSourceFile)} is compiled JavaScript but its ${option} pattern "${pattern}" matches ${ts.length} TypeScript file${ts.length > 1 ? 's' : ''} (${relative(root, ts[0]!)}${ts.length > 1 ? ', …' : ''}), which plain node cannot load in production`,
       );
     }
   }

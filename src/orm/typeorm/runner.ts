@@ -15,12 +15,14 @@ import {
 } from '../../deploy/apply-migration.js';
 import type { DeployEvent } from '../../deploy/events.js';
 import type { PreparedMigration } from '../../deploy/prepare.js';
-import { backoffDelay, isConnectionLost, isLockTimeout } from '../../deploy/retry.js';
+import { backoffDelay, isLockTimeout } from '../../deploy/retry.js';
 import type { RunSettings } from '../../deploy/settings.js';
 import { ExitCode, LockstepError } from '../../errors.js';
 import { splitStatements, type SqlStatement } from '../../sql/postgres/statements.js';
 import { sleep } from '../../util/sleep.js';
+import { connectionLostCause, isTypeormConnectionLost } from './connection-lost.js';
 import type { LoadedDataSource, TypeormQueryRunner } from './data-source-file.js';
+import { reportedConnectionError } from './session.js';
 import type { TypeormHistory } from './history.js';
 import type { TypeormMigration } from './migration-files.js';
 
@@ -37,10 +39,11 @@ interface RunContext {
   rel: (path: string) => string;
 }
 
-/** What lockstep observes of a migration's up(): the queries it sent, the last one parsed. */
+/** What lockstep observes of a migration's up(): how many queries it sent, and the one that failed. */
 class QueryTap {
   count = 0;
-  last: string | undefined;
+  /** The query that threw, if one did: a failure of up() that is not a query's names none. */
+  failed: string | undefined;
   private readonly original: TypeormQueryRunner['query'];
 
   constructor(
@@ -50,11 +53,15 @@ class QueryTap {
   ) {
     this.original = queryRunner.query.bind(queryRunner);
     queryRunner.query = async (sql: string, parameters?: unknown[], ...rest: unknown[]) => {
-      if (this.before) await this.before(sql, (s) => this.original(s));
-      this.last = sql;
-      const result = await (this.original as (...args: unknown[]) => Promise<unknown>)(sql, parameters, ...rest);
-      this.count++;
-      return result;
+      try {
+        if (this.before) await this.before(sql, (s) => this.original(s));
+        const result = await (this.original as (...args: unknown[]) => Promise<unknown>)(sql, parameters, ...rest);
+        this.count++;
+        return result;
+      } catch (error) {
+        this.failed = sql;
+        throw error;
+      }
     };
   }
 
@@ -63,9 +70,9 @@ class QueryTap {
   }
 
   async failedStatement(): Promise<SqlStatement | undefined> {
-    if (!this.last) return undefined;
+    if (!this.failed) return undefined;
     try {
-      return (await splitStatements(this.last))[0];
+      return (await splitStatements(this.failed))[0];
     } catch {
       return undefined;
     }
@@ -153,7 +160,9 @@ async function inOneTransaction(migrations: TypeormMigration[], ctx: RunContext)
       const failing = current ?? migrations[migrations.length - 1]!;
       const failedQuery = finishing ? undefined : await tap.failedStatement();
       const migration = prepared(failing, 'transaction', ctx.rel);
-      if (isConnectionLost(error)) throw new MigrationFailure({ migration, kind: 'connection-lost', cause: error, failedQuery, statementsDone: 0, attempts: attempt });
+      if (isTypeormConnectionLost(error)) {
+        throw new MigrationFailure({ migration, kind: 'connection-lost', cause: connectionLostCause(error, reportedConnectionError(ctx.queryRunner)), failedQuery, statementsDone: 0, attempts: attempt });
+      }
       if (ctx.queryRunner.isTransactionActive) await ctx.queryRunner.rollbackTransaction().catch(() => undefined);
       if (finishing && auditInBatch) {
         // A history row or an audit row failed: try once more without the audit rows to tell which.
@@ -217,8 +226,9 @@ async function withoutTransaction(migration: TypeormMigration, ctx: RunContext):
       const state = await indexState(ctx.session, target, target.name).catch(() => undefined);
       if (state && !state.valid) invalidIndex = { schema: state.schema, name: target.name };
     }
-    const kind = isConnectionLost(error) ? 'connection-lost' : isLockTimeout(error) ? 'lock-timeout' : 'statement-error';
-    const failure = new MigrationFailure({ migration: migrationInfo, kind, cause: error, failedQuery, statementsDone: tap.count, attempts: 1, invalidIndex });
+    const kind = isTypeormConnectionLost(error) ? 'connection-lost' : isLockTimeout(error) ? 'lock-timeout' : 'statement-error';
+    const cause = kind === 'connection-lost' ? connectionLostCause(error, reportedConnectionError(ctx.queryRunner)) : error;
+    const failure = new MigrationFailure({ migration: migrationInfo, kind, cause, failedQuery, statementsDone: tap.count, attempts: 1, invalidIndex });
     if (kind !== 'connection-lost') await recordFailureAudit(ctx, failure, kind === 'lock-timeout' ? 1 : 0);
     throw failure;
   } finally {
