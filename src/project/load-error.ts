@@ -4,10 +4,9 @@ import { SourceSyntaxError } from './typescript-transform.js';
 
 /**
  * Why a file of the project could not be loaded, in one line: the loader's or the runtime's own
- * message, with the line and column in that file where they give one: a syntax error, or the
- * frame of a JavaScript file in the stack of an error its code threw while it was imported (the
- * frames of compiled TypeScript count lines of the compiler's output, not of the file, so they are
- * not shown).
+ * message, with the line and column of a syntax error. An error that the file's code threw while it
+ * was imported gets no location: the loader may have compiled the file first, and the stack then
+ * counts lines of the compiled output, not of the file.
  */
 export function loadErrorText(error: unknown, file: string, root: string): string {
   if (error instanceof SourceSyntaxError) return redact(`SyntaxError: ${error.text} (line ${error.line}, column ${error.column})`);
@@ -16,13 +15,5 @@ export function loadErrorText(error: unknown, file: string, root: string): strin
   // jiti's Babel parser puts "<absolute path>:<line>:<column>" on a line of its own.
   let message = error.message.replaceAll(file, shown).replace(/\s*\n\s*/g, ' ').trim();
   if (!/^\w*Error\b/.test(message) && error.name && error.name !== 'Error') message = `${error.name}: ${message}`;
-  const at = /\.[cm]?js$/.test(file) ? locationInStack(error, file) : undefined;
-  if (at && !message.includes(`${shown}:`)) message += ` (line ${at.line}, column ${at.column})`;
   return redact(message);
-}
-
-function locationInStack(error: Error, file: string): { line: number; column: number } | undefined {
-  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`${escaped}:(\\d+)(?::(\\d+))?`).exec(error.stack ?? '');
-  return match ? { line: Number(match[1]), column: Number(match[2] ?? 1) } : undefined;
 }

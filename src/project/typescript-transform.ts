@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CompileCache, Transform, TransformInput } from './compile-cache.js';
 
 type TypeScript = typeof import('typescript');
@@ -42,7 +44,14 @@ export function projectTypescriptTransform(root: string, tsconfig: string | unde
     compile ??= typescriptCompiler(require('typescript') as TypeScript, root, tsconfig);
     return compile(input);
   };
-  return cache ? cache.wrap(transform, `typescript@${version}\0${tsconfigIdentity(tsconfig)}`) : transform;
+  return cache ? cache.wrap(transform, `typescript@${version}\0${tsconfigIdentity(tsconfig)}\0${transformIdentity()}`) : transform;
+}
+
+/** This module's own code, which decides the options and the rewriting around the compiler: a new lockstep build is a new cache key. */
+let ownSource: string | undefined;
+function transformIdentity(): string {
+  ownSource ??= createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
+  return ownSource;
 }
 
 /** What of the tsconfig chain decides the output: its compiler options, merged across `extends`. */
@@ -75,14 +84,48 @@ function typescriptCompiler(ts: TypeScript, root: string, tsconfig: string | und
     noEmit: false,
     verbatimModuleSyntax: false,
   };
+  const transformers = { before: [importMetaAsCommonJs(ts)] };
   return ({ source, filename }: TransformInput) => {
     const fileName = filename ?? join(root, 'module.ts');
-    const output = ts.transpileModule(source, { fileName, compilerOptions: options, reportDiagnostics: true });
+    const output = ts.transpileModule(source, { fileName, compilerOptions: options, reportDiagnostics: true, transformers });
     const error = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error && d.file && d.start !== undefined);
     if (error) {
       const { line, character } = error.file!.getLineAndCharacterOfPosition(error.start!);
       throw new SourceSyntaxError(fileName, line + 1, character + 1, ts.flattenDiagnosticMessageText(error.messageText, '\n'));
     }
     return { code: output.outputText };
+  };
+}
+
+/**
+ * The output is CommonJS, where `import.meta` does not exist: an ES module project's data source
+ * (`dirname(fileURLToPath(import.meta.url))`) gets the same values from the module's file, as
+ * ts-node's ESM loader gives them.
+ */
+function importMetaAsCommonJs(ts: TypeScript): import('typescript').TransformerFactory<import('typescript').SourceFile> {
+  return (context) => (sourceFile) => {
+    const f = context.factory;
+    const isImportMeta = (node: import('typescript').Node) => ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword;
+    const url = () =>
+      f.createPropertyAccessExpression(
+        f.createCallExpression(f.createPropertyAccessExpression(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral('node:url')]), 'pathToFileURL'), undefined, [f.createIdentifier('__filename')]),
+        'href',
+      );
+    const visit = (node: import('typescript').Node): import('typescript').Node => {
+      if (ts.isPropertyAccessExpression(node) && isImportMeta(node.expression)) {
+        if (node.name.text === 'url') return url();
+        if (node.name.text === 'dirname') return f.createIdentifier('__dirname');
+        if (node.name.text === 'filename') return f.createIdentifier('__filename');
+      }
+      if (isImportMeta(node)) {
+        return f.createObjectLiteralExpression([
+          f.createPropertyAssignment('url', url()),
+          f.createPropertyAssignment('dirname', f.createIdentifier('__dirname')),
+          f.createPropertyAssignment('filename', f.createIdentifier('__filename')),
+        ]);
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return ts.visitNode(sourceFile, visit) as import('typescript').SourceFile;
   };
 }

@@ -4,7 +4,8 @@ import { connectionError, type PgTarget } from '../../db/postgres/connect.js';
 import { clientConfig } from '../../db/postgres/node-session.js';
 import type { PgSession } from '../../db/postgres/session.js';
 import { readConfigFile } from '../../config/config-file.js';
-import { ExitCode, LockstepError } from '../../errors.js';
+import { ExitCode, LockstepError, usageError } from '../../errors.js';
+import { errorText } from '../../deploy/apply-migration.js';
 import type { ConfiguredUrl } from '../../project/database-url.js';
 import { ProjectEnv } from '../../project/env-file.js';
 import type { DiskMigration, MigrationsOnDisk, OrmProject, OrmRuntime, RuntimeContext } from '../adapter.js';
@@ -32,6 +33,14 @@ function dataSourceUrl(dataSource: LoadedDataSource['options']): string | undefi
   const host = options.host ?? 'localhost';
   const port = options.port ? `:${options.port}` : '';
   return `postgresql://${user}${password}${user ? '@' : ''}${host}${port}/${encodeURIComponent(options.database ?? '')}${options.ssl ? '?sslmode=require' : ''}`;
+}
+
+/** An error of TypeORM's own (TypeORMError and its subclasses, such as EntityMetadataNotFoundError), not of the driver. */
+function isTypeormError(error: unknown): boolean {
+  for (let proto = error && typeof error === 'object' ? Object.getPrototypeOf(error) : null; proto; proto = Object.getPrototypeOf(proto)) {
+    if ((proto as { constructor?: { name?: string } }).constructor?.name === 'TypeORMError') return true;
+  }
+  return false;
 }
 
 /** A TypeORM project: its DataSource, the migration classes it lists, and the `migrations` table. */
@@ -176,6 +185,12 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
       await this.queryRunner.connect();
     } catch (error) {
       if (this.dataSource.isInitialized) await this.dataSource.destroy().catch(() => undefined);
+      // TypeORM checks the entities (their relations, columns and keys) once it has connected.
+      if (isTypeormError(error) && (error as { driverError?: unknown }).driverError === undefined) {
+        throw usageError('LS_TYPEORM_DATA_SOURCE', `TypeORM refused the data source in ${relative(this.root, this.dataSourceFile)}: ${errorText(error)}`, [
+          `Fix what TypeORM names in the data source or its entities (the typeorm CLI refuses it too), then run \`${cli(command)}\` again.`,
+        ]);
+      }
       throw connectionError((error as { driverError?: unknown }).driverError ?? error, target, command);
     }
     return queryRunnerSession(this.dataSource, this.queryRunner, { command, cli });
