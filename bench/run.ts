@@ -6,10 +6,11 @@ import { driftCheck } from './drift.js';
 import { lintScenario } from './lint.js';
 import { lockStall } from './lock-stall.js';
 import { noopDeploy } from './noop-deploy.js';
+import { typeormNoop } from './typeorm-noop.js';
 import { ormDeploy } from './orm-deploy.js';
 import { dropAllDatabases, machine, ROOT, RUNS, table, type Scenario } from './support.js';
 
-const SCENARIOS: Scenario[] = [deployThroughput, ormDeploy, noopDeploy, lockStall, lintScenario, doctorScenario, driftCheck];
+const SCENARIOS: Scenario[] = [deployThroughput, ormDeploy, noopDeploy, typeormNoop, lockStall, lintScenario, doctorScenario, driftCheck];
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 
 const INTRO = `# Benchmarks
@@ -19,6 +20,7 @@ What lockstep costs and what it saves, measured against the floor (\`psql\`), th
 - **Deploy throughput**: applying 500 ORM-generated migrations to an empty database.
 - **Deploy throughput per ORM**: the same migrations through lockstep and through drizzle-kit, drizzle-orm and TypeORM's own runners.
 - **No-op deploy**: the start-up cost of a deploy with nothing to apply, paid on every release.
+- **TypeORM no-op deploy and status**: the same for a TypeORM project run from its TypeScript sources, with and without the compile cache.
 - **Lock stall**: how long the application's reads are blocked when a migration waits for a lock.
 - **Lint**: \`lockstep lint\` against squawk on 1,000 ORM-generated migration files and on one 150,000-line file, with the findings compared rule by rule.
 - **Doctor**: \`lockstep doctor\` on a generated monorepo with 2,000 TypeScript source files.
