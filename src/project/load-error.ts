@@ -13,7 +13,12 @@ export function loadErrorText(error: unknown, file: string, root: string): strin
   if (!(error instanceof Error)) return redact(String(error));
   const shown = relative(root, file) || file;
   // jiti's Babel parser puts "<absolute path>:<line>:<column>" on a line of its own.
-  let message = error.message.replaceAll(file, shown).replace(/\s*\n\s*/g, ' ').trim();
+  let message = error.message
+    .replaceAll(`${file}:`, '\0')
+    .replace(/\s*\0(\d+):(\d+)/g, ' (line $1, column $2)')
+    .replaceAll('\0', `${shown}:`)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   if (!/^\w*Error\b/.test(message) && error.name && error.name !== 'Error') message = `${error.name}: ${message}`;
   return redact(message);
 }

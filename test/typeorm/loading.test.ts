@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -221,10 +221,20 @@ export class AuditFirstInvoice1750000000000 implements MigrationInterface {
   });
 });
 
-/** A CommonJS TypeORM project in plain JavaScript, as `tsc` leaves it or as it is written by hand. */
-function commonJsProject(migrations: Record<string, string>): string {
+/**
+ * A CommonJS TypeORM project in plain JavaScript, as `tsc` leaves it or as it is written by hand;
+ * without `typescript` installed when `production` is set, as in a production image.
+ */
+function commonJsProject(migrations: Record<string, string>, options: { production?: boolean } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-typeorm-cjs-'));
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  if (options.production) {
+    mkdirSync(join(dir, 'node_modules'));
+    for (const entry of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+      if (entry !== 'typescript' && entry !== '.cache') symlinkSync(join(REPO_ROOT, 'node_modules', entry), join(dir, 'node_modules', entry), 'dir');
+    }
+  } else {
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cjs-app', private: true, dependencies: { typeorm: '*', pg: '*' } }));
   writeFileSync(
     join(dir, 'data-source.js'),
@@ -247,19 +257,25 @@ describe('TypeORM: a migration file that cannot be used stops the deploy before 
   });
   const tables = () => db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
 
-  it('a JavaScript migration with a syntax error: exit 2, the file, line and column; deploy and status alike', async () => {
+  it.each([
+    ['with TypeScript installed', false, /SyntaxError: .+ \(line 4, column 3\)/],
+    ['in a production image without TypeScript', true, /ParseError: Missing semicolon\. \(line 4, column \d+\)/],
+  ])('a JavaScript migration with a syntax error, %s: exit 2, the file, line and column; deploy and status alike', async (_, production, located) => {
     db = await freshDatabase();
-    const dir = commonJsProject({
-      '1700000000000-One.js': jsMigration('One1700000000000', 'one'),
-      // The closing brace of up() is missing.
-      '1700000000001-Two.js': `module.exports.Two1700000000001 = class Two1700000000001 {\n  async up(queryRunner) {\n    await queryRunner.query('CREATE TABLE two (id int)')\n  async down() {}\n};\n`,
-    });
+    const dir = commonJsProject(
+      {
+        '1700000000000-One.js': jsMigration('One1700000000000', 'one'),
+        // The closing brace of up() is missing.
+        '1700000000001-Two.js': `module.exports.Two1700000000001 = class Two1700000000001 {\n  async up(queryRunner) {\n    await queryRunner.query('CREATE TABLE two (id int)')\n  async down() {}\n};\n`,
+      },
+      { production },
+    );
     cleanup.push(dir);
     for (const command of ['deploy', 'status']) {
       const result = await runCli([command], { cwd: dir, env: { DATABASE_URL: db.url } });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('[LS_TYPEORM_MIGRATION_LOAD] Could not load the migration file migration/1700000000001-Two.js');
-      expect(result.stderr).toMatch(/SyntaxError: .+ \(line 4, column 3\)/);
+      expect(result.stderr).toMatch(located);
       expect(result.stderr).toContain('Unchanged');
     }
     expect(await tables()).toEqual([]);
