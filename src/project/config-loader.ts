@@ -4,7 +4,7 @@ import type { ProjectEnv } from './env-file.js';
 import { loadJiti, loadSucrase } from './cjs-packages.js';
 import { loadErrorText } from './load-error.js';
 import { inProjectDir } from './project-dir.js';
-import { projectTsconfig } from './tsconfig.js';
+import { projectTsconfig, tsconfigForPaths } from './tsconfig.js';
 
 const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}.js`, import.meta.url));
 
@@ -41,7 +41,7 @@ function configTransform(babel: import('jiti').Jiti): JitiTransform {
  */
 export async function loadConfigModule(file: string, root: string, env: ProjectEnv, code: string): Promise<unknown> {
   const { createJiti } = loadJiti();
-  const tsconfig = projectTsconfig(root);
+  const tsconfig = tsconfigForPaths(projectTsconfig(root));
   const jitiOptions = { alias: { ...CONFIG_SHIMS }, fsCache: false, moduleCache: false, interopDefault: true, ...(tsconfig ? { tsconfigPaths: tsconfig } : {}) };
   const jiti = createJiti(import.meta.url, { ...jitiOptions, transform: configTransform(createJiti(import.meta.url, jitiOptions)) });
   try {

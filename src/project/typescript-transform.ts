@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompileCache, Transform, TransformInput } from './compile-cache.js';
+import { tsconfigIdentity, type ProjectTsconfig } from './tsconfig.js';
 
 type TypeScript = typeof import('typescript');
 
@@ -29,7 +30,7 @@ export class SourceSyntaxError extends SyntaxError {
  * installed (a production image running compiled JavaScript), in which case jiti's own transform is
  * used. With a cache, output compiled by an earlier run is reused and the compiler is not loaded.
  */
-export function projectTypescriptTransform(root: string, tsconfig: string | undefined, cache?: CompileCache): Transform | undefined {
+export function projectTypescriptTransform(root: string, tsconfig: ProjectTsconfig | undefined, cache?: CompileCache): Transform | undefined {
   const require = createRequire(join(root, 'package.json'));
   let version: string;
   try {
@@ -41,7 +42,7 @@ export function projectTypescriptTransform(root: string, tsconfig: string | unde
   // projects, nor when every file is in the cache.
   let compile: Transform | undefined;
   const transform: Transform = (input) => {
-    compile ??= typescriptCompiler(require('typescript') as TypeScript, root, tsconfig);
+    compile ??= typescriptCompiler(require('typescript') as TypeScript, root, tsconfig?.file);
     return compile(input);
   };
   return cache ? cache.wrap(transform, `typescript@${version}\0${tsconfigIdentity(tsconfig)}\0${transformIdentity()}`) : transform;
@@ -52,18 +53,6 @@ let ownSource: string | undefined;
 function transformIdentity(): string {
   ownSource ??= createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
   return ownSource;
-}
-
-/** What of the tsconfig chain decides the output: its compiler options, merged across `extends`. */
-function tsconfigIdentity(tsconfig: string | undefined): string {
-  if (!tsconfig) return 'no tsconfig';
-  const { parseTsconfig } = createRequire(import.meta.url)('get-tsconfig') as typeof import('get-tsconfig');
-  try {
-    return JSON.stringify(parseTsconfig(tsconfig).compilerOptions ?? {});
-  } catch {
-    // Unreadable here: keyed by its text, and the compiler reports what is wrong with it.
-    return readFileSync(tsconfig, 'utf8');
-  }
 }
 
 function typescriptCompiler(ts: TypeScript, root: string, tsconfig: string | undefined): Transform {

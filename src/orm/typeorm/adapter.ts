@@ -86,9 +86,8 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
     // typeorm CLI runs them from the project's folder, with its .env values visible.
     const loaded = await inProjectDir(root, () =>
       env.withFileValues(async () => {
-        const jiti = await typeormLoader(file, root);
-        const dataSource = await loadDataSource(file, root, jiti);
-        const importer = (path: string) => jiti.import(path);
+        const importer = await typeormLoader(file, root);
+        const dataSource = await loadDataSource(file, root, importer);
         const entities = await loadClassFiles('entities', dataSource.options.entities, { root, importer });
         const subscribers = await loadClassFiles('subscribers', dataSource.options.subscribers, { root, importer });
         const { migrations, globs } = await loadTypeormMigrations(dataSource.options.migrations, { root, dataSourceFile: file, importer });

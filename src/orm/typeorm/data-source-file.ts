@@ -5,7 +5,7 @@ import { usageError } from '../../errors.js';
 import { CompileCache, type Transform } from '../../project/compile-cache.js';
 import { CONFIG_SHIMS } from '../../project/config-loader.js';
 import { loadErrorText } from '../../project/load-error.js';
-import { projectTsconfig } from '../../project/tsconfig.js';
+import { projectTsconfig, tsconfigForPaths } from '../../project/tsconfig.js';
 import { projectTypescriptTransform } from '../../project/typescript-transform.js';
 import { readPackageJson } from '../../project/package-json.js';
 import { loadJiti } from '../../project/cjs-packages.js';
@@ -98,16 +98,20 @@ function isDataSource(value: unknown): value is LoadedDataSource {
   return Boolean(value) && typeof value === 'object' && typeof (value as LoadedDataSource).initialize === 'function' && typeof (value as LoadedDataSource).options === 'object';
 }
 
-export type Jiti = ReturnType<typeof import('jiti').createJiti>;
+type Jiti = ReturnType<typeof import('jiti').createJiti>;
+
+/** Loads one file of the project and resolves with its exports. */
+export type Importer = (file: string) => Promise<unknown>;
 
 /**
  * The loader for a TypeScript project's code: jiti, compiling with the project's own TypeScript
  * and tsconfig.json where it has them (decorator metadata included), resolving the tsconfig's
  * `paths` and `baseUrl` as ts-node with tsconfig-paths does, keeping compiled output in the
- * compile cache, and sharing one module cache so that entities, migrations and typeorm itself are
- * loaded once.
+ * compile cache, and sharing Node's module cache so that entities, migrations and typeorm itself
+ * are loaded once. Compiled JavaScript (a production build) is loaded by Node itself; TypeScript
+ * goes straight to the compiler, without first being offered to Node, which cannot load it.
  */
-export async function typeormLoader(file: string, root: string): Promise<Jiti> {
+export async function typeormLoader(file: string, root: string): Promise<Importer> {
   const { createJiti } = loadJiti();
   const tsconfig = projectTsconfig(root);
   const cache = CompileCache.forProject(root);
@@ -116,12 +120,12 @@ export async function typeormLoader(file: string, root: string): Promise<Jiti> {
     fsCache: false,
     moduleCache: true,
     interopDefault: false,
-    // Compiled JavaScript (a production build) loads natively; only what Node cannot load is transformed.
-    tryNative: true,
-    ...(tsconfig ? { tsconfigPaths: tsconfig } : {}),
+    ...(tsconfigForPaths(tsconfig) ? { tsconfigPaths: tsconfigForPaths(tsconfig) } : {}),
   };
   const transform = projectTypescriptTransform(root, tsconfig, cache) ?? jitiTransform(createJiti(file, options), cache);
-  return createJiti(file, { ...options, transform });
+  const javascript = createJiti(file, { ...options, transform, tryNative: true });
+  const typescript = createJiti(file, { ...options, transform, tryNative: false });
+  return (path) => (/\.[cm]?tsx?$/.test(path) ? typescript : javascript).import(path);
 }
 
 /** jiti's own transform (Babel), for a project without TypeScript, through the compile cache. */
@@ -138,10 +142,10 @@ function jitiTransform(jiti: Jiti, cache: CompileCache | undefined): Transform {
  * and the one exported DataSource (or promise of one) is used. The caller runs it in the project's
  * folder with its .env values visible.
  */
-export async function loadDataSource(file: string, root: string, jiti: Jiti): Promise<LoadedDataSource> {
+export async function loadDataSource(file: string, root: string, importer: Importer): Promise<LoadedDataSource> {
   let values: unknown[];
   try {
-    const exported = await jiti.import(file);
+    const exported = await importer(file);
     // The typeorm CLI awaits each export, so a DataSource built by an async factory counts too.
     values = isDataSource(exported) ? [exported] : await Promise.all(Object.values((exported ?? {}) as Record<string, unknown>));
   } catch (error) {
