@@ -71,9 +71,9 @@ describe('TypeORM: a connection that breaks is LS_CONNECTION_LOST, never LS_INTE
     expect(rows).toHaveLength(4);
   });
 
-  it('while it waits for the migration lock', async () => {
+  it.each(['1', '0.3'] as const)('while it waits for the migration lock (TypeORM %s)', async (release) => {
     db = await freshDatabase();
-    project = copyTypeormExample();
+    project = copyTypeormExample(release);
     project.migration('SlowBackfill', 1742000000000, ['SELECT pg_sleep(30)']);
     // The first deploy holds the lock while its slow migration runs; the second waits for it.
     let holding = false;

@@ -20,12 +20,23 @@ interface Monorepo {
   write(path: string, content: string): void;
 }
 
-/** A repository whose TypeORM project is packages/db, with node_modules hoisted to the root as npm workspaces do. */
-function monorepo(): Monorepo {
+/**
+ * A repository whose TypeORM project is packages/db, with node_modules hoisted to the root as npm
+ * workspaces do; `typeorm` is 1.x, or 0.3.x (installed in the repository as typeorm-v03).
+ */
+function monorepo(release: '1' | '0.3' = '1'): Monorepo {
   const root = mkdtempSync(join(tmpdir(), 'lockstep-typeorm-repo-'));
   const db = join(root, 'packages', 'db');
   cpSync(join(REPO_ROOT, 'examples', 'typeorm-app'), db, { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('dist') });
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  if (release === '1') {
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  } else {
+    mkdirSync(join(root, 'node_modules'));
+    for (const entry of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+      if (entry !== 'typeorm' && entry !== '.cache') symlinkSync(join(REPO_ROOT, 'node_modules', entry), join(root, 'node_modules', entry), 'dir');
+    }
+    symlinkSync(join(REPO_ROOT, 'node_modules', 'typeorm-v03'), join(root, 'node_modules', 'typeorm'), 'dir');
+  }
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'repo', private: true, workspaces: ['packages/*'] }));
   const write = (path: string, content: string) => {
     mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -58,9 +69,9 @@ describe('TypeORM: the project code lockstep loads', () => {
     for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('deploy --project packages/db from the repository root runs the data source, its entity globs and the migrations in packages/db', async () => {
+  it.each(['1', '0.3'] as const)('deploy --project packages/db from the repository root runs the data source, its entity globs and the migrations in packages/db (TypeORM %s)', async (release) => {
     db = await freshDatabase();
-    const repo = monorepo();
+    const repo = monorepo(release);
     cleanup.push(repo.root);
     // The URL is in the repository's .env, which the data source reads by a path relative to its package.
     repo.write('.env', `APP_DATABASE_URL=${db.url}\n`);
