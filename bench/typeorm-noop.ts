@@ -80,6 +80,8 @@ export const typeormNoop: Scenario = {
         '',
         `- Target: a no-op deploy in at most ${TARGET_MS} ms: ${verdict(deploy.median <= TARGET_MS)} (median ${ms(deploy.median)}, slowest run ${ms(deploy.max)}).`,
         `- \`lockstep status\`: median ${ms(status.median)}.`,
+        `- The compile cache: a no-op deploy takes ${(s.uncachedDeploy!.median / deploy.median).toFixed(1)}x as long without it (median ${ms(s.uncachedDeploy!.median)} against ${ms(deploy.median)}).`,
+        `- Loading typeorm is a floor that the typeorm CLI pays too: a cached no-op deploy takes ${(deploy.median / s.typeorm!.median).toFixed(2)}x as long as \`require('typeorm')\` alone (${ms(deploy.median - s.typeorm!.median)} more). On a machine under load (see the load average under "Machine") every figure grows, and this ratio is the one to compare across runs.`,
       ].join('\n');
     });
   },
