@@ -59,3 +59,41 @@ export function events(stdout: string): Array<Record<string, unknown> & { type: 
     .filter((line) => line.trim().startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown> & { type: string });
 }
+
+/**
+ * stderr without the progress lines a step that took a while prints (`lockstep: connecting to
+ * ...…`), so that "nothing else on stderr" does not depend on how fast the machine is.
+ */
+export function withoutProgress(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => !/^lockstep: .*…$/.test(line))
+    .join('\n');
+}
+
+const shellWord = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs the built `lockstep` binary at an interactive terminal, as a person would: `script`
+ * gives it a pseudo-terminal for stdin, stdout and stderr (which arrive merged, in `stdout`).
+ */
+export function runCliInTerminal(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const command = [process.execPath, CLI, ...args].map(shellWord).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: options.cwd ?? REPO_ROOT, env: cleanEnv({ TERM: 'xterm', ...options.env }) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      options.onStdout?.(chunk.toString());
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    options.onSpawn?.(child);
+  });
+}
