@@ -18,6 +18,8 @@ export interface CliOptions {
   onSpawn?: (child: ChildProcess) => void;
   onStdout?: (chunk: string) => void;
   timeoutMs?: number;
+  /** Run as this user (the test process must be root to switch). */
+  user?: { uid: number; gid: number };
 }
 
 /** The environment a CLI run gets: this process's, without database settings that could leak in. */
@@ -34,7 +36,7 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 /** Runs the built `lockstep` binary as a user would. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: cleanEnv(options.env) });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: cleanEnv(options.env), ...(options.user ?? {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
