@@ -17,6 +17,7 @@ export interface CliOptions {
   /** Called with the child as soon as it is spawned (to kill it, say). */
   onSpawn?: (child: ChildProcess) => void;
   onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
   timeoutMs?: number;
   /** Run as this user (the test process must be root to switch). */
   user?: { uid: number; gid: number };
@@ -43,7 +44,10 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       stdout += chunk.toString();
       options.onStdout?.(chunk.toString());
     });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      options.onStderr?.(chunk.toString());
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
