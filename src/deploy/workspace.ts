@@ -71,15 +71,14 @@ export async function openWorkspace(options: WorkspaceOptions, command: string):
   };
   const stepDone = () => options.onProgress?.(undefined);
   step('loading the project configuration');
-  const config = readConfigFile(root);
-  const orm = await loadOrm(root, options.orm, options.config);
-  const unsupported = orm.unsupported();
-  if (unsupported) {
-    stepDone();
-    throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
-  }
+  let config: LockstepConfigFile;
+  let orm: OrmProject;
   let resolved: ReturnType<typeof resolveTarget>;
   try {
+    config = readConfigFile(root);
+    orm = await loadOrm(root, options.orm, options.config);
+    const unsupported = orm.unsupported();
+    if (unsupported) throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
     resolved = resolveTarget(root, orm.configuredUrls(), orm.env, {
       url: options.url,
       // Migrations that are code run through the ORM's own driver, which needs a server.

@@ -36,7 +36,7 @@ export interface ProjectLintOptions {
 }
 
 function open(options: ProjectLintOptions): Promise<Workspace> {
-  return openWorkspace({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}), ...(options.config ? { config: options.config } : {}), ...(options.url !== undefined ? { url: options.url } : {}), embedded: 'placeholder' }, 'lint');
+  return openWorkspace({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}), ...(options.config ? { config: options.config } : {}), ...(options.url !== undefined ? { url: options.url } : {}), embedded: 'placeholder', cliFlags: '' }, 'lint');
 }
 
 /**
