@@ -79,14 +79,9 @@ function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export const stdout = (line: string) => {
-  display?.clear();
-  process.stdout.write(`${line}\n`);
-};
-export const stderr = (line: string) => {
-  display?.clear();
-  process.stderr.write(`${line}\n`);
-};
+// Through the progress display once it exists, which erases its spinner line first.
+export const stdout = (line: string) => (display ? display.write(process.stdout, `${line}\n`) : process.stdout.write(`${line}\n`));
+export const stderr = (line: string) => (display ? display.write(process.stderr, `${line}\n`) : process.stderr.write(`${line}\n`));
 
 export function printJson(value: unknown): void {
   stdout(JSON.stringify(redactDeep(value)));
