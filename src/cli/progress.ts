@@ -11,6 +11,7 @@
  * spinner line and is written while the worker waits, so a frame never lands inside a line.
  */
 import { Worker } from 'node:worker_threads';
+import { isCi } from '../util/ci.js';
 import { FIRST_FRAME, SLOT, spinnerText, type ProgressMessage, type ProgressWorkerData } from './progress-worker.js';
 
 /** A step that lasts longer than this is shown: well within a second of its start. */
@@ -33,8 +34,7 @@ export interface ProgressDisplay {
 type Stream = NodeJS.WriteStream;
 
 export function progressDisplay(stream: Stream = process.stderr, env: NodeJS.ProcessEnv = process.env): ProgressDisplay {
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
-  const spinner = Boolean(stream.isTTY) && env.TERM !== 'dumb' && !ci;
+  const spinner = Boolean(stream.isTTY) && env.TERM !== 'dumb' && !isCi(env);
   const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   let worker: Worker | undefined;
   let current: string | undefined;

@@ -2,6 +2,7 @@ import { ExitCode, LockstepError, usageError } from '../errors.js';
 import { embeddedDataDir } from '../db/postgres/embedded-session.js';
 import type { PgTarget } from '../db/postgres/connect.js';
 import { InvalidDatabaseUrl, parseDatabaseUrl, poolerSuspicion, type DatabaseUrl } from '../db/url.js';
+import { isCi } from '../util/ci.js';
 import type { ProjectEnv } from './env-file.js';
 
 /** A URL the project's configuration names. */
@@ -49,8 +50,7 @@ export function currentRunContext(): RunContext {
  * success for a deploy that never reached the real one.
  */
 export function implicitEmbeddedRefusal(context: RunContext = currentRunContext()): string | undefined {
-  const ci = context.env.CI;
-  if (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') return 'CI is set';
+  if (isCi(context.env)) return 'CI is set';
   if (context.env.NODE_ENV === 'production') return 'NODE_ENV is production';
   if (!context.terminal) return 'standard input or standard error is not a terminal';
   return undefined;
