@@ -69,11 +69,11 @@ describe('a connection that breaks outside a migration', () => {
     expect(next.stdout).toContain('Applied 1 migration');
   });
 
-  it("during a retry's pause, in one transaction and statement by statement", async () => {
-    for (const [name, sql] of [
-      ['20240102000000_alter', 'ALTER TABLE "a" ADD COLUMN "b" INTEGER;\n'],
-      ['20240102000000_alter', 'BEGIN;\nALTER TABLE "a" ADD COLUMN "b" INTEGER;\nCOMMIT;\n'],
-    ] as const) {
+  for (const [mode, name, sql] of [
+    ['in one transaction', '20240102000000_alter', 'ALTER TABLE "a" ADD COLUMN "b" INTEGER;\n'],
+    ['statement by statement', '20240102000000_alter', 'BEGIN;\nALTER TABLE "a" ADD COLUMN "b" INTEGER;\nCOMMIT;\n'],
+  ] as const) {
+    it(`during a retry's pause, ${mode}`, async () => {
       db = await freshDatabase();
       project = prismaProject(INIT);
       expect((await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } })).code).toBe(0);
@@ -101,26 +101,21 @@ describe('a connection that breaks outside a migration', () => {
       await holder.end();
       holder = undefined;
 
-      // Nothing of the migration is in effect; a failed row, if any, says so, and the next run gets through.
+      // Nothing of the migration is in effect, status says how it stands, and the next run gets through.
       expect(await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'a' AND column_name = 'b'`)).toHaveLength(0);
       const status = await runCli(['status', '--json'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
       expect(status.stdout + status.stderr).not.toContain('LS_INTERNAL');
       const next = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
-      if (sql.startsWith('BEGIN')) {
+      if (sql.startsWith('BEGIN') && next.code === 3) {
         // Statement by statement: recorded as started and not finished, so it blocks until resolved.
-        expect([0, 3]).toContain(next.code);
-        if (next.code === 3) {
-          expect((await runCli(['resolve', '--rolled-back', name], { cwd: project.dir, env: { DATABASE_URL: db.url } })).code).toBe(0);
-          expect((await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } })).code).toBe(0);
-        }
+        expect((await runCli(['resolve', '--rolled-back', name], { cwd: project.dir, env: { DATABASE_URL: db.url } })).code).toBe(0);
+        expect((await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } })).code).toBe(0);
       } else {
         expect(next.code, next.stderr).toBe(0);
       }
       expect(await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'a' AND column_name = 'b'`)).toHaveLength(1);
-      await db.drop();
-      project.cleanup();
-    }
-  });
+    });
+  }
 
   it('while reading the migration history, in status and in deploy', async () => {
     db = await freshDatabase();

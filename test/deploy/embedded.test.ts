@@ -7,13 +7,14 @@ import { copyExample, type TestProject } from '../support/project.js';
 
 const embeddedDir = (project: TestProject) => join(project.dir, '.lockstep');
 
-describe('the embedded database', () => {
+// Each test starts PGlite (seconds each) several times.
+describe('the embedded database', { timeout: 180_000 }, () => {
   let project: TestProject;
   afterEach(() => project?.cleanup());
 
   it('is used unasked at an interactive terminal with no URL configured (the quick start), and says so in one line', async () => {
     project = copyExample('prisma-shop');
-    const deployed = await runCliInTerminal(['deploy'], { cwd: project.dir, env: { CI: undefined } });
+    const deployed = await runCliInTerminal(['deploy'], { timeoutMs: 150_000, cwd: project.dir, env: { CI: undefined } });
     expect(deployed.code, deployed.stdout).toBe(0);
     const notices = deployed.stdout.split('\n').filter((line) => line.includes('Using the embedded PostgreSQL'));
     expect(notices).toHaveLength(1);
@@ -24,17 +25,17 @@ describe('the embedded database', () => {
 
   it('is used with --embedded anywhere, says so in one line, and status reports from it', async () => {
     project = copyExample('prisma-shop');
-    const deployed = await runCli(['deploy', '--embedded'], { cwd: project.dir, env: { CI: 'true' } });
+    const deployed = await runCli(['deploy', '--embedded'], { timeoutMs: 150_000, cwd: project.dir, env: { CI: 'true' } });
     expect(withoutProgress(deployed.stderr)).toBe('');
     expect(deployed.code).toBe(0);
     expect(deployed.stdout.split('\n').filter((line) => line.includes('embedded PostgreSQL'))).toHaveLength(1);
     expect(deployed.stdout).toContain('Applied 7 migrations');
 
-    const status = await runCli(['status', '--json', '--embedded'], { cwd: project.dir });
+    const status = await runCli(['status', '--json', '--embedded'], { timeoutMs: 150_000, cwd: project.dir });
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ embedded: true, state: 'up-to-date', counts: { applied: 7 } });
 
-    const again = await runCli(['deploy', '--embedded'], { cwd: project.dir });
+    const again = await runCli(['deploy', '--embedded'], { timeoutMs: 150_000, cwd: project.dir });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Up to date: 7 migrations applied');
   });
@@ -47,7 +48,7 @@ describe('the embedded database', () => {
       [{ CI: undefined }, 'here standard input or standard error is not a terminal'],
     ];
     for (const [env, why] of cases) {
-      const run = await runCli(['deploy'], { cwd: project.dir, env });
+      const run = await runCli(['deploy'], { timeoutMs: 150_000, cwd: project.dir, env });
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toContain('[LS_NO_DATABASE_URL]');
       expect(run.stderr).toContain(why);
@@ -56,7 +57,7 @@ describe('the embedded database', () => {
       expect(existsSync(embeddedDir(project))).toBe(false);
     }
     // At a terminal too, with NODE_ENV=production.
-    const production = await runCliInTerminal(['deploy'], { cwd: project.dir, env: { CI: undefined, NODE_ENV: 'production' } });
+    const production = await runCliInTerminal(['deploy'], { timeoutMs: 150_000, cwd: project.dir, env: { CI: undefined, NODE_ENV: 'production' } });
     expect(production.code).toBe(2);
     expect(production.stdout).toContain('here NODE_ENV is production');
     expect(existsSync(embeddedDir(project))).toBe(false);
@@ -64,16 +65,16 @@ describe('the embedded database', () => {
 
   it('an explicitly empty URL is a configuration error naming its source, and creates nothing, even at a terminal', async () => {
     project = copyExample('prisma-shop');
-    const emptyEnv = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: '', CI: 'true' } });
+    const emptyEnv = await runCli(['deploy'], { timeoutMs: 150_000, cwd: project.dir, env: { DATABASE_URL: '', CI: 'true' } });
     expect(emptyEnv.code).toBe(2);
     expect(emptyEnv.stderr).toContain('[LS_EMPTY_DATABASE_URL] The database URL from DATABASE_URL (url in prisma/schema.prisma, from the environment) is empty.');
-    const emptyFlag = await runCli(['status', '--url', ''], { cwd: project.dir });
+    const emptyFlag = await runCli(['status', '--url', ''], { timeoutMs: 150_000, cwd: project.dir });
     expect(emptyFlag.code).toBe(2);
     expect(emptyFlag.stderr).toContain('[LS_EMPTY_DATABASE_URL] --url was given an empty value.');
-    const atTerminal = await runCliInTerminal(['deploy'], { cwd: project.dir, env: { DATABASE_URL: '', CI: undefined } });
+    const atTerminal = await runCliInTerminal(['deploy'], { timeoutMs: 150_000, cwd: project.dir, env: { DATABASE_URL: '', CI: undefined } });
     expect(atTerminal.code).toBe(2);
     expect(atTerminal.stdout).toContain('[LS_EMPTY_DATABASE_URL]');
-    const lint = await runCli(['lint', '--url', ''], { cwd: project.dir });
+    const lint = await runCli(['lint', '--url', ''], { timeoutMs: 150_000, cwd: project.dir });
     expect(lint.code).toBe(2);
     expect(lint.stderr).toContain('[LS_EMPTY_DATABASE_URL]');
     expect(existsSync(embeddedDir(project))).toBe(false);
@@ -81,7 +82,7 @@ describe('the embedded database', () => {
 
   it('a Drizzle config whose URL resolves to an empty string is a configuration error naming it', async () => {
     project = copyExample('drizzle-app');
-    const run = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: '' } });
+    const run = await runCli(['deploy'], { timeoutMs: 150_000, cwd: project.dir, env: { DATABASE_URL: '' } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('[LS_EMPTY_DATABASE_URL] The database URL from dbCredentials in drizzle.config.ts is empty.');
     expect(existsSync(embeddedDir(project))).toBe(false);
@@ -118,13 +119,13 @@ describe('the embedded database', () => {
 
   it('is refused with --no-embedded, even at a terminal', async () => {
     project = copyExample('prisma-shop');
-    const refused = await runCliInTerminal(['deploy', '--no-embedded'], { cwd: project.dir, env: { CI: undefined } });
+    const refused = await runCliInTerminal(['deploy', '--no-embedded'], { timeoutMs: 150_000, cwd: project.dir, env: { CI: undefined } });
     expect(refused.code).toBe(2);
     expect(refused.stdout).toContain('[LS_NO_DATABASE_URL]');
     // Run from elsewhere, the command to run again names the project.
     const elsewhere = await runCli(['deploy', '--no-embedded', '--project', project.dir]);
     expect(elsewhere.stderr).toContain(`then run \`lockstep deploy --project ${project.dir}`);
-    const forced = await runCli(['status', '--embedded'], { cwd: project.dir, env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' } });
+    const forced = await runCli(['status', '--embedded'], { timeoutMs: 150_000, cwd: project.dir, env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' } });
     expect(forced.code).toBe(1); // pending: nothing applied yet
     expect(forced.stdout).toContain('embedded PostgreSQL');
   });

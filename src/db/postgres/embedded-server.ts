@@ -10,6 +10,11 @@
  * exchange (Parse ... Sync) or a COPY is never interleaved with another client's messages; the
  * others wait their turn. A client that disconnects while it owns the backend has its
  * transaction rolled back.
+ *
+ * Prepared statements and portals live in that one backend too, so the names a client gives them
+ * (Prisma's engine names its statements s0, s1, ... on every connection) are prefixed with the
+ * client's own, and a client's statements are closed when it disconnects. Session settings (SET)
+ * are shared by all clients.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
@@ -35,6 +40,55 @@ export function readyStatus(answer: Uint8Array): string | undefined {
   return length === 5 ? String.fromCharCode(answer[n - 1]!) : undefined;
 }
 
+/** The C string at `offset` and where the next field starts. */
+function cString(bytes: Buffer, offset: number): [string, number] {
+  const end = bytes.indexOf(0, offset);
+  return [bytes.toString('utf8', offset, end), end + 1];
+}
+
+/**
+ * The extended-protocol message with the client's statement and portal names given `prefix`
+ * (Parse, Bind, Describe, Close, Execute); other messages as they are. The unnamed statement and
+ * portal stay unnamed: each exchange that uses them runs while its client owns the backend.
+ */
+export function withNamesPrefixed(bytes: Buffer, prefix: string): Buffer {
+  const type = String.fromCharCode(bytes[0]!);
+  const named = (name: string) => (name === '' ? '' : `${prefix}${name}`);
+  const fields: Array<string | Buffer> = [];
+  let at = 5;
+  const take = () => {
+    const [value, next] = cString(bytes, at);
+    at = next;
+    return value;
+  };
+  switch (type) {
+    case 'P': // Parse: statement, query, parameter types
+      fields.push(named(take()), take());
+      break;
+    case 'B': // Bind: portal, statement, ...
+      fields.push(named(take()), named(take()));
+      break;
+    case 'D': // Describe and Close: 'S' or 'P', then the name
+    case 'C':
+      fields.push(bytes.subarray(5, 6));
+      at = 6;
+      fields.push(named(take()));
+      break;
+    case 'E': // Execute: portal, row limit
+      fields.push(named(take()));
+      break;
+    default:
+      return bytes;
+  }
+  const head = fields.map((f) => (typeof f === 'string' ? Buffer.from(`${f}\0`, 'utf8') : f));
+  const body = Buffer.concat([...head, bytes.subarray(at)]);
+  const out = Buffer.alloc(5 + body.length);
+  out.write(type, 0, 'latin1');
+  out.writeInt32BE(4 + body.length, 1);
+  body.copy(out, 5);
+  return out;
+}
+
 /** A frontend message with its type byte and length: Sync, or a simple Query. */
 function message(type: string, body: Buffer = Buffer.alloc(0)): Uint8Array {
   const out = Buffer.alloc(5 + body.length);
@@ -58,20 +112,25 @@ class Backend {
     try {
       answer = await this.db.execProtocolRaw(bytes);
     } catch (error) {
-      await this.giveUp(connection);
+      await this.giveUp(connection, []);
       throw error;
     }
     if (readyStatus(answer) === 'I') this.free(connection);
     return answer;
   }
 
-  /** A client that left: end what it left open, then let the next one in. */
-  async giveUp(connection: Connection): Promise<void> {
-    if (this.owner !== connection) return;
+  /** A client that left: end what it left open, close its prepared statements, then let the next one in. */
+  async giveUp(connection: Connection, statements: Iterable<string>): Promise<void> {
+    const names = [...statements];
+    if (this.owner !== connection && names.length === 0) return;
+    while (this.owner && this.owner !== connection) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.owner = connection;
     try {
       // Sync ends an unfinished extended-protocol exchange; ROLLBACK ends an open transaction.
       await this.db.execProtocolRaw(message('S'));
       await this.db.execProtocolRaw(message('Q', Buffer.from('ROLLBACK\0', 'utf8')));
+      for (const name of names) await this.db.execProtocolRaw(message('C', Buffer.from(`S${name}\0`, 'utf8')));
+      if (names.length > 0) await this.db.execProtocolRaw(message('S'));
     } catch {
       /* the backend is closing */
     }
@@ -85,9 +144,15 @@ class Backend {
   }
 }
 
+let connections = 0;
+
 /** One client socket: splits what it sends into messages and runs them in order. */
 class Connection {
   private buffer: Buffer = Buffer.alloc(0);
+  /** Prefixes this client's statement and portal names in the shared backend. */
+  private readonly prefix = `lockstep_c${++connections}_`;
+  /** The prepared statements this client made, by their name in the backend. */
+  private readonly statements = new Set<string>();
   private started = false;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
@@ -138,6 +203,10 @@ class Connection {
       this.socket.end();
       return;
     }
+    if (this.started) {
+      bytes = withNamesPrefixed(bytes, this.prefix);
+      this.track(bytes);
+    }
     try {
       const answer = await this.backend.run(this, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
       if (answer.length > 0 && !this.socket.destroyed) this.socket.write(answer);
@@ -146,12 +215,23 @@ class Connection {
     }
   }
 
+  /** Remembers the named statements a Parse makes and a Close ends, to close them when the client leaves. */
+  private track(bytes: Buffer): void {
+    const type = bytes[0];
+    if (type === 0x50 /* P */) {
+      const [name] = cString(bytes, 5);
+      if (name) this.statements.add(name);
+    } else if (type === 0x43 /* C */ && bytes[5] === 0x53 /* S */) {
+      this.statements.delete(cString(bytes, 6)[0]);
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.socket.destroy();
     // After the messages already queued, release what this client held.
-    this.chain = this.chain.then(() => this.backend.giveUp(this));
+    this.chain = this.chain.then(() => this.backend.giveUp(this, this.statements));
   }
 
   drained(): Promise<void> {
