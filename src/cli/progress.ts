@@ -5,10 +5,12 @@
  * a spinner, rewritten in place and erased when the wait is over; in CI, on a pipe or a dumb
  * terminal, one plain line per step. Never on stdout, which --json owns.
  *
- * Some steps keep this thread busy for seconds (PGlite compiles WebAssembly, a loader transforms
- * TypeScript), so the timer and the spinner run in a worker thread (progress-worker.ts), which
- * writes to stderr itself. The two threads share a small lock: lockstep's own output erases the
- * spinner line and is written while the worker waits, so a frame never lands inside a line.
+ * A step is shown once it has lasted PROGRESS_DELAY_MS, by a timer of this thread. A `slow` step
+ * (starting the embedded database: PGlite compiles WebAssembly and keeps this thread busy for
+ * seconds, when no timer can fire) is shown at once instead, and at a terminal its spinner is
+ * turned by a worker thread (progress-worker.ts) that writes to stderr itself; the two threads
+ * share a small lock, so that lockstep's own lines erase the spinner line first and a frame never
+ * lands inside one. The worker starts only for such a step, so that a quick command pays nothing.
  */
 import { Worker } from 'node:worker_threads';
 import { isCi } from '../util/ci.js';
@@ -16,6 +18,7 @@ import { FIRST_FRAME, SLOT, spinnerText, type ProgressMessage, type ProgressWork
 
 /** A step that lasts longer than this is shown: well within a second of its start. */
 export const PROGRESS_DELAY_MS = 400;
+const FRAME_MS = 100;
 const ERASE_LINE = '\r\u001b[K';
 
 export interface ProgressDisplay {
@@ -26,26 +29,52 @@ export interface ProgressDisplay {
   update(activity: string | undefined, info?: { slow?: boolean }): void;
   /**
    * Writes one of lockstep's own lines: the spinner line is erased first and the worker held off
-   * until the line is out (it draws again on its next frame).
+   * until the line is out (the spinner comes back on its next frame).
    */
   write(stream: NodeJS.WriteStream, text: string): void;
 }
 
-type Stream = NodeJS.WriteStream;
+interface Step {
+  activity: string;
+  slow: boolean;
+  since: number;
+  generation: number;
+}
 
-export function progressDisplay(stream: Stream = process.stderr, env: NodeJS.ProcessEnv = process.env): ProgressDisplay {
+export function progressDisplay(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): ProgressDisplay {
   const spinner = Boolean(stream.isTTY) && env.TERM !== 'dumb' && !isCi(env);
-  const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
-  let worker: Worker | undefined;
-  let current: string | undefined;
-  const fd = (stream as { fd?: number }).fd ?? 2;
+  return spinner ? spinnerDisplay(stream) : linesDisplay(stream);
+}
 
-  const start = () => {
-    const data: ProgressWorkerData = { shared, fd, mode: spinner ? 'spinner' : 'lines', delayMs: PROGRESS_DELAY_MS, columns: stream.columns || 80 };
-    worker = new Worker(new URL('./progress-worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
-    worker.unref();
-    worker.on('error', () => (worker = undefined));
+function linesDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
+  let current: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    update(activity, info) {
+      if (activity === current) return;
+      current = activity;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (activity === undefined) return;
+      const show = () => stream.write(`lockstep: ${activity}…\n`);
+      if (info?.slow) return void show();
+      timer = setTimeout(show, PROGRESS_DELAY_MS);
+      timer.unref();
+    },
+    write(target, text) {
+      target.write(text);
+    },
   };
+}
+
+function spinnerDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
+  const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const columns = () => stream.columns || 80;
+  let worker: Worker | undefined;
+  let step: Step | undefined;
+  let frame = FIRST_FRAME;
+  let interval: NodeJS.Timeout | undefined;
+
   /** Runs `fn` holding the lock, with the spinner line erased. */
   const exclusive = (fn: () => void) => {
     // The worker holds the lock only for one write; wait it out.
@@ -60,37 +89,46 @@ export function progressDisplay(stream: Stream = process.stderr, env: NodeJS.Pro
       Atomics.store(shared, SLOT.lock, 0);
     }
   };
-  if (spinner) process.once('exit', () => exclusive(() => undefined));
+  const draw = (current: Step) =>
+    exclusive(() => {
+      stream.write(`${ERASE_LINE}${spinnerText(frame++, current.activity, Date.now() - current.since, columns())}`);
+      Atomics.store(shared, SLOT.drawn, 1);
+    });
+  const startWorker = () => {
+    const data: ProgressWorkerData = { shared, fd: (stream as { fd?: number }).fd ?? 2, columns: columns(), frameMs: FRAME_MS };
+    worker = new Worker(new URL('./progress-worker.js', import.meta.url), { workerData: data });
+    worker.unref();
+    worker.on('error', () => (worker = undefined));
+  };
+  process.once('exit', () => exclusive(() => undefined));
 
   return {
     update(activity, info) {
-      if (activity === current) return;
-      current = activity;
-      // A new generation makes the worker drop what it was showing, at once.
+      if (activity === step?.activity) return;
+      // A new generation stops the worker drawing the step it was given, at once.
       const generation = Atomics.add(shared, SLOT.generation, 1) + 1;
       if (activity === undefined) {
+        step = undefined;
+        if (interval) clearInterval(interval);
+        interval = undefined;
         exclusive(() => undefined);
         return;
       }
-      if (!worker) start();
-      const slow = Boolean(info?.slow);
-      // A slow step is shown from here, now: the worker may still be starting while this thread is busy.
-      if (slow) {
-        exclusive(() => {
-          if (spinner) {
-            stream.write(`${ERASE_LINE}${spinnerText(FIRST_FRAME, activity, 0, stream.columns || 80)}`);
-            Atomics.store(shared, SLOT.drawn, 1);
-          } else stream.write(`lockstep: ${activity}…\n`);
-        });
+      const current: Step = { activity, slow: Boolean(info?.slow), since: Date.now(), generation };
+      step = current;
+      if (current.slow) {
+        draw(current);
+        if (!worker) startWorker();
+        const message: ProgressMessage = { generation, activity, since: current.since };
+        worker?.postMessage(message);
       }
-      const message: ProgressMessage = { generation, activity, slow, shown: slow, since: Date.now() };
-      worker?.postMessage(message);
+      interval ??= setInterval(() => {
+        // A slow step's spinner is the worker's; the others are drawn here once they last.
+        if (step && !(step.slow && worker) && Date.now() - step.since >= PROGRESS_DELAY_MS) draw(step);
+      }, FRAME_MS);
+      interval.unref();
     },
     write(target, text) {
-      if (!spinner) {
-        target.write(text);
-        return;
-      }
       // Writes to a terminal or a pipe are synchronous on Linux: the line is out when the lock is let go.
       exclusive(() => target.write(text));
     },

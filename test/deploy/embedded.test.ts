@@ -21,12 +21,16 @@ describe('the embedded database', { timeout: 180_000 }, () => {
     expect(notices[0]).toContain('not a server (set DATABASE_URL or pass --url to deploy to one)');
     expect(deployed.stdout).toContain('Applied 7 migrations');
     expect(existsSync(join(embeddedDir(project), 'pglite'))).toBe(true);
+    // Starting PGlite takes seconds: it is on the screen from its first moment, as a spinner line.
+    expect(deployed.stdout).toMatch(/\r\u001b\[K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Starting the embedded PostgreSQL \(PGlite\) in \.lockstep\/pglite…/);
   });
 
   it('is used with --embedded anywhere, says so in one line, and status reports from it', async () => {
     project = copyExample('prisma-shop');
     const deployed = await runCli(['deploy', '--embedded'], { timeoutMs: 150_000, cwd: project.dir, env: { CI: 'true' } });
     expect(withoutProgress(deployed.stderr)).toBe('');
+    // In CI, a plain line on stderr says what the first seconds are spent on.
+    expect(deployed.stderr).toContain('lockstep: starting the embedded PostgreSQL (PGlite) in .lockstep/pglite…\n');
     expect(deployed.code).toBe(0);
     expect(deployed.stdout.split('\n').filter((line) => line.includes('embedded PostgreSQL'))).toHaveLength(1);
     expect(deployed.stdout).toContain('Applied 7 migrations');
