@@ -18,10 +18,11 @@ describe('no false drift after a clean deploy', () => {
     example = project = undefined;
   });
 
-  it('the embedded database is compared like a server', async () => {
+  // Two PGlite databases start in it: the project's embedded one, and the one the history is replayed into.
+  it('the embedded database is compared like a server', { timeout: 180_000 }, async () => {
     project = exampleCopy('prisma-shop');
-    expect((await runCli(['deploy', '--embedded'], { cwd: project.dir })).code).toBe(0);
-    const run = await runCli(['drift', '--embedded'], { cwd: project.dir });
+    expect((await runCli(['deploy', '--embedded'], { cwd: project.dir, timeoutMs: 150_000 })).code).toBe(0);
+    const run = await runCli(['drift', '--embedded'], { cwd: project.dir, timeoutMs: 150_000 });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Using the embedded PostgreSQL (PGlite) in .lockstep/pglite');
     expect(run.stdout).toContain('In sync: the live database matches the migration history, and prisma/schema.prisma matches the migrations.');
