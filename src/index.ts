@@ -11,7 +11,8 @@ export { detect, type DetectResult, type DetectedOrm } from './project/describe-
 export { drift, type DriftOptions, type DriftResult, type DriftItem, type DriftChange, type DriftObject, type ReconcileStatement, type SchemaFileCheck, type DriftVerification, type DriftSettingsOptions } from './drift/drift.js';
 export { lint, lintSql, type LintOptions, type LintSqlOptions, type LintReport, type LintFinding, type LintSource, type TableStatsProvider, type TableStats } from './lint/index.js';
 export { doctor, type DoctorOptions, type DoctorReport, type DoctorFinding } from './doctor/doctor.js';
-export type { DeployEvent, DeployEventListener } from './deploy/events.js';
+export type { DeployEvent, DeployEventListener, ProgressListener } from './deploy/events.js';
+export type { EmbeddedMode } from './project/database-url.js';
 export type { AppliedMigration } from './deploy/apply-migration.js';
 export type { ProjectOptions, RunOptions } from './deploy/options.js';
 export { DEFAULT_RUN_SETTINGS, type RunSettings } from './deploy/settings.js';

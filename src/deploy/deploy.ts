@@ -9,6 +9,8 @@ import { applyMigration, errorText, MigrationFailure, statementRange, type Appli
 import { blockedByFailedError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext } from './failure-messages.js';
 import { blockingFailures, historyProblems } from './history-problems.js';
 import { takeMigrationLock } from './migration-lock.js';
+import { connectionLostError } from './connection-lost.js';
+import { isConnectionLost } from './retry.js';
 import { resolveAuditSettings, resolveRunSettings, type ProjectOptions, type RunOptions } from './options.js';
 import { prepareMigrations, statementHashes, type MigrationSource, type PreparedMigration } from './prepare.js';
 import type { DriftSettingsOptions } from '../drift/settings.js';
@@ -88,7 +90,8 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
       embedded: workspace.target.kind === 'embedded',
       historyTable: history.qualifiedName,
     });
-    const release = await takeMigrationLock(session, workspace, settings.lockWaitMs);
+    workspace.step('waiting for the migration lock');
+    const release = await takeMigrationLock(session, workspace, settings.lockWaitMs).finally(workspace.stepDone);
     try {
       const run: DeployRun = { workspace, session, history, settings, options, strict, failures: { workspace, historyTable: history.qualifiedName } };
       const { applied, alreadyApplied } = await deployLocked(run);
@@ -125,6 +128,7 @@ async function verifyDeployed(run: DeployRun, applied: AppliedMigration[]): Prom
 
 async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration[]; alreadyApplied: number }> {
   const { workspace, session, history } = run;
+  workspace.step('reading the migration history');
   if (!(await history.exists())) {
     // A database that is not empty but has no history was built some other way: refuse before changing anything.
     const tables = await history.nonEmptyTables();
@@ -238,6 +242,7 @@ async function applyPending(
   const runtime = workspace.orm.runtime;
   const byName = new Map(workspace.disk.migrations.map((m) => [m.name, m]));
   // Every file is read and parsed, then linted, before the first one is applied.
+  workspace.step('checking the pending migrations');
   const prepared = runtime || names.length === 0 ? [] : await prepareMigrations(sourcesFor(workspace, names), 'deploy');
   if (names.length > 0) {
     // The linter and its rules load only when there is something to lint.
@@ -245,13 +250,19 @@ async function applyPending(
     await lintGate(workspace, run.session, pendingNames.map((n) => byName.get(n)!), audit, { acceptLintErrors: options.acceptLintErrors });
     await startRun();
   }
+  workspace.stepDone();
+  // The migration being applied, for an error that breaks off outside its statements.
+  let current: string | undefined;
   try {
     if (runtime) {
+      current = names.length > 0 ? names.join(', ') : undefined;
       if (resumeTarget) await run.history.markRolledBack(resumeTarget.status.name, new Date(), audit);
       applied.push(...(await runtime.applyPending(names.map((n) => byName.get(n)!), { session: run.session, history: run.history, settings: run.settings, audit, emit: workspace.emit, rel: workspace.rel })));
     } else {
       const ctx = { session: run.session, settings: run.settings, recorder: run.history.recorder(audit), audit, emit: workspace.emit };
       for (const [i, migration] of prepared.entries()) {
+        current = migration.name;
+        workspace.step(`applying ${migration.name}`);
         const moreToFollow = i < prepared.length - 1;
         if (resumeTarget && migration.name === resumeTarget.status.name) {
           const resumeFrom = await checkResumable(workspace, audit, migration, resumeTarget.from);
@@ -261,6 +272,7 @@ async function applyPending(
           applied.push(await applyMigration(ctx, migration, { moreToFollow }));
         }
       }
+      workspace.step(undefined);
     }
   } catch (error) {
     if (error instanceof MigrationFailure) {
@@ -274,10 +286,19 @@ async function applyPending(
       });
       throw migrationFailedError(run.failures, error, applied.map((a) => a.name), run.settings);
     }
+    if (!(error instanceof LockstepError) && isConnectionLost(error)) throw connectionLostError(workspace, error, brokenOffState(run, applied, current));
     throw error;
   }
+  current = undefined;
   workspace.emit({ type: 'run-finished', applied: applied.map((a) => a.name), durationMs: applied.reduce((sum, a) => sum + a.durationMs, 0) });
   return { applied, alreadyApplied };
+}
+
+/** What a connection that broke while migrations were being applied, outside their statements, left behind. */
+function brokenOffState(run: DeployRun, applied: AppliedMigration[], current: string | undefined): string {
+  const before = applied.length > 0 ? ` This run applied ${applied.map((a) => a.name).join(', ')} before; ${applied.length === 1 ? 'it stays' : 'they stay'} applied.` : '';
+  if (!current) return `No migration was being applied when the connection broke.${before}`;
+  return `The connection broke while ${current} was being applied, outside ${current.includes(', ') ? 'their' : 'its'} statements (while lockstep recorded its progress): ${run.history.qualifiedName} and lockstep's audit log say how far it got, and \`${run.workspace.cli('status')}\` shows it.${before}`;
 }
 
 function sourcesFor(workspace: Workspace, names: string[]): MigrationSource[] {

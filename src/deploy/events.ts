@@ -34,6 +34,13 @@ export type DeployEvent =
   | { type: 'run-finished'; applied: string[]; durationMs: number }
   /** `--verify`: the live database compared with the replayed history after the deploy. */
   | { type: 'verify'; inSync: boolean; replayed: number; into: string; differences: string[] }
-  | { type: 'app-starting'; command: string[] };
+  /** `database`: with --embedded, the embedded database served to the app as DATABASE_URL (where it listens, never a URL). */
+  | { type: 'app-starting'; command: string[]; database?: string };
 
 export type DeployEventListener = (event: DeployEvent) => void;
+
+/**
+ * What lockstep is waiting for right now (`connecting to ...`), or undefined when it is not
+ * waiting. `slow`: this usually takes seconds (starting the embedded database), so show it at once.
+ */
+export type ProgressListener = (activity: string | undefined, info?: { slow?: boolean }) => void;

@@ -5,7 +5,7 @@ import { usageError } from '../errors.js';
 import type { OrmName } from '../orm/adapter.js';
 import type { EmbeddedMode } from '../project/database-url.js';
 import { parseDuration } from '../util/duration.js';
-import type { DeployEventListener } from './events.js';
+import type { DeployEventListener, ProgressListener } from './events.js';
 import { DEFAULT_RUN_SETTINGS, type RunSettings } from './settings.js';
 
 /** Options every command shares. */
@@ -20,12 +20,24 @@ export interface ProjectOptions {
    * `--schema` (a .prisma file or folder). Default: the one lockstep finds.
    */
   config?: string;
-  /** The database URL; default: the ORM's configuration, then DATABASE_URL. */
+  /** The database URL; default: the ORM's configuration, then DATABASE_URL. An empty string is a configuration error. */
   url?: string;
-  /** `auto` (default): the embedded database when no URL is configured; `always`; `never`. */
-  embedded?: EmbeddedMode;
+  /**
+   * The project's embedded PostgreSQL (PGlite in `.lockstep/pglite`): `true` or `'always'` uses it
+   * even when a URL is configured. Default (`false`, `'never'`): a URL must be configured, or the
+   * call rejects with LS_NO_DATABASE_URL listing the sources it tried. `'auto'` is the CLI's rule:
+   * the embedded database when no URL is set, at an interactive terminal only (not in CI, not with
+   * NODE_ENV=production, not without a terminal).
+   */
+  embedded?: boolean | EmbeddedMode;
   /** Receives progress events as they happen. */
   onEvent?: DeployEventListener;
+  /**
+   * Told what lockstep is waiting for when it starts something that can take a while (loading
+   * the configuration, starting the embedded database, connecting, waiting for the migration
+   * lock), and `undefined` when that wait is over. The CLI shows it on stderr.
+   */
+  onProgress?: ProgressListener;
   /** Flags that recovery commands in messages repeat, e.g. `--project examples/shop` (the CLI passes its own). */
   cliFlags?: string;
 }

@@ -2,6 +2,7 @@ import { ExitCode, LockstepError } from '../errors.js';
 import { SqlSyntaxError } from '../sql/postgres/parser.js';
 import { splitStatements, type SqlStatement } from '../sql/postgres/statements.js';
 import { sha256Hex } from '../util/hash.js';
+import { nulByteProblem } from '../orm/migration-file.js';
 import { missingFileText } from './missing-file.js';
 
 /**
@@ -56,6 +57,8 @@ async function prepareOne(source: MigrationSource): Promise<PreparedMigration | 
     const line = source.script.slice(0, source.invalidUtf8At).split('\n').length;
     return { message: `${source.file} is not valid UTF-8: the first invalid byte is at offset ${source.invalidUtf8At} (around line ${line}). Save the file as UTF-8.`, fileLevel: true };
   }
+  const nul = nulByteProblem(source.file, source.script);
+  if (nul) return { message: `${nul}.`, fileLevel: true };
   const script = source.script.replace(/^\uFEFF/, '');
   if (script.trim() === '') {
     return {
@@ -82,7 +85,7 @@ async function prepareOne(source: MigrationSource): Promise<PreparedMigration | 
 
 /**
  * Reads and parses every pending migration before any is applied, so that a missing, empty,
- * non-UTF-8 or syntactically invalid file stops the deploy with nothing changed.
+ * non-UTF-8 or syntactically invalid file, or one with a NUL byte, stops the deploy with nothing changed.
  */
 export async function prepareMigrations(sources: MigrationSource[], command: string): Promise<PreparedMigration[]> {
   const results = await Promise.all(sources.map(prepareOne));

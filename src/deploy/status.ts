@@ -5,7 +5,9 @@ import { invalidIndexes, type InvalidIndex } from '../db/postgres/server-checks.
 import type { MigrationStatus } from '../orm/types.js';
 import { blockingFailures, historyProblems, missingFileProblems, type HistoryProblem } from './history-problems.js';
 import { resolveAuditSettings, type ProjectOptions } from './options.js';
-import { noMigrationsText, openWorkspace, runTarget, withSession, type RunTarget } from './workspace.js';
+import { usageError } from '../errors.js';
+import { nulByteProblem } from '../orm/migration-file.js';
+import { noMigrationsText, openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
 
 export type StatusOptions = ProjectOptions;
 
@@ -36,6 +38,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
   for (const warning of workspace.warnings) workspace.emit({ type: 'warning', ...warning });
   if (workspace.disk.migrations.length === 0) workspace.emit({ type: 'warning', code: 'LS_NO_MIGRATIONS', message: noMigrationsText(workspace) });
   return withSession(workspace, async (session, history) => {
+    workspace.step('reading the migration history');
     const exists = await history.exists();
     const audit = await AuditLog.openExisting(session, resolveAuditSettings(workspace.config, {}), {
       runId: randomUUID(),
@@ -44,6 +47,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       historyTable: history.qualifiedName,
     });
     const migrations = await history.statuses(workspace.disk.migrations, audit);
+    refuseUnsendable(workspace, migrations);
     const existingTables = exists ? [] : await history.nonEmptyTables();
     const holder = await advisoryLockHolder(session, workspace.orm.lockKey).catch(() => undefined);
     const invalid = await invalidIndexes(session).catch(() => []);
@@ -71,4 +75,30 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       existingTables,
     };
   });
+}
+
+/**
+ * A pending migration whose text cannot reach PostgreSQL as written (not UTF-8, or a NUL byte,
+ * where the rest of the file would be dropped) is refused here as deploy refuses it, instead of
+ * being listed as pending.
+ */
+function refuseUnsendable(workspace: Workspace, migrations: MigrationStatus[]): void {
+  const waiting = new Set(migrations.filter((m) => m.state === 'pending' || m.state === 'rolled-back').map((m) => m.name));
+  const problems: string[] = [];
+  for (const migration of workspace.disk.migrations) {
+    if (!waiting.has(migration.name) || migration.script === undefined) continue;
+    const file = workspace.rel(migration.path);
+    if (migration.invalidUtf8At !== undefined) problems.push(`${file} is not valid UTF-8: the first invalid byte is at offset ${migration.invalidUtf8At}. Save the file as UTF-8`);
+    else {
+      const nul = nulByteProblem(file, migration.script);
+      if (nul) problems.push(nul);
+    }
+  }
+  if (problems.length === 0) return;
+  throw usageError(
+    'LS_MIGRATION_FILE',
+    problems.length === 1 ? `A pending migration cannot be applied: ${problems[0]}.` : `${problems.length} pending migrations cannot be applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    [`Fix the file${problems.length > 1 ? 's' : ''} named above, then run \`${workspace.cli('status')}\` again.`],
+    { problems },
+  );
 }

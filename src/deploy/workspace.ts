@@ -1,7 +1,9 @@
 import { readConfigFile, type LockstepConfigFile } from '../config/config-file.js';
 import { connectPostgres, describeTarget, type PgTarget } from '../db/postgres/connect.js';
 import type { PgSession } from '../db/postgres/session.js';
-import { usageError } from '../errors.js';
+import { isLockstepError, usageError } from '../errors.js';
+import { connectionLostError } from './connection-lost.js';
+import { isConnectionLost } from './retry.js';
 import type { MigrationsOnDisk, OrmHistory, OrmName, OrmProject } from '../orm/adapter.js';
 import { resolveTarget, type TargetWarning } from '../project/database-url.js';
 import { loadOrm, projectRoot } from '../project/detect.js';
@@ -25,7 +27,19 @@ export interface Workspace {
   warnings: TargetWarning[];
   /** A path relative to the project, for messages. */
   rel: (path: string) => string;
+  /**
+   * Starts a step that can take a while ("waiting for the migration lock"): reported through
+   * onProgress, and named by a connection-lost error while it is the latest. `stepDone` ends the
+   * wait (the step stays the latest until the next one starts); `step(undefined)` forgets it.
+   */
+  step: (activity: string | undefined, info?: { slow?: boolean }) => void;
+  stepDone: () => void;
+  /** The latest step, for messages. */
+  readonly currentStep: string | undefined;
 }
+
+/** How openWorkspace chooses the database; `placeholder` (lint): with no URL, an embedded target that is never opened. */
+export type WorkspaceOptions = Omit<ProjectOptions, 'embedded'> & { embedded?: ProjectOptions['embedded'] | 'placeholder' };
 
 /** What every command's result says about where it ran. */
 export interface RunTarget {
@@ -47,47 +61,83 @@ export function runTarget(workspace: Workspace, history: Pick<OrmHistory, 'quali
   };
 }
 
-export async function openWorkspace(options: ProjectOptions, command: string): Promise<Workspace> {
+export async function openWorkspace(options: WorkspaceOptions, command: string): Promise<Workspace> {
   const root = projectRoot(options.project);
   const cli = cliCommand(options.cliFlags);
-  const config = readConfigFile(root);
-  const orm = await loadOrm(root, options.orm, options.config);
-  const unsupported = orm.unsupported();
-  if (unsupported) {
-    throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
+  let currentStep: string | undefined;
+  const step = (activity: string | undefined, info?: { slow?: boolean }) => {
+    currentStep = activity;
+    options.onProgress?.(activity, info);
+  };
+  const stepDone = () => options.onProgress?.(undefined);
+  step('loading the project configuration');
+  let config: LockstepConfigFile;
+  let orm: OrmProject;
+  let resolved: ReturnType<typeof resolveTarget>;
+  try {
+    config = readConfigFile(root);
+    orm = await loadOrm(root, options.orm, options.config);
+    const unsupported = orm.unsupported();
+    if (unsupported) throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
+    resolved = resolveTarget(root, orm.configuredUrls(), orm.env, {
+      url: options.url,
+      // Migrations that are code run through the ORM's own driver, which needs a server.
+      embedded: orm.runtime && options.embedded !== 'placeholder' ? 'never' : options.embedded,
+      embeddedAvailable: !orm.runtime,
+      // Messages repeat the command with the flags that chose this project.
+      command: options.cliFlags ? `${command} ${options.cliFlags}` : command,
+      // The CLI always passes its flags (possibly none); an API call passes none.
+      phrasing: options.cliFlags === undefined ? 'api' : 'cli',
+    });
+  } finally {
+    stepDone();
   }
-  const { target, warnings } = resolveTarget(root, orm.configuredUrls(), orm.env, {
-    url: options.url,
-    // Migrations that are code run through the ORM's own driver, which needs a server.
-    embedded: orm.runtime ? 'never' : options.embedded,
-    embeddedAvailable: !orm.runtime,
-    // Messages repeat the command with the flags that chose this project.
-    command: options.cliFlags ? `${command} ${options.cliFlags}` : command,
-  });
+  const { target, warnings } = resolved;
   for (const note of orm.notes ?? []) warnings.push({ code: 'LS_MIGRATIONS_GLOB', message: note });
+  step('reading the migration files');
+  const disk = await orm.listMigrations().finally(stepDone);
   return {
     command,
     orm,
     config,
-    disk: await orm.listMigrations(),
+    disk,
     target,
     targetDescription: describeTarget(target),
     cli,
     emit: (event) => options.onEvent?.(event),
     warnings,
     rel: relativeFrom(root),
+    step,
+    stepDone,
+    get currentStep() {
+      return currentStep;
+    },
   };
 }
 
-/** Opens the one session a command uses and prepares it for the ORM's history table. */
+/**
+ * Opens the one session a command uses and prepares it for the ORM's history table. A connection
+ * that breaks while `fn` runs, outside a migration (whose failures say more), is LS_CONNECTION_LOST.
+ */
 export async function withSession<T>(workspace: Workspace, fn: (session: PgSession, history: OrmHistory) => Promise<T>): Promise<T> {
   const runtime = workspace.orm.runtime;
-  const session = runtime ? await runtime.openSession(workspace.target, workspace.command, workspace.cli) : await connectPostgres(workspace.target, `lockstep ${workspace.command}`, workspace.command);
+  if (workspace.target.kind === 'embedded') workspace.step(`starting ${workspace.targetDescription}`, { slow: true });
+  else workspace.step(`connecting to ${workspace.targetDescription}`);
+  let session: PgSession;
+  try {
+    session = runtime ? await runtime.openSession(workspace.target, workspace.command, workspace.cli) : await connectPostgres(workspace.target, `lockstep ${workspace.command}`, workspace.command);
+  } finally {
+    workspace.step(undefined);
+  }
   try {
     const history = workspace.orm.history(session, workspace.target);
     await history.prepareSession();
     return await fn(session, history);
+  } catch (error) {
+    if (!isLockstepError(error) && isConnectionLost(error)) throw connectionLostError(workspace, error);
+    throw error;
   } finally {
+    workspace.stepDone();
     await session.close();
   }
 }

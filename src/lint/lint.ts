@@ -105,7 +105,8 @@ function projectLintConfig(root: string): LintConfig {
 
 /** With `--url`, opens a session for table sizes; named files are never matched against a database the user did not name. */
 async function withOptionalDatabase<T>(url: string | undefined, fn: (session: PgSession | undefined, database: string | undefined) => Promise<T>): Promise<T> {
-  if (!url) return fn(undefined, undefined);
+  if (url === undefined) return fn(undefined, undefined);
+  if (url.trim() === '') throw (await import('../project/database-url.js')).emptyUrlError('--url', 'lint');
   const { InvalidDatabaseUrl, parseDatabaseUrl } = await import('../db/url.js');
   const { connectPostgres, describeTarget } = await import('../db/postgres/connect.js');
   let target: PgTarget;

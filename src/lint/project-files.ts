@@ -13,6 +13,7 @@ import { resolveAuditSettings } from '../deploy/options.js';
 import { openWorkspace, withSession, type Workspace } from '../deploy/workspace.js';
 import { usageError } from '../errors.js';
 import type { DiskMigration, OrmName } from '../orm/adapter.js';
+import { nulByteProblem } from '../orm/migration-file.js';
 import { displayPath } from './read-sources.js';
 import type { LintSource } from './types.js';
 
@@ -35,7 +36,7 @@ export interface ProjectLintOptions {
 }
 
 function open(options: ProjectLintOptions): Promise<Workspace> {
-  return openWorkspace({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}), ...(options.config ? { config: options.config } : {}), ...(options.url ? { url: options.url } : {}), embedded: 'auto' }, 'lint');
+  return openWorkspace({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}), ...(options.config ? { config: options.config } : {}), ...(options.url !== undefined ? { url: options.url } : {}), embedded: 'placeholder', cliFlags: '' }, 'lint');
 }
 
 /**
@@ -90,6 +91,7 @@ function readMigrations(workspace: Workspace, migrations: DiskMigration[]): { so
     if (migration.script === undefined && workspace.orm.orm === 'typeorm') classes.push(migration.name);
     else if (migration.script === undefined) problems.push(`${path} does not exist (migration "${migration.name}")`);
     else if (migration.invalidUtf8At !== undefined) problems.push(`${path} is not valid UTF-8: the first invalid byte is at offset ${migration.invalidUtf8At}; save the file as UTF-8`);
+    else if (nulByteProblem(path, migration.script)) problems.push(nulByteProblem(path, migration.script)!);
     else sources.push({ path, sql: migration.script });
   }
   if (problems.length > 0) {

@@ -1,11 +1,12 @@
 /**
  * Reads the files `lockstep lint` was given: paths, directories (their `.sql` files, recursively)
- * and `-` for stdin. A file that is missing, unreadable or not UTF-8 stops the run with a usage
+ * and `-` for stdin. A file that is missing, unreadable, not UTF-8 or holds a NUL byte stops the run with a usage
  * error (exit 2) that names every such file; nothing is linted half.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { usageError } from '../errors.js';
+import { nulByteProblem } from '../orm/migration-file.js';
 import { firstInvalidUtf8 } from '../orm/prisma/migrations.js';
 import type { LintSource } from './types.js';
 
@@ -67,7 +68,11 @@ export async function readSources(paths: string[], options: ReadOptions = {}): P
 function decode(bytes: Buffer, name: string, problems: string[]): string | undefined {
   const text = bytes.toString('utf8');
   const invalid = firstInvalidUtf8(bytes, text);
-  if (invalid === undefined) return text;
+  if (invalid === undefined) {
+    const nul = nulByteProblem(name, text);
+    if (nul) problems.push(nul);
+    return nul ? undefined : text;
+  }
   let line = 1;
   for (let i = 0; i < invalid; i++) if (bytes[i] === 10) line++;
   problems.push(`${name} is not valid UTF-8: the first invalid byte is at offset ${invalid} (line ${line}); save the file as UTF-8`);

@@ -38,14 +38,23 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[], confi
   } catch (error) {
     return { orm, evidence, configFile: undefined, configRead: undefined, dialect: undefined, migrations: undefined, historyTable: undefined, databaseUrlFrom: undefined, problems: [isLockstepError(error) ? error.message : String(error)] };
   }
-  const disk = await loaded.listMigrations();
   const problems = [...(loaded.notes ?? [])];
+  // A migrations folder that cannot be read (a broken journal, an unreadable file) is a problem to report, not a reason to stop.
+  const disk = await loaded.listMigrations().catch((error: unknown) => {
+    if (!isLockstepError(error)) throw error;
+    problems.push(error.message);
+    return undefined;
+  });
   const unsupported = loaded.unsupported();
   if (unsupported) problems.push(unsupported);
   let databaseUrlFrom: string | undefined;
   try {
-    const { target } = resolveTarget(root, loaded.configuredUrls(), loaded.env, { command: 'detect', embedded: loaded.runtime ? 'never' : 'auto' });
-    databaseUrlFrom = target.kind === 'server' ? target.source : 'none configured: the embedded PostgreSQL in .lockstep/pglite';
+    // `placeholder`: with no URL, say what the commands would do instead of failing here.
+    const { target } = resolveTarget(root, loaded.configuredUrls(), loaded.env, { command: 'detect', embedded: loaded.runtime ? 'never' : 'placeholder' });
+    databaseUrlFrom =
+      target.kind === 'server'
+        ? target.source
+        : 'none configured: commands use the embedded PostgreSQL in .lockstep/pglite with --embedded, or unasked at an interactive terminal';
   } catch (error) {
     if (unsupported && isLockstepError(error) && error.code === 'LS_DIALECT_UNSUPPORTED') {
       // The dialect is already the problem; a URL of that dialect is consistent with it.
@@ -60,7 +69,7 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[], confi
     configFile: loaded.configFile ? rel(loaded.configFile) : undefined,
     configRead: loaded.configRead,
     dialect: loaded.dialect,
-    migrations: { location: disk.location.split(', ').map((l) => (l.startsWith('/') ? rel(l) : l)).join(', '), exists: disk.exists, count: disk.migrations.length },
+    migrations: disk ? { location: disk.location.split(', ').map((l) => (l.startsWith('/') ? rel(l) : l)).join(', '), exists: disk.exists, count: disk.migrations.length } : undefined,
     historyTable: loaded.historyTable,
     databaseUrlFrom,
     problems,

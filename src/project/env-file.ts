@@ -28,9 +28,10 @@ export class ProjectEnv {
     }
   }
 
+  /** A variable set in the process environment wins over .env, even when it is set to an empty string (as dotenv has it). */
   get(name: string): EnvValue | undefined {
     const fromProcess = this.processEnv[name];
-    if (fromProcess !== undefined && fromProcess !== '') return { value: fromProcess, source: 'the environment' };
+    if (fromProcess !== undefined) return { value: fromProcess, source: 'the environment' };
     return this.fileValues.get(name);
   }
 

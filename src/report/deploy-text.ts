@@ -9,7 +9,7 @@ export interface TextSink {
 }
 
 export function embeddedNotice(target: string): string {
-  return `Using ${target} (no database URL is configured; set DATABASE_URL or pass --url to use a server).`;
+  return `Using ${target}, not a server (set DATABASE_URL or pass --url to deploy to one).`;
 }
 
 /** Renders deploy events as log lines: one per migration, plus waits, retries and warnings. */
@@ -80,7 +80,7 @@ export function deployTextRenderer(sink: TextSink, style: Style): (event: Deploy
         else out(`${style.red('Drift')}: the live database differs from the migration history in ${event.differences.length} way${event.differences.length === 1 ? '' : 's'} (${event.replayed} migration${event.replayed === 1 ? '' : 's'} replayed into ${event.into})`);
         break;
       case 'app-starting':
-        out(`Starting ${event.command.join(' ')}`);
+        out(`Starting ${event.command.join(' ')}${event.database ? ` with ${event.database}` : ''}`);
         break;
     }
   };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deploy, status } from '../../src/index.js';
 import { sha256Hex } from '../../src/util/hash.js';
-import { events, runCli } from '../support/cli.js';
+import { events, runCli, withoutProgress } from '../support/cli.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { prismaProject, type TestProject } from '../support/project.js';
 
@@ -43,7 +43,7 @@ describe('deploy', () => {
     db = await freshDatabase();
     project = prismaProject({ '20240101000000_init': INIT, '20240102000000_posts': POSTS });
     const result = await runCli(['deploy', '--json'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
-    expect(result.stderr).toBe('');
+    expect(withoutProgress(result.stderr)).toBe('');
     expect(result.code).toBe(0);
     const applied = events(result.stdout).filter((e) => e.type === 'migration-applied');
     expect(applied.map((e) => e.migration)).toEqual(['20240101000000_init', '20240102000000_posts']);

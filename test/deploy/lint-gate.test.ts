@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prismaDeploySuite } from '../support/deploy-suite.js';
+import { withoutProgress } from '../support/cli.js';
 
 const INIT = 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "email" TEXT NOT NULL, "legacy" TEXT);\n';
 
@@ -71,7 +72,7 @@ describe('the lint gate in deploy', () => {
       '20240103000000_fk': 'CREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");\n',
     });
     const result = await cli('deploy');
-    expect(result.stderr).toBe('');
+    expect(withoutProgress(result.stderr)).toBe('');
     expect(result.code).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { events } from '../support/cli.js';
+import { events, withoutProgress } from '../support/cli.js';
 import { deployedExample, type DeployedExample } from './helpers.js';
 
 const APP = `require('node:fs').writeFileSync(process.argv[2], 'started'); process.stdout.write('app output\\n');`;
@@ -18,7 +18,7 @@ describe('deploy --verify', () => {
     const app = example.project.write('app.cjs', APP);
     const marker = join(example.project.dir, 'started.txt');
     const run = await example.cli('deploy', '--verify', '--', process.execPath, app, marker);
-    expect(run.stderr).toBe('');
+    expect(withoutProgress(run.stderr)).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Verified: the live database matches the migration history \(5 migrations replayed into PGlite \(PostgreSQL 18\.\d+, in this process\)\)\nStarting /);
     expect(run.stdout).toContain('app output');
@@ -67,7 +67,7 @@ describe('deploy --verify', () => {
   it('TypeORM projects are verified through the same session', async () => {
     example = await deployedExample('typeorm-app', { deploy: false });
     const run = await example.cli('deploy', '--verify');
-    expect(run.stderr).toBe('');
+    expect(withoutProgress(run.stderr)).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Verified: the live database matches the migration history (4 migrations replayed into PGlite');
   });

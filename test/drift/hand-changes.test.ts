@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deployedExample, messages, type DeployedExample } from './helpers.js';
+import { withoutProgress } from '../support/cli.js';
 
 describe('drift made by hand on a deployed example is found and described exactly', () => {
   let example: DeployedExample | undefined;
@@ -139,7 +140,7 @@ describe('drift made by hand on a deployed example is found and described exactl
     await example.db.query('CREATE TABLE audit_notes (id serial PRIMARY KEY, note text)');
     const run = await example.cli('drift', '--no-schema');
     expect(run.code).toBe(3);
-    expect(run.stderr).toBe('');
+    expect(withoutProgress(run.stderr)).toBe('');
     const body = run.stdout.split('\n');
     expect(body[0]).toMatch(/^Comparing database "lockstep_t_[0-9a-f]+" on 127\.0\.0\.1:5432 with the drizzle migration history \(5 migrations replayed into PGlite \(PostgreSQL 18\.\d+, in this process\)\)$/);
     expect(body.slice(2).join('\n')).toBe(

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runCli, withoutProgress } from '../support/cli.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { prismaProject, type TestProject } from '../support/project.js';
 import { copyTypeormExample, type TypeormProject } from '../support/typeorm.js';
@@ -77,7 +77,7 @@ describe('--shadow-url: replaying into a real scratch database', () => {
     expect(inPglite.stderr).toContain('`lockstep drift --shadow-url "$SHADOW_DATABASE_URL"`');
 
     const inShadow = await cli('drift', '--shadow-url', shadow.url);
-    expect(inShadow.stderr).toBe('');
+    expect(withoutProgress(inShadow.stderr)).toBe('');
     expect(inShadow.code).toBe(0);
     expect(await shadow.query(`SELECT extname FROM pg_extension WHERE extname = 'pgrowlocks'`)).toEqual([]);
   });
@@ -114,7 +114,7 @@ export class AddNotes1742000000000 implements MigrationInterface {
     expect(inPglite.stderr).toContain('--shadow-url');
 
     const inShadow = await cli('drift', '--shadow-url', shadow.url);
-    expect(inShadow.stderr).toBe('');
+    expect(withoutProgress(inShadow.stderr)).toBe('');
     expect(inShadow.stdout).toContain('(5 migrations replayed into the shadow database');
     expect(inShadow.code).toBe(0);
     expect(await userTables(shadow)).toEqual([]);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { events, runCli } from '../support/cli.js';
+import { events, runCli, withoutProgress } from '../support/cli.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { copyDrizzleExample, DRIZZLE_KIT, drizzleMigrate, type DrizzleProject } from '../support/drizzle.js';
 import { REPO_ROOT } from '../support/project.js';
@@ -34,7 +34,7 @@ describe('Drizzle projects', () => {
     db = await freshDatabase();
     project = copyDrizzleExample();
     const result = await cli('deploy', '--json');
-    expect(result.stderr).toBe('');
+    expect(withoutProgress(result.stderr)).toBe('');
     expect(result.code).toBe(0);
     expect(events(result.stdout).filter((e) => e.type === 'migration-applied').map((e) => [e.migration, e.mode])).toEqual([
       ['0000_init', 'transaction'],

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { events, runCli } from '../support/cli.js';
+import { events, runCli, withoutProgress } from '../support/cli.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { copyTypeormExample, typeormCli, type TypeormProject, type TypeormRelease } from '../support/typeorm.js';
 
@@ -22,7 +22,7 @@ describe('TypeORM projects', () => {
     db = await freshDatabase();
     project = copyTypeormExample(release);
     const result = await cli('deploy', '--json');
-    expect(result.stderr).toBe('');
+    expect(withoutProgress(result.stderr)).toBe('');
     expect(result.code).toBe(0);
     expect(events(result.stdout).filter((e) => e.type === 'migration-applied').map((e) => [e.migration, e.mode, e.statements])).toEqual([
       ['Init1736848512000', 'transaction', 7],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode, LockstepError } from '../../src/errors.js';
-import { resolveTarget, type ResolvedTarget } from '../../src/project/database-url.js';
+import { implicitEmbeddedRefusal, resolveTarget, type ResolvedTarget, type RunContext } from '../../src/project/database-url.js';
 import { ProjectEnv } from '../../src/project/env-file.js';
 
 type ConfiguredUrl = Parameters<typeof resolveTarget>[1][number];
@@ -45,6 +45,9 @@ function failure(run: () => unknown): LockstepError {
   throw new Error('expected a LockstepError');
 }
 
+/** A person at an interactive terminal, outside CI. */
+const TERMINAL: RunContext = { env: {}, terminal: true };
+
 const DIRECT = 'postgresql://app:pw@db.internal:5432/direct_db';
 const POOLED = 'postgresql://app:pw@db.internal:6543/pooled_db';
 const OTHER = 'postgresql://app:pw@db.internal:5432/other_db';
@@ -74,9 +77,16 @@ describe('resolveTarget: which URL', () => {
     expect(server(resolveTarget(root, configured, projectEnv(), { command: 'deploy' })).source).toBe('url in prisma/schema.prisma');
   });
 
-  it('an empty --url does not count', () => {
-    const target = server(resolveTarget(root, [configuredUrl('url in prisma/schema.prisma', OTHER)], projectEnv(), { url: '', command: 'deploy' }));
-    expect(target.source).toBe('url in prisma/schema.prisma');
+  it('an empty --url is a configuration error, even when a URL is configured', () => {
+    for (const url of ['', '  ']) {
+      const error = failure(() => resolveTarget(root, [configuredUrl('url in prisma/schema.prisma', OTHER)], projectEnv(), { url, embedded: 'auto', command: 'deploy', context: TERMINAL }));
+      expect(error.code).toBe('LS_EMPTY_DATABASE_URL');
+      expect(error.exitCode).toBe(ExitCode.Usage);
+      expect(error.message).toMatch(/^--url was given an empty value\./);
+    }
+    const api = failure(() => resolveTarget(root, [], projectEnv(), { url: '', command: 'deploy', phrasing: 'api' }));
+    expect(api.message).toMatch(/^The url option is an empty string\./);
+    expect(api.recovery[0]).toContain('then call it again');
   });
 
   it('then DATABASE_URL from the environment', () => {
@@ -97,9 +107,27 @@ describe('resolveTarget: which URL', () => {
     expect(target.url.database).toBe('other_db');
   });
 
-  it('an empty DATABASE_URL in the environment falls back to .env', () => {
-    const target = server(resolveTarget(root, [], projectEnv({ DATABASE_URL: '' }, `DATABASE_URL=${DIRECT}\n`), { command: 'status' }));
-    expect(target.url.database).toBe('direct_db');
+  it('a DATABASE_URL set but empty is a configuration error naming it, even with a .env file and at a terminal', () => {
+    const error = failure(() => resolveTarget(root, [], projectEnv({ DATABASE_URL: '' }, `DATABASE_URL=${DIRECT}\n`), { embedded: 'auto', command: 'status', context: TERMINAL }));
+    expect(error.code).toBe('LS_EMPTY_DATABASE_URL');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/^The database URL from DATABASE_URL \(from the environment\) is empty\./);
+    expect(error.recovery[0]).toBe('Set DATABASE_URL (from the environment) to the database\'s URL, or remove the empty setting, then run `lockstep status` again.');
+  });
+
+  it('an empty DATABASE_URL in .env is a configuration error too', () => {
+    const error = failure(() => resolveTarget(root, [], projectEnv({}, 'DATABASE_URL=\n'), { embedded: 'auto', command: 'deploy', context: TERMINAL }));
+    expect(error.code).toBe('LS_EMPTY_DATABASE_URL');
+    expect(error.message).toContain(`DATABASE_URL (from ${join(root, '.env')})`);
+  });
+
+  it('an ORM configuration that resolves to an empty URL is a configuration error naming it', () => {
+    const configured = [configuredUrl('DIRECT_URL (directUrl in prisma/schema.prisma, from the environment)', '', true), configuredUrl('url in prisma/schema.prisma', OTHER)];
+    const error = failure(() => resolveTarget(root, configured, projectEnv(), { embedded: 'auto', command: 'deploy', context: TERMINAL }));
+    expect(error.code).toBe('LS_EMPTY_DATABASE_URL');
+    expect(error.message).toContain('DIRECT_URL (directUrl in prisma/schema.prisma, from the environment)');
+    const drizzle = failure(() => resolveTarget(root, [configuredUrl('dbCredentials in drizzle.config.ts', '')], projectEnv({ DATABASE_URL: OTHER }), { command: 'deploy' }));
+    expect(drizzle.message).toMatch(/^The database URL from dbCredentials in drizzle\.config\.ts is empty\./);
   });
 
   it('configured URLs come before DATABASE_URL', () => {
@@ -110,27 +138,64 @@ describe('resolveTarget: which URL', () => {
   it('does not read DATABASE_URL a second time when the configuration already names it', () => {
     const configured = [configuredUrl('DATABASE_URL (url in prisma/schema.prisma)', undefined, false, 'DATABASE_URL')];
     const error = failure(() => resolveTarget(root, configured, projectEnv(), { embedded: 'never', command: 'deploy' }));
-    expect(error.message).toBe('No database URL is configured: DATABASE_URL is not set.');
+    expect(error.message).toBe('No database URL is configured: DATABASE_URL is not set. Tried: --url (not given), DATABASE_URL (url in prisma/schema.prisma) (not set).');
   });
 });
 
 describe('resolveTarget: the embedded database', () => {
-  it('mode auto uses it when no URL is configured anywhere', () => {
-    const resolved = resolveTarget(root, [configuredUrl('DATABASE_URL (url in prisma/schema.prisma)', undefined, false, 'DATABASE_URL')], projectEnv(), { command: 'deploy' });
+  const unset = () => [configuredUrl('DATABASE_URL (url in prisma/schema.prisma)', undefined, false, 'DATABASE_URL')];
+
+  it('mode auto uses it when no URL is configured anywhere, at an interactive terminal', () => {
+    const resolved = resolveTarget(root, unset(), projectEnv(), { embedded: 'auto', command: 'deploy', context: TERMINAL });
     expect(resolved).toEqual({ target: { kind: 'embedded', dataDir: join(root, '.lockstep', 'pglite') }, warnings: [] });
+  });
+
+  it('mode auto never uses it unasked in CI, with NODE_ENV=production, or without a terminal, and says why', () => {
+    const cases: Array<[RunContext, string]> = [
+      [{ env: { CI: 'true' }, terminal: true }, 'here CI is set'],
+      [{ env: { CI: '1' }, terminal: true }, 'here CI is set'],
+      [{ env: { NODE_ENV: 'production' }, terminal: true }, 'here NODE_ENV is production'],
+      [{ env: {}, terminal: false }, 'here standard input or standard error is not a terminal'],
+    ];
+    for (const [context, why] of cases) {
+      const error = failure(() => resolveTarget(root, unset(), projectEnv(), { embedded: 'auto', command: 'deploy', context }));
+      expect(error.code).toBe('LS_NO_DATABASE_URL');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain(why);
+      expect(error.recovery[1]).toContain('pass --embedded');
+    }
+    expect(implicitEmbeddedRefusal({ env: { CI: 'false' }, terminal: true })).toBeUndefined();
   });
 
   it('mode auto does not use it when a URL is configured', () => {
-    expect(resolveTarget(root, [], projectEnv({ DATABASE_URL: OTHER }), { embedded: 'auto', command: 'deploy' }).target.kind).toBe('server');
+    expect(resolveTarget(root, [], projectEnv({ DATABASE_URL: OTHER }), { embedded: 'auto', command: 'deploy', context: TERMINAL }).target.kind).toBe('server');
   });
 
-  it('mode always uses it even with a URL', () => {
-    const resolved = resolveTarget(root, [configuredUrl('url in prisma/schema.prisma', POOLED)], projectEnv({ DATABASE_URL: OTHER }), {
-      url: DIRECT,
-      embedded: 'always',
-      command: 'deploy',
-    });
-    expect(resolved).toEqual({ target: { kind: 'embedded', dataDir: join(root, '.lockstep', 'pglite') }, warnings: [] });
+  it('mode always (and true) uses it even with a URL, anywhere', () => {
+    for (const embedded of ['always', true] as const) {
+      const resolved = resolveTarget(root, [configuredUrl('url in prisma/schema.prisma', POOLED)], projectEnv({ DATABASE_URL: OTHER, CI: 'true' }), {
+        url: DIRECT,
+        embedded,
+        command: 'deploy',
+        context: { env: { CI: 'true' }, terminal: false },
+      });
+      expect(resolved).toEqual({ target: { kind: 'embedded', dataDir: join(root, '.lockstep', 'pglite') }, warnings: [] });
+    }
+  });
+
+  it('the API default never uses it: it rejects, listing the sources it tried', () => {
+    const configured = [configuredUrl('datasource.url in prisma.config.ts', undefined, true, 'DATABASE_URL')];
+    const error = failure(() => resolveTarget(root, configured, projectEnv(), { command: 'deploy', phrasing: 'api', context: TERMINAL }));
+    expect(error.code).toBe('LS_NO_DATABASE_URL');
+    expect(error.message).toBe(
+      "No database URL is configured: DATABASE_URL is not set. The API uses the project's embedded database only when asked (embedded: true). Tried: the url option (not given), datasource.url in prisma.config.ts (not set), DATABASE_URL (not set).",
+    );
+    expect(error.details.tried).toEqual([
+      { source: 'the url option', state: 'not given' },
+      { source: 'datasource.url in prisma.config.ts', state: 'not set' },
+      { source: 'DATABASE_URL', state: 'not set' },
+    ]);
+    expect(error.recovery).toEqual(['Set DATABASE_URL (or pass the url option), then call it again.', "To use the project's embedded database (.lockstep/pglite) instead, pass embedded: true."]);
   });
 
   it('mode never fails with a usage error that names the missing variable', () => {
@@ -138,7 +203,7 @@ describe('resolveTarget: the embedded database', () => {
     expect(error.code).toBe('LS_NO_DATABASE_URL');
     expect(error.exitCode).toBe(ExitCode.Usage);
     expect(error.exitCode).toBe(2);
-    expect(error.message).toBe('No database URL is configured: DATABASE_URL is not set.');
+    expect(error.message).toBe('No database URL is configured: DATABASE_URL is not set. Tried: --url (not given), DATABASE_URL (not set).');
     expect(error.recovery[0]).toBe('Set DATABASE_URL (or pass --url), then run `lockstep deploy` again.');
     expect(error.recovery[1]).toContain('--embedded');
   });
@@ -146,7 +211,7 @@ describe('resolveTarget: the embedded database', () => {
   it('mode never names every missing variable, the preferred one first', () => {
     const configured = [configuredUrl('DIRECT_URL (directUrl in prisma/schema.prisma)', undefined, true, 'DIRECT_URL'), configuredUrl('DATABASE_URL (url in prisma/schema.prisma)', undefined, false, 'DATABASE_URL')];
     const error = failure(() => resolveTarget(root, configured, projectEnv(), { embedded: 'never', command: 'status' }));
-    expect(error.message).toBe('No database URL is configured: DIRECT_URL, DATABASE_URL are not set.');
+    expect(error.message).toMatch(/^No database URL is configured: DIRECT_URL, DATABASE_URL are not set\./);
     expect(error.recovery[0]).toBe('Set DIRECT_URL (or pass --url), then run `lockstep status` again.');
   });
 });

@@ -3,7 +3,8 @@ import type { DeployOptions } from '../../deploy/deploy.js';
 import type { DeployEvent } from '../../deploy/events.js';
 import { DEFAULT_RUN_SETTINGS } from '../../deploy/settings.js';
 import { styleFor } from '../../report/style.js';
-import { addCommonOptions, printJson, projectOptions, reportFailure, stderr, stdout, type CommonFlags } from '../common.js';
+import { addCommonOptions, printJson, progress, projectOptions, reportFailure, stderr, stdout, type CommonFlags } from '../common.js';
+import type { ServedEmbedded } from '../embedded-app.js';
 
 interface DeployFlags extends CommonFlags {
   lockTimeout?: string;
@@ -30,7 +31,9 @@ export function deployCommand(): Command {
     .description(
       'Applies the pending migrations under the migration lock, each with lock_timeout and statement_timeout set and ' +
         'retried when a lock is not granted in time, and records them in the ORM\'s own history table.\n' +
-        'With `-- <command> [args]`, starts the app only after every migration succeeded.',
+        'With `-- <command> [args]`, starts the app only after every migration succeeded. The app never gets the ' +
+        'embedded database unasked; with --embedded, lockstep serves it over the PostgreSQL protocol on a local port ' +
+        'for the app\'s lifetime and passes its URL as DATABASE_URL (for development: `lockstep deploy --embedded -- npm run dev`).',
     )
     .argument('[command...]', 'the app to start after a successful deploy (after --)')
     .option('--lock-timeout <duration>', 'lock_timeout for statements that block reads or writes', '2s')
@@ -74,16 +77,24 @@ export function deployCommand(): Command {
       };
       // With an app to start, the embedded database is never a silent fallback.
       if (appCommand.length > 0 && options.embedded === 'auto') options.embedded = 'never';
+      let served: ServedEmbedded | undefined;
       try {
         const result = await deploy(options);
         if (json) printJson({ type: 'result', ...result });
+        if (appCommand.length > 0 && result.embedded) {
+          // The app gets the embedded database it was deployed to, served over the PostgreSQL protocol.
+          const { serveEmbeddedToApp } = await import('../embedded-app.js');
+          progress().update('serving the embedded PostgreSQL to the app', { slow: true });
+          served = await serveEmbeddedToApp(result.projectRoot, `deploy ${options.cliFlags ?? ''} -- ${appCommand.join(' ')}`.replace(/ +/g, ' '));
+          progress().update(undefined);
+        }
       } catch (error) {
         reportFailure(error, json);
         return;
       }
       if (appCommand.length > 0) {
-        render({ type: 'app-starting', command: appCommand });
-        await runApp(appCommand[0]!, appCommand.slice(1));
+        render({ type: 'app-starting', command: appCommand, ...(served ? { database: served.description } : {}) });
+        await runApp(appCommand[0]!, appCommand.slice(1), served ? { env: served.env, afterExit: served.stop } : {});
       }
     });
   return addCommonOptions(command);

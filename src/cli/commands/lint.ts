@@ -100,7 +100,7 @@ async function runLint(files: string[], flags: LintFlags, format: string): Promi
     ...(project ? { project } : {}),
     ...(flags.orm ? { orm: flags.orm as OrmName } : {}),
     ...(flags.config ? { config: flags.config } : {}),
-    ...(flags.url ? { url: flags.url } : {}),
+    ...(flags.url !== undefined ? { url: flags.url } : {}),
     ...(flags.since ? { since: flags.since } : {}),
     files,
     stdin: readStdin,

@@ -1,6 +1,7 @@
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LockstepError, ExitCode } from '../../errors.js';
+import type { PGlite } from '@electric-sql/pglite';
 import { pgliteSession } from './pglite-session.js';
 import type { PgSession } from './session.js';
 
@@ -48,21 +49,40 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export async function openEmbeddedSession(dataDir: string): Promise<PgSession> {
+/** The project's embedded database, opened by this process alone until `close`. */
+export interface OpenEmbeddedDatabase {
+  db: PGlite;
+  close(): Promise<void>;
+}
+
+export async function openEmbeddedDatabase(dataDir: string): Promise<OpenEmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true });
   const release = takeDirectoryLock(dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const db = await PGlite.create(dataDir);
-    return await pgliteSession(db, async () => {
-      try {
-        await db.close();
-      } finally {
-        release();
-      }
-    });
+    return {
+      db,
+      async close() {
+        try {
+          await db.close();
+        } finally {
+          release();
+        }
+      },
+    };
   } catch (error) {
     release();
+    throw error;
+  }
+}
+
+export async function openEmbeddedSession(dataDir: string): Promise<PgSession> {
+  const embedded = await openEmbeddedDatabase(dataDir);
+  try {
+    return await pgliteSession(embedded.db, () => embedded.close());
+  } catch (error) {
+    await embedded.close().catch(() => undefined);
     throw error;
   }
 }

@@ -61,7 +61,8 @@ type RawCredentials = { url?: unknown; connectionString?: unknown; host?: unknow
 function credentialsUrl(credentials: RawCredentials | undefined): string | undefined {
   if (!credentials) return undefined;
   const direct = credentials.url ?? credentials.connectionString;
-  if (typeof direct === 'string' && direct) return direct;
+  // An empty url is kept: it is a configuration error (a missing secret), not "no URL".
+  if (typeof direct === 'string') return direct;
   if (typeof credentials.host !== 'string' || typeof credentials.database !== 'string') return undefined;
   const user = typeof credentials.user === 'string' ? encodeURIComponent(credentials.user) : '';
   const password = typeof credentials.password === 'string' ? `:${encodeURIComponent(credentials.password)}` : '';

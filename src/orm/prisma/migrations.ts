@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiskMigration, MigrationsOnDisk } from '../adapter.js';
+import { readMigrationBytes } from '../migration-file.js';
 import { prismaChecksum } from './checksum.js';
 
 /**
@@ -29,7 +30,7 @@ export function listPrismaMigrations(dir: string): MigrationsOnDisk & { migratio
     const migrationDir = join(dir, name);
     const scriptPath = join(migrationDir, 'migration.sql');
     if (!existsSync(scriptPath)) return { name, dir: migrationDir, path: scriptPath, script: undefined, checksum: undefined, invalidUtf8At: undefined, listedIn: migrationDir };
-    const bytes = readFileSync(scriptPath);
+    const bytes = readMigrationBytes(scriptPath, `migration "${name}"`);
     const script = bytes.toString('utf8');
     return { name, dir: migrationDir, path: scriptPath, script, checksum: prismaChecksum(script), invalidUtf8At: firstInvalidUtf8(bytes, script) };
   });
