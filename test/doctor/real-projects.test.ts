@@ -55,4 +55,51 @@ describe('doctor on real project shapes', () => {
       expect(await ids(p.dir, ['typeorm-entity-import-cycle'])).toHaveLength(1);
     });
   });
+
+  describe('drizzle', () => {
+    const drizzlePkg = (scripts: Record<string, string>, deps: Record<string, string> = {}) =>
+      pkgJson(scripts, { name: 'db', type: 'module', dependencies: { 'drizzle-orm': '^0.45.0', ...deps }, devDependencies: { 'drizzle-kit': '^0.31.0' } });
+
+    it('drizzle-dialect-mismatch: one drizzle-kit config per dialect, each migrator matches one of them', async () => {
+      const config = (dialect: string) => `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: '${dialect}', schema: './src/schema/${dialect}.ts', out: './migrations/${dialect}' });\n`;
+      const migrate = (driver: string) => `import { migrate } from 'drizzle-orm/${driver}/migrator';\nimport { drizzle } from 'drizzle-orm/${driver}';\nexport async function run(client: never) {\n  await migrate(drizzle(client), { migrationsFolder: process.argv[2]! });\n}\n`;
+      const files = {
+        'package.json': drizzlePkg({
+          'migrate:mysql': 'drizzle-kit migrate --config ./configs/mysql.config.ts',
+          'migrate:postgresql': 'drizzle-kit migrate --config ./configs/postgresql.config.ts',
+          'generate:sqlite': 'drizzle-kit generate --config ./configs/sqlite.config.ts',
+        }),
+        'configs/mysql.config.ts': config('mysql'),
+        'configs/postgresql.config.ts': config('postgresql'),
+        'configs/sqlite.config.ts': config('sqlite'),
+        'src/schema/mysql.ts': "import { mysqlTable, int } from 'drizzle-orm/mysql-core';\nexport const t = mysqlTable('t', { id: int('id') });\n",
+        'src/schema/postgresql.ts': "import { pgTable, integer } from 'drizzle-orm/pg-core';\nexport const t = pgTable('t', { id: integer('id') });\n",
+        'src/schema/sqlite.ts': "import { sqliteTable, integer } from 'drizzle-orm/sqlite-core';\nexport const t = sqliteTable('t', { id: integer('id') });\n",
+        'src/migrate/mysql.ts': migrate('mysql2'),
+        'src/migrate/postgresql.ts': migrate('node-postgres'),
+        'src/migrate/sqlite.ts': migrate('libsql'),
+      };
+      p = project(files);
+      expect(await ids(p.dir, ['drizzle-dialect-mismatch'])).toEqual([]);
+      // A dialect no config generates for is still a mismatch, and says which configs there are.
+      p.write('src/migrate/singlestore.ts', migrate('singlestore'));
+      const found = await check(p.dir, ['drizzle-dialect-mismatch']);
+      expect(found.map((f) => f.at)).toEqual(['src/migrate/singlestore.ts:1', 'src/migrate/singlestore.ts:2']);
+      expect(found[0]!.message).toContain('configs/mysql.config.ts: "mysql"');
+    });
+
+    it('drizzle-unawaited-migrate: better-sqlite3\'s migrate() is synchronous, and --fix adds no await to it', async () => {
+      p = project({
+        'package.json': drizzlePkg({ build: 'tsc', start: 'node dist/server.js' }, { 'better-sqlite3': '^11.0.0' }),
+        'drizzle.config.ts': "export default { dialect: 'sqlite', schema: './src/schema.ts', out: './drizzle' };\n",
+        'drizzle/0000_init.sql': 'CREATE TABLE `t` (`id` integer);\n',
+        'drizzle/meta/_journal.json': '{"version":"7","dialect":"sqlite","entries":[{"idx":0,"version":"6","when":1700000000000,"tag":"0000_init","breakpoints":true}]}\n',
+        'src/server.ts':
+          "import Database from 'better-sqlite3';\nimport { drizzle } from 'drizzle-orm/better-sqlite3';\nimport { migrate } from 'drizzle-orm/better-sqlite3/migrator';\nimport { createServer } from 'node:http';\n\nconst db = drizzle(new Database('app.db'));\nmigrate(db, { migrationsFolder: './drizzle' });\ncreateServer((_q, s) => s.end('ok')).listen(3000);\n",
+      });
+      const report = await check(p.dir);
+      expect(report.filter((f) => f.check === 'drizzle-unawaited-migrate')).toEqual([]);
+      expect(report.some((f) => f.finding.fixable)).toBe(false);
+    });
+  });
 });

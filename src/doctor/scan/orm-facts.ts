@@ -13,6 +13,7 @@ import { findDrizzleConfig } from '../../orm/drizzle/config-file.js';
 import type { PrismaOrm } from '../../orm/prisma/adapter.js';
 import { findDataSourceFile } from '../../orm/typeorm/data-source-file.js';
 import { detectOrms, loadOrm } from '../../project/detect.js';
+import { readPackageJson } from '../../project/package-json.js';
 import { redact } from '../../util/redact.js';
 import { type AstNode, objectProperties, unwrapExpression, walk } from '../../js/estree.js';
 import { evaluate, moduleBindings } from '../code/static-eval.js';
@@ -40,6 +41,14 @@ export interface DrizzleFacts {
   dialect: string | undefined;
   /** The migrations folder (`out`), relative to the scanned root. */
   out: string;
+  /** The history table drizzle-kit and lockstep use (`migrations.table`, `migrations.schema`). */
+  migrationsTable?: string;
+  migrationsSchema?: string;
+  /**
+   * Every drizzle-kit config of the package: this one and the others its scripts pass with
+   * `--config` (a project with one config per dialect has several), each read from its source.
+   */
+  configs?: Array<{ file: string; dialect: string | undefined }>;
 }
 
 export interface TypeormFacts {
@@ -84,12 +93,26 @@ export async function readOrmFacts(root: string, dir: string, sources: SourceInd
   if (found.has('drizzle')) {
     try {
       const orm = (await loadOrm(abs, 'drizzle')) as DrizzleOrm;
-      facts.drizzle = { configFile: orm.config.file ? rel(orm.config.file) : undefined, dialect: orm.dialect, out: rel(orm.config.out) };
+      facts.drizzle = {
+        configFile: orm.config.file ? rel(orm.config.file) : undefined,
+        dialect: orm.dialect,
+        out: rel(orm.config.out),
+        migrationsTable: orm.config.migrationsTable,
+        migrationsSchema: orm.config.migrationsSchema,
+      };
     } catch (error) {
       const file = findDrizzleConfig(abs);
-      const fallback = file ? staticDrizzleConfig(sources, rel(file)) : undefined;
+      const fallback = file ? staticDrizzleConfig(sources, rel(file), dir) : undefined;
       if (fallback) facts.drizzle = fallback;
       else note('drizzle.config could not be read', error);
+    }
+    if (facts.drizzle) {
+      const named = Object.values(readPackageJson(abs)?.scripts ?? {}).flatMap((command) => {
+        const match = /drizzle-kit\b.*?--config[=\s]+("[^"]+"|'[^']+'|\S+)/.exec(command);
+        return match ? [rel(join(abs, match[1]!.replace(/^["']|["']$/g, '')))] : [];
+      });
+      const configs = [...new Set([facts.drizzle.configFile, ...named].filter((f): f is string => Boolean(f)))];
+      facts.drizzle.configs = configs.map((file) => ({ file, dialect: file === facts.drizzle!.configFile ? facts.drizzle!.dialect : staticDrizzleConfig(sources, file, dir)?.dialect }));
     }
   }
 
@@ -132,7 +155,7 @@ function prismaConfigUrlEnv(sources: SourceIndex, file: string): { url: string |
 }
 
 /** drizzle.config read from its source when it cannot be evaluated: `dialect` and `out`. */
-function staticDrizzleConfig(sources: SourceIndex, file: string): DrizzleFacts | undefined {
+function staticDrizzleConfig(sources: SourceIndex, file: string, packageDir: string): DrizzleFacts | undefined {
   const parsed = sources.parse(file);
   if (!parsed) return undefined;
   let config: AstNode | undefined;
@@ -149,10 +172,17 @@ function staticDrizzleConfig(sources: SourceIndex, file: string): DrizzleFacts |
   const ctx = { env: {}, dirname: undefined, ...moduleBindings(parsed.program as unknown as AstNode) };
   const dialect = evaluate(props.get('dialect')?.value as AstNode, ctx);
   const out = evaluate(props.get('out')?.value as AstNode, ctx);
-  const base = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  const migrations = unwrapExpression(props.get('migrations')?.value as AstNode);
+  const history = migrations?.type === 'ObjectExpression' ? objectProperties(migrations) : undefined;
+  const table = history ? evaluate(history.get('table')?.value as AstNode, ctx) : undefined;
+  const schema = history ? evaluate(history.get('schema')?.value as AstNode, ctx) : undefined;
+  // drizzle-kit resolves `out` against the directory it runs in (the package's), wherever the config is.
+  const base = packageDir;
   return {
     configFile: file,
     dialect: typeof dialect === 'string' ? dialect : undefined,
     out: joinPath(base, typeof out === 'string' ? out : 'drizzle'),
+    migrationsTable: typeof table === 'string' ? table : history && history.has('table') ? undefined : '__drizzle_migrations',
+    migrationsSchema: typeof schema === 'string' ? schema : history && history.has('schema') ? undefined : 'drizzle',
   };
 }
