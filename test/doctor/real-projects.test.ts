@@ -102,4 +102,138 @@ describe('doctor on real project shapes', () => {
       expect(report.some((f) => f.finding.fixable)).toBe(false);
     });
   });
+
+  describe('start-before-migrate', () => {
+    const SCHEMA = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n';
+    const prismaFiles = (dir: string) => ({
+      [`${dir}prisma/schema.prisma`]: SCHEMA,
+      [`${dir}prisma/migrations/20250101000000_init/migration.sql`]: 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\n',
+    });
+
+    it('a root script that only delegates to workspace packages: each package waits for its own migrations', async () => {
+      p = project({
+        'package.json': pkgJson({ start: 'turbo run start', build: 'turbo run build' }, { name: 'acme', workspaces: ['apps/*'] }),
+        'turbo.json': JSON.stringify({ tasks: { build: { dependsOn: ['^build'] }, start: { dependsOn: ['build'] } } }),
+        'apps/admin/package.json': pkgJson({ build: 'next build', start: 'next start' }, { name: 'admin' }),
+        'apps/api/package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc', start: 'prisma migrate deploy && node dist/server.js' }, { name: 'api', dependencies: { '@prisma/client': '^6.0.0' } }),
+        ...prismaFiles('apps/api/'),
+        'apps/api/src/server.ts': SERVER,
+        'apps/api/tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src' } }),
+      });
+      expect(await ids(p.dir)).toEqual([]);
+      // A package that depends on the migrating one, started at the same time, does race it.
+      p.write('apps/admin/package.json', pkgJson({ build: 'next build', start: 'next start' }, { name: 'admin', dependencies: { api: 'workspace:*' } }));
+      expect(await ids(p.dir)).toEqual(['start-before-migrate apps/admin/package.json:7']);
+    });
+
+    it('`node /path/validate-env.mjs && prisma migrate deploy`: a file outside the repository that must exit first is not the app', async () => {
+      p = project({
+        'package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc' }, { dependencies: { '@prisma/client': '^6.0.0' } }),
+        ...prismaFiles(''),
+        'docker-compose.yml': 'services:\n  migrate:\n    image: acme/app:latest\n    entrypoint: ["sh", "-c"]\n    command: ["node /home/app/validate-env.mjs && npx prisma migrate deploy"]\n',
+      });
+      expect(await ids(p.dir)).toEqual([]);
+    });
+
+    it('a file copied into the image under another path is found by its name and judged by its code', async () => {
+      p = project({
+        'package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc' }, { dependencies: { '@prisma/client': '^6.0.0' } }),
+        ...prismaFiles(''),
+        'scripts/docker/check-env.ts': "if (!process.env.DATABASE_URL) { console.error('DATABASE_URL is missing'); process.exit(1); }\n",
+        'docker-compose.yml': 'services:\n  migrate:\n    image: acme/app:latest\n    command: sh -c "node /home/app/check-env.js; npx prisma migrate deploy"\n',
+      });
+      expect(await ids(p.dir)).toEqual([]);
+    });
+
+    it('a Helm migration Job: its init container that waits for the database is not the app', async () => {
+      p = project({
+        'package.json': pkgJson({}, { name: 'acme', workspaces: ['packages/*'] }),
+        'packages/database/package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc' }, { name: '@acme/database', dependencies: { '@prisma/client': '^6.0.0' } }),
+        'packages/database/tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src' } }),
+        ...prismaFiles('packages/database/'),
+        'packages/database/src/scripts/wait-for-database.ts': "import { Client } from 'pg';\nexport async function waitForDatabase() { const c = new Client(); await c.connect(); await c.end(); }\nawait waitForDatabase();\n",
+        'packages/database/src/scripts/apply-migrations.ts': "import { execFileSync } from 'node:child_process';\nexecFileSync('prisma', ['migrate', 'deploy'], { stdio: 'inherit' });\n",
+        'charts/acme/Chart.yaml': 'apiVersion: v2\nname: acme\nversion: 1.0.0\n',
+        'charts/acme/values.yaml': 'migration:\n  enabled: true\n',
+        'charts/acme/templates/migration-job.yaml': [
+          'apiVersion: batch/v1',
+          'kind: Job',
+          'metadata:',
+          '  name: migrate',
+          'spec:',
+          '  template:',
+          '    spec:',
+          '      initContainers:',
+          '        - name: wait-for-database',
+          '          image: acme/app',
+          '          command:',
+          '            - node',
+          '            - packages/database/dist/scripts/wait-for-database.js',
+          '      containers:',
+          '        - name: migration',
+          '          image: acme/app',
+          '          command:',
+          '            - node',
+          '            - packages/database/dist/scripts/apply-migrations.js',
+          '      restartPolicy: Never',
+          '',
+        ].join('\n'),
+      });
+      expect(await ids(p.dir)).toEqual([]);
+    });
+
+    it('a compose service in a profile the migration service is not part of does not start with it', async () => {
+      const compose = (profiles: string) =>
+        `services:\n  migrate:\n    image: acme/app\n    command: npx prisma migrate deploy\n  app:\n    image: acme/app\n    command: node dist/server.js\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n  legacy:\n${profiles}    image: acme/app\n    command: node dist/server.js\n`;
+      const files = {
+        'package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc' }, { dependencies: { '@prisma/client': '^6.0.0' } }),
+        ...prismaFiles(''),
+        'src/server.ts': SERVER,
+      };
+      p = project({ ...files, 'docker-compose.yml': compose('    profiles: ["deprecated"]\n') });
+      expect(await ids(p.dir)).toEqual([]);
+      p.write('docker-compose.yml', compose(''));
+      expect(await ids(p.dir)).toEqual(['start-before-migrate docker-compose.yml:11']);
+    });
+  });
+
+  describe('prisma-client-not-generated', () => {
+    const SCHEMA = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n';
+    const base = {
+      [`packages/db/prisma/schema.prisma`]: SCHEMA,
+      [`packages/db/prisma/migrations/20250101000000_init/migration.sql`]: 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\n',
+    };
+
+    it('generate through `dotenv-flow -e .env -- prisma generate`', async () => {
+      p = project({
+        'package.json': pkgJson({ build: 'dotenv-flow -e .env -- prisma generate && tsc' }, { dependencies: { '@prisma/client': '^6.0.0' } }),
+        'prisma/schema.prisma': SCHEMA,
+        'prisma/migrations/20250101000000_init/migration.sql': 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\n',
+      });
+      expect(await ids(p.dir, ['prisma-client-not-generated'])).toEqual([]);
+    });
+
+    it('generate through turbo.json `dependsOn: ["^db:generate"]` of the build task', async () => {
+      const files = {
+        'package.json': pkgJson({ build: 'turbo run build' }, { name: 'acme', workspaces: ['apps/*', 'packages/*'] }),
+        'apps/web/package.json': pkgJson({ build: 'next build', start: 'next start' }, { name: 'web', dependencies: { '@acme/db': 'workspace:*' } }),
+        'packages/db/package.json': pkgJson({ 'db:generate': 'prisma generate', 'db:deploy': 'prisma migrate deploy' }, { name: '@acme/db', dependencies: { '@prisma/client': '^6.0.0' } }),
+        ...base,
+      };
+      p = project({ ...files, 'turbo.json': JSON.stringify({ tasks: { build: { dependsOn: ['^build', '^db:generate'] } } }) });
+      expect(await ids(p.dir, ['prisma-client-not-generated'])).toEqual([]);
+      p.write('turbo.json', JSON.stringify({ tasks: { build: { dependsOn: ['^build'] } } }));
+      expect(await ids(p.dir, ['prisma-client-not-generated'])).toEqual(['prisma-client-not-generated packages/db/package.json:5']);
+    });
+
+    it('generate through a wrapper script: `pnpm with-env prisma generate`', async () => {
+      p = project({
+        'package.json': pkgJson({ build: 'pnpm with-env prisma generate && tsc', 'with-env': 'dotenv -e ../../.env --' }, { dependencies: { '@prisma/client': '^6.0.0' } }),
+        'prisma/schema.prisma': SCHEMA,
+        'prisma/migrations/20250101000000_init/migration.sql': 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\n',
+      });
+      expect(await ids(p.dir, ['prisma-client-not-generated'])).toEqual([]);
+    });
+  });
 });
+
