@@ -235,5 +235,38 @@ describe('doctor on real project shapes', () => {
       expect(await ids(p.dir, ['prisma-client-not-generated'])).toEqual([]);
     });
   });
+
+  describe('prisma-push-only-history', () => {
+    const schema = (provider: string) => `datasource db {\n  provider = "${provider}"\n  url      = env("DATABASE_URL")\n}\n`;
+
+    it('a migrations folder that .gitignore leaves out is made at build time: noted, not an error', async () => {
+      p = project({
+        'package.json': pkgJson({ postinstall: 'prisma generate', build: 'node scripts/copy-migrations.js && tsc' }, { dependencies: { '@prisma/client': '^7.0.0' }, devDependencies: { prisma: '^7.0.0' } }),
+        'prisma.config.ts': "import { defineConfig, env } from 'prisma/config';\n// The migrations folder is assembled from migration/ at build time.\nexport default defineConfig({ schema: './schema', migrations: { path: './.prisma-migrations' }, datasource: { url: env('DATABASE_URL') } });\n",
+        'schema/main.prisma': schema('postgresql'),
+        'migration/20250101000000_init/migration.sql': 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\n',
+      });
+      p.write('.gitignore', '.prisma-migrations\n');
+      const found = await check(p.dir, ['prisma-push-only-history']);
+      expect(found.map((f) => `${f.severity} ${f.at}`)).toEqual(['info schema/main.prisma:1']);
+      expect(found[0]!.message).toContain('.prisma-migrations is git-ignored (.gitignore:1)');
+    });
+
+    it('on MySQL the advice is `prisma migrate resolve`, not `lockstep baseline`; Prisma 7 uses --to-schema', async () => {
+      p = project({
+        'package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc' }, { dependencies: { '@prisma/client': '^6.19.0' }, devDependencies: { prisma: '^6.19.0' } }),
+        'prisma/schema.prisma': schema('mysql'),
+      });
+      const [mysql] = await check(p.dir, ['prisma-push-only-history']);
+      expect(mysql!.finding.fix).toContain('prisma migrate resolve --applied 0_init');
+      expect(mysql!.finding.fix).not.toContain('lockstep baseline');
+      expect(mysql!.finding.fix).toContain('--to-schema-datamodel prisma/schema.prisma');
+      p.write('prisma/schema.prisma', schema('postgresql'));
+      p.write('package.json', pkgJson({ postinstall: 'prisma generate', build: 'tsc' }, { dependencies: { '@prisma/client': '^7.1.0' }, devDependencies: { prisma: '^7.1.0' } }));
+      const [postgres] = await check(p.dir, ['prisma-push-only-history']);
+      expect(postgres!.finding.fix).toContain('lockstep baseline');
+      expect(postgres!.finding.fix).toContain('--from-empty --to-schema prisma/schema.prisma');
+    });
+  });
 });
 
