@@ -268,5 +268,22 @@ describe('doctor on real project shapes', () => {
       expect(postgres!.finding.fix).toContain('--from-empty --to-schema prisma/schema.prisma');
     });
   });
+
+  it('a TypeORM project whose data source is not in a usual place is found, as `lockstep detect` finds it', async () => {
+    const { doctor } = await import('../../src/doctor/doctor.js');
+    const { detect } = await import('../../src/project/describe-project.js');
+    p = project({
+      'package.json': pkgJson({ build: 'tsc', start: 'node dist/server.js' }, { dependencies: { typeorm: '^0.3.20', pg: '^8.0.0' } }),
+      'app/server/lib/dbUtils.ts':
+        "import { DataSourceOptions } from 'typeorm';\nexport function settings(): DataSourceOptions {\n  return { type: 'postgres', url: process.env.DATABASE_URL, synchronize: true, entities: [] };\n}\n",
+      'app/server.ts': SERVER,
+    });
+    const detected = await detect({ project: p.dir });
+    expect(detected.orms.map((o) => o.orm)).toEqual(['typeorm']);
+    const report = await doctor({ project: p.dir });
+    expect(report.orms.map((o) => o.orm)).toEqual(['typeorm']);
+    expect(report.notes.join('\n')).toContain('no TypeORM data source was found');
+    expect(report.findings.map((f) => f.check)).toEqual(['typeorm-synchronize']);
+  });
 });
 

@@ -52,7 +52,8 @@ export interface DrizzleFacts {
 }
 
 export interface TypeormFacts {
-  dataSourceFile: string;
+  /** The data source lockstep and the typeorm CLI load; undefined when none was found (the project is TypeORM all the same). */
+  dataSourceFile: string | undefined;
 }
 
 export interface PackageOrms {
@@ -120,7 +121,13 @@ export async function readOrmFacts(root: string, dir: string, sources: SourceInd
     try {
       const configured = readConfigFile(abs).typeorm?.dataSource;
       const file = findDataSourceFile(abs, configured);
-      if (file) facts.typeorm = { dataSourceFile: rel(file.file) };
+      // `lockstep detect` finds the project by its dependency too: doctor reads the sources either way.
+      facts.typeorm = { dataSourceFile: file ? rel(file.file) : undefined };
+      if (!file) {
+        notes.push(
+          `${dir || '.'}: no TypeORM data source was found (no package.json script passes one to the typeorm CLI with -d, and none is at src/data-source.ts or the other usual places); the TypeORM checks read the options objects in the sources instead. Set typeorm.dataSource in lockstep.config.json to the file that exports it.`,
+        );
+      }
     } catch (error) {
       note('the TypeORM data source could not be found', error);
     }
