@@ -285,5 +285,56 @@ describe('doctor on real project shapes', () => {
     expect(report.notes.join('\n')).toContain('no TypeORM data source was found');
     expect(report.findings.map((f) => f.check)).toEqual(['typeorm-synchronize']);
   });
+
+  describe('CI jobs are judged by what they do and when they run', () => {
+    const SCHEMA = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n';
+    const files = (workflow: string) => ({
+      'package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc', 'db:migrate': 'prisma migrate dev' }, { dependencies: { '@prisma/client': '^6.0.0' } }),
+      'prisma/schema.prisma': SCHEMA,
+      'prisma/migrations/20250101000000_init/migration.sql': 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\n',
+      '.github/workflows/ci.yml': workflow,
+    });
+
+    it('a test job whose name a matrix fills with "deploy" is not a deploy job', async () => {
+      p = project(
+        files(
+          [
+            'on: { push: { branches: [main] }, pull_request: {} }',
+            'jobs:',
+            '  e2e:',
+            '    name: e2e (${{ matrix.deploy-mode }})',
+            '    runs-on: ubuntu-latest',
+            '    strategy:',
+            '      matrix:',
+            '        deploy-mode: [docker, standalone]',
+            '    steps:',
+            '      - uses: actions/checkout@v4',
+            '      - run: npm run db:migrate',
+            '',
+          ].join('\n'),
+        ),
+      );
+      expect(await ids(p.dir)).toEqual([]);
+    });
+
+    it('a job that tests against its own database container, or runs only for pull requests, is not production', async () => {
+      p = project(files('on: push\njobs:\n  release-check:\n    runs-on: ubuntu-latest\n    services:\n      postgres:\n        image: postgres:16\n    steps:\n      - run: npm run db:migrate\n'));
+      expect(await ids(p.dir)).toEqual([]);
+      p.write('.github/workflows/ci.yml', 'on: pull_request\njobs:\n  deploy-preview:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run db:migrate\n');
+      expect(await ids(p.dir)).toEqual([]);
+    });
+
+    it('`"db:migrate": "prisma migrate dev"` that nothing in production calls is the local workflow', async () => {
+      p = project(files('on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n'));
+      expect(await ids(p.dir)).toEqual([]);
+    });
+
+    it('a job named deploy that runs on a push, a job with a production environment, or a job that rolls the app out is a deploy job', async () => {
+      p = project(files('on: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run db:migrate\n'));
+      expect(await ids(p.dir)).toEqual(['prisma-migrate-dev-in-production package.json:8']);
+      p.write('.github/workflows/ci.yml', 'on: workflow_dispatch\njobs:\n  ship:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run db:migrate\n      - run: fly deploy --remote-only\n');
+      expect(await ids(p.dir)).toEqual(['prisma-migrate-dev-in-production package.json:8']);
+    });
+  });
 });
 

@@ -72,6 +72,8 @@ export interface Pipeline {
   service: ComposeService | undefined;
   /** The Dockerfile whose image a compose service or workload runs. */
   image: Dockerfile | undefined;
+  /** A package script that is production only by a name that development uses too (`migrate`, `db:migrate`). */
+  byAmbiguousName?: boolean;
 }
 
 export type Order = 'before' | 'after' | 'concurrent';
@@ -221,7 +223,9 @@ export class PipelineBuilder {
       for (const name of pkg.scripts.keys()) {
         const phase = scriptPhase(name);
         if (!phase || /^(pre|post)/.test(name) && pkg.scripts.has(name.replace(/^(pre|post)/, ''))) continue;
-        const pipeline = this.newPipeline('package-script', `the "${name}" script of ${pkg.file.path}`);
+        // `migrate`, `db:migrate`: a name developers also give the local `prisma migrate dev`.
+        const ambiguous = phase === 'release' && !/(deploy|release|prod|production)/.test(name) ? 'migrate' : undefined;
+        const pipeline = this.newPipeline('package-script', `the "${name}" script of ${pkg.file.path}`, ambiguous ? { byAmbiguousName: true } : {});
         this.runScript(pkg, name, this.rootContext(pipeline, phase, pkg, pkg.file), true);
       }
     }
