@@ -39,6 +39,7 @@ const EXPECTED: Record<string, Array<[string, string]>> = {
     ['package.json:8', 'error'],
     ['docker-compose.yml:5', 'error'],
   ],
+  'migrate-failure-ignored': [['start.sh:3', 'error']],
   'migrate-in-build-step': [
     ['Dockerfile:5', 'error'],
     ['package.json:7', 'warning'],

@@ -336,5 +336,77 @@ describe('doctor on real project shapes', () => {
       expect(await ids(p.dir)).toEqual(['prisma-migrate-dev-in-production package.json:8']);
     });
   });
+
+  describe('migrate-failure-ignored', () => {
+    const SCHEMA = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n';
+    const prismaApp = (extra: Record<string, string>) => ({
+      'package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc' }, { dependencies: { '@prisma/client': '^6.0.0' } }),
+      'prisma/schema.prisma': SCHEMA,
+      'prisma/migrations/20250101000000_init/migration.sql': 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\n',
+      'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src' } }),
+      'src/server.ts': SERVER,
+      ...extra,
+    });
+    const only = ['migrate-failure-ignored'];
+
+    it('a container that runs `sh start.sh`, which migrates and then starts the app without `set -e`', async () => {
+      const script = (lines: string) => `#!/bin/sh\nprintf "Running database migrations...\\n"\n${lines}\nprintf "Starting the server...\\n"\nHOSTNAME=0.0.0.0 node dist/server.js\n`;
+      p = project(prismaApp({ Dockerfile: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["sh", "start.sh"]\n', 'start.sh': script('npx prisma migrate deploy') }));
+      const [found] = await check(p.dir, only);
+      expect(found?.at).toBe('start.sh:3');
+      expect(found?.message).toContain('starts the app even when `npx prisma migrate deploy` fails');
+      // What stops the start after a failure: set -e, || exit 1, a condition.
+      for (const guarded of ['set -e\nnpx prisma migrate deploy', 'npx prisma migrate deploy || exit 1', 'if ! npx prisma migrate deploy; then\n  echo "migration failed" >&2\n  exit 1\nfi']) {
+        p.write('start.sh', script(guarded));
+        expect(await ids(p.dir, only), guarded).toEqual([]);
+      }
+      // `|| echo` carries on after the failure, `set -e` or not.
+      p.write('start.sh', script('set -e\nnpx prisma migrate deploy || echo "migration failed"'));
+      expect(await ids(p.dir, only)).toEqual(['migrate-failure-ignored start.sh:4']);
+    });
+
+    it('a package.json script: `prisma migrate deploy; node dist/server.js`', async () => {
+      p = project(prismaApp({ 'package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc', start: 'prisma migrate deploy; node dist/server.js' }, { dependencies: { '@prisma/client': '^6.0.0' } }) }));
+      expect(await ids(p.dir, only)).toEqual(['migrate-failure-ignored package.json:8']);
+      p.write('package.json', pkgJson({ postinstall: 'prisma generate', build: 'tsc', start: 'prisma migrate deploy && node dist/server.js' }, { dependencies: { '@prisma/client': '^6.0.0' } }));
+      expect(await ids(p.dir, only)).toEqual([]);
+    });
+
+    it('migrate() in a try/catch that only logs, before the server starts', async () => {
+      const server = (handler: string) =>
+        `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { migrate } from 'drizzle-orm/node-postgres/migrator';\nimport { createServer } from 'node:http';\n\nconst db = drizzle(process.env.DATABASE_URL!);\ntry {\n  await migrate(db, { migrationsFolder: './drizzle' });\n} catch (error) {\n${handler}\n}\ncreateServer((_q, s) => s.end('ok')).listen(3000);\n`;
+      p = project({
+        'package.json': pkgJson({ build: 'tsc', start: 'node dist/server.js' }, { type: 'module', dependencies: { 'drizzle-orm': '^0.45.0', pg: '^8.0.0' }, devDependencies: { 'drizzle-kit': '^0.31.0' } }),
+        'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src', module: 'NodeNext' } }),
+        'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n",
+        'drizzle/0000_init.sql': 'CREATE TABLE "t" ("id" serial);\n',
+        'drizzle/meta/_journal.json': '{"version":"7","dialect":"postgresql","entries":[{"idx":0,"version":"7","when":1700000000000,"tag":"0000_init","breakpoints":true}]}\n',
+        'src/server.ts': server("  console.error('Migration failed', error);"),
+      });
+      const found = await check(p.dir, only);
+      expect(found.map((f) => `${f.severity} ${f.at}`)).toEqual(['error src/server.ts:7']);
+      expect(found[0]!.message).toContain('fails into a handler that only logs (src/server.ts:8)');
+      for (const handled of ["  console.error('Migration failed', error);\n  process.exit(1);", "  console.error('Migration failed', error);\n  throw error;"]) {
+        p.write('src/server.ts', server(handled));
+        expect(await ids(p.dir, only), handled).toEqual([]);
+      }
+    });
+
+    it('a migration script that catches runMigrations() and exits 0, run before the app', async () => {
+      p = project({
+        'package.json': pkgJson({ build: 'tsc', start: 'node dist/migrate.js && node dist/server.js' }, { dependencies: { typeorm: '^0.3.20', pg: '^8.0.0' } }),
+        'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src' } }),
+        'src/data-source.ts': "import { DataSource } from 'typeorm';\nexport const AppDataSource = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, migrations: [`${__dirname}/migrations/*.{ts,js}`] });\n",
+        'src/migrations/1700000000000-Init.ts': "import { MigrationInterface, QueryRunner } from 'typeorm';\nexport class Init1700000000000 implements MigrationInterface {\n  async up(q: QueryRunner) { await q.query('CREATE TABLE t (id int)'); }\n  async down(q: QueryRunner) { await q.query('DROP TABLE t'); }\n}\n",
+        'src/migrate.ts': "import { AppDataSource } from './data-source';\nAppDataSource.initialize()\n  .then((ds) => ds.runMigrations())\n  .catch((error) => console.error(error));\n",
+        'src/server.ts': SERVER,
+      });
+      expect(await ids(p.dir, only)).toEqual(['migrate-failure-ignored src/migrate.ts:3']);
+      p.write('src/migrate.ts', "import { AppDataSource } from './data-source';\nAppDataSource.initialize()\n  .then((ds) => ds.runMigrations())\n  .catch((error) => {\n    console.error(error);\n    process.exit(1);\n  });\n");
+      expect(await ids(p.dir, only)).toEqual([]);
+      p.write('src/migrate.ts', "import { AppDataSource } from './data-source';\nasync function main() {\n  await AppDataSource.initialize();\n  try {\n    await AppDataSource.runMigrations();\n  } catch (error) {\n    console.error(error);\n  }\n}\nvoid main();\n");
+      expect(await ids(p.dir, only)).toEqual(['migrate-failure-ignored src/migrate.ts:5']);
+    });
+  });
 });
 

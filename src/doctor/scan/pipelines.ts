@@ -49,11 +49,11 @@ export interface ProductionCommand {
   /** node-file and migrate-script: the project's source file it runs, when found. */
   source: string | undefined;
   /**
-   * The first step whose failure keeps this command from running: the steps from there on are
-   * joined to it by `&&`, by `set -e`, by CI steps or Dockerfile instructions. A step before it
-   * may fail and this command still runs (`migrate; node server.js` without `set -e`).
+   * The earlier steps whose failure does not keep this command from running (`migrate; node
+   * server.js` without `set -e`, `migrate || echo failed`, a backgrounded command). Steps joined by
+   * `&&`, `set -e`, `|| exit 1`, CI steps and Dockerfile instructions are not among them.
    */
-  dependsFrom: number;
+  failureIgnored: readonly number[];
   /** Reserved words in front of the command (`if`, `!`, `while`): it is a condition whose failure the script handles. */
   tested: boolean;
 }
@@ -185,8 +185,8 @@ interface Context {
   workdir: string | undefined;
   /** Where an entrypoint script's `"$@"` is: the CMD to run there. */
   cmd: ShellSource | undefined;
-  /** The step from which a failure stops what follows (see ProductionCommand.dependsFrom). */
-  chain: number;
+  /** The steps whose failure what runs here ignores (see ProductionCommand.failureIgnored). */
+  ignored: readonly number[];
   /** The shell exits on the first failing command (`set -e`, a CI step's shell). */
   errexit: boolean;
   /** The command must exit for what follows to run (`a && b`, an init container, a Job): it is not a server. */
@@ -247,7 +247,7 @@ export class PipelineBuilder {
   }
 
   private rootContext(pipeline: Pipeline, phase: Phase, pkg: PackageInfo | undefined, file: TextFile, extra: Partial<Context> = {}): Context {
-    return { pipeline, phase, via: [], pkg, cwd: pkg?.dir ?? dirOf(file.path), file, depth: 0, scripts: new Set(), parallel: undefined, job: undefined, workdir: undefined, cmd: undefined, chain: 0, errexit: false, mustExit: false, ...extra };
+    return { pipeline, phase, via: [], pkg, cwd: pkg?.dir ?? dirOf(file.path), file, depth: 0, scripts: new Set(), parallel: undefined, job: undefined, workdir: undefined, cmd: undefined, ignored: [], errexit: false, mustExit: false, ...extra };
   }
 
   /** The package whose directory holds `dir` (the deepest one), else the root package. */
@@ -410,23 +410,32 @@ export class PipelineBuilder {
           : [];
     let cwd = ctx.cwd;
     let pkg = ctx.pkg;
-    let chain = ctx.chain;
+    let ignored = ctx.ignored;
     let errexit = ctx.errexit || (source.kind === 'shell' && /^#!\S*\/(env\s+)?(ba|da|z|a)?sh\s+-\w*e/.test(source.text));
-    // After `a || exit 1`, what follows runs only when a succeeded, even past a `;`.
-    let held = false;
+    // The steps of the current `&&` list; after `a || exit 1` the ones before the handler are known to have succeeded.
+    let listStart = ctx.pipeline.commands.length;
+    let guardedUntil = listStart;
+    const ignore = (from: number, to: number) => {
+      if (to > from) ignored = [...ignored, ...Array.from({ length: to - from }, (_, i) => from + i)];
+    };
     simple.forEach((command, index) => {
       const steps = ctx.pipeline.commands.length;
       // Without `set -e`, a `;` or a new line runs the next command whatever the last one returned;
       // `a || echo failed` goes on after a failure (unless the handler exits), with `set -e` too.
-      if (command.after === ';' || command.after === 'newline' || command.after === '&') {
-        if (!errexit && !held) chain = steps;
-        held = false;
+      if (simple[index - 1]?.background) {
+        // What runs in the background (or writes into a pipe) is never waited for.
+        ignore(listStart, steps);
+        listStart = guardedUntil = steps;
+      } else if (command.after === ';' || command.after === 'newline') {
+        if (!errexit) ignore(Math.max(listStart, guardedUntil), steps);
+        listStart = guardedUntil = steps;
       } else if (command.after === '||') {
-        if (exits(command.words)) held = true;
-        else chain = steps;
+        if (exits(command.words)) guardedUntil = steps;
+        else {
+          ignore(listStart, steps);
+          listStart = guardedUntil = steps;
+        }
       }
-      const previous = simple[index - 1];
-      if (previous?.background) chain = steps;
       const next = simple[index + 1];
       const mustExit = ctx.mustExit || (next !== undefined && !command.background);
       const first = command.words[0]?.value;
@@ -442,7 +451,7 @@ export class PipelineBuilder {
         pkg = this.input.packages.find((p) => p.dir === cwd) ?? pkg;
         return;
       }
-      const inner: Context = { ...ctx, cwd, pkg, chain, mustExit, tested: command.reserved.some((w) => TESTED.has(w)) };
+      const inner: Context = { ...ctx, cwd, pkg, ignored, mustExit, tested: command.reserved.some((w) => TESTED.has(w)) };
       if (first === 'exec' && (command.words[1]?.value === '"$@"' || command.words[1]?.value === '$@') || first === '"$@"' || first === '$@') {
         if (ctx.cmd) this.shell(ctx.cmd, { ...inner, cmd: undefined, depth: ctx.depth + 1, via: [...ctx.via, 'CMD'] });
         return;
@@ -467,7 +476,7 @@ export class PipelineBuilder {
       packageDir: ctx.pkg?.dir ?? '',
       job: ctx.job,
       source,
-      dependsFrom: ctx.chain,
+      failureIgnored: ctx.ignored,
       tested: ctx.tested ?? false,
     });
   }
