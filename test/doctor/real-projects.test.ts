@@ -356,7 +356,7 @@ describe('doctor on real project shapes', () => {
       expect(found?.at).toBe('start.sh:3');
       expect(found?.message).toContain('starts the app even when `npx prisma migrate deploy` fails');
       // What stops the start after a failure: set -e, || exit 1, a condition.
-      for (const guarded of ['set -e\nnpx prisma migrate deploy', 'npx prisma migrate deploy || exit 1', 'if ! npx prisma migrate deploy; then\n  echo "migration failed" >&2\n  exit 1\nfi']) {
+      for (const guarded of ['set -e\nnpx prisma migrate deploy', 'npx prisma migrate deploy || exit 1', 'npx prisma migrate deploy\nif [ $? -ne 0 ]; then\n  exit 1\nfi', 'if ! npx prisma migrate deploy; then\n  echo "migration failed" >&2\n  exit 1\nfi']) {
         p.write('start.sh', script(guarded));
         expect(await ids(p.dir, only), guarded).toEqual([]);
       }

@@ -427,7 +427,8 @@ export class PipelineBuilder {
         ignore(listStart, steps);
         listStart = guardedUntil = steps;
       } else if (command.after === ';' || command.after === 'newline') {
-        if (!errexit) ignore(Math.max(listStart, guardedUntil), steps);
+        // `if [ $? -ne 0 ]; then exit 1; fi` right after a command checks it.
+        if (!errexit && !command.words.some((w) => w.value.includes('$?'))) ignore(Math.max(listStart, guardedUntil), steps);
         listStart = guardedUntil = steps;
       } else if (command.after === '||') {
         if (exits(command.words)) guardedUntil = steps;
