@@ -2,6 +2,7 @@
 import { drizzleDialectMismatch } from './checks/drizzle-dialect-mismatch.js';
 import { drizzleKitPushInProduction } from './checks/drizzle-kit-push-in-production.js';
 import { drizzleMigrationsFolderMissing } from './checks/drizzle-migrations-folder-missing.js';
+import { drizzleMigrationsTableMismatch } from './checks/drizzle-migrations-table-mismatch.js';
 import { drizzleUnawaitedMigrate } from './checks/drizzle-unawaited-migrate.js';
 import { migrateFailureIgnored } from './checks/migrate-failure-ignored.js';
 import { migrateInBuildStep } from './checks/migrate-in-build-step.js';
@@ -37,6 +38,7 @@ const CHECKS: readonly DoctorCheck[] = [
   drizzleKitPushInProduction,
   drizzleDialectMismatch,
   drizzleMigrationsFolderMissing,
+  drizzleMigrationsTableMismatch,
   typeormSynchronize,
   typeormDropSchema,
   typeormMigrationsGlob,

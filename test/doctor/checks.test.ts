@@ -21,6 +21,7 @@ const EXPECTED: Record<string, Array<[string, string]>> = {
   'drizzle-unawaited-migrate': [['src/server.ts:12', 'error']],
   'drizzle-kit-push-in-production': [['Procfile:1', 'error']],
   'drizzle-dialect-mismatch': [['src/migrate.ts:2', 'error']],
+  'drizzle-migrations-table-mismatch': [['src/migrate.ts:5', 'error']],
   'typeorm-synchronize': [
     ['src/data-source.ts:11', 'error'],
     ['src/app.module.ts:13', 'error'],

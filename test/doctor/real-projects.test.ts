@@ -408,5 +408,27 @@ describe('doctor on real project shapes', () => {
       expect(await ids(p.dir, only)).toEqual(['migrate-failure-ignored src/migrate.ts:5']);
     });
   });
+
+  it('drizzle-migrations-table-mismatch: a runtime migrate() with its own history table, and none configured', async () => {
+    const files = (scripts: Record<string, string>, options: string) => ({
+      'package.json': pkgJson({ build: 'tsc', start: 'node dist/server.js', ...scripts }, { type: 'module', dependencies: { 'drizzle-orm': '^0.45.0', pg: '^8.0.0' }, devDependencies: { 'drizzle-kit': '^0.31.0' } }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src', module: 'NodeNext' } }),
+      'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n",
+      'drizzle/0000_init.sql': 'CREATE TABLE "t" ("id" serial);\n',
+      'drizzle/meta/_journal.json': '{"version":"7","dialect":"postgresql","entries":[{"idx":0,"version":"7","when":1700000000000,"tag":"0000_init","breakpoints":true}]}\n',
+      'src/server.ts': `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { migrate } from 'drizzle-orm/node-postgres/migrator';\nimport { createServer } from 'node:http';\n\nawait migrate(drizzle(process.env.DATABASE_URL!), ${options});\ncreateServer((_q, s) => s.end('ok')).listen(3000);\n`,
+    });
+    p = project(files({ 'db:migrate': 'drizzle-kit migrate' }, "{ migrationsFolder: './drizzle', migrationsTable: 'migrations', migrationsSchema: 'public' }"));
+    const [found] = await check(p.dir, ['drizzle-migrations-table-mismatch']);
+    expect(`${found?.severity} ${found?.at}`).toBe('error src/server.ts:5');
+    expect(found!.message).toContain('table "migrations" where drizzle.config.ts says "__drizzle_migrations"');
+    expect(found!.message).toContain('schema "public" where drizzle.config.ts says "drizzle"');
+    p.cleanup();
+    // Only the app migrates: a warning, lockstep would read another history than the app writes.
+    p = project(files({}, "{ migrationsFolder: './drizzle', migrationsTable: 'migrations' }"));
+    expect((await check(p.dir, ['drizzle-migrations-table-mismatch'])).map((f) => `${f.severity} ${f.at}`)).toEqual(['warning src/server.ts:5']);
+    p.write('src/server.ts', files({}, "{ migrationsFolder: './drizzle' }")['src/server.ts']);
+    expect(await ids(p.dir, ['drizzle-migrations-table-mismatch'])).toEqual([]);
+  });
 });
 

@@ -48,7 +48,7 @@ export interface DrizzleFacts {
    * Every drizzle-kit config of the package: this one and the others its scripts pass with
    * `--config` (a project with one config per dialect has several), each read from its source.
    */
-  configs?: Array<{ file: string; dialect: string | undefined }>;
+  configs?: Array<{ file: string; dialect: string | undefined; migrationsTable?: string | undefined; migrationsSchema?: string | undefined }>;
 }
 
 export interface TypeormFacts {
@@ -113,7 +113,10 @@ export async function readOrmFacts(root: string, dir: string, sources: SourceInd
         return match ? [rel(join(abs, match[1]!.replace(/^["']|["']$/g, '')))] : [];
       });
       const configs = [...new Set([facts.drizzle.configFile, ...named].filter((f): f is string => Boolean(f)))];
-      facts.drizzle.configs = configs.map((file) => ({ file, dialect: file === facts.drizzle!.configFile ? facts.drizzle!.dialect : staticDrizzleConfig(sources, file, dir)?.dialect }));
+      facts.drizzle.configs = configs.map((file) => {
+        const read = file === facts.drizzle!.configFile ? facts.drizzle! : staticDrizzleConfig(sources, file, dir);
+        return { file, dialect: read?.dialect, migrationsTable: read?.migrationsTable, migrationsSchema: read?.migrationsSchema };
+      });
     }
   }
 
