@@ -1,11 +1,13 @@
 import { type RelationName, type TypeReference } from '../ast.js';
 import { compatibleForRename, describeType, fromFormatType, fromReference, type ColumnType } from '../column-types.js';
 import type { Rule, RuleContext, StatementRef } from '../rule.js';
-import { alteredTable, withPrismaWarning } from '../rule-helpers.js';
+import { alterCommandAt, alteredTable, withPrismaWarning } from '../rule-helpers.js';
 
 interface Dropped {
   column: string;
   statement: StatementRef;
+  /** Where its DROP COLUMN is written (a command of a multi-command ALTER TABLE). */
+  at: number | undefined;
   type: TypeReference | undefined;
 }
 interface Added {
@@ -42,7 +44,7 @@ export const generatedRename: Rule = {
         tables.set(altered.table.display, entry);
         for (const cmd of altered.cmds) {
           if (cmd.subtype === 'AT_DropColumn' && cmd.name && !context.isNewColumn(altered.table, cmd.name)) {
-            entry.dropped.push({ column: cmd.name, statement, type: context.knownColumnType(altered.table, cmd.name) });
+            entry.dropped.push({ column: cmd.name, statement, at: alterCommandAt(statement, context, cmd), type: context.knownColumnType(altered.table, cmd.name) });
           }
           if (cmd.subtype === 'AT_AddColumn') {
             const column = cmd.column;
@@ -60,6 +62,7 @@ export const generatedRename: Rule = {
             // database confirms that the types are compatible (and withdrawn when they are not).
             context.report({
               statement: drop.statement,
+              at: drop.at,
               table,
               message: message(context, table, drop.column, candidate, known),
               shift: known ? 0 : -1,
