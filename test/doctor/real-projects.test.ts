@@ -430,5 +430,27 @@ describe('doctor on real project shapes', () => {
     p.write('src/server.ts', files({}, "{ migrationsFolder: './drizzle' }")['src/server.ts']);
     expect(await ids(p.dir, ['drizzle-migrations-table-mismatch'])).toEqual([]);
   });
+
+  it('a prisma.config.ts that imports a package not installed is read from its source: the project is still found', async () => {
+    const { doctor } = await import('../../src/doctor/doctor.js');
+    p = project({
+      'package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc' }, { dependencies: { '@prisma/client': '^7.0.0' }, devDependencies: { prisma: '^7.0.0' } }),
+      'prisma.config.ts': "import { loadEnvironment } from '@acme/not-installed';\nimport { defineConfig, env } from 'prisma/config';\nloadEnvironment();\nexport default defineConfig({ schema: './schema', migrations: { path: './db/migrations' }, datasource: { url: env('DATABASE_URL') } });\n",
+      'schema/main.prisma': 'datasource db {\n  provider = "postgresql"\n}\n',
+      'db/migrations/20250101000000_init/migration.sql': 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\n',
+    });
+    const report = await doctor({ project: p.dir });
+    expect(report.orms).toEqual([{ dir: '.', orm: 'prisma', configFile: 'prisma.config.ts' }]);
+    expect(report.notes.join('\n')).toContain('read from its source');
+    expect(report.findings).toEqual([]);
+    // Without the migrations folder the static reading finds where it should be.
+    p.cleanup();
+    p = project({
+      'package.json': pkgJson({ postinstall: 'prisma generate', build: 'tsc' }, { dependencies: { '@prisma/client': '^7.0.0' } }),
+      'prisma.config.ts': "import '@acme/not-installed';\nexport default { schema: './schema', migrations: { path: './db/migrations' } };\n",
+      'schema/main.prisma': 'datasource db {\n  provider = "postgresql"\n}\n',
+    });
+    expect((await check(p.dir)).map((f) => f.message)).toEqual([expect.stringContaining('no migrations folder (db/migrations does not exist)')]);
+  });
 });
 

@@ -5,12 +5,15 @@
  * environment variable is never an error: a configuration that cannot be loaded is reported as a
  * note and read statically where that is possible.
  */
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { readConfigFile } from '../../config/config-file.js';
 import { isLockstepError } from '../../errors.js';
 import type { DrizzleOrm } from '../../orm/drizzle/adapter.js';
 import { findDrizzleConfig } from '../../orm/drizzle/config-file.js';
 import type { PrismaOrm } from '../../orm/prisma/adapter.js';
+import { findPrismaConfig } from '../../orm/prisma/config-file.js';
+import { readDatasource, type PrismaDatasource } from '../../orm/prisma/schema-file.js';
 import { findDataSourceFile } from '../../orm/typeorm/data-source-file.js';
 import { detectOrms, loadOrm } from '../../project/detect.js';
 import { readPackageJson } from '../../project/package-json.js';
@@ -87,7 +90,9 @@ export async function readOrmFacts(root: string, dir: string, sources: SourceInd
       };
       if (configEnv?.directUrl) facts.prisma.directUrl = true;
     } catch (error) {
-      note('the Prisma configuration could not be read', error);
+      // Read from the source instead (a config that imports a package that is not installed), as for drizzle.config.
+      facts.prisma = staticPrismaFacts(abs, sources, rel);
+      note(`the Prisma configuration could not be loaded${facts.prisma ? ', and was read from its source' : ''}`, error);
     }
   }
 
@@ -162,6 +167,70 @@ function prismaConfigUrlEnv(sources: SourceIndex, file: string): { url: string |
     if (key === 'directUrl') directUrl = true;
   });
   return { url, directUrl };
+}
+
+/**
+ * A Prisma project read without running prisma.config.ts: its `schema` and `migrations.path` as
+ * far as they are literal (relative to the config file, as Prisma resolves them), else the usual
+ * schema locations; the datasource from the schema files.
+ */
+function staticPrismaFacts(abs: string, sources: SourceIndex, rel: (path: string) => string): PrismaFacts | undefined {
+  const configFile = findPrismaConfig(abs);
+  let schemaPath: string | undefined;
+  let migrationsPath: string | undefined;
+  if (configFile) {
+    const parsed = sources.parse(rel(configFile));
+    const config = parsed ? defaultExportObject(parsed.program as unknown as AstNode) : undefined;
+    if (config && parsed) {
+      const props = objectProperties(config);
+      const ctx = { env: {}, dirname: rel(dirname(configFile)), ...moduleBindings(parsed.program as unknown as AstNode) };
+      const schema = evaluate(props.get('schema')?.value as AstNode, ctx);
+      const migrations = unwrapExpression(props.get('migrations')?.value as AstNode);
+      const path = migrations?.type === 'ObjectExpression' ? evaluate(objectProperties(migrations).get('path')?.value as AstNode, ctx) : undefined;
+      if (typeof schema === 'string') schemaPath = resolve(dirname(configFile), schema);
+      if (typeof path === 'string') migrationsPath = resolve(dirname(configFile), path);
+    }
+  }
+  schemaPath ??= ['prisma/schema.prisma', 'schema.prisma', 'prisma/schema'].map((c) => join(abs, c)).find((c) => existsSync(c));
+  if (!schemaPath || !existsSync(schemaPath)) return undefined;
+  const files = (function list(path: string): string[] {
+    if (!statSync(path).isDirectory()) return [path];
+    return readdirSync(path, { withFileTypes: true }).flatMap((e) => (e.isDirectory() && e.name !== 'migrations' && e.name !== 'node_modules' ? list(join(path, e.name)) : e.isFile() && e.name.endsWith('.prisma') ? [join(path, e.name)] : []));
+  })(schemaPath).sort();
+  let datasource: PrismaDatasource | undefined;
+  let datasourceFile: string | undefined;
+  for (const file of files) {
+    datasource = readDatasource(readFileSync(file, 'utf8'));
+    if (datasource) {
+      datasourceFile = file;
+      break;
+    }
+  }
+  const schemaDir = datasourceFile ? dirname(datasourceFile) : statSync(schemaPath).isDirectory() ? schemaPath : dirname(schemaPath);
+  return {
+    schema: rel(schemaPath),
+    datasourceFile: datasourceFile ? rel(datasourceFile) : undefined,
+    migrationsDir: rel(migrationsPath ?? join(schemaDir, 'migrations')),
+    directUrl: Boolean(datasource?.directUrl),
+    urlEnv: datasource?.url?.kind === 'env' ? datasource.url.name : undefined,
+    urlLiteral: datasource?.url?.kind === 'literal' ? datasource.url.value : undefined,
+    provider: datasource?.provider,
+    configFile: configFile ? rel(configFile) : undefined,
+  };
+}
+
+/** `export default {...}`, `export default defineConfig({...})`. */
+function defaultExportObject(program: AstNode): AstNode | undefined {
+  let config: AstNode | undefined;
+  walk(program, (node) => {
+    if (config) return false;
+    if (node.type === 'ExportDefaultDeclaration') {
+      let value = unwrapExpression(node.declaration as AstNode);
+      if (value?.type === 'CallExpression') value = unwrapExpression((value.arguments as AstNode[])[0]);
+      if (value?.type === 'ObjectExpression') config = value;
+    }
+  });
+  return config;
 }
 
 /** drizzle.config read from its source when it cannot be evaluated: `dialect` and `out`. */
