@@ -2,7 +2,9 @@
 import { drizzleDialectMismatch } from './checks/drizzle-dialect-mismatch.js';
 import { drizzleKitPushInProduction } from './checks/drizzle-kit-push-in-production.js';
 import { drizzleMigrationsFolderMissing } from './checks/drizzle-migrations-folder-missing.js';
+import { drizzleMigrationsTableMismatch } from './checks/drizzle-migrations-table-mismatch.js';
 import { drizzleUnawaitedMigrate } from './checks/drizzle-unawaited-migrate.js';
+import { migrateFailureIgnored } from './checks/migrate-failure-ignored.js';
 import { migrateInBuildStep } from './checks/migrate-in-build-step.js';
 import { migrateWithoutLock } from './checks/migrate-without-lock.js';
 import { migrationsNotShipped } from './checks/migrations-not-shipped.js';
@@ -36,6 +38,7 @@ const CHECKS: readonly DoctorCheck[] = [
   drizzleKitPushInProduction,
   drizzleDialectMismatch,
   drizzleMigrationsFolderMissing,
+  drizzleMigrationsTableMismatch,
   typeormSynchronize,
   typeormDropSchema,
   typeormMigrationsGlob,
@@ -44,6 +47,7 @@ const CHECKS: readonly DoctorCheck[] = [
   migrationsNotShipped,
   serverlessMigrationsNotPackaged,
   startBeforeMigrate,
+  migrateFailureIgnored,
   migrateInBuildStep,
   migrateWithoutLock,
 ];

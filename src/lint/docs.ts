@@ -62,9 +62,11 @@ Directories are linted recursively (their \`.sql\` files, in path order).
 | --- | --- |
 | 0 | no error-level finding (warnings and infos do not fail) |
 | 1 | an error-level finding that is not suppressed in the SQL, or a file PostgreSQL cannot parse |
-| 2 | usage or configuration error: a bad flag, an unknown rule in \`--explain\`, a missing or unreadable file, a file that is not UTF-8 (the byte offset is named), a statement too large for the parser, an invalid \`lint\` configuration |
+| 2 | usage or configuration error: a bad flag, an unknown rule in \`--explain\`, a missing or unreadable file, a file that is not UTF-8 (the byte offset is named), a statement too large for the parser, an invalid \`lint\` configuration, a project whose migrations lockstep finds none of (a TypeORM \`migrations\` pattern that matches no file, a migrations folder that does not exist) |
 
-Empty files are an error-level finding (\`empty-migration\`); files with only comments are fine.
+Empty files are an error-level finding (\`empty-migration\`); files with only comments are fine. When lint reads a Drizzle
+project, a \`.sql\` file in its migrations folder that \`meta/_journal.json\` does not list is an error-level finding
+(\`unlisted-migration\`): Drizzle never runs it.
 
 ## Options
 

@@ -36,6 +36,8 @@ export interface LintSqlOptions {
    * application can use it yet. Without it, each file is linted on its own.
    */
   sequence?: boolean;
+  /** SQL files of the project's migrations folder that its ORM never runs (a Drizzle file the journal does not list): one `unlisted-migration` finding each. */
+  unlisted?: Array<{ path: string; sql: string; message: string }>;
 }
 
 /** The longest statement text a finding carries; longer ones are cut. */
@@ -70,6 +72,9 @@ export async function lintSql(files: Array<{ path: string; sql: string }>, optio
   const stats = options.stats ? await lookUpTables(options.stats, results) : undefined;
   const findings: LintFinding[] = [];
   for (const result of results) findings.push(...finishFile(result, { severityOf, stats, thresholds: config.thresholds }));
+  const unlisted = meta('unlisted-migration');
+  const unlistedSeverity = severityOf(unlisted);
+  if (unlistedSeverity !== 'off') for (const file of options.unlisted ?? []) findings.push(unlistedFinding(file, unlisted, unlistedSeverity));
 
   const count = (severity: Severity) => findings.filter((f) => !f.suppressed && f.severity === severity).length;
   const summary = {
@@ -90,6 +95,29 @@ export async function lintSql(files: Array<{ path: string; sql: string }>, optio
     summary,
     failed: summary.errors > 0,
     notes: (options.notes ?? []).map(redact),
+  };
+}
+
+function unlistedFinding(file: { path: string; sql: string; message: string }, rule: Rule, severity: Severity): LintFinding {
+  const first = file.sql.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+  return {
+    rule: rule.meta.id,
+    severity,
+    category: rule.meta.category,
+    message: redact(file.message),
+    why: rule.meta.why,
+    fix: rule.meta.fix,
+    file: redact(file.path),
+    line: 1,
+    column: 1,
+    lineText: redact(first.length > 200 ? `${first.slice(0, 200)}…` : first),
+    statement: undefined,
+    table: undefined,
+    rows: undefined,
+    bytes: undefined,
+    tableSize: undefined,
+    suppressed: false,
+    suppression: undefined,
   };
 }
 

@@ -58,20 +58,22 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   if (files.length > 0 || options.since) {
     let notes: string[] = [];
     let paths = files;
+    let unlisted: RunContext['unlisted'] = [];
     if (options.since) {
       const { migrationsChangedSince } = await projectFiles();
       const changed = await migrationsChangedSince({ project: options.project, orm: options.orm, config: options.config }, options.since);
       paths = changed.paths;
       notes = changed.notes;
+      unlisted = changed.unlisted;
     }
     const sources = paths.length > 0 ? await readSources(paths, { ...(options.stdin ? { stdin: options.stdin } : {}), ...(options.stdinFilename ? { stdinFilename: options.stdinFilename } : {}) }) : [];
     // The migrations a branch adds all run in the next deploy, in folder order; named files are linted each on its own.
-    return withOptionalDatabase(options.url, (session, database) => run(sources, { options, config, runner, session, database, notes, sequence: Boolean(options.since) }));
+    return withOptionalDatabase(options.url, (session, database) => run(sources, { options, config, runner, session, database, notes, sequence: Boolean(options.since), unlisted }));
   }
 
   const { withPendingMigrations } = await projectFiles();
   return withPendingMigrations({ project: options.project, orm: options.orm, config: options.config, url: options.url }, (selection) =>
-    run(selection.sources, { options, config, runner, session: selection.session, database: selection.database, notes: selection.notes, sequence: selection.pending }),
+    run(selection.sources, { options, config, runner, session: selection.session, database: selection.database, notes: selection.notes, sequence: selection.pending, unlisted: selection.unlisted }),
   );
 }
 
@@ -84,6 +86,8 @@ interface RunContext {
   notes: string[];
   /** The sources run in this order in one deploy (lintSql's `sequence`). */
   sequence: boolean;
+  /** Files of the migrations folder the ORM never runs (lintSql's `unlisted`). */
+  unlisted: Array<{ path: string; sql: string; message: string }>;
 }
 
 function run(sources: LintSource[], ctx: RunContext): Promise<LintReport> {
@@ -94,6 +98,7 @@ function run(sources: LintSource[], ctx: RunContext): Promise<LintReport> {
     config: ctx.config,
     notes: ctx.notes,
     sequence: ctx.sequence,
+    unlisted: ctx.unlisted,
     ...(ctx.session ? { stats: postgresTableStats(ctx.session), database: ctx.database } : {}),
   });
 }

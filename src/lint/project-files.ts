@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { AuditLog } from '../audit/audit-log.js';
 import type { PgSession } from '../db/postgres/session.js';
 import { resolveAuditSettings } from '../deploy/options.js';
@@ -26,6 +27,8 @@ export interface ProjectSelection {
   notes: string[];
   /** The sources are the pending migrations, in the order the next deploy runs them. */
   pending: boolean;
+  /** SQL files of the migrations folder that the ORM never runs (a Drizzle file the journal does not list). */
+  unlisted: Array<{ path: string; sql: string; message: string }>;
 }
 
 export interface ProjectLintOptions {
@@ -47,6 +50,8 @@ export async function withPendingMigrations<T>(options: ProjectLintOptions, fn: 
   const workspace = await open(options);
   const all = workspace.disk.migrations;
   const folder = displayPath(workspace.disk.location);
+  refuseNothingToLint(workspace);
+  const unlisted = unlistedMigrations(workspace);
   if (workspace.target.kind === 'embedded') {
     const { sources, notes } = readMigrations(workspace, all);
     return fn({
@@ -54,6 +59,7 @@ export async function withPendingMigrations<T>(options: ProjectLintOptions, fn: 
       session: undefined,
       database: undefined,
       pending: false,
+      unlisted,
       notes: [
         `No database URL is configured: linting all ${plural(sources.length, 'migration')} in ${folder}. Pass --url (or set DATABASE_URL) to lint only the pending ones and grade findings by table size.`,
         ...notes,
@@ -77,8 +83,54 @@ export async function withPendingMigrations<T>(options: ProjectLintOptions, fn: 
       session,
       database: workspace.targetDescription,
       pending: true,
+      unlisted,
       notes: [`${pending.length} of ${plural(all.length, 'migration')} in ${folder} ${pending.length === 1 ? 'is' : 'are'} pending on ${workspace.targetDescription}.`, ...notes],
     });
+  });
+}
+
+/**
+ * A project whose migrations lockstep finds none of is not linted as if all were well: a TypeORM
+ * `migrations` pattern that matches no file (which TypeORM itself reports as "No migrations are
+ * pending"), or a migrations folder that does not exist.
+ */
+function refuseNothingToLint(workspace: Workspace): void {
+  if (workspace.disk.migrations.length > 0) return;
+  const where = displayPath(workspace.disk.location);
+  if (workspace.orm.orm === 'typeorm') {
+    const source = workspace.orm.configFile ? displayPath(workspace.orm.configFile) : 'the data source';
+    throw usageError('LS_NO_MIGRATIONS', `Nothing to lint: the migrations of ${source} (${where}) match no file, so TypeORM would find no migration either.`, [
+      `Check the \`migrations\` option of ${source}: a pattern relative to the data source (\`\${__dirname}/migration/*.{ts,js}\`) matches both the TypeScript sources and the compiled files. \`lockstep detect\` shows what lockstep found.`,
+      'To lint SQL files directly, name them: `lockstep lint path/to/file.sql`.',
+    ]);
+  }
+  if (!workspace.disk.exists) {
+    throw usageError('LS_NO_MIGRATIONS', `Nothing to lint: the migrations folder ${where} does not exist.`, [
+      `Run lockstep in the project directory (or pass --project), or point the ORM's configuration at its migrations. \`lockstep detect\` shows where lockstep looked.`,
+    ]);
+  }
+}
+
+/** The SQL files of a Drizzle migrations folder whose names meta/_journal.json does not list: the migrator never runs them. */
+function unlistedMigrations(workspace: Workspace): Array<{ path: string; sql: string; message: string }> {
+  if (workspace.orm.orm !== 'drizzle') return [];
+  const out = workspace.disk.location;
+  const journal = join(out, 'meta', '_journal.json');
+  if (!existsSync(journal)) return [];
+  const listed = new Set(workspace.disk.migrations.map((m) => `${m.name}.sql`));
+  let names: string[];
+  try {
+    names = readdirSync(out).filter((name) => name.endsWith('.sql') && !listed.has(name));
+  } catch {
+    return [];
+  }
+  return names.sort().map((name) => {
+    const path = join(out, name);
+    return {
+      path: displayPath(path),
+      sql: readFileSync(path, 'utf8'),
+      message: `${displayPath(path)} is not listed in ${displayPath(journal)}: drizzle-kit migrate, drizzle-orm's migrate() and lockstep deploy never run it.`,
+    };
   });
 }
 
@@ -110,7 +162,7 @@ function readMigrations(workspace: Workspace, migrations: DiskMigration[]): { so
  * The migration files added or changed between `ref` and HEAD (`git diff --name-only
  * --diff-filter=AM ref...HEAD`), limited to the project's migrations folder: the pull-request gate.
  */
-export async function migrationsChangedSince(options: ProjectLintOptions, ref: string): Promise<{ paths: string[]; notes: string[] }> {
+export async function migrationsChangedSince(options: ProjectLintOptions, ref: string): Promise<{ paths: string[]; unlisted: Array<{ path: string; sql: string; message: string }>; notes: string[] }> {
   const workspace = await open(options);
   const root = workspace.orm.root;
   const dir = workspace.disk.location;
@@ -121,8 +173,10 @@ export async function migrationsChangedSince(options: ProjectLintOptions, ref: s
     .map((file) => resolve(top, file))
     .filter((file) => file.endsWith('.sql') && (file === dir || file.startsWith(dir + sep)));
   const folder = displayPath(dir);
+  const unlisted = unlistedMigrations(workspace).filter((u) => changed.some((file) => displayPath(file) === u.path));
   return {
-    paths: changed,
+    paths: changed.filter((file) => !unlisted.some((u) => u.path === displayPath(file))),
+    unlisted,
     notes: [
       changed.length === 0 ? `No migration in ${folder} was added or changed since ${ref}.` : `${plural(changed.length, 'migration file')} in ${folder} added or changed since ${ref}.`,
     ],

@@ -51,12 +51,14 @@ import { settingNotNull } from './rules/setting-not-null.js';
 import { suppressionMissingReason } from './rules/suppression-missing-reason.js';
 import { syntaxError } from './rules/syntax-error.js';
 import { transactionNesting } from './rules/transaction-nesting.js';
+import { unlistedMigration } from './rules/unlisted-migration.js';
 import { unusedIgnore } from './rules/unused-ignore.js';
 import type { Rule } from './rule.js';
 
 const RULES: readonly Rule[] = [
   syntaxError,
   emptyMigration,
+  unlistedMigration,
   unusedIgnore,
   suppressionMissingReason,
   banDropDatabase,
@@ -111,7 +113,7 @@ const RULES: readonly Rule[] = [
 ];
 
 /** Rules the engine reports itself rather than from a statement. */
-export const META_RULE_IDS: ReadonlySet<string> = new Set(['syntax-error', 'empty-migration', 'unused-ignore', 'suppression-missing-reason']);
+export const META_RULE_IDS: ReadonlySet<string> = new Set(['syntax-error', 'empty-migration', 'unlisted-migration', 'unused-ignore', 'suppression-missing-reason']);
 
 const BY_ID = new Map(RULES.map((rule) => [rule.meta.id, rule]));
 

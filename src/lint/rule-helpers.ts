@@ -1,7 +1,7 @@
 /** Small things several rules need. */
 import { alterCommands, altersTable, relationOf, type AlterCommand, type ColumnDefinition, type ConstraintInfo, type ConstraintType, type RelationName } from './ast.js';
 import { prismaWarningAbout } from './generators.js';
-import type { LintStatement, RuleContext } from './rule.js';
+import type { LintStatement, RuleContext, ScanToken } from './rule.js';
 
 const altered = new WeakMap<object, { table: RelationName; cmds: AlterCommand[] } | undefined>();
 
@@ -50,4 +50,53 @@ export function constraintsAddedToExistingTable(statement: LintStatement, contex
     }
   }
   return added;
+}
+
+const commandStarts = new WeakMap<object, Array<number | undefined>>();
+
+/**
+ * Where one command of a multi-command `ALTER TABLE t ADD COLUMN a int, DROP COLUMN b` starts, as
+ * a `location` (relative to the statement's base): the parse tree gives no position for commands
+ * such as DROP COLUMN, so the statement's tokens are split at its top-level commas. Undefined when
+ * the split does not line up with the parsed commands (the finding then points at the statement).
+ */
+export function alterCommandAt(statement: LintStatement, context: RuleContext, cmd: AlterCommand): number | undefined {
+  const altered = alteredTable(statement);
+  // A statement of one command is pointed at as a whole.
+  if (!altered || altered.cmds.length < 2) return undefined;
+  let starts = commandStarts.get(statement.body);
+  if (!starts) {
+    starts = splitAlterCommands(context.tokens(statement).filter((t) => t.name !== 'SQL_COMMENT' && t.name !== 'C_COMMENT'), altered.cmds.length).map((byte) => (byte === undefined ? undefined : byte - statement.base));
+    commandStarts.set(statement.body, starts);
+  }
+  return starts[altered.cmds.indexOf(cmd)];
+}
+
+function splitAlterCommands(tokens: ScanToken[], expected: number): Array<number | undefined> {
+  const word = (i: number) => tokens[i]?.text.toUpperCase();
+  let i = 0;
+  if (word(i) !== 'ALTER') return [];
+  i++;
+  if (word(i) === 'FOREIGN') i++;
+  if (word(i) !== 'TABLE') return [];
+  i++;
+  if (word(i) === 'IF' && word(i + 1) === 'EXISTS') i += 2;
+  if (word(i) === 'ONLY') i++;
+  i++; // the table's name
+  while (word(i) === '.') i += 2;
+  if (word(i) === '*') i++;
+  const starts: Array<number | undefined> = [];
+  let depth = 0;
+  let clause = true;
+  for (; i < tokens.length; i++) {
+    const text = tokens[i]!.text;
+    if (clause) {
+      starts.push(tokens[i]!.start);
+      clause = false;
+    }
+    if (text === '(') depth++;
+    else if (text === ')') depth--;
+    else if (text === ',' && depth === 0) clause = true;
+  }
+  return starts.length === expected ? starts : [];
 }

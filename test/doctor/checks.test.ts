@@ -21,6 +21,7 @@ const EXPECTED: Record<string, Array<[string, string]>> = {
   'drizzle-unawaited-migrate': [['src/server.ts:12', 'error']],
   'drizzle-kit-push-in-production': [['Procfile:1', 'error']],
   'drizzle-dialect-mismatch': [['src/migrate.ts:2', 'error']],
+  'drizzle-migrations-table-mismatch': [['src/migrate.ts:5', 'error']],
   'typeorm-synchronize': [
     ['src/data-source.ts:11', 'error'],
     ['src/app.module.ts:13', 'error'],
@@ -39,6 +40,7 @@ const EXPECTED: Record<string, Array<[string, string]>> = {
     ['package.json:8', 'error'],
     ['docker-compose.yml:5', 'error'],
   ],
+  'migrate-failure-ignored': [['start.sh:3', 'error']],
   'migrate-in-build-step': [
     ['Dockerfile:5', 'error'],
     ['package.json:7', 'warning'],

@@ -26,6 +26,19 @@ describe('positions', () => {
     expect(fk.statement).toMatchObject({ line: 1, endLine: 3 });
   });
 
+  it('point at the command of a multi-command ALTER TABLE that the finding is about', async () => {
+    const report = await lintOne('-- café\nALTER TABLE "Üser" ADD COLUMN "x" numeric(10, 2),\n  DROP COLUMN "a",\n  ALTER COLUMN "b" SET NOT NULL,\n  DROP COLUMN "c";');
+    const at = (rule: string) => report.findings.filter((f) => f.rule === rule).map((f) => [f.line, f.column]);
+    expect(at('ban-drop-column')).toEqual([
+      [3, 3],
+      [5, 3],
+    ]);
+    expect(at('setting-not-null')).toEqual([[4, 3]]);
+    expect(at('generated-rename').map(([line]) => line)).toEqual([3, 5]);
+    // The statement is still the whole ALTER TABLE.
+    expect(report.findings.find((f) => f.rule === 'ban-drop-column')!.statement).toMatchObject({ line: 2, endLine: 5 });
+  });
+
   it('of syntax errors are file:line:column, with multibyte text before them', async () => {
     const report = await lintOne("SELECT 'é😀';\nALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT;");
     expect(report.findings.map((f) => [f.rule, f.line, f.column, f.severity])).toEqual([['syntax-error', 2, 49, 'error']]);

@@ -60,6 +60,15 @@ describe('generated-rename', () => {
     expect(await findingsOf('ban-drop-column', added)).toEqual([]);
   });
 
+  it('does not report a dropped column whose data an UPDATE of the migration copies into another column', async () => {
+    const merged = 'ALTER TABLE "widget" ADD COLUMN "url" text;\nUPDATE "widget" SET "url" = "base_url" || "endpoint";\nALTER TABLE "widget" ALTER COLUMN "url" SET NOT NULL;\nALTER TABLE "widget" DROP COLUMN "base_url";\nALTER TABLE "widget" DROP COLUMN "endpoint";';
+    expect(await findingsOf('generated-rename', merged)).toEqual([]);
+    // Dropping the old columns is still reported: the running app version reads them.
+    expect((await findingsOf('ban-drop-column', merged)).map((f) => f.line)).toEqual([4, 5]);
+    // An UPDATE of another table does not carry the data over.
+    expect(await findingsOf('generated-rename', merged.replace('UPDATE "widget"', 'UPDATE "other"'))).toHaveLength(2);
+  });
+
   it('speaks Prisma and Drizzle', async () => {
     const prisma = '-- AlterTable\nALTER TABLE "User" DROP COLUMN "name",\nADD COLUMN "fullName" TEXT;';
     expect((await findingsOf('generated-rename', prisma))[0]!.message).toContain('@map("name")');

@@ -32,6 +32,13 @@ describe('the configuration the project’s scripts use', () => {
     expect(findDrizzleConfig(root)).toBe(join(root, 'drizzle.config.ts'));
   });
 
+  it('Drizzle: drizzle.config.ts, not the drizzle.config.test.ts a test script passes', () => {
+    project({ 'test:db': 'drizzle-kit push --config drizzle.config.test.ts', 'db:studio': 'drizzle-kit studio' }, ['drizzle.config.test.ts', 'drizzle.config.ts']);
+    expect(findDrizzleConfig(root)).toBe(join(root, 'drizzle.config.ts'));
+    project({ 'test:migrate': 'drizzle-kit migrate --config=drizzle.config.test.ts', 'db:migrate': 'drizzle-kit migrate' }, ['drizzle.config.test.ts', 'drizzle.config.ts']);
+    expect(findDrizzleConfig(root)).toBe(join(root, 'drizzle.config.ts'));
+  });
+
   it('Drizzle: with no migrate script, the config another drizzle-kit script passes', () => {
     project({ 'db:generate': 'drizzle-kit generate --config=config/drizzle.ts' }, ['config/drizzle.ts']);
     expect(findDrizzleConfig(root)).toBe(join(root, 'config', 'drizzle.ts'));

@@ -82,7 +82,7 @@ export const drizzleUnawaitedMigrate: DoctorCheck = {
     fix: 'Await the migration before the server listens: `await migrate(db, { migrationsFolder: "./drizzle" }); app.listen(port);`.',
     fixable: true,
     doc: {
-      what: 'A call of `migrate` imported from a drizzle-orm migrator (`drizzle-orm/<driver>/migrator`, by `import` or `require`, also through a namespace import) whose promise is neither awaited, returned, nor awaited later through the variable it is stored in. It is an error when the same module starts a server (`app.listen(...)`, `server.listen(...)`, Hono\'s `serve(...)`, `Bun.serve(...)`) outside a `.then()` callback of the migration, and a warning when nothing in the module waits for it at all. The code is parsed with a JavaScript/TypeScript parser; comments and strings never match.',
+      what: 'A call of `migrate` imported from a drizzle-orm migrator (`drizzle-orm/<driver>/migrator`, by `import` or `require`, also through a namespace import) whose promise is neither awaited, returned, nor awaited later through the variable it is stored in. The migrators of better-sqlite3, bun:sqlite and sql.js are synchronous (the migration is done when `migrate()` returns) and are never flagged, nor changed by `--fix`. It is an error when the same module starts a server (`app.listen(...)`, `server.listen(...)`, Hono\'s `serve(...)`, `Bun.serve(...)`) outside a `.then()` callback of the migration, and a warning when nothing in the module waits for it at all. The code is parsed with a JavaScript/TypeScript parser; comments and strings never match.',
       why: 'Without `await` the call returns at once and the next line starts the server. Requests arrive while tables and columns are still being created, and queries for the new schema fail. If the migration fails, the rejection is unhandled (Node.js 15+ exits on it, possibly minutes into serving traffic) or, with a `.catch`, silently ignored, and the app runs against a schema it was not built for.',
       fix: 'Await the migration before the server listens. `lockstep doctor --fix` adds the `await` when it is mechanical and safe: in an async function, at the top level of an ES module, or in a non-exported function whose callers ignore its result (it then becomes `async`). Or let lockstep run migrations before the app starts: `lockstep deploy -- node dist/server.js`.',
       example: {
@@ -100,7 +100,8 @@ export const drizzleUnawaitedMigrate: DoctorCheck = {
       if (!imports.some((i) => i.migrator)) continue;
       const starts = serverStarts(source);
       for (const call of migrateCalls(source, imports)) {
-        if (call.handling === 'awaited' || call.handling === 'returned') continue;
+        // better-sqlite3's, bun:sqlite's and sql.js's migrate() finish before they return: there is nothing to await.
+        if (call.synchronous || call.handling === 'awaited' || call.handling === 'returned') continue;
         const relevant = call.handling === 'then' ? starts.filter((s) => !within(s.call, call.thenCall!)) : starts;
         if (call.handling === 'then' && relevant.length === 0) continue;
         const inCallback = starts.find((s) => call.ancestors.some((a) => FUNCTION_TYPES.has(a.type) && (s.call.arguments as AstNode[]).includes(a)));

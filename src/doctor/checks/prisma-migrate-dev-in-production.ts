@@ -11,7 +11,7 @@ export const prismaMigrateDevInProduction: DoctorCheck = {
     fix: 'Use `lockstep deploy` (or `prisma migrate deploy`) in production; keep `migrate dev` for development machines.',
     fixable: false,
     doc: {
-      what: 'A `prisma migrate dev` command in a production path (see "How production paths are found").',
+      what: 'A `prisma migrate dev` command in a production path (see "How production paths are found"). A script that is production only by a name development uses too (`migrate`, `db:migrate`) and runs `prisma migrate dev` is the local workflow, and is flagged only when something production runs calls it.',
       why: '`migrate dev` creates a shadow database (which production credentials usually may not do: P3014), writes new migration files from whatever the schema says, applies them, and when the database drifted from the history it asks to reset the database: all data lost. In a non-interactive deploy it either fails or, with `--force`-style flags and wrappers, does things nobody reviewed.',
       fix: 'Run `prisma migrate dev` on a development machine, commit the migration folders, and apply them in production with `lockstep deploy` or `prisma migrate deploy`.',
       example: {
@@ -23,6 +23,8 @@ export const prismaMigrateDevInProduction: DoctorCheck = {
   },
   run(scan, report) {
     for (const command of commandsOfKind(scan, 'prisma-migrate-dev')) {
+      // `"db:migrate": "prisma migrate dev"` is the local workflow unless something production runs calls it.
+      if (command.pipeline.byAmbiguousName) continue;
       report(findingAt(command, `\`${commandText(command)}\` ${runsWhere(command)}: \`migrate dev\` needs a shadow database, generates migrations and may reset the database.`));
     }
   },

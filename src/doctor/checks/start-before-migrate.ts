@@ -1,9 +1,24 @@
 import { at, commandText, findingAt } from '../check-helpers.js';
 import { MIGRATOR_KINDS } from '../scan/command-kinds.js';
 import { order, type ProductionCommand } from '../scan/pipelines.js';
+import type { ProjectScan } from '../scan/project-scan.js';
 import type { DoctorCheck } from '../types.js';
 
 const STARTS = new Set(['app-start', 'app-deploy']);
+
+/**
+ * A script fanned out to several workspace packages (`turbo run start`, `pnpm -r start`) runs
+ * each package's part on its own: a package's app waits for its own migrations, not for those of
+ * a package it does not depend on.
+ */
+function independentPackages(scan: ProjectScan, migration: ProductionCommand, start: ProductionCommand): boolean {
+  if (migration.packageDir === start.packageDir || !start.parallel) return false;
+  // The same lane, or another fan-out altogether: ordered as written.
+  if (migration.parallel && (migration.parallel.group !== start.parallel.group || migration.parallel.lane === start.parallel.lane)) return false;
+  const migrating = scan.packages.find((p) => p.dir === migration.packageDir);
+  const starting = scan.packages.find((p) => p.dir === start.packageDir);
+  return !migrating?.name || !starting || !(migrating.name in starting.dependencies);
+}
 
 export const startBeforeMigrate: DoctorCheck = {
   meta: {
@@ -31,7 +46,7 @@ export const startBeforeMigrate: DoctorCheck = {
       if (migrations.length === 0) continue;
       for (const start of pipeline.commands.filter((c) => STARTS.has(c.kind) && c.phase !== 'build')) {
         // A start command that is itself the migrating program (awaited migrate() then listen) is judged by its code.
-        const racing = migrations.find((m) => m.site.start !== start.site.start && order(m, start) !== 'before');
+        const racing = migrations.find((m) => m.site.start !== start.site.start && order(m, start) !== 'before' && !independentPackages(scan, m, start));
         if (!racing) continue;
         const relation = order(racing, start) === 'after' ? 'before' : 'at the same time as';
         report(
@@ -56,6 +71,9 @@ export const startBeforeMigrate: DoctorCheck = {
         const start = app.commands.find((c) => STARTS.has(c.kind)) as ProductionCommand | undefined;
         if (!start) continue;
         for (const migration of migrating) {
+          // A service in a profile the migration service is not part of is not started with it (`profiles: [deprecated]`).
+          const appProfiles = app.service!.profiles;
+          if (appProfiles.length > 0 && !appProfiles.some((p) => migration.service!.profiles.includes(p))) continue;
           const dependency = app.service!.dependsOn.find((d) => d.service === migration.service!.name);
           if (dependency?.condition === 'service_completed_successfully') continue;
           const file = app.service!.file;

@@ -107,7 +107,7 @@ export const typeormMigrationsGlob: DoctorCheck = {
       if (!typeorm) continue;
       const options = all.filter((o) => (scan.packageOf(o.source.path)?.dir ?? '') === dir && o.props.has('migrations'));
       if (options.length === 0) continue;
-      const who = runners(scan, dir, typeorm.dataSourceFile, options);
+      const who = runners(scan, dir, typeorm.dataSourceFile ?? options[0]!.source.path, options);
       if (who.length === 0) continue;
       const build = scan.tsBuild(dir);
       const sources = scan.sources.files.filter((f) => dir === '' || f.startsWith(`${dir}/`));

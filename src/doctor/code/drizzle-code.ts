@@ -43,6 +43,9 @@ export const DRIZZLE_DRIVER_DIALECTS: Record<string, string> = {
   'gel-core': 'gel',
 };
 
+/** Drivers whose migrator's `migrate()` runs synchronously and returns nothing to await (better-sqlite3, bun:sqlite, sql.js). */
+export const SYNCHRONOUS_MIGRATORS: ReadonlySet<string> = new Set(['better-sqlite3', 'bun-sqlite', 'sql-js']);
+
 /** drizzle.config's `dialect` (and the old `driver`) as the dialect family. */
 export function configDialectFamily(dialect: string | undefined): string | undefined {
   if (!dialect) return undefined;
@@ -69,6 +72,8 @@ export interface MigrateCall {
   call: AstNode;
   ancestors: AstNode[];
   module: string;
+  /** The migrator runs synchronously (better-sqlite3...): when the call returns, the migration is done. */
+  synchronous: boolean;
   handling: PromiseHandling;
   /** The `.then(...)` call when handling is `then`. */
   thenCall: AstNode | undefined;
@@ -198,7 +203,8 @@ export function migrateCalls(source: ParsedSource, imports = drizzleImports(sour
     const module = path.length === 1 ? direct.get(path[0]!) : path.length === 2 && path[1] === 'migrate' ? namespaces.get(path[0]!) : undefined;
     if (!module) return;
     const { handling, thenCall, statement } = promiseHandling(node, ancestors);
-    calls.push({ call: node, ancestors: [...ancestors], module, handling, thenCall, statement });
+    const driver = MODULE.exec(module)?.[1] ?? '';
+    calls.push({ call: node, ancestors: [...ancestors], module, synchronous: SYNCHRONOUS_MIGRATORS.has(driver), handling, thenCall, statement });
   });
   return calls;
 }

@@ -65,3 +65,61 @@ export function loadTimeUses(program: AstNode, locals: ReadonlySet<string>, opti
 function within(node: AstNode, outer: AstNode): boolean {
   return node.start >= outer.start && node.end <= outer.end;
 }
+
+/**
+ * The imported bindings a TypeScript module uses as values anywhere (not only at load time):
+ * TypeScript, esbuild and swc remove an import none of whose bindings is used as a value (one
+ * used only in types, `implements` clauses or type arguments), so such an import is no edge of
+ * the module graph at run time. With `emitDecoratorMetadata`, a class named by the type of a
+ * decorated property, or of a parameter of a decorated method or of a decorated class's
+ * constructor, is a value use too (`design:type` and `design:paramtypes` read it); `isValue`
+ * says whether an imported name is a class or other value (not an interface or type alias).
+ */
+export function valueUses(program: AstNode, locals: ReadonlySet<string>, options: { decoratorMetadata: boolean; isValue: (local: string) => boolean }): Set<string> {
+  const used = new Set<string>();
+  if (locals.size === 0) return used;
+  const typeUse = (annotation: AstNode | null | undefined) => {
+    const name = metadataTypeName((annotation as AstNode | undefined)?.typeAnnotation as AstNode | undefined);
+    if (name && locals.has(name) && options.isValue(name)) used.add(name);
+  };
+  walk(program, (node, ancestors) => {
+    if (options.decoratorMetadata) {
+      const decorated = Array.isArray(node.decorators) && node.decorators.length > 0;
+      if ((node.type === 'PropertyDefinition' || node.type === 'AccessorProperty') && decorated) typeUse(node.typeAnnotation as AstNode);
+      if (node.type === 'MethodDefinition') {
+        const cls = [...ancestors].reverse().find((a) => a.type === 'ClassDeclaration' || a.type === 'ClassExpression');
+        const classDecorated = Array.isArray(cls?.decorators) && (cls!.decorators as AstNode[]).length > 0;
+        const fn = node.value as AstNode;
+        const params = (fn?.params as AstNode[]) ?? [];
+        const paramDecorated = params.some((p) => Array.isArray(p.decorators) && p.decorators.length > 0);
+        if (decorated || paramDecorated || (node.kind === 'constructor' && classDecorated)) {
+          for (const param of params) typeUse((param.type === 'TSParameterProperty' ? (param.parameter as AstNode) : param).typeAnnotation as AstNode);
+          if (decorated) typeUse(fn?.returnType as AstNode);
+        }
+      }
+    }
+    if (node.type === 'ImportDeclaration' || (node.type.startsWith('TS') && !TS_VALUE_NODES.has(node.type))) return false;
+    if (node.type === 'ExportNamedDeclaration' && node.source) return false;
+    if ((node.type === 'Identifier' || node.type === 'JSXIdentifier') && locals.has(node.name as string)) {
+      const parent = ancestors[ancestors.length - 1];
+      if (parent?.type === 'MemberExpression' && parent.property === node && !parent.computed) return;
+      if (parent?.type === 'JSXMemberExpression' && parent.property === node) return;
+      if (parent?.type === 'JSXAttribute' && parent.name === node) return;
+      if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && parent.key === node && !parent.computed && !parent.shorthand) return;
+      if (parent?.type === 'ImportSpecifier') return;
+      used.add(node.name as string);
+    }
+  });
+  return used;
+}
+
+/** The class a `design:type` reads for a type: `Customer`, or `Customer | null`; undefined for arrays, generics and other types. */
+function metadataTypeName(type: AstNode | undefined): string | undefined {
+  if (!type) return undefined;
+  if (type.type === 'TSTypeReference' && !type.typeArguments && (type.typeName as AstNode).type === 'Identifier') return (type.typeName as AstNode).name as string;
+  if (type.type === 'TSUnionType') {
+    const rest = (type.types as AstNode[]).filter((t) => t.type !== 'TSNullKeyword' && t.type !== 'TSUndefinedKeyword');
+    return rest.length === 1 ? metadataTypeName(rest[0]) : undefined;
+  }
+  return undefined;
+}

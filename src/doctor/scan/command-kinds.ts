@@ -43,10 +43,16 @@ export const LOCKED_MIGRATORS: ReadonlySet<CommandKind> = new Set<CommandKind>([
 export interface ScriptCall {
   name: string;
   runner: 'npm' | 'pnpm' | 'yarn' | 'bun' | 'turbo' | 'npm-run-all';
-  /** A workspace package named by --filter, -w, `yarn workspace`; `*` for all of them (turbo without a filter). */
+  /** A workspace package named by --filter, -w, `yarn workspace`; `*` for all of them (turbo without a filter, `pnpm -r`). */
   workspace: string | undefined;
-  /** A directory named by --prefix, -C, --dir, --cwd. */
+  /** Every workspace selector, when there are several (`--filter a --filter b`). */
+  workspaces?: string[];
+  /** A directory named by --prefix, -C, --dir, --cwd; `/` for the workspace root (pnpm -w). */
   dir: string | undefined;
+  /** The script runs in several packages: at the same time (turbo, pnpm -r) or one after the other (npm --workspaces). */
+  fanOut?: 'parallel' | 'sequential';
+  /** Words passed on to the script (`pnpm with-env prisma generate`, `npm run with:env -- prisma generate`). */
+  args?: ShellWord[];
 }
 
 export interface GroupPart {
@@ -110,14 +116,26 @@ function unwrap(words: ShellWord[], isScript: (name: string) => boolean): { word
       if (rest[0]?.value === '--') rest = rest.slice(1);
       continue;
     }
-    if (base === 'dotenv' || base === 'dotenv-cli' || base === 'dotenvx') {
+    if ((base === 'infisical' || base === 'doppler' || base === 'op') && rest[1]?.value === 'run') {
+      const separator = rest.findIndex((w) => w.value === '--');
+      if (separator === -1) break;
+      rest = rest.slice(separator + 1);
+      continue;
+    }
+    if (base === 'env-cmd') {
+      rest = rest.slice(1);
+      while (rest[0] && /^-/.test(rest[0].value)) rest = rest.slice(/^(-f|--file|-e|--environments|-r|--rc-file)$/.test(rest[0].value) ? 2 : 1);
+      if (rest[0]?.value === '--') rest = rest.slice(1);
+      continue;
+    }
+    if (base === 'dotenv' || base === 'dotenv-cli' || base === 'dotenvx' || base === 'dotenv-flow' || base === 'dotenv-flow-cli') {
       const separator = rest.findIndex((w) => w.value === '--');
       if (separator !== -1) {
         rest = rest.slice(separator + 1);
         continue;
       }
       rest = rest.slice(base === 'dotenvx' && rest[1]?.value === 'run' ? 2 : 1);
-      while (rest[0] && /^-/.test(rest[0].value)) rest = rest.slice(/^-(e|c|v)$/.test(rest[0].value) ? 2 : 1);
+      while (rest[0] && /^-/.test(rest[0].value)) rest = rest.slice(/^-(e|c|v|p|n)$|^--(path|node-env|default-node-env)$/.test(rest[0].value) ? 2 : 1);
       continue;
     }
     if (base === 'npx' || base === 'pnpx' || base === 'bunx') {
@@ -176,21 +194,32 @@ function positional(args: string[], withValue: ReadonlySet<string> = new Set()):
 const PRISMA_VALUE_FLAGS = new Set(['--schema', '--config', '--name', '-n', '--url', '--from-url', '--to-url', '--generator']);
 const TYPEORM_VALUE_FLAGS = new Set(['-d', '--dataSource', '--data-source', '-t', '--transaction', '-o']);
 
-/** Reads a script call: `npm run X`, `npm start`, `pnpm --filter api build`, `yarn workspace api X`, `turbo run X`. */
-function scriptCall(words: string[], isScript: (name: string) => boolean): ScriptCall | undefined {
-  const tool = baseName(words[0] ?? '');
+/** Reads a script call: `npm run X`, `npm start`, `pnpm --filter api build`, `pnpm -r build`, `yarn workspace api X`, `turbo run X`. */
+function scriptCall(words: ShellWord[], isScript: (name: string) => boolean): ScriptCall | undefined {
+  const tool = baseName(words[0]?.value ?? '');
   const args = words.slice(1);
-  let workspace: string | undefined;
+  const workspaces: string[] = [];
   let dir: string | undefined;
-  const rest: string[] = [];
+  let all = false;
+  let passed: ShellWord[] | undefined;
+  const rest: ShellWord[] = [];
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const a = args[i]!.value;
+    if (a === '--') {
+      passed = args.slice(i + 1);
+      break;
+    }
     const eq = /^(--[a-z-]+)=(.*)$/.exec(a);
     const flag = eq ? eq[1]! : a;
-    const value = eq ? eq[2]! : args[i + 1];
+    const value = eq ? eq[2]! : args[i + 1]?.value;
     const takes = (names: string[]) => names.includes(flag);
+    // pnpm's -w is --workspace-root; npm's -w names a workspace.
+    if (tool === 'pnpm' && takes(['-w', '--workspace-root'])) {
+      dir = '/';
+      continue;
+    }
     if (takes(['--filter', '-F', '-w', '--workspace'])) {
-      workspace = value;
+      if (value !== undefined) workspaces.push(value);
       if (!eq) i++;
       continue;
     }
@@ -199,30 +228,58 @@ function scriptCall(words: string[], isScript: (name: string) => boolean): Scrip
       if (!eq) i++;
       continue;
     }
-    if (a === '--') break;
-    rest.push(a);
+    if ((tool === 'pnpm' && (a === '-r' || a === '--recursive')) || (tool === 'npm' && (a === '--workspaces' || a === '-ws'))) {
+      all = true;
+      continue;
+    }
+    rest.push(args[i]!);
   }
+  const plain = rest.filter((w) => !w.value.startsWith('-'));
+  const selected = (runner: ScriptCall['runner'], name: string | undefined, extra: ShellWord[], fanOut: ScriptCall['fanOut']): ScriptCall | undefined => {
+    if (!name) return undefined;
+    const list = all ? ['*'] : workspaces;
+    return {
+      name,
+      runner,
+      workspace: list[0],
+      ...(list.length > 1 ? { workspaces: list } : {}),
+      dir,
+      ...(list.length > 1 || list[0] === '*' ? { fanOut } : {}),
+      ...(extra.length > 0 ? { args: extra } : {}),
+    };
+  };
+  const after = (word: ShellWord | undefined) => (word ? rest.slice(rest.indexOf(word) + 1) : []);
   if (tool === 'npm') {
-    const [sub, name] = rest.filter((w) => !w.startsWith('-'));
-    if (sub === 'run' || sub === 'run-script') return name ? { name, runner: 'npm', workspace, dir } : undefined;
-    if (sub === 'start' || sub === 'test' || sub === 'stop' || sub === 'restart') return { name: sub, runner: 'npm', workspace, dir };
+    const [sub, name] = plain;
+    if (sub?.value === 'run' || sub?.value === 'run-script') return selected('npm', name?.value, passed ?? [], 'sequential');
+    if (sub && ['start', 'test', 'stop', 'restart'].includes(sub.value)) return selected('npm', sub.value, passed ?? [], 'sequential');
     return undefined;
   }
   if (tool === 'pnpm' || tool === 'yarn' || tool === 'bun') {
-    const plain = rest.filter((w) => !w.startsWith('-'));
-    if (tool === 'yarn' && plain[0] === 'workspace' && plain[1] && plain[2]) {
-      const name = plain[2] === 'run' ? plain[3] : plain[2];
-      return name ? { name, runner: 'yarn', workspace: plain[1], dir } : undefined;
+    if (tool === 'yarn' && plain[0]?.value === 'workspace' && plain[1] && plain[2]) {
+      const nameWord = plain[2].value === 'run' ? plain[3] : plain[2];
+      workspaces.push(plain[1].value);
+      return selected('yarn', nameWord?.value, [...after(nameWord), ...(passed ?? [])], 'parallel');
     }
-    if (plain[0] === 'run' || plain[0] === 'run-script') return plain[1] ? { name: plain[1], runner: tool, workspace, dir } : undefined;
-    const named = workspace !== undefined || dir !== undefined;
-    if (plain[0] && (isScript(plain[0]) || ['start', 'build', 'test'].includes(plain[0]) || (named && !isRunnerSubcommand(tool, plain[0])))) return { name: plain[0], runner: tool, workspace, dir };
+    if (tool === 'yarn' && plain[0]?.value === 'workspaces') {
+      // yarn 1 `workspaces run X`, yarn 2+ `workspaces foreach [-A] run X`
+      const runAt = plain.findIndex((w) => w.value === 'run');
+      const nameWord = runAt === -1 ? undefined : plain[runAt + 1];
+      all = true;
+      return selected('yarn', nameWord?.value, [...after(nameWord), ...(passed ?? [])], 'parallel');
+    }
+    if (plain[0]?.value === 'run' || plain[0]?.value === 'run-script') return selected(tool, plain[1]?.value, [...after(plain[1]), ...(passed ?? [])], 'parallel');
+    const named = workspaces.length > 0 || dir !== undefined || all;
+    const first = plain[0];
+    if (first && (isScript(first.value) || ['start', 'build', 'test'].includes(first.value) || (named && !isRunnerSubcommand(tool, first.value)))) {
+      return selected(tool, first.value, [...after(first), ...(passed ?? [])], 'parallel');
+    }
     return undefined;
   }
   if (tool === 'turbo') {
-    const plain = rest.filter((w) => !w.startsWith('-'));
-    const name = plain[0] === 'run' ? plain[1] : plain[0];
-    return name ? { name, runner: 'turbo', workspace: workspace ?? '*', dir } : undefined;
+    const nameWord = plain[0]?.value === 'run' ? plain[1] : plain[0];
+    if (workspaces.length === 0) all = true;
+    return selected('turbo', nameWord?.value, passed ?? [], 'parallel');
   }
   return undefined;
 }
@@ -285,7 +342,7 @@ export function classifyCommand(input: ShellWord[], isScript: (name: string) => 
     const parts = args.filter((a) => !a.startsWith('-')).map((name) => ({ script: { name, runner: 'npm-run-all' as const, workspace: undefined, dir: undefined } }));
     return result('group', { parts, parallel });
   }
-  const call = scriptCall(argv, isScript);
+  const call = scriptCall(words, isScript);
   if (call) return result('run-script', { script: call });
 
   if (tool === 'node' || tool === 'ts-node' || tool === 'ts-node-esm' || tool === 'tsx' || tool === 'nodemon' || tool === 'bun' || tool === 'deno' || tool === 'esno' || tool === 'vite-node') {

@@ -1,7 +1,7 @@
 /** docker-compose / compose files: each service's command, image build, dependencies and replicas. */
 import type { ShellSource } from './shell-source.js';
 import type { TextFile } from './text-file.js';
-import { get, getEntry, mapEntries, parseYaml, scalarText, type YamlNode } from './yaml.js';
+import { get, getEntry, mapEntries, parseYaml, scalarText, stringList, type YamlNode } from './yaml.js';
 
 export interface EnvAssignment {
   name: string;
@@ -23,6 +23,8 @@ export interface ComposeService {
   /** deploy.replicas or scale; undefined when not set (one container). */
   replicas: number | undefined;
   environment: EnvAssignment[];
+  /** `profiles`: the service starts only when one of them is enabled; empty for a service that always starts. */
+  profiles: string[];
 }
 
 export function isComposeFileName(name: string): boolean {
@@ -83,6 +85,7 @@ export function parseCompose(file: TextFile): ComposeService[] {
         dependsOn: deps,
         replicas,
         environment: environmentOf(getEntry(value, 'environment')?.value, file),
+        profiles: stringList(get(value, 'profiles')).map((p) => p.text),
       },
     ];
   });

@@ -15,9 +15,10 @@ import { dirOf, joinPath, type FileIndex } from './file-index.js';
 import type { KubeWorkload } from './kubernetes.js';
 import type { PackageInfo } from './packages.js';
 import type { ProcfileEntry } from './procfile.js';
-import { parseShell } from './shell.js';
+import { parseShell, type ShellWord, type SimpleCommand } from './shell.js';
 import type { ShellSource } from './shell-source.js';
 import type { TextFile } from './text-file.js';
+import { TurboTasks } from './turbo.js';
 
 export type Phase = 'build' | 'release' | 'start';
 
@@ -47,6 +48,14 @@ export interface ProductionCommand {
   job: CiJob | undefined;
   /** node-file and migrate-script: the project's source file it runs, when found. */
   source: string | undefined;
+  /**
+   * The earlier steps whose failure does not keep this command from running (`migrate; node
+   * server.js` without `set -e`, `migrate || echo failed`, a backgrounded command). Steps joined by
+   * `&&`, `set -e`, `|| exit 1`, CI steps and Dockerfile instructions are not among them.
+   */
+  failureIgnored: readonly number[];
+  /** Reserved words in front of the command (`if`, `!`, `while`): it is a condition whose failure the script handles. */
+  tested: boolean;
 }
 
 export type PipelineKind = 'package-script' | 'dockerfile' | 'procfile' | 'compose' | 'ci' | 'kubernetes' | 'shell-script';
@@ -63,6 +72,8 @@ export interface Pipeline {
   service: ComposeService | undefined;
   /** The Dockerfile whose image a compose service or workload runs. */
   image: Dockerfile | undefined;
+  /** A package script that is production only by a name that development uses too (`migrate`, `db:migrate`). */
+  byAmbiguousName?: boolean;
 }
 
 export type Order = 'before' | 'after' | 'concurrent';
@@ -117,6 +128,8 @@ export interface PipelineInputs {
   sourceOf(packageDir: string, path: string): string | undefined;
   /** What a source file does when run: migrates (drizzle migrate(), TypeORM runMigrations()), serves requests. */
   roleOf(source: string): { migrates: boolean; serves: boolean };
+  /** The commands a source file (or a module it imports) starts as child processes. */
+  commandsIn(source: string): Array<{ file: TextFile; source: ShellSource; module: string }>;
   /** The build context directory of a Dockerfile. */
   dockerContext(dockerfile: Dockerfile): string;
 }
@@ -172,6 +185,14 @@ interface Context {
   workdir: string | undefined;
   /** Where an entrypoint script's `"$@"` is: the CMD to run there. */
   cmd: ShellSource | undefined;
+  /** The steps whose failure what runs here ignores (see ProductionCommand.failureIgnored). */
+  ignored: readonly number[];
+  /** The shell exits on the first failing command (`set -e`, a CI step's shell). */
+  errexit: boolean;
+  /** The command must exit for what follows to run (`a && b`, an init container, a Job): it is not a server. */
+  mustExit: boolean;
+  /** The command is a condition (`if cmd`, `! cmd`): the script handles its failure. */
+  tested?: boolean;
 }
 
 export class PipelineBuilder {
@@ -179,9 +200,11 @@ export class PipelineBuilder {
   private readonly byName = new Map<string, PackageInfo>();
   private readonly reachedScripts = new Set<string>();
   private parallelGroups = 0;
+  private readonly turbo: TurboTasks;
 
   constructor(private readonly input: PipelineInputs) {
     for (const pkg of input.packages) if (pkg.name) this.byName.set(pkg.name, pkg);
+    this.turbo = new TurboTasks(input.files, input.packages);
     jobsOfWorkflow = new WeakMap();
     for (const workflow of input.ci) for (const job of workflow.jobs) jobsOfWorkflow.set(job, workflow);
   }
@@ -200,7 +223,9 @@ export class PipelineBuilder {
       for (const name of pkg.scripts.keys()) {
         const phase = scriptPhase(name);
         if (!phase || /^(pre|post)/.test(name) && pkg.scripts.has(name.replace(/^(pre|post)/, ''))) continue;
-        const pipeline = this.newPipeline('package-script', `the "${name}" script of ${pkg.file.path}`);
+        // `migrate`, `db:migrate`: a name developers also give the local `prisma migrate dev`.
+        const ambiguous = phase === 'release' && !/(deploy|release|prod|production)/.test(name) ? 'migrate' : undefined;
+        const pipeline = this.newPipeline('package-script', `the "${name}" script of ${pkg.file.path}`, ambiguous ? { byAmbiguousName: true } : {});
         this.runScript(pkg, name, this.rootContext(pipeline, phase, pkg, pkg.file), true);
       }
     }
@@ -222,7 +247,7 @@ export class PipelineBuilder {
   }
 
   private rootContext(pipeline: Pipeline, phase: Phase, pkg: PackageInfo | undefined, file: TextFile, extra: Partial<Context> = {}): Context {
-    return { pipeline, phase, via: [], pkg, cwd: pkg?.dir ?? dirOf(file.path), file, depth: 0, scripts: new Set(), parallel: undefined, job: undefined, workdir: undefined, cmd: undefined, ...extra };
+    return { pipeline, phase, via: [], pkg, cwd: pkg?.dir ?? dirOf(file.path), file, depth: 0, scripts: new Set(), parallel: undefined, job: undefined, workdir: undefined, cmd: undefined, ignored: [], errexit: false, mustExit: false, ...extra };
   }
 
   /** The package whose directory holds `dir` (the deepest one), else the root package. */
@@ -329,7 +354,8 @@ export class PipelineBuilder {
     for (const step of job.steps) {
       const cwd = step.cwd ? joinPath(step.cwd.replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '')) : '';
       const pkg = this.input.packages.find((p) => p.dir === cwd) ?? this.packageFor(cwd);
-      this.shell(step.command, this.rootContext(pipeline, 'release', pkg, job.file, { via: [`${job.file.path}:${step.line} job ${job.id}`], job, cwd }));
+      // CI runners stop a job at the first failing step, and run each step's shell with -e.
+      this.shell(step.command, this.rootContext(pipeline, 'release', pkg, job.file, { via: [`${job.file.path}:${step.line} job ${job.id}`], job, cwd, errexit: true }));
     }
   }
 
@@ -340,11 +366,13 @@ export class PipelineBuilder {
     const pkg = this.packageFor('');
     for (const container of workload.containers) {
       const via = [`${workload.file.path}:${workload.line} ${workload.kind} ${workload.name}${container.init ? ` initContainer ${container.name}` : ''}`];
+      // Init containers and the containers of a Job run to completion: they are not the app serving.
+      const mustExit = container.init || phase === 'release';
       if (container.command || container.args) {
         // command + args form one argument vector (`command: ["sh", "-c"]`, `args: ["migrate && start"]`).
         const words = [container.command, container.args].flatMap((source) => (source?.kind === 'words' ? source.words : []));
         const sources = words.length > 0 ? [{ kind: 'words' as const, words }] : [container.command, container.args].filter((s): s is ShellSource => Boolean(s));
-        for (const source of sources) this.shell(source, this.rootContext(pipeline, phase, pkg, workload.file, { via }));
+        for (const source of sources) this.shell(source, this.rootContext(pipeline, phase, pkg, workload.file, { via, mustExit }));
       } else if (only && !container.init) {
         this.dockerfile(only, { pipeline, phase: 'start-only', via });
       }
@@ -353,7 +381,7 @@ export class PipelineBuilder {
 
   // ------------------------------------------------------------ expansion
 
-  private runScript(pkg: PackageInfo, name: string, ctx: Context, withHooks: boolean): void {
+  private runScript(pkg: PackageInfo, name: string, ctx: Context, withHooks: boolean, args?: { words: ShellWord[]; file: TextFile }): void {
     const key = `${pkg.dir}:${name}`;
     if (ctx.scripts.has(key) || ctx.depth > 12) return;
     const names = withHooks ? [`pre${name}`, name, `post${name}`] : [name];
@@ -362,37 +390,76 @@ export class PipelineBuilder {
       if (!script) continue;
       const at = script.fileOffset(0);
       const scripts = new Set(ctx.scripts).add(`${pkg.dir}:${n}`);
-      this.shell(
-        { kind: 'shell', text: script.command, toFile: script.fileOffset },
-        { ...ctx, pkg, cwd: pkg.dir, file: pkg.file, depth: ctx.depth + 1, scripts, via: [...ctx.via, `${this.where(pkg.file, at)} "${n}"`], cmd: undefined },
-      );
+      const inner: Context = { ...ctx, pkg, cwd: pkg.dir, file: pkg.file, depth: ctx.depth + 1, scripts, via: [...ctx.via, `${this.where(pkg.file, at)} "${n}"`], cmd: undefined };
+      this.shell({ kind: 'shell', text: script.command, toFile: script.fileOffset }, inner);
+      // `"with-env": "dotenv -e ../../.env --"` called as `pnpm with-env prisma generate`: the script only wraps the words passed to it.
+      if (n === name && args && args.words.length > 0 && isPureWrapper(script.command)) {
+        const passed = classifyCommand(args.words, (other) => pkg.scripts.has(other));
+        this.command(passed, args.words[0]!.start, args.words[args.words.length - 1]!.end, false, { ...inner, file: args.file });
+      }
     }
   }
 
   private shell(source: ShellSource, ctx: Context): void {
     if (ctx.depth > 12) return;
-    const simple =
+    const simple: SimpleCommand[] =
       source.kind === 'shell'
         ? parseShell(source.text, source.toFile)
         : source.words.length > 0
-          ? [{ words: source.words, start: source.words[0]!.start, end: source.words[source.words.length - 1]!.end, background: false }]
+          ? [{ words: source.words, start: source.words[0]!.start, end: source.words[source.words.length - 1]!.end, background: false, after: undefined, reserved: [] }]
           : [];
     let cwd = ctx.cwd;
     let pkg = ctx.pkg;
-    for (const command of simple) {
+    let ignored = ctx.ignored;
+    let errexit = ctx.errexit || (source.kind === 'shell' && /^#!\S*\/(env\s+)?(ba|da|z|a)?sh\s+-\w*e/.test(source.text));
+    // The steps of the current `&&` list; after `a || exit 1` the ones before the handler are known to have succeeded.
+    let listStart = ctx.pipeline.commands.length;
+    let guardedUntil = listStart;
+    const ignore = (from: number, to: number) => {
+      if (to > from) ignored = [...ignored, ...Array.from({ length: to - from }, (_, i) => from + i)];
+    };
+    simple.forEach((command, index) => {
+      const steps = ctx.pipeline.commands.length;
+      // Without `set -e`, a `;` or a new line runs the next command whatever the last one returned;
+      // `a || echo failed` goes on after a failure (unless the handler exits), with `set -e` too.
+      if (simple[index - 1]?.background) {
+        // What runs in the background (or writes into a pipe) is never waited for.
+        ignore(listStart, steps);
+        listStart = guardedUntil = steps;
+      } else if (command.after === ';' || command.after === 'newline') {
+        // `if [ $? -ne 0 ]; then exit 1; fi` right after a command checks it.
+        if (!errexit && !command.words.some((w) => w.value.includes('$?'))) ignore(Math.max(listStart, guardedUntil), steps);
+        listStart = guardedUntil = steps;
+      } else if (command.after === '||') {
+        if (exits(command.words)) guardedUntil = steps;
+        else {
+          ignore(listStart, steps);
+          listStart = guardedUntil = steps;
+        }
+      }
+      const next = simple[index + 1];
+      const mustExit = ctx.mustExit || (next !== undefined && !command.background);
       const first = command.words[0]?.value;
+      if (first === 'set') {
+        for (const word of command.words.slice(1)) {
+          if (/^-[a-z]*e/.test(word.value) || word.value === 'errexit') errexit = true;
+          if (/^\+[a-z]*e/.test(word.value)) errexit = false;
+        }
+        return;
+      }
       if (first === 'cd' && command.words[1]) {
         cwd = ctx.workdir && command.words[1].value.startsWith('/') ? cwd : joinPath(cwd, command.words[1].value);
         pkg = this.input.packages.find((p) => p.dir === cwd) ?? pkg;
-        continue;
+        return;
       }
+      const inner: Context = { ...ctx, cwd, pkg, ignored, mustExit, tested: command.reserved.some((w) => TESTED.has(w)) };
       if (first === 'exec' && (command.words[1]?.value === '"$@"' || command.words[1]?.value === '$@') || first === '"$@"' || first === '$@') {
-        if (ctx.cmd) this.shell(ctx.cmd, { ...ctx, cwd, pkg, cmd: undefined, depth: ctx.depth + 1, via: [...ctx.via, 'CMD'] });
-        continue;
+        if (ctx.cmd) this.shell(ctx.cmd, { ...inner, cmd: undefined, depth: ctx.depth + 1, via: [...ctx.via, 'CMD'] });
+        return;
       }
       const classified = classifyCommand(command.words, (name) => Boolean(pkg?.scripts.has(name)));
-      this.command(classified, command.start, command.end, command.background, { ...ctx, cwd, pkg });
-    }
+      this.command(classified, command.start, command.end, command.background, inner);
+    });
   }
 
   private record(kind: CommandKind, classified: ClassifiedCommand, start: number, end: number, background: boolean, ctx: Context, source?: string): void {
@@ -410,6 +477,8 @@ export class PipelineBuilder {
       packageDir: ctx.pkg?.dir ?? '',
       job: ctx.job,
       source,
+      failureIgnored: ctx.ignored,
+      tested: ctx.tested ?? false,
     });
   }
 
@@ -417,9 +486,7 @@ export class PipelineBuilder {
     switch (classified.kind) {
       case 'run-script': {
         const before = ctx.pipeline.commands.length;
-        for (const [pkg, name] of this.scriptTargets(classified.script!, ctx)) {
-          this.runScript(pkg, name, ctx, classified.script!.runner !== 'pnpm' && classified.script!.runner !== 'turbo');
-        }
+        this.runScriptCall(classified.script!, ctx, classified.script!.runner !== 'pnpm' && classified.script!.runner !== 'turbo');
         // `npm run serve &`: the whole script runs in the background.
         if (background) for (const command of ctx.pipeline.commands.slice(before)) command.background = true;
         return;
@@ -429,7 +496,7 @@ export class PipelineBuilder {
         classified.parts!.forEach((part, lane) => {
           const partCtx = { ...ctx, depth: ctx.depth + 1, parallel: group !== undefined ? { group, lane } : ctx.parallel };
           if (part.shell) this.shell({ kind: 'shell', text: part.shell.text, toFile: part.shell.toFile }, partCtx);
-          if (part.script) for (const [pkg, name] of this.scriptTargets(part.script, ctx)) this.runScript(pkg, name, partCtx, true);
+          if (part.script) this.runScriptCall(part.script, partCtx, true);
         });
         return;
       }
@@ -455,14 +522,23 @@ export class PipelineBuilder {
         const path = classified.file!;
         const candidate = path.startsWith('/') ? this.fromImagePath(path, ctx.workdir) : joinPath(ctx.cwd, path);
         const source = candidate ? this.input.sourceOf(ctx.pkg?.dir ?? '', candidate) : undefined;
+        const base = path.slice(path.lastIndexOf('/') + 1);
         if (source) {
           const role = this.input.roleOf(source);
-          if (role.migrates) this.record('migrate-script', classified, start, end, background && !role.serves, ctx, source);
-          if (role.serves || !role.migrates) this.record(role.serves ? 'app-start' : 'other', classified, start, end, background, ctx, source);
+          // What the code starts as child processes runs before the server it may start (`execSync('prisma migrate deploy')`).
+          const started = this.input.commandsIn(source);
+          for (const child of started) {
+            this.shell(child.source, { ...ctx, file: child.file, depth: ctx.depth + 1, via: [...ctx.via, `${this.where(ctx.file, start)} ${child.module}`], cwd: ctx.pkg?.dir ?? ctx.cwd, mustExit: true });
+          }
+          // A migration runner doctor cannot read (its own SQL runner) is known by its name.
+          const migrates = role.migrates || (!role.serves && started.length === 0 && /migrat/i.test(base));
+          if (migrates) this.record('migrate-script', classified, start, end, background && !role.serves, ctx, source);
+          if (role.serves || !migrates) this.record(role.serves ? 'app-start' : 'other', classified, start, end, background, ctx, source);
           return;
         }
-        const base = path.slice(path.lastIndexOf('/') + 1);
-        this.record(/migrat/i.test(base) ? 'migrate-script' : /seed|script/i.test(base) ? 'other' : 'app-start', classified, start, end, background, ctx);
+        // A file the repository does not hold: a migration runner by its name; the app unless the
+        // command must exit for the next one to run (`node /opt/check-env.js && ...`), which a server never does.
+        this.record(/migrat/i.test(base) ? 'migrate-script' : /seed|script/i.test(base) || ctx.mustExit ? 'other' : 'app-start', classified, start, end, background, ctx);
         return;
       }
       default:
@@ -470,14 +546,39 @@ export class PipelineBuilder {
     }
   }
 
+  /**
+   * Runs a script call in the packages it selects. When it fans out to several packages that run
+   * at the same time (turbo, `pnpm -r`), each package is a lane of its own; turbo first runs the
+   * tasks turbo.json's `dependsOn` names, which finish before the task starts.
+   */
+  private runScriptCall(call: ScriptCall, ctx: Context, withHooks: boolean): void {
+    const targets = this.scriptTargets(call, ctx);
+    const args = call.args ? { words: call.args, file: ctx.file } : undefined;
+    const lanes = call.fanOut === 'parallel' && targets.length > 1 ? ++this.parallelGroups : undefined;
+    const done = new Set<string>();
+    const runTask = (pkg: PackageInfo, name: string, taskCtx: Context, depth: number): void => {
+      const key = `${pkg.dir}:${name}`;
+      if (done.has(key) || depth > 8) return;
+      done.add(key);
+      if (call.runner === 'turbo') for (const [dep, task] of this.turbo.dependencies(pkg, name)) runTask(dep, task, { ...taskCtx, parallel: ctx.parallel }, depth + 1);
+      this.runScript(pkg, name, taskCtx, withHooks, args);
+    };
+    targets.forEach(([pkg, name], lane) => runTask(pkg, name, lanes !== undefined ? { ...ctx, parallel: { group: lanes, lane } } : ctx, 0));
+  }
+
   /** The packages and script names a script call runs. */
   private scriptTargets(call: ScriptCall, ctx: Context): Array<[PackageInfo, string]> {
-    if (call.workspace === '*') return this.input.packages.filter((p) => p.scripts.has(call.name)).map((p) => [p, call.name]);
-    if (call.workspace) {
-      const named = this.byName.get(call.workspace) ?? this.input.packages.find((p) => p.dir === call.workspace!.replace(/^\.\//, '') || p.dir.endsWith(`/${call.workspace}`));
-      if (named) return [[named, call.name]];
-      const pattern = new RegExp(`^${call.workspace.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-      return this.input.packages.filter((p) => p.name && pattern.test(p.name) && p.scripts.has(call.name)).map((p) => [p, call.name]);
+    if (call.dir === '/') {
+      const root = this.input.packages.find((p) => p.dir === '');
+      return root ? [[root, call.name]] : [];
+    }
+    const selectors = call.workspaces ?? (call.workspace !== undefined ? [call.workspace] : []);
+    if (selectors.length > 0) {
+      const include = selectors.filter((s) => !s.startsWith('!'));
+      const exclude = selectors.filter((s) => s.startsWith('!')).flatMap((s) => this.selectPackages(s.slice(1)));
+      const chosen = (include.length > 0 ? include : ['*']).flatMap((s) => this.selectPackages(s)).filter((p, i, all) => all.indexOf(p) === i && !exclude.includes(p));
+      // A turbo task runs in the packages that define it; a named package without it runs nothing.
+      return chosen.filter((p) => p.scripts.has(call.name) || call.runner === 'turbo').map((p) => [p, call.name]);
     }
     if (call.dir) {
       const dir = joinPath(ctx.cwd, call.dir);
@@ -485,6 +586,18 @@ export class PipelineBuilder {
       return pkg ? [[pkg, call.name]] : [];
     }
     return ctx.pkg ? [[ctx.pkg, call.name]] : [];
+  }
+
+  /** The packages a workspace selector names: `*`, a package name or name pattern, `./apps/*`; turbo's `web...` and `...web` name web. */
+  private selectPackages(selector: string): PackageInfo[] {
+    const packages = this.input.packages;
+    const members = packages.filter((p) => p.dir !== '');
+    const clean = selector.replace(/^\.\.\.\^?|\^?\.\.\.$/g, '').replace(/^\{(.*)\}$/, '$1');
+    if (clean === '*' || clean === '') return members.length > 0 ? members : packages;
+    const named = this.byName.get(clean) ?? packages.find((p) => p.dir !== '' && (p.dir === clean.replace(/^\.\//, '') || p.dir.endsWith(`/${clean}`)));
+    if (named) return [named];
+    const pattern = new RegExp(`^${clean.replace(/^\.\//, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    return members.filter((p) => (clean.startsWith('./') ? pattern.test(p.dir) : p.name !== undefined && pattern.test(p.name)));
   }
 
   /** A script named in a command (`./entrypoint.sh`, `/app/start.sh`), found in the repository. */
@@ -508,6 +621,20 @@ export class PipelineBuilder {
     if (workdir && path.startsWith(`${workdir}/`)) return path.slice(workdir.length + 1);
     return path.replace(/^\/(app|usr\/src\/app|home\/node\/app|srv|opt\/app)\//, '');
   }
+}
+
+const TESTED = new Set(['if', 'elif', 'while', 'until', '!']);
+
+/** `exit 1`, `false`, `return 1`: a `||` handler that stops the script, so the failure is not ignored. */
+function exits(words: ShellWord[]): boolean {
+  const [head, code] = words.map((w) => w.value);
+  return (head === 'exit' || head === 'return') ? code === undefined || code !== '0' : head === 'false' || head === 'kill';
+}
+
+/** A script that only sets up the environment for the command passed to it (`dotenv -e .env --`, `cross-env`, `env-cmd`). */
+function isPureWrapper(command: string): boolean {
+  const commands = parseShell(command);
+  return commands.length === 1 && classifyCommand(commands[0]!.words).words.length === 0;
 }
 
 function resolveImagePath(current: string | undefined, path: string): string {

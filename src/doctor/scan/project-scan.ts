@@ -6,6 +6,7 @@
  */
 import { type AstNode, calleeName, walk } from '../../js/estree.js';
 import { migrateCalls } from '../code/drizzle-code.js';
+import { execCommands } from '../code/exec-commands.js';
 import { serverStarts } from '../code/server-start.js';
 import { parseGithubWorkflow, parseGitlabCi, type CiWorkflow } from './ci-workflows.js';
 import { isComposeFileName, parseCompose, type ComposeService } from './compose.js';
@@ -25,6 +26,7 @@ import { readPackages, type PackageInfo } from './packages.js';
 import { PipelineBuilder, type Pipeline, type ProductionCommand } from './pipelines.js';
 import { parseProcfile, type ProcfileEntry } from './procfile.js';
 import { SourceIndex } from './source-index.js';
+import type { ShellSource } from './shell-source.js';
 import type { TextFile } from './text-file.js';
 import { readModuleAliases, readTsBuild, type ModuleAliases, type TsBuild } from './tsconfig.js';
 
@@ -238,8 +240,9 @@ export class ProjectScan {
         compose: this.compose,
         ci: this.ci,
         kubernetes: this.kubernetes,
-        sourceOf: (dir, path) => this.sourceOf(dir, path),
+        sourceOf: (dir, path) => this.sourceOf(dir, path) ?? this.sourceOf(this.packageOf(path)?.dir ?? '', path) ?? this.sourceNamed(path),
         roleOf: (source) => this.roleOf(source),
+        commandsIn: (source) => this.commandsIn(source),
         dockerContext: (dockerfile) => this.dockerContext(dockerfile),
       }).build(),
     );
@@ -272,6 +275,30 @@ export class ProjectScan {
       }
     }
     return undefined;
+  }
+
+  /**
+   * A file the repository does not hold at that path (`/home/node/validate-env.mjs`, copied into
+   * the image from elsewhere): the one source of that name, when there is exactly one.
+   */
+  private sourceNamed(path: string): string | undefined {
+    const stem = path.slice(path.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]sx?$/, '');
+    if (!stem || /^(index|main|server|app|dist|build)$/.test(stem)) return undefined;
+    const named = this.sources.files.filter((f) => f.slice(f.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]sx?$/, '') === stem);
+    return named.length === 1 ? named[0] : undefined;
+  }
+
+  /** The commands a source file (or a module it imports) starts as child processes: `execSync('prisma migrate deploy')`. */
+  commandsIn(source: string): Array<{ file: TextFile; source: ShellSource; module: string }> {
+    return this.once(`exec:${source}`, () => {
+      const parsed = this.sources.parse(source);
+      if (!parsed) return [];
+      const modules = [source, ...parsed.imports.filter((i) => !i.typeOnly).flatMap((i) => this.sources.resolve(source, i.specifier) ?? [])];
+      return [...new Set(modules)].flatMap((path) => {
+        const module = this.sources.parse(path);
+        return module ? execCommands(module).map((c) => ({ file: module.file, source: c.source, module: path })) : [];
+      });
+    });
   }
 
   /** Whether running a source file migrates a database and whether it serves requests (itself or through the modules it imports). */

@@ -15,12 +15,19 @@ export interface ShellWord {
   inner: (at: number) => number;
 }
 
+/** What joins a command to the one before it. `(` and `)` (a subshell) count as `;`. */
+export type ShellOperator = '&&' | '||' | ';' | 'newline' | '&' | '|';
+
 export interface SimpleCommand {
   words: ShellWord[];
   start: number;
   end: number;
   /** Runs in the background (`cmd &`), or in a pipe with the next one: what follows does not wait for it. */
   background: boolean;
+  /** The operator between the previous command and this one; undefined for the first. */
+  after: ShellOperator | undefined;
+  /** Reserved words in front of it (`if`, `!`, `then`, `while`...): it is a condition or part of a compound command. */
+  reserved: string[];
 }
 
 const RESERVED_PREFIX = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time']);
@@ -32,13 +39,19 @@ export function parseShell(text: string, toFile: (at: number) => number = (at) =
   let words: ShellWord[] = [];
   let dropNext = false;
   let i = 0;
+  // The operator that ended the last command, which joins it to the next one.
+  let pending: ShellOperator | undefined;
 
-  const finish = (background: boolean) => {
-    while (words.length > 0 && RESERVED_PREFIX.has(words[0]!.value)) words.shift();
+  const finish = (background: boolean, ending: ShellOperator) => {
+    const reserved: string[] = [];
+    while (words.length > 0 && RESERVED_PREFIX.has(words[0]!.value)) reserved.push(words.shift()!.value);
     if (words.length > 0 && !(words.length === 1 && RESERVED_ALONE.has(words[0]!.value))) {
-      commands.push({ words, start: words[0]!.start, end: words[words.length - 1]!.end, background });
-    } else if (background && commands.length > 0) {
-      commands[commands.length - 1]!.background = true;
+      commands.push({ words, start: words[0]!.start, end: words[words.length - 1]!.end, background, after: commands.length > 0 ? pending : undefined, reserved });
+      pending = ending;
+    } else {
+      if (background && commands.length > 0) commands[commands.length - 1]!.background = true;
+      // No command here (a blank line, `fi`, `done`): `a &&<newline>b` keeps the `&&`, and `fi && b` joins b to what ran in the `if`.
+      if (commands.length > 0 && pending !== '&&' && pending !== '||' && (ending === '&&' || ending === '||')) pending = ending;
     }
     words = [];
     dropNext = false;
@@ -63,30 +76,30 @@ export function parseShell(text: string, toFile: (at: number) => number = (at) =
       continue;
     }
     if (ch === '\n' || ch === ';' || ch === '(' || ch === ')') {
-      finish(false);
+      finish(false, ch === '\n' ? 'newline' : ';');
       i++;
       if (ch === ';' && text[i] === ';') i++;
       continue;
     }
     if (ch === '&') {
       if (text[i + 1] === '&') {
-        finish(false);
+        finish(false, '&&');
         i += 2;
       } else if (text[i + 1] === '>') {
         dropNext = true;
         i += 2;
       } else {
-        finish(true);
+        finish(true, '&');
         i++;
       }
       continue;
     }
     if (ch === '|') {
       if (text[i + 1] === '|') {
-        finish(false);
+        finish(false, '||');
         i += 2;
       } else {
-        finish(true);
+        finish(true, '|');
         i += text[i + 1] === '&' ? 2 : 1;
       }
       continue;
@@ -169,7 +182,7 @@ export function parseShell(text: string, toFile: (at: number) => number = (at) =
     const contentStart = text[start] === '"' || text[start] === "'" ? start + 1 : start;
     words.push({ value, start: toFile(start), end: toFile(i), inner: (at) => toFile(contentStart + at) });
   }
-  finish(false);
+  finish(false, 'newline');
   return commands;
 }
 

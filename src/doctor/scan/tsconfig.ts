@@ -11,6 +11,12 @@ export interface TsBuild {
   rootDir: string;
   module: string | undefined;
   emitDecoratorMetadata: boolean;
+  /**
+   * Imports are emitted as written (`verbatimModuleSyntax`, `preserveValueImports`,
+   * `importsNotUsedAsValues: "preserve"`); otherwise an import whose bindings are only used as
+   * types is removed from the compiled code (by tsc, and by esbuild, swc and tsx alike).
+   */
+  preservesImports: boolean;
 }
 
 function readOptions(files: FileIndex, path: string, depth = 0): { options: Record<string, unknown>; dirs: Record<string, string> } {
@@ -105,5 +111,6 @@ export function readTsBuild(files: FileIndex, dir: string, buildScript: string |
     rootDir: dirs.rootDir ?? dirOf(file),
     module: typeof options.module === 'string' ? options.module.toLowerCase() : undefined,
     emitDecoratorMetadata: options.emitDecoratorMetadata === true,
+    preservesImports: options.verbatimModuleSyntax === true || options.preserveValueImports === true || (typeof options.importsNotUsedAsValues === 'string' && options.importsNotUsedAsValues.toLowerCase() === 'preserve'),
   };
 }

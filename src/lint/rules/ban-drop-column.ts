@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { commandsOnExistingTable, withPrismaWarning } from '../rule-helpers.js';
+import { alterCommandAt, commandsOnExistingTable, withPrismaWarning } from '../rule-helpers.js';
 
 export const banDropColumn: Rule = {
   meta: {
@@ -27,6 +27,7 @@ export const banDropColumn: Rule = {
           if (!cmd.name || context.isNewColumn(table, cmd.name)) continue;
           context.report({
             statement,
+            at: alterCommandAt(statement, context, cmd),
             table: table,
             message: withPrismaWarning(
               context,

@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { commandsOnExistingTable } from '../rule-helpers.js';
+import { alterCommandAt, commandsOnExistingTable } from '../rule-helpers.js';
 
 export const banDropNotNull: Rule = {
   meta: {
@@ -25,7 +25,7 @@ export const banDropNotNull: Rule = {
       statement(statement) {
         for (const { table, cmd } of commandsOnExistingTable(statement, context, 'AT_DropNotNull')) {
           if (!cmd.name) continue;
-          context.report({ statement, table: table, message: `DROP NOT NULL on "${cmd.name}" of ${table.display}: readers written for a column that is never NULL can break once NULLs appear.` });
+          context.report({ statement, at: alterCommandAt(statement, context, cmd), table: table, message: `DROP NOT NULL on "${cmd.name}" of ${table.display}: readers written for a column that is never NULL can break once NULLs appear.` });
         }
       },
     };

@@ -1,6 +1,6 @@
 import type { Rule, StatementRef } from '../rule.js';
 import type { RelationName } from '../ast.js';
-import { alteredTable } from '../rule-helpers.js';
+import { alterCommandAt, alteredTable } from '../rule-helpers.js';
 
 export const changingPrimaryKey: Rule = {
   meta: {
@@ -22,14 +22,14 @@ export const changingPrimaryKey: Rule = {
   },
   kinds: ['AlterTableStmt'],
   create(context) {
-    const dropped: Array<{ statement: StatementRef; table: RelationName; name: string }> = [];
+    const dropped: Array<{ statement: StatementRef; at: number | undefined; table: RelationName; name: string }> = [];
     const added = new Set<string>();
     return {
       statement(statement) {
         const altered = alteredTable(statement);
         if (!altered || context.isNewTable(altered.table)) return;
         for (const cmd of altered.cmds) {
-          if (cmd.subtype === 'AT_DropConstraint' && cmd.name?.endsWith('_pkey')) dropped.push({ statement, table: altered.table, name: cmd.name });
+          if (cmd.subtype === 'AT_DropConstraint' && cmd.name?.endsWith('_pkey')) dropped.push({ statement, at: alterCommandAt(statement, context, cmd), table: altered.table, name: cmd.name });
           if (cmd.subtype === 'AT_AddConstraint' && cmd.constraint?.type === 'PRIMARY') added.add(altered.table.display);
         }
       },
@@ -37,6 +37,7 @@ export const changingPrimaryKey: Rule = {
         for (const drop of dropped) {
           context.report({
             statement: drop.statement,
+            at: drop.at,
             table: drop.table,
             message: added.has(drop.table.display)
               ? `This migration replaces the primary key of ${drop.table.display} ("${drop.name}"): foreign keys, replication identity and the running app's upserts depend on it, and the new key is built under an ACCESS EXCLUSIVE lock.`

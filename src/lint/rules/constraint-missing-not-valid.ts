@@ -1,6 +1,6 @@
 import type { Rule, StatementRef } from '../rule.js';
 import { isTransactional } from '../runners.js';
-import { alteredTable } from '../rule-helpers.js';
+import { alterCommandAt, alteredTable } from '../rule-helpers.js';
 import { transactionControl } from '../statement-facts.js';
 
 export const constraintMissingNotValid: Rule = {
@@ -26,7 +26,7 @@ export const constraintMissingNotValid: Rule = {
     let block = 0;
     let inBlock = false;
     const notValid = new Map<string, { table: string; block: number | undefined }>();
-    const validations: Array<{ statement: StatementRef; name: string; table: string; block: number | undefined; sameBlock: boolean }> = [];
+    const validations: Array<{ statement: StatementRef; at: number | undefined; name: string; table: string; block: number | undefined; sameBlock: boolean }> = [];
     return {
       statement(statement) {
         const control = transactionControl(statement.kind, statement.body);
@@ -55,7 +55,7 @@ export const constraintMissingNotValid: Rule = {
           } else if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) {
             const added = notValid.get(cmd.name);
             if (!added || added.table !== altered.table.display) continue;
-            validations.push({ statement, name: cmd.name, table: altered.table.display, block: currentBlock, sameBlock: added.block !== undefined && added.block === currentBlock });
+            validations.push({ statement, at: alterCommandAt(statement, context, cmd), name: cmd.name, table: altered.table.display, block: currentBlock, sameBlock: added.block !== undefined && added.block === currentBlock });
           }
         }
       },
@@ -66,6 +66,7 @@ export const constraintMissingNotValid: Rule = {
           if (!v.sameBlock && !(fileTransaction && outsideBlocks)) continue;
           context.report({
             statement: v.statement,
+            at: v.at,
             message: `VALIDATE CONSTRAINT "${v.name}" runs in the same transaction as the ADD CONSTRAINT ... NOT VALID, whose lock on ${v.table} is still held during the scan; validate it in a later migration.`,
           });
         }

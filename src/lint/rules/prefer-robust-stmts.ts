@@ -1,6 +1,6 @@
 import { relationOf } from '../ast.js';
 import type { Rule, StatementRef } from '../rule.js';
-import { alteredTable } from '../rule-helpers.js';
+import { alterCommandAt, alteredTable } from '../rule-helpers.js';
 import { transactionControl } from '../statement-facts.js';
 
 export const preferRobustStmts: Rule = {
@@ -26,7 +26,7 @@ export const preferRobustStmts: Rule = {
   create(context) {
     if (context.runner.id === 'lockstep') return {};
     let open = false;
-    const candidates: Array<{ statement: StatementRef; message: string; concurrent: boolean }> = [];
+    const candidates: Array<{ statement: StatementRef; at: number | undefined; message: string; concurrent: boolean }> = [];
     const dropped = new Set<string>();
     return {
       statement(statement) {
@@ -35,7 +35,7 @@ export const preferRobustStmts: Rule = {
         if (control === 'commit' || control === 'rollback') open = false;
         if (control) return;
         const body = statement.body;
-        const add = (message: string, concurrent = false) => candidates.push({ statement, message, concurrent });
+        const add = (message: string, concurrent = false, at?: number) => candidates.push({ statement, at, message, concurrent });
         if (statement.kind === 'IndexStmt' && typeof body.idxname === 'string' && !body.if_not_exists) {
           if (body.concurrent) add(`CREATE INDEX CONCURRENTLY "${body.idxname}" leaves an INVALID index behind if it fails; running it again then fails with "already exists" until "${body.idxname}" is dropped (lockstep deploy drops it and resumes).`, true);
           else if (!open) add(`CREATE INDEX "${body.idxname}" without IF NOT EXISTS fails when a partly applied migration is run again.`);
@@ -52,10 +52,10 @@ export const preferRobustStmts: Rule = {
           if (cmd.subtype === 'AT_DropConstraint' && cmd.name) dropped.add(cmd.name);
           if ((cmd.subtype === 'AT_AddColumn' || cmd.subtype === 'AT_DropColumn' || cmd.subtype === 'AT_DropConstraint') && !cmd.missingOk) {
             const what = cmd.subtype === 'AT_AddColumn' ? 'ADD COLUMN without IF NOT EXISTS' : `${cmd.subtype === 'AT_DropColumn' ? 'DROP COLUMN' : 'DROP CONSTRAINT'} without IF EXISTS`;
-            add(`${what} fails when a partly applied migration is run again.`);
+            add(`${what} fails when a partly applied migration is run again.`, false, alterCommandAt(statement, context, cmd));
           } else if (cmd.subtype === 'AT_AddConstraint') {
             const name = cmd.constraint?.name;
-            if (!name || !dropped.has(name)) add('ADD CONSTRAINT has no IF NOT EXISTS: when a partly applied migration is run again it fails; drop the constraint IF EXISTS first, or run the file in a transaction.');
+            if (!name || !dropped.has(name)) add('ADD CONSTRAINT has no IF NOT EXISTS: when a partly applied migration is run again it fails; drop the constraint IF EXISTS first, or run the file in a transaction.', false, alterCommandAt(statement, context, cmd));
           }
         }
       },
@@ -63,7 +63,7 @@ export const preferRobustStmts: Rule = {
         const execution = context.execution();
         const unprotected = execution === 'autocommit' || execution === 'statements';
         for (const candidate of candidates) {
-          if (candidate.concurrent || (unprotected && context.statementCount > 1)) context.report({ statement: candidate.statement, message: candidate.message });
+          if (candidate.concurrent || (unprotected && context.statementCount > 1)) context.report({ statement: candidate.statement, at: candidate.at, message: candidate.message });
         }
       },
     };

@@ -1,6 +1,6 @@
 import { walk } from '../ast.js';
 import type { Rule } from '../rule.js';
-import { alteredTable } from '../rule-helpers.js';
+import { alterCommandAt, alteredTable } from '../rule-helpers.js';
 
 /** `CHECK (col IS NOT NULL)`: the column it covers. */
 function notNullCheckColumn(expression: unknown): string | undefined {
@@ -57,6 +57,7 @@ export const settingNotNull: Rule = {
             if (context.postgresVersion >= 12 && (validated.has(`${table}\u0000${cmd.name}`) || validatedElsewhere.has(table))) continue;
             context.report({
               statement,
+              at: alterCommandAt(statement, context, cmd),
               table: altered.table,
               message:
                 context.postgresVersion >= 12

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
 import { loadConfigModule } from '../../project/config-loader.js';
 import { readStaticConfig, type StaticConfigOptions } from '../../project/static-config.js';
@@ -28,30 +28,32 @@ export interface DrizzleConfig {
   casing?: string | undefined;
 }
 
+/** A script or config file named for tests or local development (`test:db`, `drizzle.config.test.ts`). */
+const NOT_PRODUCTION = /(^|[:_.\/-])(test|tests|e2e|spec|integration|ci|dev|development|local)([:_.-]|$)/i;
+
 /**
  * The drizzle-kit config, as the project's scripts use it: the `--config` of a `drizzle-kit
  * migrate` script (the one that applies migrations; one without `--config` uses the default), else
- * the `--config` another drizzle-kit script passes, else drizzle.config.* in the project directory,
- * as drizzle-kit looks for it.
+ * drizzle.config.* in the project directory, as drizzle-kit looks for it, else the `--config`
+ * another drizzle-kit script passes. Scripts and files named for tests or local development
+ * (`test:push`, `drizzle.config.test.ts`) are left out: they point at another database.
  */
 export function findDrizzleConfig(root: string): string | undefined {
-  const commands = Object.values(readPackageJson(root)?.scripts ?? {}).filter((command) => /drizzle-kit/.test(command));
-  const configOf = (command: string): string | undefined => {
+  const scripts = Object.entries(readPackageJson(root)?.scripts ?? {}).filter(([, command]) => /drizzle-kit/.test(command));
+  const configOf = ([name, command]: [string, string]): string | undefined => {
     const match = /--config[=\s]+("[^"]+"|'[^']+'|\S+)/.exec(command);
     const file = match ? resolve(root, match[1]!.replace(/^["']|["']$/g, '')) : undefined;
-    return file && existsSync(file) ? file : undefined;
+    if (!file || !existsSync(file) || NOT_PRODUCTION.test(name) || NOT_PRODUCTION.test(basename(file).replace(/^drizzle\.config\./, '.'))) return undefined;
+    return file;
   };
-  const migrate = commands.filter((c) => /drizzle-kit\s+migrate\b/.test(c));
+  const migrate = scripts.filter(([name, command]) => /drizzle-kit\s+migrate\b/.test(command) && !NOT_PRODUCTION.test(name));
   const fromMigrate = migrate.map(configOf).find(Boolean);
   if (fromMigrate) return fromMigrate;
-  if (migrate.length === 0) {
-    const fromOther = commands.map(configOf).find(Boolean);
-    if (fromOther) return fromOther;
-  }
   for (const name of DRIZZLE_CONFIG_NAMES) {
     const file = join(root, name);
     if (existsSync(file)) return file;
   }
+  if (migrate.length === 0) return scripts.map(configOf).find(Boolean);
   return undefined;
 }
 
