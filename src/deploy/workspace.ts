@@ -9,6 +9,8 @@ import type { DeployEvent } from './events.js';
 import type { ProjectOptions } from './options.js';
 import { cliCommand } from '../util/cli-command.js';
 import { relativeFrom } from '../util/relative-path.js';
+import { noMigrationsError, noMigrationsText } from './no-migrations.js';
+import { explainPermissionDenied } from './privileges.js';
 
 /** A project opened for a command: its ORM, migrations on disk and target database. */
 export interface Workspace {
@@ -47,6 +49,9 @@ export function runTarget(workspace: Workspace, history: Pick<OrmHistory, 'quali
   };
 }
 
+/** Commands that refuse a project with no migrations on disk rather than report on nothing. */
+const NEEDS_MIGRATIONS = new Set(['deploy', 'status']);
+
 export async function openWorkspace(options: ProjectOptions, command: string): Promise<Workspace> {
   const root = projectRoot(options.project);
   const cli = cliCommand(options.cliFlags);
@@ -56,47 +61,63 @@ export async function openWorkspace(options: ProjectOptions, command: string): P
   if (unsupported) {
     throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
   }
-  const { target, warnings } = resolveTarget(root, orm.configuredUrls(), orm.env, {
-    url: options.url,
-    // Migrations that are code run through the ORM's own driver, which needs a server.
-    embedded: orm.runtime ? 'never' : options.embedded,
-    embeddedAvailable: !orm.runtime,
-    // Messages repeat the command with the flags that chose this project.
-    command: options.cliFlags ? `${command} ${options.cliFlags}` : command,
-  });
+  const disk = await orm.listMigrations();
+  const rel = relativeFrom(root);
+  // Without migrations on disk, deploy and status have nothing to work from: say so before
+  // falling back to the embedded database, or failing on a URL that a wrong directory lacks.
+  const noMigrations = NEEDS_MIGRATIONS.has(command) && disk.migrations.length === 0 ? () => noMigrationsError({ orm, disk, rel, cli, command }) : undefined;
+  let resolved: ReturnType<typeof resolveTarget>;
+  try {
+    resolved = resolveTarget(root, orm.configuredUrls(), orm.env, {
+      url: options.url,
+      // Migrations that are code run through the ORM's own driver, which needs a server.
+      embedded: orm.runtime ? 'never' : options.embedded,
+      embeddedAvailable: !orm.runtime,
+      // Messages repeat the command with the flags that chose this project.
+      command: options.cliFlags ? `${command} ${options.cliFlags}` : command,
+    });
+  } catch (error) {
+    if (noMigrations) throw noMigrations();
+    throw error;
+  }
+  const { target, warnings } = resolved;
+  if (noMigrations && target.kind === 'embedded') throw noMigrations();
   for (const note of orm.notes ?? []) warnings.push({ code: 'LS_MIGRATIONS_GLOB', message: note });
   return {
     command,
     orm,
     config,
-    disk: await orm.listMigrations(),
+    disk,
     target,
     targetDescription: describeTarget(target),
     cli,
     emit: (event) => options.onEvent?.(event),
     warnings,
-    rel: relativeFrom(root),
+    rel,
   };
 }
 
-/** Opens the one session a command uses and prepares it for the ORM's history table. */
+/**
+ * Opens the one session a command uses and prepares it for the ORM's history table. A
+ * "permission denied" on the way is explained with the privilege the role lacks and its GRANT.
+ */
 export async function withSession<T>(workspace: Workspace, fn: (session: PgSession, history: OrmHistory) => Promise<T>): Promise<T> {
   const runtime = workspace.orm.runtime;
   const session = runtime ? await runtime.openSession(workspace.target, workspace.command) : await connectPostgres(workspace.target, `lockstep ${workspace.command}`, workspace.command);
   try {
     const history = workspace.orm.history(session, workspace.target);
-    await history.prepareSession();
-    return await fn(session, history);
+    try {
+      await history.prepareSession();
+      return await fn(session, history);
+    } catch (error) {
+      throw await explainPermissionDenied(error, session, workspace, history);
+    }
   } finally {
     await session.close();
   }
 }
 
-/** What is wrong when a project has no migrations on disk: an empty folder, or none where the ORM's configuration says. */
-export function noMigrationsText(workspace: Workspace): string {
-  const dir = workspace.rel(workspace.disk.location);
-  return workspace.disk.exists ? `The migrations folder ${dir} has no migrations.` : `The migrations folder ${dir} does not exist.`;
-}
+export { noMigrationsText };
 
 /** Brings the ORM's history table to its current format where the ORM does so itself (see OrmHistory.upgrade), and says so. */
 export async function upgradeHistory(workspace: Workspace, history: OrmHistory): Promise<void> {

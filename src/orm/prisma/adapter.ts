@@ -69,6 +69,15 @@ export class PrismaOrm implements OrmProject {
     return undefined;
   }
 
+  get migrationsOrigin(): string {
+    const p = this.project;
+    const rel = (path: string) => relative(p.root, path) || '.';
+    if (p.config?.migrationsPath) return `migrations.path in ${rel(p.config.file)}`;
+    if (p.config?.schema) return `Prisma's default, next to the schema ${rel(p.config.schema)} that ${rel(p.config.file)} names`;
+    if (p.schemaPath) return `Prisma's default, next to the schema ${rel(p.datasourceFile ?? p.schemaPath)}`;
+    return "Prisma's default, since no schema was found here: no prisma/schema.prisma, schema.prisma or prisma/schema, and no prisma.schema in package.json";
+  }
+
   async listMigrations(): Promise<MigrationsOnDisk> {
     return listPrismaMigrations(this.project.migrationsDir);
   }

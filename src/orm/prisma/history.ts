@@ -3,7 +3,8 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import { insertSql, SqlExpression } from '../../db/postgres/literal.js';
 import { displayIdent, quoteIdent, type PgSession } from '../../db/postgres/session.js';
 import type { MigrationRecorder } from '../../deploy/apply-migration.js';
-import type { DiskMigration, OrmHistory } from '../adapter.js';
+import type { DiskMigration, HistoryElsewhere, OrmHistory } from '../adapter.js';
+import { historyShapedTables } from '../history-elsewhere.js';
 import type { MigrationStatus } from '../types.js';
 import { reconcilePrisma } from './reconcile.js';
 
@@ -81,7 +82,27 @@ export class PrismaHistory implements OrmHistory {
     const external = new Set(externalTables);
     return rows
       .filter((r) => !IGNORED_TABLES.has(r.relname) && !external.has(r.relname) && !external.has(`${r.nspname}.${r.relname}`))
+      .filter((r) => !(r.nspname === this.schema && r.relname === PRISMA_MIGRATIONS_TABLE))
       .map((r) => `${r.nspname}.${r.relname}`);
+  }
+
+  /** `_prisma_migrations` in another schema than the one the URL selects (its `schema` parameter), with rows. */
+  async elsewhere(): Promise<HistoryElsewhere[]> {
+    const tables = await historyShapedTables(this.session, ['id', 'checksum', 'migration_name', 'finished_at', 'applied_steps_count'], { schema: this.schema, table: PRISMA_MIGRATIONS_TABLE });
+    const out: HistoryElsewhere[] = [];
+    for (const t of tables) {
+      if (!t.rows || t.table !== PRISMA_MIGRATIONS_TABLE) continue;
+      const [newest] = await this.session
+        .query<{ migration_name: string }>(`SELECT migration_name FROM ${quoteIdent(t.schema)}.${quoteIdent(t.table)} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name DESC LIMIT 1`)
+        .catch(() => []);
+      out.push({
+        table: t.qualified,
+        rows: t.rows,
+        newest: newest?.migration_name,
+        fix: `Add \`schema=${t.schema}\` to the database URL's parameters (postgresql://…/db?schema=${t.schema}), as Prisma reads it: the history and the tables it describes are in schema ${t.schema}.`,
+      });
+    }
+    return out;
   }
 
   async create(): Promise<void> {
