@@ -85,7 +85,8 @@ async function missingGrants(session: PgSession, orm: OrmName, history: OrmHisto
     // The id of Drizzle's and TypeORM's rows comes from a sequence the table owns.
     const sequences = await session.query<{ name: string }>(
       `SELECT s.oid::regclass::text AS name FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-        WHERE d.classid = 'pg_class'::regclass AND d.refobjid = $1::oid AND d.deptype IN ('a', 'i') AND NOT has_sequence_privilege(s.oid, 'USAGE')`,
+        WHERE d.classid = 'pg_class'::regclass AND d.refobjid = $1::oid AND d.deptype IN ('a', 'i')
+          AND CASE WHEN s.relkind = 'S' THEN NOT has_sequence_privilege(s.oid, 'USAGE') ELSE false END`,
       [facts.table_oid],
     );
     for (const sequence of sequences) grants.push({ what: `USAGE on sequence ${sequence.name}`, sql: `GRANT USAGE ON SEQUENCE ${sequence.name} TO ${who};` });

@@ -11,7 +11,7 @@ import { alteredTable } from './rule-helpers.js';
 import { generatorOfGap, prismaWarnings } from './generators.js';
 import { LintSyntaxError, loadLintParser, parseFile, type ParsedStatement } from './parse.js';
 import type { FileInfo, LintStatement, Rule, RuleContext, RuleReport, RuleVisitor, ScanToken, StatementRef } from './rule.js';
-import { RUNNER_MODELS, type Execution, type RunnerModel } from './runners.js';
+import { isTransactional, RUNNER_MODELS, type Execution, type RunnerModel } from './runners.js';
 import { SourceMap } from './source-map.js';
 import { nonTransactionalReason, transactionControl } from './statement-facts.js';
 import { mayContainDirective, parseDirective, type Suppression } from './suppressions.js';
@@ -110,6 +110,8 @@ class FileLinter implements RuleContext {
   readonly runner: RunnerModel;
   readonly postgresVersion: number;
   inExplicitTransaction = false;
+  outsideRunnerTransaction = false;
+  runnerCommit: StatementRef | undefined;
   statementCount = 0;
   nonTransactional: { statement: StatementRef; reason: string } | undefined;
 
@@ -226,7 +228,15 @@ class FileLinter implements RuleContext {
     this.dispatch(plan.everyKind, statement);
     this.current = undefined;
 
-    if (control === 'commit' || control === 'rollback') this.inExplicitTransaction = false;
+    if (control === 'commit' || control === 'rollback') {
+      // A COMMIT with no BEGIN of the file's own open ends the transaction the runner opened (Drizzle's
+      // `COMMIT;--> statement-breakpoint` convention): what follows runs outside it.
+      if (!this.inExplicitTransaction && !this.outsideRunnerTransaction) {
+        this.outsideRunnerTransaction = true;
+        if (control === 'commit') this.runnerCommit = toRef(statement);
+      }
+      this.inExplicitTransaction = false;
+    }
     this.remember(statement);
     this.prevEnd = parsed.end;
     this.prevEndLine = end.line;
@@ -333,6 +343,14 @@ class FileLinter implements RuleContext {
     const schemas = this.newTables.get(table.name);
     if (!schemas) return false;
     return table.schema === undefined || schemas.has(undefined) || schemas.has(table.schema);
+  }
+
+  runnerTransaction(): boolean {
+    if (isTransactional(this.execution())) return true;
+    const commit = this.runnerCommit;
+    if (!commit || this.runner.id === 'psql') return false;
+    // lockstep deploy opens that transaction only when nothing before the COMMIT refuses to run in one.
+    return this.runner.id !== 'lockstep' || this.nonTransactional === undefined || this.nonTransactional.statement.index > commit.index;
   }
 
   execution(): Execution {
