@@ -5,6 +5,7 @@ import { usageError } from '../errors.js';
 import type { MigrationsOnDisk, OrmHistory, OrmName, OrmProject } from '../orm/adapter.js';
 import { resolveTarget, type TargetWarning } from '../project/database-url.js';
 import { loadOrm, projectRoot } from '../project/detect.js';
+import { notSupportedYet, OWN_DEPLOY_COMMAND } from '../project/unsupported.js';
 import type { DeployEvent } from './events.js';
 import type { ProjectOptions } from './options.js';
 import { cliCommand } from '../util/cli-command.js';
@@ -59,7 +60,10 @@ export async function openWorkspace(options: ProjectOptions, command: string): P
   const orm = await loadOrm(root, options.orm, options.config);
   const unsupported = orm.unsupported();
   if (unsupported) {
-    throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
+    throw usageError('LS_PROVIDER_UNSUPPORTED', notSupportedYet(unsupported, orm.dialect), [
+      `Until then, deploy this project with ${orm.orm}'s own tool (${OWN_DEPLOY_COMMAND[orm.orm]}).`,
+      'Or point lockstep at a project whose migrations are written for PostgreSQL.',
+    ]);
   }
   const disk = await orm.listMigrations();
   const rel = relativeFrom(root);

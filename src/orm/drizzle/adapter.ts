@@ -71,7 +71,7 @@ export class DrizzleOrm implements OrmProject {
   unsupported(): string | undefined {
     const dialect = this.dialect;
     if (dialect && !POSTGRES_DIALECTS.has(dialect)) {
-      return `${relative(this.root, this.config.file)} sets dialect "${dialect}"; lockstep deploys Drizzle migrations to PostgreSQL.`;
+      return `${relative(this.root, this.config.file)} sets dialect "${dialect}".`;
     }
     return undefined;
   }
