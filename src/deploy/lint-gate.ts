@@ -55,7 +55,7 @@ export async function lintGate(workspace: Workspace, session: PgSession, pending
   throw new LockstepError({
     code: 'LS_LINT_FAILED',
     message: `The pending migrations have ${errors.length} lint error${errors.length > 1 ? 's' : ''}, so lockstep applies none of them:\n${errors.map((f) => `  - ${findingLine(f)}\n    fix: ${f.fix}`).join('\n')}`,
-    state: 'Unchanged: lockstep applied no migration and created nothing.',
+    state: 'Unchanged: no migration was applied, and nothing was created.',
     recovery: [
       'Change the migration as the fix says (`lockstep lint --explain <rule>` shows the safe form with an example).',
       'If the risk is understood (e.g. the table is known to be small), suppress it in the SQL with a reason, on the line before the statement: -- lockstep-ignore <rule>: <reason>',
