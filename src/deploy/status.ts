@@ -46,6 +46,9 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       orm: workspace.orm.orm,
       historyTable: history.qualifiedName,
     });
+    if (!audit.enabled && audit.whyDisabled?.startsWith('the database role') && !workspace.orm.recordsFailedTransactions) {
+      workspace.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${audit.whyDisabled}, where failures of ${workspace.orm.orm} migrations are recorded: a failed migration is not shown.` });
+    }
     const migrations = await history.statuses(workspace.disk.migrations, audit);
     const recorded = migrations.filter((m) => m.state !== 'pending');
     if (workspace.disk.migrations.length === 0) throw recorded.length > 0 ? migrationsMissingError(workspace, recorded.length) : noMigrationsError(workspace);
