@@ -23,6 +23,7 @@ describe('status and deploy after a failure', () => {
     expect(status.stdout).toContain('`lockstep resolve --rolled-back 20240201000000_broken` and `lockstep deploy`');
     expect(status.stdout).toContain('`lockstep resolve --applied 20240201000000_broken`');
     const json = JSON.parse((await cli('status', '--json')).stdout) as { next: string[] };
-    expect(json.next).toHaveLength(2);
+    expect(json.next).toHaveLength(3);
+    expect(json.next).toContain("Once the cause is fixed, run it again: `lockstep deploy --resume`");
   });
 });
