@@ -30,7 +30,8 @@ export function deployCommand(): Command {
     .description(
       'Applies the pending migrations under the migration lock, each with lock_timeout and statement_timeout set and ' +
         'retried when a lock is not granted in time, and records them in the ORM\'s own history table.\n' +
-        'With `-- <command> [args]`, starts the app only after every migration succeeded.',
+        'With `-- <command> [args]`, starts the app only after every migration succeeded. A project with no ' +
+        'migrations on disk is refused (exit 2), never deployed as "nothing to do".',
     )
     .argument('[command...]', 'the app to start after a successful deploy (after --)')
     .option('--lock-timeout <duration>', 'lock_timeout for statements that block reads or writes', '2s')
