@@ -10,7 +10,7 @@ import type { DeployEvent } from './events.js';
 import type { ProjectOptions } from './options.js';
 import { cliCommand } from '../util/cli-command.js';
 import { relativeFrom } from '../util/relative-path.js';
-import { noMigrationsError, noMigrationsText } from './no-migrations.js';
+import { noMigrationsError } from './no-migrations.js';
 import { explainPermissionDenied } from './privileges.js';
 
 /** A project opened for a command: its ORM, migrations on disk and target database. */
@@ -120,8 +120,6 @@ export async function withSession<T>(workspace: Workspace, fn: (session: PgSessi
     await session.close();
   }
 }
-
-export { noMigrationsText };
 
 /** Brings the ORM's history table to its current format where the ORM does so itself (see OrmHistory.upgrade), and says so. */
 export async function upgradeHistory(workspace: Workspace, history: OrmHistory): Promise<void> {
