@@ -26,6 +26,9 @@ export const transactionNesting: Rule = {
     // Controls met while the runner's own transaction is open (before the file leaves it).
     const insideRunner: Array<{ statement: StatementRef; word: string }> = [];
     let leaving: StatementRef | undefined;
+    let openedInsideRunner = false;
+    // A ROLLBACK with no BEGIN of the file's own, while the runner's transaction is open.
+    let bareRollback: StatementRef | undefined;
     return {
       statement(statement) {
         const control = transactionControl(statement.kind, statement.body);
@@ -36,19 +39,24 @@ export const transactionNesting: Rule = {
           if (open) context.report({ statement, message: 'BEGIN while a transaction is already open: PostgreSQL ignores it (no nested transactions), and the next COMMIT ends the outer transaction.' });
           else if (runnerOpen) insideRunner.push({ statement, word });
           open = true;
+          openedInsideRunner = runnerOpen;
           return;
         }
-        if (!open && runnerOpen && control === 'commit') {
+        if (open && openedInsideRunner) {
+          // Where the runner holds a transaction, the BEGIN was ignored and this ends the runner's transaction.
+          insideRunner.push({ statement, word });
+        } else if (!open && runnerOpen && control === 'commit') {
           // The file leaves the transaction its runner opened: what follows runs outside it (Drizzle's convention before CONCURRENTLY).
           leaving = statement;
         } else if (!open && runnerOpen) {
-          insideRunner.push({ statement, word });
+          bareRollback = statement;
         } else if (!open && context.runner.id !== 'psql') {
-          context.report({ statement, message: `${word} with no transaction open: an earlier COMMIT already ended the runner's transaction.` });
+          context.report({ statement, message: `${word} with no transaction open: an earlier COMMIT or ROLLBACK already ended the runner's transaction.` });
         } else if (!open) {
           context.report({ statement, message: `${word} with no transaction open.` });
         }
         open = false;
+        openedInsideRunner = false;
       },
       end() {
         const execution = context.execution();
@@ -64,9 +72,11 @@ export const transactionNesting: Rule = {
         }
         if (execution !== 'shared-transaction' && execution !== 'transaction') {
           // The file's BEGIN blocks are its own: only a ROLLBACK of a transaction the file did not open is wrong.
-          for (const { statement, word } of insideRunner) if (word === 'ROLLBACK') context.report({ statement, message: 'ROLLBACK with no transaction open.' });
+          if (bareRollback) context.report({ statement: bareRollback, message: 'ROLLBACK with no transaction open.' });
           return;
         }
+        if (bareRollback) insideRunner.push({ statement: bareRollback, word: 'ROLLBACK' });
+        insideRunner.sort((a, b) => a.statement.index - b.statement.index);
         for (const { statement, word } of insideRunner) {
           context.report({ statement, message: `${word} in a migration that ${context.runner.inTransaction}: it ${word === 'BEGIN' ? 'does not start a new transaction' : word === 'ROLLBACK' ? 'rolls back the runner\'s transaction, with whatever ran before it' : 'ends the runner\'s transaction early'}, so the migration is no longer atomic.` });
         }
