@@ -202,10 +202,10 @@ async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration
  * or its history is in another table than the configuration names: refuse before changing anything.
  */
 async function refuseUnknownSchema(run: DeployRun, exists: boolean): Promise<void> {
-  const { history } = run;
-  const elsewhere = (await history.elsewhere?.()) ?? [];
-  if (elsewhere.length > 0) throw historyElsewhereError(run.failures, elsewhere, exists);
+  const { history, workspace } = run;
   const tables = await history.nonEmptyTables();
+  const elsewhere = (await history.elsewhere?.(workspace.disk.migrations, tables)) ?? [];
+  if (elsewhere.length > 0) throw historyElsewhereError(run.failures, elsewhere, exists);
   if (tables.length > 0) throw needsBaselineError(run.failures, tables, exists);
 }
 

@@ -55,10 +55,10 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
     const failures = { workspace, historyTable: history.qualifiedName };
     let existingTables: string[] = [];
     if (recorded.length === 0) {
-      // The same refusals as deploy: history kept elsewhere, or tables without any history.
-      const elsewhere = (await history.elsewhere?.()) ?? [];
-      if (elsewhere.length > 0) throw historyElsewhereError(failures, elsewhere, exists);
+      // As deploy sees it: tables without any history, which may be kept in another table.
       existingTables = await history.nonEmptyTables();
+      const elsewhere = (await history.elsewhere?.(workspace.disk.migrations, existingTables)) ?? [];
+      if (elsewhere.length > 0) throw historyElsewhereError(failures, elsewhere, exists);
     }
     const holder = await advisoryLockHolder(session, workspace.orm.lockKey).catch(() => undefined);
     const invalid = await invalidIndexes(session).catch(() => []);

@@ -55,9 +55,12 @@ export interface OrmHistory {
   /**
    * Tables elsewhere in the database that hold this ORM's history (another schema or table name
    * than the configuration gives): where the history went when the ORM's runtime and its
-   * configuration disagree. Asked only when this history table is missing or has no rows.
+   * configuration disagree. Only tables that record migrations of `disk` count: another app's or
+   * another tenant's history is none of this project's. Asked when this history table is missing
+   * or has no rows; `tables` are this project's tables in the database (nonEmptyTables): without
+   * any, it is usually a first deploy next to other tenants, which each ORM judges.
    */
-  elsewhere?(): Promise<HistoryElsewhere[]>;
+  elsewhere?(disk: DiskMigration[], tables: string[]): Promise<HistoryElsewhere[]>;
   /** Every migration's state, in the order deploy applies them; failures the ORM does not record come from the audit log. */
   statuses(disk: DiskMigration[], audit: AuditLog): Promise<MigrationStatus[]>;
   /** How lockstep's runner records progress, success and failure of a SQL migration. */
@@ -74,6 +77,8 @@ export interface HistoryElsewhere {
   table: string;
   /** Rows in it: applied migrations. */
   rows: number;
+  /** How many of them record a migration on disk. */
+  matching: number;
   /** The newest migration it records, when it can tell. */
   newest: string | undefined;
   /** How to point the ORM (and so lockstep) at it. */

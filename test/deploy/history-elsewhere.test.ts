@@ -114,4 +114,29 @@ describe('history in another place than the configuration names', () => {
     expect(result.stderr).toContain('Add `schema=app` to the database URL');
     expect(await db.query(`SELECT to_regclass('public._prisma_migrations') AS t`)).toEqual([{ t: null }]);
   });
+
+  it("other tenants' and other apps' histories are not this project's: a tenant's first deploy goes ahead", async () => {
+    db = await freshDatabase();
+    project = prismaProject({ '20240101000000_init': 'CREATE TABLE "Order" ("id" INTEGER);\n' });
+    await db.query('CREATE SCHEMA tenant_a; CREATE SCHEMA tenant_b');
+    expect((await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: `${db.url}?schema=tenant_a` } })).code).toBe(0);
+    const second = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: `${db.url}?schema=tenant_b` } });
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect(await db.query(`SELECT count(*)::int AS n FROM tenant_b._prisma_migrations`)).toEqual([{ n: 1 }]);
+
+    // A Drizzle app next to another app's Drizzle history (none of its migrations) is told about its own tables only.
+    const drizzle = drizzleProject(undefined);
+    try {
+      await db.query(`CREATE SCHEMA other_app; CREATE TABLE other_app.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint); INSERT INTO other_app.__drizzle_migrations (hash, created_at) VALUES ('0123abcd', 1600000000000)`);
+      const fresh = await runCli(['deploy'], { cwd: drizzle.dir, env: { DATABASE_URL: db.url } });
+      expect(fresh.code).toBe(0);
+      await db.query('DROP SCHEMA drizzle CASCADE');
+      const pushed = await runCli(['deploy'], { cwd: drizzle.dir, env: { DATABASE_URL: db.url } });
+      expect(pushed.code).toBe(3);
+      expect(pushed.stderr).toContain('[LS_NEEDS_BASELINE]');
+    } finally {
+      drizzle.cleanup();
+    }
+  });
 });

@@ -74,20 +74,30 @@ export class DrizzleHistory implements OrmHistory {
     return rows.map((r) => r.name);
   }
 
-  /** Drizzle history tables (id, hash, created_at) in other schemas or under other names, with rows. */
-  async elsewhere(): Promise<HistoryElsewhere[]> {
+  /** Drizzle history tables (id, hash, created_at) in other schemas or under other names that record these migrations. */
+  async elsewhere(disk: DiskMigration[], appTables: string[]): Promise<HistoryElsewhere[]> {
+    // With no tables where this project's go, this is a first deploy, whoever else keeps history here.
+    if (appTables.length === 0) return [];
     const tables = await historyShapedTables(this.session, ['id', 'hash', 'created_at'], { schema: this.options.schema, table: this.options.table });
+    const hashes = disk.map((m) => m.checksum).filter((h): h is string => h !== undefined);
+    const times = disk.map((m) => String(m.createdAt ?? ''));
     const out: HistoryElsewhere[] = [];
     for (const t of tables) {
       if (!t.rows) continue;
-      const [newest] = await this.session
-        .query<{ created_at: string | null }>(`SELECT created_at::text AS created_at FROM ${quoteIdent(t.schema)}.${quoteIdent(t.table)} ORDER BY created_at DESC NULLS LAST, id DESC LIMIT 1`)
+      const [facts] = await this.session
+        .query<{ newest: string | null; matching: number }>(
+          `SELECT max(created_at)::text AS newest, count(*) FILTER (WHERE hash = ANY($1::text[]) OR created_at::text = ANY($2::text[]))::int AS matching
+             FROM ${quoteIdent(t.schema)}.${quoteIdent(t.table)}`,
+          [hashes, times],
+        )
         .catch(() => []);
-      const when = Number(newest?.created_at);
+      if (!facts?.matching) continue;
+      const when = Number(facts.newest);
       const config = this.options.configFile ?? 'drizzle.config.ts';
       out.push({
         table: t.qualified,
         rows: t.rows,
+        matching: facts.matching,
         newest: Number.isFinite(when) && when > 0 ? `created_at ${when} (${new Date(when).toISOString()})` : undefined,
         fix: `Set \`migrations: { schema: '${t.schema}', table: '${t.table}' }\` in ${config}, and pass \`migrationsSchema: '${t.schema}', migrationsTable: '${t.table}'\` to migrate() where the app calls it, so that both use the table the history is in.`,
       });

@@ -85,8 +85,10 @@ export class PrismaOrm implements OrmProject {
   }
 
   history(session: PgSession, target: PgTarget): PrismaHistory {
-    const schema = (target.kind === 'server' ? target.url.schema : undefined) ?? 'public';
+    const fromUrl = target.kind === 'server' ? target.url.schema : undefined;
+    const schema = fromUrl ?? 'public';
     return new PrismaHistory(session, schema, {
+      schemaFromUrl: fromUrl !== undefined,
       projectRoot: this.project.root,
       extraSchemas: this.project.datasource?.schemas ?? [],
       externalTables: this.project.externalTables,

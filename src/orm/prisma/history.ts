@@ -50,7 +50,13 @@ export class PrismaHistory implements OrmHistory {
     private readonly session: PgSession,
     /** The schema that holds the table: the URL's `schema` parameter, or public. */
     readonly schema: string,
-    private readonly options: { projectRoot: string; extraSchemas: string[]; externalTables: string[] },
+    private readonly options: {
+      projectRoot: string;
+      extraSchemas: string[];
+      externalTables: string[];
+      /** The URL names the schema (`?schema=`); otherwise it is public by default. */
+      schemaFromUrl?: boolean;
+    },
   ) {
     this.qualifiedName = `${displayIdent(schema)}.${PRISMA_MIGRATIONS_TABLE}`;
     this.table = `${quoteIdent(schema)}.${PRISMA_MIGRATIONS_TABLE}`;
@@ -86,19 +92,30 @@ export class PrismaHistory implements OrmHistory {
       .map((r) => `${r.nspname}.${r.relname}`);
   }
 
-  /** `_prisma_migrations` in another schema than the one the URL selects (its `schema` parameter), with rows. */
-  async elsewhere(): Promise<HistoryElsewhere[]> {
+  /** `_prisma_migrations` in another schema than the one the URL selects (its `schema` parameter) that records these migrations. */
+  async elsewhere(disk: DiskMigration[], appTables: string[]): Promise<HistoryElsewhere[]> {
+    // An empty schema the URL names on purpose (`?schema=tenant_b`) is a first deploy next to other
+    // tenants; an empty public schema because the URL lost its `schema` parameter is not.
+    if (appTables.length === 0 && this.options.schemaFromUrl) return [];
     const tables = await historyShapedTables(this.session, ['id', 'checksum', 'migration_name', 'finished_at', 'applied_steps_count'], { schema: this.schema, table: PRISMA_MIGRATIONS_TABLE });
+    const names = disk.map((m) => m.name);
     const out: HistoryElsewhere[] = [];
     for (const t of tables) {
       if (!t.rows || t.table !== PRISMA_MIGRATIONS_TABLE) continue;
-      const [newest] = await this.session
-        .query<{ migration_name: string }>(`SELECT migration_name FROM ${quoteIdent(t.schema)}.${quoteIdent(t.table)} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name DESC LIMIT 1`)
+      const [facts] = await this.session
+        .query<{ newest: string | null; matching: number }>(
+          `SELECT max(migration_name) FILTER (WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL) AS newest,
+                  count(*) FILTER (WHERE migration_name = ANY($1::text[]))::int AS matching
+             FROM ${quoteIdent(t.schema)}.${quoteIdent(t.table)}`,
+          [names],
+        )
         .catch(() => []);
+      if (!facts?.matching) continue;
       out.push({
         table: t.qualified,
         rows: t.rows,
-        newest: newest?.migration_name,
+        matching: facts.matching,
+        newest: facts.newest ?? undefined,
         fix: `Add \`schema=${t.schema}\` to the database URL's parameters (postgresql://…/db?schema=${t.schema}), as Prisma reads it: the history and the tables it describes are in schema ${t.schema}.`,
       });
     }
