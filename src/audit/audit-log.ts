@@ -84,21 +84,35 @@ export class AuditLog {
     const log = new AuditLog(session, settings, context);
     if (!settings.enabled) return log;
     try {
-      const [row] = await session.query<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [log.qualifiedName]);
-      if (!row?.found) await session.exec(auditDdl(log.qualifiedName, settings));
+      const access = await log.access(settings);
+      if (!access.found) await session.exec(auditDdl(log.qualifiedName, settings));
+      else if (!access.writable) log.disabledReason = `the database role may not read and write the audit table ${log.qualifiedName} (it needs USAGE on schema ${quoteIdent(settings.schema)} and SELECT, INSERT on the table)`;
     } catch (error) {
       log.disabledReason = `the audit table ${log.qualifiedName} could not be created: ${redact((error as Error).message)}`;
     }
     return log;
   }
 
-  /** For read-only commands: the audit table if it exists, without creating it. */
+  /** For read-only commands: the audit table if it exists and the role may read it, without creating it. */
   static async openExisting(session: PgSession, settings: AuditSettings, context: AuditRunContext): Promise<AuditLog> {
     const log = new AuditLog(session, settings, context);
     if (!settings.enabled) return log;
-    const [row] = await session.query<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [log.qualifiedName]);
-    if (!row?.found) log.disabledReason = 'the audit table does not exist yet';
+    const access = await log.access(settings);
+    if (!access.found) log.disabledReason = 'the audit table does not exist yet';
+    else if (!access.readable) log.disabledReason = `the database role may not read the audit table ${log.qualifiedName}`;
     return log;
+  }
+
+  /** Whether the table exists, and what the session's role may do with it (found in the catalog: to_regclass needs USAGE on the schema). */
+  private async access(settings: AuditSettings): Promise<{ found: boolean; readable: boolean; writable: boolean }> {
+    const [row] = await this.session.query<{ found: boolean; readable: boolean | null; writable: boolean | null }>(
+      `SELECT t.oid IS NOT NULL AS found,
+              CASE WHEN t.oid IS NULL THEN NULL ELSE has_schema_privilege($2, 'USAGE') AND has_table_privilege(t.oid, 'SELECT') END AS readable,
+              CASE WHEN t.oid IS NULL THEN NULL ELSE has_schema_privilege($2, 'USAGE') AND has_table_privilege(t.oid, 'SELECT') AND has_table_privilege(t.oid, 'INSERT') END AS writable
+         FROM (SELECT (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $2 AND c.relname = $1) AS oid) t`,
+      [settings.table, settings.schema],
+    );
+    return { found: Boolean(row?.found), readable: Boolean(row?.readable), writable: Boolean(row?.writable) };
   }
 
   /**

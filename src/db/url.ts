@@ -29,7 +29,7 @@ export function parseDatabaseUrl(raw: string): DatabaseUrl {
   } catch {
     throw new InvalidDatabaseUrl('the database URL is not a valid URL (expected postgresql://user:password@host:port/database)');
   }
-  if (url.password) registerSecret(url.password);
+  if (url.password) registerSecret(url.password, { ordinary: [safeDecode(url.username), safeDecode(url.pathname.replace(/^\//, '')), url.hostname] });
   let dialect: Dialect;
   if (PG_PROTOCOLS.has(url.protocol)) dialect = 'postgres';
   else if (MYSQL_PROTOCOLS.has(url.protocol)) dialect = 'mysql';
@@ -51,6 +51,14 @@ export function parseDatabaseUrl(raw: string): DatabaseUrl {
     params,
     schema: params.get('schema') ?? undefined,
   };
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 function decode(part: string, what: string): string {

@@ -376,12 +376,18 @@ async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedM
   let attempt = 1;
   let timeoutClass: TimeoutClass | undefined;
   let inExplicitTransaction = false;
+  const leavesAt = migration.leavesTransactionAt;
   let i = resumeFrom;
   try {
     while (i < statements.length) {
       const statement = statements[i]!;
       const wanted: TimeoutClass = statement.nonBlocking ? 'non-blocking' : 'blocking';
       try {
+        // The transaction a file that ends with its own COMMIT expects to start in, as its ORM's runner opens it.
+        if (leavesAt !== undefined && i <= leavesAt && !inExplicitTransaction) {
+          await session.exec('BEGIN');
+          inExplicitTransaction = true;
+        }
         if (wanted !== timeoutClass) {
           await session.exec(sessionTimeoutsSql(wanted, settings));
           timeoutClass = wanted;

@@ -3,6 +3,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { ExitCode, LockstepError, usageError } from '../errors.js';
 import type { DriftSettingsOptions } from '../drift/settings.js';
 import { takeMigrationLock } from './migration-lock.js';
+import { requireHistoryPrivileges } from './privileges.js';
 import { resolveAuditSettings, resolveRunSettings, type ProjectOptions, type RunOptions } from './options.js';
 import { openWorkspace, withSession } from './workspace.js';
 
@@ -68,6 +69,7 @@ export async function baseline(options: BaselineOptions = {}): Promise<BaselineR
           exitCode: ExitCode.Usage,
         });
       }
+      await requireHistoryPrivileges(session, workspace, history, 'write');
       if (options.check) {
         const { checkBeforeBaseline } = await import('../drift/verify.js');
         await checkBeforeBaseline(workspace, session, selected, typeof options.check === 'object' ? options.check : {});

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { AuditLog, AuditWriteError, type AuditEvent } from '../audit/audit-log.js';
 import { connectionHeadroom, headroomWarning } from '../db/postgres/server-checks.js';
 import type { PgSession } from '../db/postgres/session.js';
-import { ExitCode, LockstepError, usageError } from '../errors.js';
+import { ExitCode, LockstepError } from '../errors.js';
 import type { OrmHistory } from '../orm/adapter.js';
 import type { MigrationStatus } from '../orm/types.js';
 import { applyMigration, errorText, MigrationFailure, statementRange, type AppliedMigration } from './apply-migration.js';
-import { blockedByFailedError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext } from './failure-messages.js';
+import { blockedByFailedError, historyElsewhereError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext } from './failure-messages.js';
 import { blockingFailures, historyProblems } from './history-problems.js';
 import { takeMigrationLock } from './migration-lock.js';
 import { connectionLostError } from './connection-lost.js';
@@ -16,7 +16,10 @@ import { prepareMigrations, statementHashes, type MigrationSource, type Prepared
 import type { DriftSettingsOptions } from '../drift/settings.js';
 import type { DriftVerification } from '../drift/verify.js';
 import type { RunSettings } from './settings.js';
-import { noMigrationsText, openWorkspace, runTarget, upgradeHistory, withSession, type RunTarget, type Workspace } from './workspace.js';
+import type { LintGateResult } from './lint-gate.js';
+import { migrationsMissingError, noMigrationsError } from './no-migrations.js';
+import { requireHistoryPrivileges } from './privileges.js';
+import { openWorkspace, runTarget, upgradeHistory, withSession, type RunTarget, type Workspace } from './workspace.js';
 
 export interface DeployOptions extends ProjectOptions, RunOptions {
   /** Refuse when applied files were edited, history rows have no file, or migrations are out of order. */
@@ -126,66 +129,105 @@ async function verifyDeployed(run: DeployRun, applied: AppliedMigration[]): Prom
   return verifyAfterDeploy(run.workspace, run.session, run.history, settings, applied.map((a) => a.name));
 }
 
+/** What deploy will do, decided before anything in the database changes. */
+interface DeployPlan {
+  statuses: MigrationStatus[];
+  alreadyApplied: number;
+  pendingNames: string[];
+  /** The failed migration that --resume continues, and the statement it starts at (0-based). */
+  resumeTarget: { status: MigrationStatus; from: number } | undefined;
+  /** The migrations to apply, in order (the resumed one first). */
+  names: string[];
+  prepared: PreparedMigration[];
+}
+
+/**
+ * Everything that can refuse a deploy is checked before the database is changed: the history is
+ * read, the migrations are parsed and linted, and only then are the history table and the audit
+ * table created (when missing) and the first migration applied. A refused deploy leaves the
+ * database as it found it.
+ */
 async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration[]; alreadyApplied: number }> {
   const { workspace, session, history } = run;
-  workspace.step('reading the migration history');
-  if (!(await history.exists())) {
-    // A database that is not empty but has no history was built some other way: refuse before changing anything.
-    const tables = await history.nonEmptyTables();
-    if (tables.length > 0) throw needsBaselineError(run.failures, tables);
-    if (workspace.disk.migrations.length === 0) {
-      workspace.emit({ type: 'warning', code: 'LS_NO_MIGRATIONS', message: noMigrationsText(workspace) });
-      workspace.emit({ type: 'run-finished', applied: [], durationMs: 0 });
-      return { applied: [], alreadyApplied: 0 };
-    }
-    await history.create();
-  } else {
-    await upgradeHistory(workspace, history);
-  }
-
-  const audit = await AuditLog.open(session, resolveAuditSettings(workspace.config, run.options), {
-    runId: randomUUID(),
-    command: 'deploy',
-    orm: workspace.orm.orm,
-    historyTable: history.qualifiedName,
-  });
-  const record = (event: AuditEvent) => recordOrWarn(audit, workspace, event);
-  if (!audit.enabled && audit.whyDisabled !== 'turned off') {
-    workspace.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${audit.whyDisabled}; continuing without the audit log.` });
-  }
-  if (!audit.enabled && !workspace.orm.recordsFailedTransactions) {
-    workspace.emit({
-      type: 'warning',
-      code: 'LS_AUDIT_DISABLED',
-      message: `Without the audit log, a statement-by-statement migration that fails part-way leaves no record (the ${workspace.orm.orm} history keeps none), so the next deploy cannot block on it.`,
-    });
-  }
-  // A run that applies something is recorded as started before it does (so that a run that dies
-  // is visible to the next one); a run with nothing to do leaves one `run-finished` row.
+  const runContext = { runId: randomUUID(), command: 'deploy', orm: workspace.orm.orm, historyTable: history.qualifiedName };
+  const auditSettings = resolveAuditSettings(workspace.config, run.options);
+  // Reads failures recorded by earlier runs, and records this run's refusal, only where the audit table already exists.
+  const existingAudit = await AuditLog.openExisting(session, auditSettings, runContext);
+  let audit = existingAudit;
   let started = false;
-  const startRun = async () => {
-    if (workspace.target.kind === 'server') await warnAboutHeadroom(session, workspace);
-    const interrupted = await audit.interruptedPreviousRun().catch(() => undefined);
-    if (interrupted && !run.options.resume) {
+  try {
+    workspace.step('reading the migration history');
+    const exists = await history.exists();
+    const statuses = await history.statuses(workspace.disk.migrations, existingAudit);
+    const recorded = statuses.filter((s) => s.state !== 'pending');
+    if (workspace.disk.migrations.length === 0) {
+      throw recorded.length > 0 ? migrationsMissingError(workspace, recorded.length) : noMigrationsError(workspace);
+    }
+    if (recorded.length === 0) await refuseUnknownSchema(run, exists);
+    workspace.step('checking the pending migrations');
+    const plan = await planDeploy(run, statuses);
+    if (plan.names.length > 0 || !exists) await requireHistoryPrivileges(session, workspace, history, 'write');
+    let lint: LintGateResult | undefined;
+    if (plan.names.length > 0) {
+      // The linter and its rules load only when there is something to lint.
+      const { lintGate } = await import('./lint-gate.js');
+      lint = await lintGate(workspace, session, plan.pendingNames.map((n) => workspace.disk.migrations.find((m) => m.name === n)!), { acceptLintErrors: run.options.acceptLintErrors });
+    }
+
+    workspace.stepDone();
+    // From here on the database changes.
+    if (!exists) await history.create();
+    else await upgradeHistory(workspace, history);
+    audit = await AuditLog.open(session, auditSettings, runContext);
+    if (!audit.enabled && audit.whyDisabled !== 'turned off') {
+      workspace.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${audit.whyDisabled}; continuing without the audit log.` });
+    }
+    if (!audit.enabled && !workspace.orm.recordsFailedTransactions) {
       workspace.emit({
         type: 'warning',
-        code: 'LS_PREVIOUS_RUN_INTERRUPTED',
-        message: `The previous deploy (started ${interrupted.startedAt.toISOString()}${interrupted.host ? ` on ${interrupted.host}` : ''}) stopped before it finished. A migration it was applying at the time ran in a transaction and was rolled back with it; pending migrations are applied now.`,
+        code: 'LS_AUDIT_DISABLED',
+        message: `Without the audit log, a statement-by-statement migration that fails part-way leaves no record (the ${workspace.orm.orm} history keeps none), so the next deploy cannot block on it.`,
       });
     }
-    await record({ event: 'run-started', detail: { target: workspace.targetDescription, strict: run.strict, resume: Boolean(run.options.resume), settings: run.settings } });
-    started = true;
-  };
-
-  try {
-    const statuses = await history.statuses(workspace.disk.migrations, audit);
-    const result = await applyPending(run, audit, statuses, startRun);
-    await record({ event: 'run-finished', detail: { applied: result.applied.map((a) => a.name), ...(started ? {} : { nothingToApply: true }) } });
+    for (const event of lint?.auditEvents ?? []) await recordOrWarn(audit, workspace, event);
+    if (plan.names.length > 0) {
+      await startRun(run, audit);
+      started = true;
+    }
+    const result = await applyPlanned(run, audit, plan);
+    await recordOrWarn(audit, workspace, { event: 'run-finished', detail: { applied: result.applied.map((a) => a.name), ...(started ? {} : { nothingToApply: true }) } });
     return result;
   } catch (error) {
-    await record({ event: 'run-failed', errorCode: error instanceof LockstepError ? error.code : undefined, errorMessage: error instanceof Error ? error.message : String(error) });
+    await recordOrWarn(audit, workspace, { event: 'run-failed', errorCode: error instanceof LockstepError ? error.code : undefined, errorMessage: error instanceof Error ? error.message : String(error) });
     throw error;
   }
+}
+
+/**
+ * A database with tables but no migration recorded was built some other way (`db push`, by hand),
+ * or its history is in another table than the configuration names: refuse before changing anything.
+ */
+async function refuseUnknownSchema(run: DeployRun, exists: boolean): Promise<void> {
+  const { history, workspace } = run;
+  const tables = await history.nonEmptyTables();
+  const elsewhere = (await history.elsewhere?.(workspace.disk.migrations, tables)) ?? [];
+  if (elsewhere.length > 0) throw historyElsewhereError(run.failures, elsewhere, exists);
+  if (tables.length > 0) throw needsBaselineError(run.failures, tables, exists);
+}
+
+/** A run that applies something is recorded as started before it does, so that a run that dies is visible to the next one. */
+async function startRun(run: DeployRun, audit: AuditLog): Promise<void> {
+  const { workspace, session } = run;
+  if (workspace.target.kind === 'server') await warnAboutHeadroom(session, workspace);
+  const interrupted = await audit.interruptedPreviousRun().catch(() => undefined);
+  if (interrupted && !run.options.resume) {
+    workspace.emit({
+      type: 'warning',
+      code: 'LS_PREVIOUS_RUN_INTERRUPTED',
+      message: `The previous deploy (started ${interrupted.startedAt.toISOString()}${interrupted.host ? ` on ${interrupted.host}` : ''}) stopped before it finished. A migration it was applying at the time ran in a transaction and was rolled back with it; pending migrations are applied now.`,
+    });
+  }
+  await recordOrWarn(audit, workspace, { event: 'run-started', detail: { target: workspace.targetDescription, strict: run.strict, resume: Boolean(run.options.resume), settings: run.settings } });
 }
 
 async function recordOrWarn(audit: AuditLog, workspace: Workspace, event: AuditEvent): Promise<void> {
@@ -197,25 +239,12 @@ async function recordOrWarn(audit: AuditLog, workspace: Workspace, event: AuditE
   }
 }
 
-async function applyPending(
-  run: DeployRun,
-  audit: AuditLog,
-  statuses: MigrationStatus[],
-  /** Called once, right before the first migration is applied. */
-  startRun: () => Promise<void>,
-): Promise<{ applied: AppliedMigration[]; alreadyApplied: number }> {
+/** Decides what to apply, and refuses (blocked, strict, out of order, unreadable files) before anything changes. */
+async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<DeployPlan> {
   const { workspace, options } = run;
   const alreadyApplied = statuses.filter((s) => s.state === 'applied').length;
-  if (workspace.disk.migrations.length === 0 && statuses.length > 0) {
-    throw usageError(
-      'LS_MIGRATIONS_MISSING',
-      `${noMigrationsText(workspace)} The database has ${statuses.length} migration${statuses.length > 1 ? 's' : ''} recorded, so this build is missing its migrations (a .dockerignore, .gitignore or build step that leaves them out?).`,
-      [`Ship ${workspace.rel(workspace.disk.location)} with the build, or pass --project with the directory that has it, then run \`${workspace.cli('deploy')}\` again.`],
-    );
-  }
-
   const failed = blockingFailures(statuses);
-  let resumeTarget: { status: MigrationStatus; from: number } | undefined;
+  let resumeTarget: DeployPlan['resumeTarget'];
   if (failed.length > 0) {
     const only = failed[0]!;
     if (!options.resume || failed.length > 1 || only.state !== 'failed') throw blockedByFailedError(run.failures, failed);
@@ -238,19 +267,17 @@ async function applyPending(
     ...(resumeTarget ? { resume: { migration: resumeTarget.status.name, fromStatement: resumeTarget.from + 1 } } : {}),
   });
   const names = resumeTarget ? [resumeTarget.status.name, ...pendingNames] : pendingNames;
+  // Every file is read and parsed, then linted, before the first one is applied.
+  const prepared = workspace.orm.runtime || names.length === 0 ? [] : await prepareMigrations(sourcesFor(workspace, names), 'deploy');
+  return { statuses, alreadyApplied, pendingNames, resumeTarget, names, prepared };
+}
+
+async function applyPlanned(run: DeployRun, audit: AuditLog, plan: DeployPlan): Promise<{ applied: AppliedMigration[]; alreadyApplied: number }> {
+  const { workspace } = run;
+  const { resumeTarget, names, prepared, alreadyApplied } = plan;
   const applied: AppliedMigration[] = [];
   const runtime = workspace.orm.runtime;
   const byName = new Map(workspace.disk.migrations.map((m) => [m.name, m]));
-  // Every file is read and parsed, then linted, before the first one is applied.
-  workspace.step('checking the pending migrations');
-  const prepared = runtime || names.length === 0 ? [] : await prepareMigrations(sourcesFor(workspace, names), 'deploy');
-  if (names.length > 0) {
-    // The linter and its rules load only when there is something to lint.
-    const { lintGate } = await import('./lint-gate.js');
-    await lintGate(workspace, run.session, pendingNames.map((n) => byName.get(n)!), audit, { acceptLintErrors: options.acceptLintErrors });
-    await startRun();
-  }
-  workspace.stepDone();
   // The migration being applied, for an error that breaks off outside its statements.
   let current: string | undefined;
   try {
@@ -289,7 +316,6 @@ async function applyPending(
     if (!(error instanceof LockstepError) && isConnectionLost(error)) throw connectionLostError(workspace, error, brokenOffState(run, applied, current));
     throw error;
   }
-  current = undefined;
   workspace.emit({ type: 'run-finished', applied: applied.map((a) => a.name), durationMs: applied.reduce((sum, a) => sum + a.durationMs, 0) });
   return { applied, alreadyApplied };
 }

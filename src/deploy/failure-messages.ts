@@ -1,5 +1,6 @@
 import { dropIndexSql } from '../db/postgres/server-checks.js';
 import { ExitCode, LockstepError } from '../errors.js';
+import type { HistoryElsewhere } from '../orm/adapter.js';
 import type { MigrationStatus } from '../orm/types.js';
 import { formatDuration } from '../util/duration.js';
 import { blockerText, errorText, isCodeMigration, stateSentence, statementRange, type MigrationFailure } from './apply-migration.js';
@@ -29,9 +30,15 @@ function failureStore(ctx: FailureContext): string {
   return ctx.workspace.orm.recordsFailedTransactions ? ctx.historyTable : `lockstep's audit log (the ${ctx.workspace.orm.orm} history keeps no failures)`;
 }
 
+/** Names for a sentence: all of a few, or the first and last of many with the count between. */
+export function summariseNames(names: string[], max = 5): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names[0]} … ${names[names.length - 1]}`;
+}
+
 function appliedThisRun(applied: string[]): string {
   if (applied.length === 0) return '';
-  return ` This run applied ${applied.length} migration${applied.length > 1 ? 's' : ''} before it (${applied.join(', ')}); they stay applied.`;
+  return ` This run applied ${applied.length} migration${applied.length > 1 ? 's' : ''} before it (${summariseNames(applied)}); they stay applied.`;
 }
 
 /** The error for a migration that failed while this deploy applied it. */
@@ -157,13 +164,14 @@ export function blockedByFailedError(ctx: FailureContext, failed: MigrationStatu
   });
 }
 
-/** The database has tables but no history table (Prisma: P3005). */
-export function needsBaselineError(ctx: FailureContext, tables: string[]): LockstepError {
+/** The database has tables but no migration history: no history table, or one with no rows (Prisma: P3005). */
+export function needsBaselineError(ctx: FailureContext, tables: string[], historyExists = false): LockstepError {
   const { workspace } = ctx;
   const shown = tables.slice(0, 8).join(', ') + (tables.length > 8 ? `, and ${tables.length - 8} more` : '');
+  const noHistory = historyExists ? `no migration recorded in ${ctx.historyTable}` : `no ${ctx.historyTable} table`;
   return new LockstepError({
     code: codes(workspace).notEmpty,
-    message: `The database is not empty (it has ${tables.length} table${tables.length > 1 ? 's' : ''}: ${shown}) but has no ${ctx.historyTable} table, so lockstep cannot tell which migrations its schema already contains. This happens when the schema was created by ${workspace.orm.orm === 'prisma' ? '`prisma db push`' : workspace.orm.orm === 'drizzle' ? '`drizzle-kit push`' : 'synchronize'}, by hand, or by another tool.`,
+    message: `The database is not empty (it has ${tables.length} table${tables.length > 1 ? 's' : ''}: ${shown}) but has ${noHistory}, so lockstep cannot tell which migrations its schema already contains. This happens when the schema was created by ${workspace.orm.orm === 'prisma' ? '`prisma db push`' : workspace.orm.orm === 'drizzle' ? '`drizzle-kit push`' : 'synchronize'}, by hand, or by another tool.`,
     state: 'Unchanged: lockstep applied nothing and created nothing.',
     recovery: [
       `If the schema matches all migrations on disk: \`${workspace.cli('baseline')}\`, then \`${workspace.cli('deploy')}\``,
@@ -171,6 +179,27 @@ export function needsBaselineError(ctx: FailureContext, tables: string[]): Locks
     ],
     exitCode: ExitCode.Blocked,
     details: { tables },
+  });
+}
+
+/**
+ * The configured history table is missing or empty, but the ORM's history is in another table:
+ * the ORM's runtime and its configuration disagree. Deploying would apply every migration again.
+ */
+export function historyElsewhereError(ctx: FailureContext, found: HistoryElsewhere[], historyExists: boolean): LockstepError {
+  const { workspace } = ctx;
+  const config = workspace.orm.configFile ? workspace.rel(workspace.orm.configFile) : undefined;
+  const configured = `${ctx.historyTable}${config ? ` (as ${config} configures it)` : ''}`;
+  const list = found.map((f) => `${f.table}: ${f.rows} migration${f.rows === 1 ? '' : 's'} recorded${f.newest ? `, the newest ${f.newest}` : ''}`);
+  return new LockstepError({
+    code: 'LS_HISTORY_ELSEWHERE',
+    message:
+      `lockstep reads the ${workspace.orm.orm} history from ${configured}, which ${historyExists ? 'has no rows' : 'does not exist'}, but ${found.length === 1 ? 'another table holds' : 'other tables hold'} this ORM's history:\n${list.map((l) => `  - ${l}`).join('\n')}\n` +
+      `The migrations were applied with another history table (typically by the app's runtime migrator with settings that differ from the configuration). Deploying now would apply every migration again, from the first, to a database that already has them.`,
+    state: 'Unchanged: lockstep applied nothing and created nothing.',
+    recovery: [...found.slice(0, 2).map((f) => f.fix), `Then \`${workspace.cli('status')}\` shows the history where it is, and \`${workspace.cli('deploy')}\` applies only what is pending.`],
+    exitCode: ExitCode.Usage,
+    details: { configured: ctx.historyTable, found },
   });
 }
 

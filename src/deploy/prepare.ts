@@ -35,6 +35,13 @@ export interface PreparedMigration {
   mode: MigrationMode;
   /** Why the migration runs statement by statement, e.g. "CREATE INDEX CONCURRENTLY at line 3". */
   modeReason: string | undefined;
+  /**
+   * Statements mode: the index of a COMMIT that the file writes with no BEGIN before it, to leave
+   * the transaction its runner opened (Drizzle's `COMMIT;--> statement-breakpoint` convention).
+   * lockstep opens that transaction: the statements up to the COMMIT apply together, the ones
+   * after it one by one.
+   */
+  leavesTransactionAt?: number | undefined;
   createdAt?: number | undefined;
 }
 
@@ -77,10 +84,24 @@ async function prepareOne(source: MigrationSource): Promise<PreparedMigration | 
   }
   const outside = statements.find((s) => s.outsideTransaction);
   const control = statements.find((s) => s.transactionControl);
+  // A first COMMIT with no BEGIN before it ends the transaction the file expects to start in; only
+  // when nothing before it refuses a transaction block can that transaction be given to it.
+  const leaves = control?.transactionControl === 'commit' && (!outside || outside.index > control.index) ? control : undefined;
   let modeReason: string | undefined;
-  if (outside) modeReason = `${outside.outsideTransaction} at line ${outside.line} cannot run inside a transaction`;
+  if (leaves) {
+    modeReason = `its COMMIT at line ${leaves.line} ends the transaction the statements before it run in${outside ? `, and ${outside.outsideTransaction} at line ${outside.line} cannot run inside one` : ''}`;
+  } else if (outside) modeReason = `${outside.outsideTransaction} at line ${outside.line} cannot run inside a transaction`;
   else if (control) modeReason = `the file controls its own transactions (${control.text.split(/\s/)[0]!.toUpperCase()} at line ${control.line})`;
-  return { name: source.name, file: source.file, checksum: source.checksum, statements, mode: modeReason ? 'statements' : 'transaction', modeReason, createdAt: source.createdAt };
+  return {
+    name: source.name,
+    file: source.file,
+    checksum: source.checksum,
+    statements,
+    mode: modeReason ? 'statements' : 'transaction',
+    modeReason,
+    ...(leaves ? { leavesTransactionAt: leaves.index } : {}),
+    createdAt: source.createdAt,
+  };
 }
 
 /**

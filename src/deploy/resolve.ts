@@ -3,6 +3,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import type { LockstepError } from '../errors.js';
 import { usageError } from '../errors.js';
 import { takeMigrationLock } from './migration-lock.js';
+import { requireHistoryPrivileges } from './privileges.js';
 import { resolveAuditSettings, resolveRunSettings, type ProjectOptions, type RunOptions } from './options.js';
 import { openWorkspace, upgradeHistory, withSession, type Workspace } from './workspace.js';
 
@@ -39,6 +40,7 @@ export async function resolve(options: ResolveOptions): Promise<ResolveResult> {
       const name = (options.applied ?? options.rolledBack)!;
       const audit = await AuditLog.open(session, auditSettings, { runId: randomUUID(), command: 'resolve', orm: workspace.orm.orm, historyTable: history.qualifiedName });
       const exists = await history.exists();
+      if (exists || options.applied) await requireHistoryPrivileges(session, workspace, history, 'write');
       if (exists && options.applied) await upgradeHistory(workspace, history);
       const statuses = await history.statuses(workspace.disk.migrations, audit);
       const status = statuses.find((s) => s.name === name);

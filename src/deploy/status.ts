@@ -7,7 +7,9 @@ import { blockingFailures, historyProblems, missingFileProblems, type HistoryPro
 import { resolveAuditSettings, type ProjectOptions } from './options.js';
 import { usageError } from '../errors.js';
 import { nulByteProblem } from '../orm/migration-file.js';
-import { noMigrationsText, openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
+import { blockedByFailedError, historyElsewhereError, needsBaselineError } from './failure-messages.js';
+import { migrationsMissingError, noMigrationsError } from './no-migrations.js';
+import { openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
 
 export type StatusOptions = ProjectOptions;
 
@@ -30,13 +32,14 @@ export interface StatusResult extends RunTarget {
   lockHeldBy: string | undefined;
   /** Tables that make a database without history non-empty (state needs-baseline). */
   existingTables: string[];
+  /** What to run next when the database is blocked or needs a baseline: the recovery deploy would print. */
+  next: string[];
 }
 
 /** Reads the history and the migrations on disk and says how they stand. Changes nothing. */
 export async function status(options: StatusOptions = {}): Promise<StatusResult> {
   const workspace = await openWorkspace(options, 'status');
   for (const warning of workspace.warnings) workspace.emit({ type: 'warning', ...warning });
-  if (workspace.disk.migrations.length === 0) workspace.emit({ type: 'warning', code: 'LS_NO_MIGRATIONS', message: noMigrationsText(workspace) });
   return withSession(workspace, async (session, history) => {
     workspace.step('reading the migration history');
     const exists = await history.exists();
@@ -46,23 +49,37 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       orm: workspace.orm.orm,
       historyTable: history.qualifiedName,
     });
+    if (!audit.enabled && audit.whyDisabled?.startsWith('the database role') && !workspace.orm.recordsFailedTransactions) {
+      workspace.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${audit.whyDisabled}, where failures of ${workspace.orm.orm} migrations are recorded: a failed migration is not shown.` });
+    }
     const migrations = await history.statuses(workspace.disk.migrations, audit);
     refuseUnsendable(workspace, migrations);
-    const existingTables = exists ? [] : await history.nonEmptyTables();
+    const recorded = migrations.filter((m) => m.state !== 'pending');
+    if (workspace.disk.migrations.length === 0) throw recorded.length > 0 ? migrationsMissingError(workspace, recorded.length) : noMigrationsError(workspace);
+    const failures = { workspace, historyTable: history.qualifiedName };
+    let existingTables: string[] = [];
+    if (recorded.length === 0) {
+      // As deploy sees it: tables without any history, which may be kept in another table.
+      existingTables = await history.nonEmptyTables();
+      const elsewhere = (await history.elsewhere?.(workspace.disk.migrations, existingTables)) ?? [];
+      if (elsewhere.length > 0) throw historyElsewhereError(failures, elsewhere, exists);
+    }
     const holder = await advisoryLockHolder(session, workspace.orm.lockKey).catch(() => undefined);
     const invalid = await invalidIndexes(session).catch(() => []);
     const count = (pred: (m: MigrationStatus) => boolean) => migrations.filter(pred).length;
+    const failed = blockingFailures(migrations);
     const counts = {
       applied: count((m) => m.state === 'applied'),
       pending: count((m) => m.state === 'pending' || m.state === 'rolled-back'),
-      failed: blockingFailures(migrations).length,
+      failed: failed.length,
       rolledBack: count((m) => m.state === 'rolled-back'),
       edited: count((m) => m.edited),
       missingOnDisk: count((m) => m.state === 'missing-on-disk'),
       outOfOrder: count((m) => m.outOfOrder),
     };
-    const state: DatabaseState =
-      counts.failed > 0 ? 'blocked' : !exists && existingTables.length > 0 ? 'needs-baseline' : counts.pending > 0 ? 'pending' : 'up-to-date';
+    const state: DatabaseState = counts.failed > 0 ? 'blocked' : existingTables.length > 0 ? 'needs-baseline' : counts.pending > 0 ? 'pending' : 'up-to-date';
+    const next =
+      state === 'blocked' ? blockedByFailedError(failures, failed).recovery : state === 'needs-baseline' ? needsBaselineError(failures, existingTables, exists).recovery : [];
     return {
       ...runTarget(workspace, history),
       historyExists: exists,
@@ -73,6 +90,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       invalidIndexes: invalid.map((index) => ({ ...index, cleanup: `DROP INDEX CONCURRENTLY IF EXISTS "${index.schema}"."${index.name}";` })),
       lockHeldBy: holder ? describeHolder(holder) : undefined,
       existingTables,
+      next,
     };
   });
 }

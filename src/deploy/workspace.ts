@@ -7,10 +7,13 @@ import { isConnectionLost } from './retry.js';
 import type { MigrationsOnDisk, OrmHistory, OrmName, OrmProject } from '../orm/adapter.js';
 import { resolveTarget, type TargetWarning } from '../project/database-url.js';
 import { loadOrm, projectRoot } from '../project/detect.js';
+import { notSupportedYet, OWN_DEPLOY_COMMAND } from '../project/unsupported.js';
 import type { DeployEvent } from './events.js';
 import type { ProjectOptions } from './options.js';
 import { cliCommand } from '../util/cli-command.js';
 import { relativeFrom } from '../util/relative-path.js';
+import { noMigrationsError } from './no-migrations.js';
+import { explainPermissionDenied } from './privileges.js';
 
 /** A project opened for a command: its ORM, migrations on disk and target database. */
 export interface Workspace {
@@ -61,9 +64,13 @@ export function runTarget(workspace: Workspace, history: Pick<OrmHistory, 'quali
   };
 }
 
+/** Commands that refuse a project with no migrations on disk rather than report on nothing. */
+const NEEDS_MIGRATIONS = new Set(['deploy', 'status']);
+
 export async function openWorkspace(options: WorkspaceOptions, command: string): Promise<Workspace> {
   const root = projectRoot(options.project);
   const cli = cliCommand(options.cliFlags);
+  const rel = relativeFrom(root);
   let currentStep: string | undefined;
   const step = (activity: string | undefined, info?: { slow?: boolean }) => {
     currentStep = activity;
@@ -73,12 +80,26 @@ export async function openWorkspace(options: WorkspaceOptions, command: string):
   step('loading the project configuration');
   let config: LockstepConfigFile;
   let orm: OrmProject;
-  let resolved: ReturnType<typeof resolveTarget>;
   try {
     config = readConfigFile(root);
     orm = await loadOrm(root, options.orm, options.config);
-    const unsupported = orm.unsupported();
-    if (unsupported) throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
+  } finally {
+    stepDone();
+  }
+  const unsupported = orm.unsupported();
+  if (unsupported) {
+    throw usageError('LS_PROVIDER_UNSUPPORTED', notSupportedYet(unsupported, orm.dialect), [
+      `Until then, deploy this project with ${orm.orm}'s own tool (${OWN_DEPLOY_COMMAND[orm.orm]}).`,
+      'Or point lockstep at a project whose migrations are written for PostgreSQL.',
+    ]);
+  }
+  step('reading the migration files');
+  const disk = await orm.listMigrations().finally(stepDone);
+  // Without migrations on disk, deploy and status have nothing to work from: say so before
+  // falling back to the embedded database, or failing on a URL that a wrong directory lacks.
+  const noMigrations = NEEDS_MIGRATIONS.has(command) && disk.migrations.length === 0 ? () => noMigrationsError({ orm, disk, rel, cli, command }) : undefined;
+  let resolved: ReturnType<typeof resolveTarget>;
+  try {
     resolved = resolveTarget(root, orm.configuredUrls(), orm.env, {
       url: options.url,
       // Migrations that are code run through the ORM's own driver, which needs a server.
@@ -89,13 +110,13 @@ export async function openWorkspace(options: WorkspaceOptions, command: string):
       // The CLI always passes its flags (possibly none); an API call passes none.
       phrasing: options.cliFlags === undefined ? 'api' : 'cli',
     });
-  } finally {
-    stepDone();
+  } catch (error) {
+    if (noMigrations) throw noMigrations();
+    throw error;
   }
   const { target, warnings } = resolved;
+  if (noMigrations && target.kind === 'embedded') throw noMigrations();
   for (const note of orm.notes ?? []) warnings.push({ code: 'LS_MIGRATIONS_GLOB', message: note });
-  step('reading the migration files');
-  const disk = await orm.listMigrations().finally(stepDone);
   return {
     command,
     orm,
@@ -106,7 +127,7 @@ export async function openWorkspace(options: WorkspaceOptions, command: string):
     cli,
     emit: (event) => options.onEvent?.(event),
     warnings,
-    rel: relativeFrom(root),
+    rel,
     step,
     stepDone,
     get currentStep() {
@@ -117,7 +138,8 @@ export async function openWorkspace(options: WorkspaceOptions, command: string):
 
 /**
  * Opens the one session a command uses and prepares it for the ORM's history table. A connection
- * that breaks while `fn` runs, outside a migration (whose failures say more), is LS_CONNECTION_LOST.
+ * that breaks while `fn` runs, outside a migration (whose failures say more), is LS_CONNECTION_LOST;
+ * a "permission denied" on the way is explained with the privilege the role lacks and its GRANT.
  */
 export async function withSession<T>(workspace: Workspace, fn: (session: PgSession, history: OrmHistory) => Promise<T>): Promise<T> {
   const runtime = workspace.orm.runtime;
@@ -129,23 +151,17 @@ export async function withSession<T>(workspace: Workspace, fn: (session: PgSessi
   } finally {
     workspace.step(undefined);
   }
+  const history = workspace.orm.history(session, workspace.target);
   try {
-    const history = workspace.orm.history(session, workspace.target);
     await history.prepareSession();
     return await fn(session, history);
   } catch (error) {
     if (!isLockstepError(error) && isConnectionLost(error)) throw connectionLostError(workspace, error);
-    throw error;
+    throw await explainPermissionDenied(error, session, workspace, history);
   } finally {
     workspace.stepDone();
     await session.close();
   }
-}
-
-/** What is wrong when a project has no migrations on disk: an empty folder, or none where the ORM's configuration says. */
-export function noMigrationsText(workspace: Workspace): string {
-  const dir = workspace.rel(workspace.disk.location);
-  return workspace.disk.exists ? `The migrations folder ${dir} has no migrations.` : `The migrations folder ${dir} does not exist.`;
 }
 
 /** Brings the ORM's history table to its current format where the ORM does so itself (see OrmHistory.upgrade), and says so. */

@@ -1,3 +1,4 @@
+import { notSupportedYet } from '../project/unsupported.js';
 import { randomUUID } from 'node:crypto';
 import { relative } from 'node:path';
 import { AuditLog } from '../audit/audit-log.js';
@@ -146,7 +147,7 @@ async function schemaOnly(options: DriftOptions): Promise<DriftResult> {
   const config = readConfigFile(root);
   const orm = await loadOrm(root, options.orm, options.config);
   const unsupported = orm.unsupported();
-  if (unsupported) throw usageError('LS_PROVIDER_UNSUPPORTED', unsupported, ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
+  if (unsupported) throw usageError('LS_PROVIDER_UNSUPPORTED', notSupportedYet(unsupported, orm.dialect), ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
   if (orm.orm === 'typeorm') {
     throw usageError('LS_DRIFT_SCHEMA_UNSUPPORTED', `lockstep drift --schema-only compares Prisma and Drizzle schema files with their migrations; ${TYPEORM_SCHEMA}.`, [
       'Run `lockstep drift` against a database to compare it with the migration history.',

@@ -144,7 +144,8 @@ async function lookUpTables(provider: TableStatsProvider, results: FileResult[])
   const tables = new Map<string, RelationName>();
   for (const result of results) {
     for (const finding of result.findings) {
-      if (finding.table && !finding.newTable) tables.set(tableKey(finding.table), finding.table);
+      const table = finding.liveTable ?? finding.table;
+      if (table && !finding.newTable) tables.set(tableKey(table), table);
     }
   }
   if (tables.size === 0) return new Map();
@@ -249,7 +250,8 @@ function finishFinding(raw: RawFinding, result: FileResult, ctx: FinishContext, 
     tableSize = 'new';
     rows = 0;
   } else if (raw.table && ctx.stats) {
-    const facts = ctx.stats.get(tableKey(raw.table));
+    // A table renamed earlier in the run is looked up by the name the database knows it by.
+    const facts = ctx.stats.get(tableKey(raw.liveTable ?? raw.table));
     if (facts) {
       tableSize = gradeTable(facts, ctx.thresholds);
       rows = facts.rows;
@@ -267,6 +269,10 @@ function finishFinding(raw: RawFinding, result: FileResult, ctx: FinishContext, 
     if (tableSize === 'new' || tableSize === 'empty') level = 0;
     else if (tableSize === 'small') level -= 1;
     else if (tableSize === 'large') level += 1;
+  } else if (tableSize === 'empty' && raw.rule.meta.category === 'destructive' && level > 1) {
+    // Nothing is lost on a table without rows; what remains is the running version's use of it.
+    level = 1;
+    message = `${message} ${raw.table!.display} is empty on the database, so no data is lost (a warning, not an error); the app version still running may still use what is dropped.`;
   }
   const severity = SEVERITIES[Math.max(0, Math.min(2, level))]!;
   const at = result.map.position(raw.byte);

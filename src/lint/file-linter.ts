@@ -6,12 +6,12 @@
  */
 import type { Node } from 'libpg-query';
 import { loadParser } from '../sql/postgres/parser.js';
-import { kindOf, relationOf, tableColumns, type AstObject, type RelationName, type TypeReference } from './ast.js';
+import { displayName, kindOf, relationOf, tableColumns, type AstObject, type RelationName, type TypeReference } from './ast.js';
 import { alteredTable } from './rule-helpers.js';
 import { generatorOfGap, prismaWarnings } from './generators.js';
 import { LintSyntaxError, loadLintParser, parseFile, type ParsedStatement } from './parse.js';
 import type { FileInfo, LintStatement, Rule, RuleContext, RuleReport, RuleVisitor, ScanToken, StatementRef } from './rule.js';
-import { RUNNER_MODELS, type Execution, type RunnerModel } from './runners.js';
+import { isTransactional, RUNNER_MODELS, type Execution, type RunnerModel } from './runners.js';
 import { SourceMap } from './source-map.js';
 import { nonTransactionalReason, transactionControl } from './statement-facts.js';
 import { mayContainDirective, parseDirective, type Suppression } from './suppressions.js';
@@ -24,6 +24,8 @@ export interface RawFinding extends RuleReport {
   byte: number;
   /** The table was created earlier in the same migration. */
   newTable: boolean;
+  /** The table is a live table renamed earlier in the run: its size is looked up under this, its name on the database. */
+  liveTable?: RelationName | undefined;
 }
 
 export interface FileResult {
@@ -78,10 +80,12 @@ export interface NewSchema {
   tables: Map<string, Set<string | undefined>>;
   columnTypes: Map<string, TypeReference>;
   addedColumns: Set<string>;
+  /** Live tables renamed by a statement (ALTER TABLE ... RENAME TO): the new name → the name the database knows it by. */
+  renamed: Map<string, Array<{ schema: string | undefined; live: RelationName }>>;
 }
 
 export function newSchema(): NewSchema {
-  return { tables: new Map(), columnTypes: new Map(), addedColumns: new Set() };
+  return { tables: new Map(), columnTypes: new Map(), addedColumns: new Set(), renamed: new Map() };
 }
 
 export interface FileLintOptions {
@@ -110,6 +114,8 @@ class FileLinter implements RuleContext {
   readonly runner: RunnerModel;
   readonly postgresVersion: number;
   inExplicitTransaction = false;
+  outsideRunnerTransaction = false;
+  runnerCommit: StatementRef | undefined;
   statementCount = 0;
   nonTransactional: { statement: StatementRef; reason: string } | undefined;
 
@@ -118,6 +124,7 @@ class FileLinter implements RuleContext {
   private readonly newTables: NewSchema['tables'];
   private readonly columnTypes: NewSchema['columnTypes'];
   private readonly addedColumns: NewSchema['addedColumns'];
+  private readonly renamed: NewSchema['renamed'];
   private transactionControlSeen = false;
   /** Each rule's visitor for this file, created when the rule first has a statement to look at. */
   private readonly visitors: Array<RuleVisitor | undefined>;
@@ -140,6 +147,7 @@ class FileLinter implements RuleContext {
     this.newTables = schema.tables;
     this.columnTypes = schema.columnTypes;
     this.addedColumns = schema.addedColumns;
+    this.renamed = schema.renamed;
     this.runner = RUNNER_MODELS[options.runner];
     this.postgresVersion = options.postgresVersion;
     this.file = { path, generator: undefined, prismaWarnings: [] };
@@ -226,7 +234,15 @@ class FileLinter implements RuleContext {
     this.dispatch(plan.everyKind, statement);
     this.current = undefined;
 
-    if (control === 'commit' || control === 'rollback') this.inExplicitTransaction = false;
+    if (control === 'commit' || control === 'rollback') {
+      // A COMMIT with no BEGIN of the file's own open ends the transaction the runner opened (Drizzle's
+      // `COMMIT;--> statement-breakpoint` convention): what follows runs outside it.
+      if (!this.inExplicitTransaction && !this.outsideRunnerTransaction) {
+        this.outsideRunnerTransaction = true;
+        if (control === 'commit') this.runnerCommit = toRef(statement);
+      }
+      this.inExplicitTransaction = false;
+    }
     this.remember(statement);
     this.prevEnd = parsed.end;
     this.prevEndLine = end.line;
@@ -261,6 +277,9 @@ class FileLinter implements RuleContext {
       const into = (body.into as { IntoClause?: AstObject } | undefined)?.IntoClause ?? (body.into as AstObject | undefined);
       const table = relationOf(into?.rel);
       if (table) this.addNewTable(table);
+    } else if (kind === 'RenameStmt' && body.renameType === 'OBJECT_TABLE') {
+      const from = relationOf(body.relation);
+      if (from && typeof body.newname === 'string') this.renameTable(from, body.newname);
     } else if (kind === 'AlterTableStmt') {
       const altered = alteredTable(statement);
       if (!altered) return;
@@ -273,6 +292,29 @@ class FileLinter implements RuleContext {
         if (name && column?.type) this.columnTypes.set(columnKey(table, name), column.type);
       }
     }
+  }
+
+  /**
+   * ALTER TABLE ... RENAME TO: a table created earlier in the run stays new under its new name,
+   * with the columns it was given; a live table is still the live table, under another name.
+   */
+  private renameTable(from: RelationName, newName: string): void {
+    const to: RelationName = { schema: from.schema, name: newName, display: displayName(from.schema, newName), location: undefined };
+    if (this.isNewTable(from)) this.addNewTable(to);
+    else {
+      const list = this.renamed.get(to.name) ?? [];
+      list.push({ schema: to.schema, live: this.liveTableOf(from) ?? from });
+      this.renamed.set(to.name, list);
+    }
+    const prefix = columnKey(from, '');
+    for (const [key, type] of [...this.columnTypes]) if (key.startsWith(prefix)) this.columnTypes.set(columnKey(to, key.slice(prefix.length)), type);
+    for (const key of [...this.addedColumns]) if (key.startsWith(prefix)) this.addedColumns.add(columnKey(to, key.slice(prefix.length)));
+  }
+
+  /** For a live table renamed earlier in the run: the name the database knows it by. */
+  private liveTableOf(table: RelationName): RelationName | undefined {
+    const entries = this.renamed.get(table.name);
+    return entries?.findLast((e) => table.schema === undefined || e.schema === undefined || e.schema === table.schema)?.live;
   }
 
   private addNewTable(table: RelationName): void {
@@ -335,6 +377,14 @@ class FileLinter implements RuleContext {
     return table.schema === undefined || schemas.has(undefined) || schemas.has(table.schema);
   }
 
+  runnerTransaction(): boolean {
+    if (isTransactional(this.execution())) return true;
+    const commit = this.runnerCommit;
+    if (!commit || this.runner.id === 'psql') return false;
+    // lockstep deploy opens that transaction only when nothing before the COMMIT refuses to run in one.
+    return this.runner.id !== 'lockstep' || this.nonTransactional === undefined || this.nonTransactional.statement.index > commit.index;
+  }
+
   execution(): Execution {
     return this.runner.execution({
       statements: this.statementCount,
@@ -369,6 +419,7 @@ class FileLinter implements RuleContext {
     finding.rule = rule;
     finding.byte = byte;
     finding.newTable = report.table ? this.isNewTable(report.table) : false;
+    if (report.table && !finding.newTable) finding.liveTable = this.liveTableOf(report.table);
     this.findings.push(finding);
   }
 

@@ -105,6 +105,20 @@ export interface RuleContext {
   isNewTable(table: RelationName): boolean;
   /** An explicit BEGIN is open at the current statement. */
   readonly inExplicitTransaction: boolean;
+  /**
+   * A COMMIT (or ROLLBACK) with no BEGIN of the file's own open came before the current statement:
+   * it ended the transaction the runner runs the file in, so from there on statements run outside
+   * it (Drizzle's `COMMIT;--> statement-breakpoint` convention before CREATE INDEX CONCURRENTLY).
+   */
+  readonly outsideRunnerTransaction: boolean;
+  /** That COMMIT, once seen. */
+  readonly runnerCommit: StatementRef | undefined;
+  /**
+   * The statements before `runnerCommit` (all of them, without one) share a transaction the runner
+   * opened: the runner wraps the file (or all pending files), or the file's own COMMIT ends the
+   * transaction that lockstep and Prisma run the start of such a file in. Final only in `end()`.
+   */
+  runnerTransaction(): boolean;
   /** How the runner executes this file. Final only in `end()`: it depends on statements further down. */
   execution(): Execution;
   /** Statements in the file so far (all of them in `end()`). */

@@ -55,7 +55,7 @@ export const SQUAWK_COVERAGE: readonly SquawkCoverage[] = [
   { squawk: 'require-statement-timeout', lockstep: ['require-statement-timeout'], scope: 'file', note: 'As require-lock-timeout.' },
   { squawk: 'require-table-schema', lockstep: ['require-table-schema'], scope: 'statement', note: 'Opt-in in both.' },
   { squawk: 'require-timeout-settings', lockstep: ['require-lock-timeout', 'require-statement-timeout'], scope: 'file', note: 'Deprecated squawk alias of the two rules above.' },
-  { squawk: 'transaction-nesting', lockstep: ['transaction-nesting'], scope: 'statement', note: 'BEGIN/COMMIT are errors only where the runner already holds a transaction across the file (Drizzle, TypeORM).' },
+  { squawk: 'transaction-nesting', lockstep: ['transaction-nesting'], scope: 'statement', note: 'BEGIN/COMMIT are errors only where the runner already holds a transaction across the file (Drizzle, TypeORM); a first COMMIT with no BEGIN is read as leaving the runner\'s transaction (Drizzle\'s convention before CONCURRENTLY).' },
   { squawk: 'unused-ignore', lockstep: ['unused-ignore'], scope: 'statement', note: 'Also reports suppressions that match no finding.' },
   { squawk: 'syntax-error', lockstep: ['syntax-error'], scope: 'statement', note: 'PostgreSQL\'s own parser, with file:line:column.' },
 ];

@@ -50,8 +50,17 @@ export interface OrmHistory {
    * under the migration lock; returns what it did, or undefined when there was nothing to do.
    */
   upgrade?(disk: DiskMigration[]): Promise<string | undefined>;
-  /** Tables that make a database without history "not empty" (Prisma's P3005 rule). */
+  /** Tables that make a database without history "not empty" (Prisma's P3005 rule); never the history table itself. */
   nonEmptyTables(): Promise<string[]>;
+  /**
+   * Tables elsewhere in the database that hold this ORM's history (another schema or table name
+   * than the configuration gives): where the history went when the ORM's runtime and its
+   * configuration disagree. Only tables that record migrations of `disk` count: another app's or
+   * another tenant's history is none of this project's. Asked when this history table is missing
+   * or has no rows; `tables` are this project's tables in the database (nonEmptyTables): without
+   * any, it is usually a first deploy next to other tenants, which each ORM judges.
+   */
+  elsewhere?(disk: DiskMigration[], tables: string[]): Promise<HistoryElsewhere[]>;
   /** Every migration's state, in the order deploy applies them; failures the ORM does not record come from the audit log. */
   statuses(disk: DiskMigration[], audit: AuditLog): Promise<MigrationStatus[]>;
   /** How lockstep's runner records progress, success and failure of a SQL migration. */
@@ -60,6 +69,20 @@ export interface OrmHistory {
   markApplied(migration: DiskMigration, at: Date, audit: AuditLog): Promise<number>;
   /** `resolve --rolled-back`: marks the migration's failure records as rolled back. Returns how many. */
   markRolledBack(name: string, at: Date, audit: AuditLog): Promise<number>;
+}
+
+/** A table that holds the ORM's history, found somewhere other than where the configuration points. */
+export interface HistoryElsewhere {
+  /** schema.table */
+  table: string;
+  /** Rows in it: applied migrations. */
+  rows: number;
+  /** How many of them record a migration on disk. */
+  matching: number;
+  /** The newest migration it records, when it can tell. */
+  newest: string | undefined;
+  /** How to point the ORM (and so lockstep) at it. */
+  fix: string;
 }
 
 /** Everything an ORM runtime needs to apply migrations under lockstep's rules. */
@@ -113,6 +136,8 @@ export interface OrmProject {
   /** Providers or dialects that lockstep cannot deploy yet, as a message; undefined when fine. */
   unsupported(): string | undefined;
   listMigrations(): Promise<MigrationsOnDisk>;
+  /** Where the migrations location comes from, for messages: "`out` in drizzle.config.ts", "Prisma's default, next to prisma/schema.prisma". */
+  readonly migrationsOrigin?: string | undefined;
   history(session: PgSession, target: PgTarget): OrmHistory;
   /** Present when migrations are code that the ORM itself must run. */
   readonly runtime?: OrmRuntime | undefined;

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { isLockstepError } from '../errors.js';
 import type { OrmName, OrmProject } from '../orm/adapter.js';
 import { resolveTarget } from './database-url.js';
+import { notSupportedYet } from './unsupported.js';
 import { detectOrms, loadOrm, projectRoot } from './detect.js';
 
 /** One ORM found in a project, described without touching the database and without any secret. */
@@ -17,6 +18,8 @@ export interface DetectedOrm {
   historyTable: string | undefined;
   /** Where the database URL comes from, e.g. "DATABASE_URL (from .env)"; never the URL. */
   databaseUrlFrom: string | undefined;
+  /** Whether lockstep can deploy this project: false for another database than PostgreSQL (not supported yet). */
+  supported: boolean;
   /** Problems found while reading the configuration. */
   problems: string[];
 }
@@ -36,7 +39,7 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[], confi
   try {
     loaded = await loadOrm(root, orm, config);
   } catch (error) {
-    return { orm, evidence, configFile: undefined, configRead: undefined, dialect: undefined, migrations: undefined, historyTable: undefined, databaseUrlFrom: undefined, problems: [isLockstepError(error) ? error.message : String(error)] };
+    return { orm, evidence, configFile: undefined, configRead: undefined, dialect: undefined, migrations: undefined, historyTable: undefined, databaseUrlFrom: undefined, supported: false, problems: [isLockstepError(error) ? error.message : String(error)] };
   }
   const problems = [...(loaded.notes ?? [])];
   // A migrations folder that cannot be read (a broken journal, an unreadable file) is a problem to report, not a reason to stop.
@@ -46,19 +49,23 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[], confi
     return undefined;
   });
   const unsupported = loaded.unsupported();
-  if (unsupported) problems.push(unsupported);
+  if (unsupported) problems.push(notSupportedYet(unsupported, loaded.dialect));
   let databaseUrlFrom: string | undefined;
   try {
     // `placeholder`: with no URL, say what the commands would do instead of failing here.
-    const { target } = resolveTarget(root, loaded.configuredUrls(), loaded.env, { command: 'detect', embedded: loaded.runtime ? 'never' : 'placeholder' });
+    const { target } = resolveTarget(root, loaded.configuredUrls(), loaded.env, { command: 'detect', embedded: loaded.runtime || unsupported ? 'never' : 'placeholder' });
     databaseUrlFrom =
       target.kind === 'server'
         ? target.source
-        : 'none configured: commands use the embedded PostgreSQL in .lockstep/pglite with --embedded, or unasked at an interactive terminal';
+        : `none configured (${lookedFor(loaded)}): commands use the embedded PostgreSQL in .lockstep/pglite with --embedded, or unasked at an interactive terminal`;
   } catch (error) {
     if (unsupported && isLockstepError(error) && error.code === 'LS_DIALECT_UNSUPPORTED') {
       // The dialect is already the problem; a URL of that dialect is consistent with it.
       databaseUrlFrom = loaded.configuredUrls().find((c) => c.value)?.source ?? 'DATABASE_URL';
+    } else if (isLockstepError(error) && error.code === 'LS_NO_DATABASE_URL') {
+      databaseUrlFrom = `none configured (${lookedFor(loaded)})`;
+      // For an unsupported database, that is no second problem.
+      if (!unsupported) problems.push(error.message);
     } else {
       problems.push(isLockstepError(error) ? error.message : String(error));
     }
@@ -72,8 +79,23 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[], confi
     migrations: disk ? { location: disk.location.split(', ').map((l) => (l.startsWith('/') ? rel(l) : l)).join(', '), exists: disk.exists, count: disk.migrations.length } : undefined,
     historyTable: loaded.historyTable,
     databaseUrlFrom,
+    supported: !unsupported,
     problems,
   };
+}
+
+/** Where a URL was looked for, when none was found: the variables and configuration entries, never a value. */
+function lookedFor(orm: OrmProject): string {
+  const variables = new Set<string>();
+  const entries: string[] = [];
+  for (const c of orm.configuredUrls()) {
+    if (c.missingEnv) variables.add(c.missingEnv);
+    else entries.push(`${c.source} gives none`);
+  }
+  variables.add('DATABASE_URL');
+  const names = [...variables];
+  const unset = `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} not set in the environment or the project's .env`;
+  return [unset, ...entries, 'no --url'].join('; ');
 }
 
 /** Which ORM(s) a project uses, with the evidence, migrations, history table and URL source of each. */

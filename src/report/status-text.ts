@@ -38,8 +38,8 @@ function note(m: MigrationStatus): string {
 const STATE_TEXT: Record<StatusResult['state'], (cli: (args: string) => string) => string> = {
   'up-to-date': () => 'up to date',
   pending: (cli) => `migrations pending: run \`${cli('deploy')}\``,
-  blocked: (cli) => `blocked by a failed migration: deploys stop until it is resolved (see \`${cli('deploy')}\` for the commands)`,
-  'needs-baseline': (cli) => `the database has tables but no migration history: run \`${cli('baseline')}\``,
+  blocked: () => 'blocked by a failed migration: deploys stop until it is resolved',
+  'needs-baseline': () => 'the database has tables but no migration history',
 };
 
 /** `cli` spells a command with the flags that chose the project (`lockstep deploy --project app`). */
@@ -72,5 +72,10 @@ export function renderStatus(result: StatusResult, style: Style, cli: (args: str
   if (result.lockHeldBy) lines.push(`A deploy holds the migration lock right now: ${result.lockHeldBy}`);
   const stateStyle = result.state === 'up-to-date' ? style.green : result.state === 'pending' ? style.cyan : style.red;
   lines.push(`State: ${stateStyle(STATE_TEXT[result.state](cli))}`);
+  if (result.next.length === 1) lines.push(`Next: ${result.next[0]}`);
+  else if (result.next.length > 1) {
+    lines.push('Next:');
+    for (const step of result.next) lines.push(`  - ${step}`);
+  }
   return redact(lines.join('\n'));
 }

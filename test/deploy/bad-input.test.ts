@@ -55,15 +55,15 @@ describe('bad input', () => {
     expect(result.stderr).toContain('createdb');
   });
 
-  it('a missing or empty migrations folder on a database without history', async () => {
+  it('a missing or empty migrations folder on a database without history is refused: there is nothing to deploy', async () => {
     db = await freshDatabase();
     project = prismaProject({});
     const empty = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
-    expect(empty.code).toBe(0);
-    expect(empty.stderr).toContain('The migrations folder prisma/migrations has no migrations');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('[LS_NO_MIGRATIONS] Nothing to deploy: The migrations folder prisma/migrations has no migrations');
     project.remove('prisma/migrations');
     const missing = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
-    expect(missing.code).toBe(0);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('The migrations folder prisma/migrations does not exist');
   });
 
@@ -80,9 +80,9 @@ describe('bad input', () => {
     expect(result.stderr).toContain('prisma/migrations/20240103000000_empty/migration.sql is empty');
     expect(result.stderr).toContain('prisma/migrations/20240104000000_latin1/migration.sql is not valid UTF-8: the first invalid byte is at offset 6');
     expect(result.stderr).toContain('none was applied');
-    // Nothing was applied, not even the valid first migration, and no row lies.
+    // Nothing was applied, not even the valid first migration, and nothing was created: no row can lie.
     expect(await db.query(`SELECT 1 FROM pg_tables WHERE tablename = 'a'`)).toHaveLength(0);
-    expect(await db.query('SELECT * FROM _prisma_migrations')).toHaveLength(0);
+    expect(await db.query(`SELECT to_regclass('_prisma_migrations') AS t`)).toEqual([{ t: null }]);
   });
 
   it('a syntax error in a migration', async () => {
@@ -92,7 +92,7 @@ describe('bad input', () => {
     expectCleanFailure(result, 1, 'LS_MIGRATION_SYNTAX');
     expect(result.stderr).toContain('prisma/migrations/20240102000000_typo/migration.sql:3:');
     expect(result.stderr).toContain('syntax error');
-    expect(await db.query('SELECT * FROM _prisma_migrations')).toHaveLength(0);
+    expect(await db.query(`SELECT to_regclass('_prisma_migrations') AS t`)).toEqual([{ t: null }]);
   });
 
   it('a provider in migration_lock.toml that is not PostgreSQL', async () => {

@@ -23,7 +23,7 @@ describe('a database whose schema exists without a history (P3005) and baseline'
     expect(schemas).toHaveLength(0);
     const status = await cli('status');
     expect(status.code).toBe(3);
-    expect(status.stdout).toContain('run `lockstep baseline`');
+    expect(status.stdout).toContain('If the schema matches all migrations on disk: `lockstep baseline`, then `lockstep deploy`');
   });
 
   it('baseline --to marks the migrations the schema already has, and deploy applies the rest', async () => {

@@ -62,7 +62,8 @@ describe('choosing and checking the connection', () => {
     project.write('db/migrations/20240101000000_a/migration.sql', A);
     const env = { DATABASE_URL: db.url };
     const unfound = await runCli(['status'], { cwd: project.dir, env });
-    expect(unfound.stderr).toContain('The migrations folder prisma/migrations does not exist.');
+    expect(unfound.code).toBe(2);
+    expect(unfound.stderr).toContain('The migrations folder prisma/migrations does not exist (');
     const result = await runCli(['deploy', '--config', 'db/schema.prisma'], { cwd: project.dir, env });
     expect(result.code).toBe(0);
     expect((await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations')).map((r) => r.migration_name)).toEqual(['20240101000000_a']);

@@ -56,6 +56,8 @@ describe('the lint gate in deploy', () => {
   it('applies with --accept-lint-errors and keeps the reason and the findings in the audit log', async () => {
     const { db, project, cli } = await suite.start({ '20240101000000_init': INIT });
     expect((await cli('deploy')).code).toBe(0);
+    // A table with rows: on an empty one, dropping a column loses nothing and is only a warning.
+    await db.query(`INSERT INTO "User" ("email") SELECT 'u' || g || '@example.com' FROM generate_series(1, 100) g`);
     project.migration('20240102000000_drop_legacy', 'ALTER TABLE "User" DROP COLUMN "legacy";\n');
     const result = await cli('deploy', '--accept-lint-errors', 'approved in change request CR-1234');
     expect(result.code).toBe(0);

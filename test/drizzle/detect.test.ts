@@ -138,6 +138,8 @@ describe('detecting Drizzle projects', () => {
     const detected = await runCli(['detect', '--json'], { cwd: dir, env: { DATABASE_URL: 'mysql://root@127.0.0.1:3306/app' } });
     const drizzle = JSON.parse(detected.stdout).orms[0];
     expect(drizzle).toMatchObject({ dialect: 'mysql', historyTable: '__drizzle_migrations', databaseUrlFrom: 'DATABASE_URL' });
-    expect(drizzle.problems).toEqual(['drizzle.config.json sets dialect "mysql"; lockstep deploys Drizzle migrations to PostgreSQL.']);
+    expect(drizzle.problems).toEqual(['drizzle.config.json sets dialect "mysql". MySQL is not supported yet: lockstep works with PostgreSQL only for now (MySQL/MariaDB and SQLite support is planned).']);
+    expect(drizzle.supported).toBe(false);
+    expect(detected.code).toBe(2);
   });
 });

@@ -135,3 +135,28 @@ describe('redactDeep', () => {
     expect(redactDeep(null)).toBeNull();
   });
 });
+
+describe('redaction never corrupts ordinary text', () => {
+  it('a password that is an ordinary word is redacted where it stands as a password, never inside other words', () => {
+    const raw = 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
+    parseDatabaseUrl(raw);
+    expect(redact('Deploying prisma migrations to database "postgres" on 127.0.0.1:5432 as postgres')).toBe('Deploying prisma migrations to database "postgres" on 127.0.0.1:5432 as postgres');
+    expect(redact('the provider is postgresql; see https://www.postgresql.org/docs/')).toBe('the provider is postgresql; see https://www.postgresql.org/docs/');
+    expect(redact(`connect ${raw} failed`)).toBe('connect *** failed');
+    expect(redact('DATABASE_URL=postgresql://postgres:postgres@db:5432/shop')).toBe('DATABASE_URL=postgresql://postgres:***@db:5432/shop');
+    expect(redact('host=db password=postgres')).toBe('host=db password=***');
+  });
+
+  it('a registered secret is replaced as a whole, not where it is part of a longer word', () => {
+    registerSecret('s3cr3t-tok');
+    expect(redact('token s3cr3t-tok, quoted "s3cr3t-tok", at the end s3cr3t-tok')).toBe('token ***, quoted "***", at the end ***');
+    expect(redact('xs3cr3t-tok and s3cr3t-tokens')).toBe('xs3cr3t-tok and s3cr3t-tokens');
+  });
+
+  it('a password equal to the user or database name stays readable where it names them', () => {
+    parseDatabaseUrl('postgresql://shop9:shop9@db.internal/shop9');
+    expect(redact('database "shop9" as shop9')).toBe('database "shop9" as shop9');
+    expect(redact('postgresql://shop9:shop9@db.internal/shop9?sslmode=require')).toBe('***?sslmode=require');
+    expect(redact('postgresql://shop9:shop9@other/shop9')).toBe('postgresql://shop9:***@other/shop9');
+  });
+});

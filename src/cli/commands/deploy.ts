@@ -33,7 +33,8 @@ export function deployCommand(): Command {
         'retried when a lock is not granted in time, and records them in the ORM\'s own history table.\n' +
         'With `-- <command> [args]`, starts the app only after every migration succeeded. The app never gets the ' +
         'embedded database unasked; with --embedded, lockstep serves it over the PostgreSQL protocol on a local port ' +
-        'for the app\'s lifetime and passes its URL as DATABASE_URL (for development: `lockstep deploy --embedded -- npm run dev`).',
+        'for the app\'s lifetime and passes its URL as DATABASE_URL (for development: `lockstep deploy --embedded -- npm run dev`). ' +
+        'A project with no migrations on disk is refused (exit 2), never deployed as "nothing to do".',
     )
     .argument('[command...]', 'the app to start after a successful deploy (after --)')
     .option('--lock-timeout <duration>', 'lock_timeout for statements that block reads or writes', '2s')

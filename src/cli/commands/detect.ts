@@ -28,7 +28,8 @@ export function detectCommand(): Command {
     .description(
       'Finds Prisma, Drizzle and TypeORM in the project (dependencies, config files, schema files), evaluates their ' +
         'configuration, and shows the dialect, the migrations, the history table and the source of the database URL ' +
-        '(never the URL itself). Exit code: 0 when an ORM was found, 2 when none was.',
+        '(never the URL itself). Exit code: 0 when an ORM was found, 2 when none was, or when the project is for a ' +
+        'database lockstep does not support yet (MySQL/MariaDB, SQLite).',
     )
     .action(async (flags: CommonFlags) => {
       const json = Boolean(flags.json);
@@ -38,7 +39,9 @@ export function detectCommand(): Command {
         const result = await detect({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}), ...(options.config ? { config: options.config } : {}) });
         if (json) printJson(result);
         else stdout(render(result, styleFor(process.stdout)));
-        process.exitCode = result.orms.length > 0 ? ExitCode.Ok : ExitCode.Usage;
+        // A project lockstep cannot deploy (another database than PostgreSQL) is not "found".
+        const chosen = result.orms.find((o) => o.orm === result.chosen);
+        process.exitCode = result.orms.length > 0 && (!chosen || chosen.supported) ? ExitCode.Ok : ExitCode.Usage;
       } catch (error) {
         reportFailure(error, json);
       }

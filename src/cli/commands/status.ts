@@ -20,8 +20,10 @@ export function statusCommand(): Command {
   const command = new Command('status')
     .summary('show applied, pending, failed, edited, missing and out-of-order migrations')
     .description(
-      'Compares the migrations on disk with the history table and reports each migration. Changes nothing.\n' +
-        'Exit code: 0 up to date, 1 migrations pending, 3 blocked (a failed migration, or a database that needs a baseline).',
+      'Compares the migrations on disk with the history table and reports each migration, and prints the commands ' +
+        'that recover a blocked database. Changes nothing.\n' +
+        'Exit code: 0 up to date, 1 migrations pending, 2 no migrations on disk or another configuration error, ' +
+        '3 blocked (a failed migration, or a database that needs a baseline).',
     )
     .action(async (flags: CommonFlags) => {
       const json = Boolean(flags.json);

@@ -7,8 +7,8 @@ export const PRISMA_LOCK_KEY = 72707369n;
 
 /**
  * An advisory lock key of lockstep's own for a history table. Drizzle and TypeORM take no lock,
- * so lockstep serialises its own deploys per history table (schema-per-tenant deploys do not
- * wait for each other).
+ * so lockstep serialises its own commands per history table (schema-per-tenant deploys do not
+ * wait for each other): deploy, resolve and baseline take it, status reports who holds it.
  */
 export function lockstepLockKey(historyTable: string): bigint {
   return BigInt.asIntN(64, BigInt(`0x${sha256Hex(`lockstep:${historyTable}`).slice(0, 16)}`));
@@ -36,7 +36,8 @@ export interface AcquireOptions {
 
 export type AcquireResult = { acquired: true; waitedMs: number } | { acquired: false; waitedMs: number; holder: LockHolder | undefined };
 
-function keyParts(key: bigint): [number, number] {
+/** The two 32-bit halves pg_locks shows a bigint advisory key as: classid and objid. */
+export function advisoryLockParts(key: bigint): [number, number] {
   return [Number((key >> 32n) & 0xffffffffn), Number(key & 0xffffffffn)];
 }
 
@@ -68,7 +69,7 @@ export async function releaseAdvisoryLock(session: PgSession, key: bigint): Prom
 }
 
 export async function advisoryLockHolder(session: PgSession, key: bigint): Promise<LockHolder | undefined> {
-  const [classid, objid] = keyParts(key);
+  const [classid, objid] = advisoryLockParts(key);
   const rows = await session.query<{
     pid: number;
     application_name: string;

@@ -1,5 +1,4 @@
 import type { Rule, StatementRef } from '../rule.js';
-import { isTransactional } from '../runners.js';
 import { alterCommandAt, alteredTable } from '../rule-helpers.js';
 import { transactionControl } from '../statement-facts.js';
 
@@ -25,8 +24,9 @@ export const constraintMissingNotValid: Rule = {
   create(context) {
     let block = 0;
     let inBlock = false;
-    const notValid = new Map<string, { table: string; block: number | undefined }>();
-    const validations: Array<{ statement: StatementRef; at: number | undefined; name: string; table: string; block: number | undefined; sameBlock: boolean }> = [];
+    // block: an explicit BEGIN block; undefined: the runner's transaction; null: on its own, after the file left the runner's transaction.
+    const notValid = new Map<string, { table: string; block: number | undefined | null }>();
+    const validations: Array<{ statement: StatementRef; at: number | undefined; name: string; table: string; block: number | undefined | null; sameBlock: boolean }> = [];
     return {
       statement(statement) {
         const control = transactionControl(statement.kind, statement.body);
@@ -39,7 +39,7 @@ export const constraintMissingNotValid: Rule = {
         if (control) return;
         const altered = alteredTable(statement);
         if (!altered) return;
-        const currentBlock = inBlock ? block : undefined;
+        const currentBlock = inBlock ? block : context.outsideRunnerTransaction ? null : undefined;
         for (const cmd of altered.cmds) {
           if (cmd.subtype === 'AT_AddConstraint') {
             const constraint = cmd.constraint;
@@ -55,12 +55,12 @@ export const constraintMissingNotValid: Rule = {
           } else if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) {
             const added = notValid.get(cmd.name);
             if (!added || added.table !== altered.table.display) continue;
-            validations.push({ statement, at: alterCommandAt(statement, context, cmd), name: cmd.name, table: altered.table.display, block: currentBlock, sameBlock: added.block !== undefined && added.block === currentBlock });
+            validations.push({ statement, at: alterCommandAt(statement, context, cmd), name: cmd.name, table: altered.table.display, block: currentBlock, sameBlock: typeof added.block === 'number' && added.block === currentBlock });
           }
         }
       },
       end() {
-        const fileTransaction = isTransactional(context.execution());
+        const fileTransaction = context.runnerTransaction();
         for (const v of validations) {
           const outsideBlocks = v.block === undefined && notValid.get(v.name)?.block === undefined;
           if (!v.sameBlock && !(fileTransaction && outsideBlocks)) continue;

@@ -1,13 +1,12 @@
 import { nameFromList, stringConstants } from '../ast.js';
 import type { Rule, StatementRef } from '../rule.js';
-import { isTransactional } from '../runners.js';
 import { transactionControl } from '../statement-facts.js';
 
 interface Added {
   value: string;
   type: string;
-  /** Explicit BEGIN block it was added in, if any. */
-  block: number | undefined;
+  /** Explicit BEGIN block it was added in; undefined: the runner's transaction; null: on its own, after the file left the runner's transaction. */
+  block: number | undefined | null;
   where: string;
 }
 
@@ -42,7 +41,7 @@ export const enumValueUsedInTransaction: Rule = {
     const fromEarlierFiles = byValue(earlier);
     const added: Added[] = [];
     const addedByValue = new Map<string, Added[]>();
-    const uses: Array<{ statement: StatementRef; added: Added; block: number | undefined; crossFile: boolean }> = [];
+    const uses: Array<{ statement: StatementRef; added: Added; block: number | undefined | null; crossFile: boolean }> = [];
     let block = 0;
     let inBlock = false;
     return {
@@ -54,7 +53,7 @@ export const enumValueUsedInTransaction: Rule = {
         } else if (control === 'commit' || control === 'rollback') {
           inBlock = false;
         }
-        const currentBlock = inBlock ? block : undefined;
+        const currentBlock = inBlock ? block : context.outsideRunnerTransaction ? null : undefined;
         if (statement.kind === 'AlterEnumStmt' && statement.body.oldVal === undefined && typeof statement.body.newVal === 'string') {
           const type = nameFromList(statement.body.typeName)?.display ?? 'the enum';
           const entry = { value: statement.body.newVal, type, block: currentBlock, where: `${context.file.path}:${statement.line}` };
@@ -73,9 +72,9 @@ export const enumValueUsedInTransaction: Rule = {
       },
       end() {
         const execution = context.execution();
-        const fileTransaction = isTransactional(execution);
+        const fileTransaction = context.runnerTransaction();
         for (const use of uses) {
-          const sameBlock = use.added.block !== undefined && use.added.block === use.block;
+          const sameBlock = typeof use.added.block === 'number' && use.added.block === use.block;
           const sameFileTransaction = !use.crossFile && fileTransaction && use.added.block === undefined && use.block === undefined;
           if (!sameBlock && !sameFileTransaction && !use.crossFile) continue;
           const how = use.crossFile ? `${context.runner.inTransaction}, so it is the transaction that added it at ${use.added.where}` : sameBlock ? 'in the same BEGIN ... COMMIT block' : `in the same transaction (${context.runner.inTransaction})`;
@@ -84,7 +83,8 @@ export const enumValueUsedInTransaction: Rule = {
             message: `This uses '${use.added.value}', added to ${use.added.type} ${use.crossFile ? 'by an earlier pending migration' : 'earlier in this migration'}, ${how}: PostgreSQL refuses it with "unsafe use of new value" until that transaction commits.`,
           });
         }
-        if (execution === 'shared-transaction') earlier.push(...added.filter((a) => a.block === undefined));
+        // A COMMIT that left the runner's transaction committed the values added before it.
+        if (execution === 'shared-transaction' && !context.outsideRunnerTransaction) earlier.push(...added.filter((a) => a.block === undefined));
       },
     };
   },

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { explicitConfigFile } from '../../project/explicit-config.js';
 import type { PgTarget } from '../../db/postgres/connect.js';
 import type { PgSession } from '../../db/postgres/session.js';
@@ -71,9 +71,15 @@ export class DrizzleOrm implements OrmProject {
   unsupported(): string | undefined {
     const dialect = this.dialect;
     if (dialect && !POSTGRES_DIALECTS.has(dialect)) {
-      return `${relative(this.root, this.config.file)} sets dialect "${dialect}"; lockstep deploys Drizzle migrations to PostgreSQL.`;
+      return `${relative(this.root, this.config.file)} sets dialect "${dialect}".`;
     }
     return undefined;
+  }
+
+  get migrationsOrigin(): string {
+    if (!this.config.file) return "drizzle-kit's default, ./drizzle (no drizzle.config.* was found)";
+    const file = relative(this.root, this.config.file);
+    return this.config.out === resolve(this.root, 'drizzle') ? `\`out\` in ${file}, or drizzle-kit's default ./drizzle when it sets none` : `\`out\` in ${file}`;
   }
 
   async listMigrations(): Promise<MigrationsOnDisk> {
@@ -87,6 +93,7 @@ export class DrizzleOrm implements OrmProject {
       layout: this.layout,
       projectRoot: this.root,
       appSchemas: ['public', ...this.config.schemaFilter],
+      configFile: this.config.file ? relative(this.root, this.config.file) : undefined,
     });
   }
 }

@@ -4,7 +4,8 @@ import { ExitCode, LockstepError } from '../../errors.js';
 import { insertSql, sqlLiteral } from '../../db/postgres/literal.js';
 import { displayIdent, quoteIdent, type PgSession } from '../../db/postgres/session.js';
 import type { MigrationRecorder } from '../../deploy/apply-migration.js';
-import type { DiskMigration, OrmHistory } from '../adapter.js';
+import type { DiskMigration, HistoryElsewhere, OrmHistory } from '../adapter.js';
+import { historyShapedTables } from '../history-elsewhere.js';
 import { checksumMatches } from '../prisma/checksum.js';
 import type { MigrationStatus } from '../types.js';
 import type { DrizzleLayout } from './migrations.js';
@@ -28,7 +29,15 @@ export class DrizzleHistory implements OrmHistory {
 
   constructor(
     private readonly session: PgSession,
-    private readonly options: { schema: string; table: string; layout: DrizzleLayout; projectRoot: string; appSchemas: string[] },
+    private readonly options: {
+      schema: string;
+      table: string;
+      layout: DrizzleLayout;
+      projectRoot: string;
+      appSchemas: string[];
+      /** The drizzle-kit config the table's name comes from, relative to the project; undefined without one. */
+      configFile?: string | undefined;
+    },
   ) {
     this.qualifiedName = `${displayIdent(options.schema)}.${displayIdent(options.table)}`;
     this.table = `${quoteIdent(options.schema)}.${quoteIdent(options.table)}`;
@@ -53,13 +62,47 @@ export class DrizzleHistory implements OrmHistory {
     await this.session.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (\n${columns})`);
   }
 
+  /** Tables in the schemas drizzle-kit manages (public and its schemaFilter), other than the history table and tables of extensions. */
   async nonEmptyTables(): Promise<string[]> {
     const rows = await this.session.query<{ name: string }>(
       `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND n.nspname <> $2 ORDER BY 1`,
-      [this.options.appSchemas, this.options.schema],
+        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND NOT (n.nspname = $2 AND c.relname = $3)
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+        ORDER BY 1`,
+      [this.options.appSchemas, this.options.schema, this.options.table],
     );
     return rows.map((r) => r.name);
+  }
+
+  /** Drizzle history tables (id, hash, created_at) in other schemas or under other names that record these migrations. */
+  async elsewhere(disk: DiskMigration[], appTables: string[]): Promise<HistoryElsewhere[]> {
+    // With no tables where this project's go, this is a first deploy, whoever else keeps history here.
+    if (appTables.length === 0) return [];
+    const tables = await historyShapedTables(this.session, ['id', 'hash', 'created_at'], { schema: this.options.schema, table: this.options.table });
+    const hashes = disk.map((m) => m.checksum).filter((h): h is string => h !== undefined);
+    const times = disk.map((m) => String(m.createdAt ?? ''));
+    const out: HistoryElsewhere[] = [];
+    for (const t of tables) {
+      if (!t.rows) continue;
+      const [facts] = await this.session
+        .query<{ newest: string | null; matching: number }>(
+          `SELECT max(created_at)::text AS newest, count(*) FILTER (WHERE hash = ANY($1::text[]) OR created_at::text = ANY($2::text[]))::int AS matching
+             FROM ${quoteIdent(t.schema)}.${quoteIdent(t.table)}`,
+          [hashes, times],
+        )
+        .catch(() => []);
+      if (!facts?.matching) continue;
+      const when = Number(facts.newest);
+      const config = this.options.configFile ?? 'drizzle.config.ts';
+      out.push({
+        table: t.qualified,
+        rows: t.rows,
+        matching: facts.matching,
+        newest: Number.isFinite(when) && when > 0 ? `created_at ${when} (${new Date(when).toISOString()})` : undefined,
+        fix: `Set \`migrations: { schema: '${t.schema}', table: '${t.table}' }\` in ${config}, and pass \`migrationsSchema: '${t.schema}', migrationsTable: '${t.table}'\` to migrate() where the app calls it, so that both use the table the history is in.`,
+      });
+    }
+    return out;
   }
 
   private async hasNameColumn(): Promise<boolean> {

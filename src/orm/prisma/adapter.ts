@@ -45,7 +45,9 @@ export class PrismaOrm implements OrmProject {
   }
 
   get historyTable(): string {
-    return `public.${PRISMA_MIGRATIONS_TABLE}`;
+    // On MySQL and SQLite the table is in the database itself, with no schema.
+    const dialect = this.dialect;
+    return dialect && !POSTGRES_PROVIDERS.has(dialect) ? PRISMA_MIGRATIONS_TABLE : `public.${PRISMA_MIGRATIONS_TABLE}`;
   }
 
   configuredUrls(): ConfiguredUrl[] {
@@ -57,11 +59,11 @@ export class PrismaOrm implements OrmProject {
     const rel = (path: string) => relative(p.root, path) || path;
     const lockFile = rel(`${p.migrationsDir}/migration_lock.toml`);
     if (p.lockProvider && !POSTGRES_PROVIDERS.has(p.lockProvider)) {
-      return `${lockFile} records provider "${p.lockProvider}": these migrations were generated for ${p.lockProvider}, and lockstep deploys Prisma migrations to PostgreSQL.`;
+      return `${lockFile} records provider "${p.lockProvider}": these migrations were generated for ${p.lockProvider}.`;
     }
     const provider = p.datasource?.provider;
     if (provider && !POSTGRES_PROVIDERS.has(provider)) {
-      return `The datasource in ${rel(p.datasourceFile!)} uses provider "${provider}"; lockstep deploys Prisma migrations to PostgreSQL.`;
+      return `The datasource in ${rel(p.datasourceFile!)} uses provider "${provider}".`;
     }
     if (provider && p.lockProvider && provider !== p.lockProvider) {
       return `The datasource provider "${provider}" in ${rel(p.datasourceFile!)} does not match provider "${p.lockProvider}" in ${lockFile} (Prisma: P3019).`;
@@ -69,13 +71,24 @@ export class PrismaOrm implements OrmProject {
     return undefined;
   }
 
+  get migrationsOrigin(): string {
+    const p = this.project;
+    const rel = (path: string) => relative(p.root, path) || '.';
+    if (p.config?.migrationsPath) return `migrations.path in ${rel(p.config.file)}`;
+    if (p.config?.schema) return `Prisma's default, next to the schema ${rel(p.config.schema)} that ${rel(p.config.file)} names`;
+    if (p.schemaPath) return `Prisma's default, next to the schema ${rel(p.datasourceFile ?? p.schemaPath)}`;
+    return "Prisma's default, since no schema was found here: no prisma/schema.prisma, schema.prisma or prisma/schema, and no prisma.schema in package.json";
+  }
+
   async listMigrations(): Promise<MigrationsOnDisk> {
     return listPrismaMigrations(this.project.migrationsDir);
   }
 
   history(session: PgSession, target: PgTarget): PrismaHistory {
-    const schema = (target.kind === 'server' ? target.url.schema : undefined) ?? 'public';
+    const fromUrl = target.kind === 'server' ? target.url.schema : undefined;
+    const schema = fromUrl ?? 'public';
     return new PrismaHistory(session, schema, {
+      schemaFromUrl: fromUrl !== undefined,
       projectRoot: this.project.root,
       extraSchemas: this.project.datasource?.schemas ?? [],
       externalTables: this.project.externalTables,

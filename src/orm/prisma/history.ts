@@ -3,7 +3,8 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import { insertSql, SqlExpression } from '../../db/postgres/literal.js';
 import { displayIdent, quoteIdent, type PgSession } from '../../db/postgres/session.js';
 import type { MigrationRecorder } from '../../deploy/apply-migration.js';
-import type { DiskMigration, OrmHistory } from '../adapter.js';
+import type { DiskMigration, HistoryElsewhere, OrmHistory } from '../adapter.js';
+import { historyShapedTables } from '../history-elsewhere.js';
 import type { MigrationStatus } from '../types.js';
 import { reconcilePrisma } from './reconcile.js';
 
@@ -49,7 +50,13 @@ export class PrismaHistory implements OrmHistory {
     private readonly session: PgSession,
     /** The schema that holds the table: the URL's `schema` parameter, or public. */
     readonly schema: string,
-    private readonly options: { projectRoot: string; extraSchemas: string[]; externalTables: string[] },
+    private readonly options: {
+      projectRoot: string;
+      extraSchemas: string[];
+      externalTables: string[];
+      /** The URL names the schema (`?schema=`); otherwise it is public by default. */
+      schemaFromUrl?: boolean;
+    },
   ) {
     this.qualifiedName = `${displayIdent(schema)}.${PRISMA_MIGRATIONS_TABLE}`;
     this.table = `${quoteIdent(schema)}.${PRISMA_MIGRATIONS_TABLE}`;
@@ -81,7 +88,38 @@ export class PrismaHistory implements OrmHistory {
     const external = new Set(externalTables);
     return rows
       .filter((r) => !IGNORED_TABLES.has(r.relname) && !external.has(r.relname) && !external.has(`${r.nspname}.${r.relname}`))
+      .filter((r) => !(r.nspname === this.schema && r.relname === PRISMA_MIGRATIONS_TABLE))
       .map((r) => `${r.nspname}.${r.relname}`);
+  }
+
+  /** `_prisma_migrations` in another schema than the one the URL selects (its `schema` parameter) that records these migrations. */
+  async elsewhere(disk: DiskMigration[], appTables: string[]): Promise<HistoryElsewhere[]> {
+    // An empty schema the URL names on purpose (`?schema=tenant_b`) is a first deploy next to other
+    // tenants; an empty public schema because the URL lost its `schema` parameter is not.
+    if (appTables.length === 0 && this.options.schemaFromUrl) return [];
+    const tables = await historyShapedTables(this.session, ['id', 'checksum', 'migration_name', 'finished_at', 'applied_steps_count'], { schema: this.schema, table: PRISMA_MIGRATIONS_TABLE });
+    const names = disk.map((m) => m.name);
+    const out: HistoryElsewhere[] = [];
+    for (const t of tables) {
+      if (!t.rows || t.table !== PRISMA_MIGRATIONS_TABLE) continue;
+      const [facts] = await this.session
+        .query<{ newest: string | null; matching: number }>(
+          `SELECT max(migration_name) FILTER (WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL) AS newest,
+                  count(*) FILTER (WHERE migration_name = ANY($1::text[]))::int AS matching
+             FROM ${quoteIdent(t.schema)}.${quoteIdent(t.table)}`,
+          [names],
+        )
+        .catch(() => []);
+      if (!facts?.matching) continue;
+      out.push({
+        table: t.qualified,
+        rows: t.rows,
+        matching: facts.matching,
+        newest: facts.newest ?? undefined,
+        fix: `Add \`schema=${t.schema}\` to the database URL's parameters (postgresql://…/db?schema=${t.schema}), as Prisma reads it: the history and the tables it describes are in schema ${t.schema}.`,
+      });
+    }
+    return out;
   }
 
   async create(): Promise<void> {

@@ -116,7 +116,9 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
   }
 
   get historyTable(): string {
-    return `${this.dataSource.options.schema ?? 'public'}.${this.dataSource.options.migrationsTableName ?? 'migrations'}`;
+    const table = this.dataSource.options.migrationsTableName ?? 'migrations';
+    // Only PostgreSQL has schemas; elsewhere the table is in the database itself.
+    return this.dataSource.options.type && this.dataSource.options.type !== 'postgres' ? table : `${this.dataSource.options.schema ?? 'public'}.${table}`;
   }
 
   get transactionMode(): TransactionMode {
@@ -130,7 +132,7 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
 
   unsupported(): string | undefined {
     const type = this.dataSource.options.type;
-    return type && type !== 'postgres' ? `The data source in ${relative(this.root, this.dataSourceFile)} is of type "${type}"; lockstep deploys TypeORM migrations to PostgreSQL.` : undefined;
+    return type && type !== 'postgres' ? `The data source in ${relative(this.root, this.dataSourceFile)} is of type "${type}".` : undefined;
   }
 
   async listMigrations(): Promise<MigrationsOnDisk> {
