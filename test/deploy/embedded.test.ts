@@ -30,7 +30,7 @@ describe('the embedded database', { timeout: 180_000 }, () => {
     const deployed = await runCli(['deploy', '--embedded'], { timeoutMs: 150_000, cwd: project.dir, env: { CI: 'true' } });
     expect(withoutProgress(deployed.stderr)).toBe('');
     // In CI, a plain line on stderr says what the first seconds are spent on.
-    expect(deployed.stderr).toContain('lockstep: starting the embedded PostgreSQL (PGlite) in .lockstep/pglite…\n');
+    expect(deployed.rawStderr).toContain('lockstep: starting the embedded PostgreSQL (PGlite) in .lockstep/pglite…\n');
     expect(deployed.code).toBe(0);
     expect(deployed.stdout.split('\n').filter((line) => line.includes('embedded PostgreSQL'))).toHaveLength(1);
     expect(deployed.stdout).toContain('Applied 7 migrations');

@@ -43,7 +43,7 @@ describe('what lockstep is waiting for', () => {
       },
     });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain('lockstep: waiting for the migration lock…\n');
+    expect(run.rawStderr).toContain('lockstep: waiting for the migration lock…\n');
     for (const line of run.stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
     expect(run.stdout).not.toContain('waiting for the migration lock…');
   });

@@ -33,7 +33,7 @@ describe('a project for another database than PostgreSQL', () => {
     const detect = await runCli(['detect'], { cwd: project.dir });
     expect(detect.code).toBe(0);
     expect(detect.stdout).toContain(
-      "database URL:   none configured (DATABASE_URL is not set in the environment or the project's .env; no --url): lockstep would use the embedded PostgreSQL in .lockstep/pglite",
+      "database URL:   none configured (DATABASE_URL is not set in the environment or the project's .env; no --url): commands use the embedded PostgreSQL in .lockstep/pglite with --embedded, or unasked at an interactive terminal",
     );
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, cleanEnv, runCli, type CliResult } from '../support/cli.js';
+import { CLI, cleanEnv, runCli, withoutProgress, type CliResult } from '../support/cli.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { prismaProject, REPO_ROOT, type TestProject } from '../support/project.js';
 
@@ -23,7 +23,7 @@ function withStdin(args: string[], input: string | Buffer, cwd: string): Promise
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr: withoutProgress(stderr), rawStderr: stderr }));
     child.stdin.end(input);
   });
 }

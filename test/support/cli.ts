@@ -8,7 +8,10 @@ export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
+  /** stderr without progress lines (see withoutProgress), so that "nothing else on stderr" does not depend on the machine's speed. */
   stderr: string;
+  /** stderr as the process wrote it, progress lines included. */
+  rawStderr: string;
 }
 
 export interface CliOptions {
@@ -52,7 +55,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr: withoutProgress(stderr), rawStderr: stderr });
     });
     options.onSpawn?.(child);
   });
@@ -98,7 +101,7 @@ export function runCliInTerminal(args: string[], options: CliOptions = {}): Prom
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr: withoutProgress(stderr), rawStderr: stderr });
     });
     options.onSpawn?.(child);
   });
