@@ -17,10 +17,17 @@ import { gradeTable, tableKey, type TableStats, type TableStatsProvider } from '
 import { SEVERITIES, type LintFileSummary, type LintFinding, type LintReport, type Runner, type Severity, type SeveritySetting, type TableSize } from './types.js';
 import type { Suppression } from './suppressions.js';
 
+/** What `lintSql()` takes besides the files. */
 export interface LintSqlOptions {
-  /** What will run the files (default `lockstep`). */
+  /**
+   * What will run the files.
+   * @defaultValue `config.runner`, else `"lockstep"`
+   */
   runner?: Runner;
-  /** PostgreSQL major version the files target (default: the config's, else 14). */
+  /**
+   * PostgreSQL major version the files target, e.g. `16`.
+   * @defaultValue `config.postgresVersion`, else `14`
+   */
   postgresVersion?: number;
   /** Table sizes for data-aware severities; without it, every rule keeps its configured severity. */
   stats?: TableStatsProvider;

@@ -20,8 +20,12 @@ import type { LintReport, LintSource, Runner } from './types.js';
 // files without --url starts without the ORM adapters and the database driver.
 const projectFiles = () => import('./project-files.js');
 
+/** What `lint()` takes. */
 export interface LintOptions {
-  /** The project directory (default: the current directory): its lockstep.config.json and, without files, its migrations. */
+  /**
+   * The project directory: its lockstep.config.json and, without files, its migrations.
+   * @defaultValue the current directory
+   */
   project?: string;
   /** The ORM whose migrations to use when the project has several. */
   orm?: OrmName;
@@ -37,9 +41,15 @@ export interface LintOptions {
   stdin?: () => Promise<Buffer>;
   /** The name stdin's findings are reported under (default `<stdin>`). */
   stdinFilename?: string;
-  /** What will run the migrations (default: the configuration's `lint.runner`, else `lockstep`). */
+  /**
+   * What will run the migrations, which decides transactions and timeouts.
+   * @defaultValue `lint.runner` in lockstep.config.json, else `"lockstep"`
+   */
   runner?: Runner;
-  /** PostgreSQL major version (default: `lint.postgresVersion`, else the database's, else 14). */
+  /**
+   * PostgreSQL major version the migrations target, e.g. `16`.
+   * @defaultValue `lint.postgresVersion` in lockstep.config.json, else the database's, else `14`
+   */
   postgresVersion?: number;
 }
 
