@@ -1,5 +1,5 @@
 /**
- * Docs that run: every TypeScript block of README.md and docs/*.md is type-checked against the
+ * Docs that run: every TypeScript block of README.md, docs/*.md and the examples' READMEs is type-checked against the
  * built package, every `lockstep ...` command line of their shell blocks is checked against the
  * CLI's commands and flags, and the README's quick start is run end to end. A block that cannot
  * run is marked `<!-- not-run: reason -->` on the line before it; exactly those are skipped.
@@ -17,7 +17,11 @@ import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { codeBlocks, lockstepArgs, shellCommands, type CodeBlock } from '../support/markdown-blocks.js';
 import { REPO_ROOT } from '../support/project.js';
 
-const DOCS = ['README.md', ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  ...readdirSync(join(REPO_ROOT, 'examples')).map((example) => `examples/${example}/README.md`),
+];
 const blocks = DOCS.flatMap((file) => codeBlocks(join(REPO_ROOT, file)));
 const where = (block: CodeBlock) => `${relative(REPO_ROOT, block.file)}:${block.line}`;
 const TS = new Set(['ts', 'typescript', 'mts']);
@@ -63,7 +67,7 @@ function cliProblems(program: Command, args: string[]): string[] {
   return problems;
 }
 
-describe('the code blocks of README.md and docs/*.md', () => {
+describe("the code blocks of README.md, docs/*.md and the examples' READMEs", () => {
   it('are found, and every not-run mark gives a reason', () => {
     expect(blocks.filter((b) => TS.has(b.lang) && b.notRun === undefined).length).toBeGreaterThanOrEqual(2);
     expect(blocks.filter((b) => SHELL.has(b.lang)).length).toBeGreaterThan(5);
