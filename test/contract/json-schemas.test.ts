@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -57,6 +59,20 @@ describe('JSON Schemas of the --json output', { timeout: 240_000 }, () => {
     expect(pkg.exports['./schemas/*']).toBe('./schemas/*');
     expect(pkg.files).toContain('schemas');
     for (const command of COMMANDS) expect(schemaFor(command)).toBeTypeOf('function');
+    // Resolved through the package's exports, as an installed package is.
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-schema-import-'));
+    try {
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(REPO_ROOT, join(dir, 'node_modules', 'lockstep'), 'dir');
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'reader', private: true, type: 'module' }));
+      const script = `const titles = [];\nfor (const c of ${JSON.stringify(COMMANDS)}) titles.push((await import('lockstep/schemas/' + c + '.json', { with: { type: 'json' } })).default.title);\nconsole.log(titles.join('|'));`;
+      writeFileSync(join(dir, 'read.mjs'), script);
+      const run = spawnSync(process.execPath, ['read.mjs'], { cwd: dir, encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.stdout.trim()).toBe(COMMANDS.map((c) => `lockstep ${c} --json`).join('|'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('describe real output, success and failure', () => {
