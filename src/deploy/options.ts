@@ -52,6 +52,7 @@ export interface ProjectOptions {
    * Told what lockstep is waiting for when it starts something that can take a while (loading
    * the configuration, starting the embedded database, connecting, waiting for the migration
    * lock), and `undefined` when that wait is over. The CLI shows it on stderr.
+   * @defaultValue none
    */
   onProgress?: ProgressListener;
   /**
