@@ -36,7 +36,10 @@ export interface JsonError {
 
 /** Each deploy event, stamped with the time it was printed (ISO 8601, UTC). */
 export type DeployJsonEvent = DeployEvent & {
-  /** When the event was printed, ISO 8601 in UTC. */
+  /**
+   * When the event was printed, ISO 8601 in UTC.
+   * @format date-time
+   */
   time: string;
 };
 

@@ -37,7 +37,7 @@ export {};
 
 /** Problems with one \`lockstep ...\` invocation, checked against the CLI's own definition. */
 function cliProblems(program: Command, args: string[]): string[] {
-  if (args.length === 0 || ['--help', '-h', '--version', '-V', 'help'].includes(args[0]!)) return [];
+  if (args.length === 0 || ['--help', '-h', '--version', '-V', 'help'].includes(args[0]!) || args[0]!.startsWith('<')) return [];
   const command = program.commands.find((c) => c.name() === args[0] || c.aliases().includes(args[0]!));
   if (!command) return [`no command "${args[0]}"`];
   const problems: string[] = [];
