@@ -173,12 +173,12 @@ describe("the README's quick start, run as written on a copy of the examples", {
     const quickStart = blocks.filter((b) => b.file.endsWith('README.md') && b.section === 'Quick start' && SHELL.has(b.lang) && b.notRun === undefined);
     expect(quickStart.length).toBeGreaterThanOrEqual(2);
     cpSync(join(REPO_ROOT, 'examples'), join(dir, 'examples'), { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('.lockstep') });
-    // `npx lockstep` and `lockstep` are the built package; `npm install` is the install this checkout already has.
+    // `npx lockstep` and `lockstep` are the built package; `npm install` (of the repository or of lockstep) is the install this checkout already is.
     const bin = join(dir, '.bin');
     mkdirSync(bin);
     writeFileSync(join(bin, 'lockstep'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
-    writeFileSync(join(bin, 'npx'), `#!/bin/sh\n[ "$1" = lockstep ] || { echo "npx $1: not in the quick start" >&2; exit 9; }\nshift\nexec lockstep "$@"\n`, { mode: 0o755 });
-    writeFileSync(join(bin, 'npm'), `#!/bin/sh\n[ "$1" = install ] && [ $# -eq 1 ] && exit 0\necho "npm $*: not in the quick start" >&2\nexit 9\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'npx'), `#!/bin/sh\nwhile [ "\${1#-}" != "$1" ]; do shift; done\n[ "$1" = lockstep ] || { echo "npx $1: not in the quick start" >&2; exit 9; }\nshift\nexec lockstep "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'npm'), `#!/bin/sh\ncase "$1" in install|i|ci) exit 0 ;; esac\necho "npm $*: not in the quick start" >&2\nexit 9\n`, { mode: 0o755 });
     for (const [index, block] of quickStart.entries()) {
       // The block's server URL becomes this test's own database.
       const script = block.code.replace(/postgres(ql)?:\/\/[^\s'"]+/g, db.url);
