@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AUDIT_EVENTS } from '../../src/audit/audit-log.js';
 import { cleanEnv, CLI } from '../support/cli.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { codeBlocks, lockstepArgs, shellCommands, type CodeBlock } from '../support/markdown-blocks.js';
+import { codeBlocks, embeddedShell, lockstepArgs, shellCommands, type CodeBlock } from '../support/markdown-blocks.js';
 import { REPO_ROOT } from '../support/project.js';
 
 const DOCS = [
@@ -112,13 +112,14 @@ describe("the code blocks of README.md, docs/*.md and the examples' READMEs", ()
     }
   });
 
-  it('every lockstep command line of the shell blocks names a command and flags the CLI has', async () => {
+  it('every lockstep command line (shell blocks, YAML run steps, Dockerfile RUN and CMD) names a command and flags the CLI has', async () => {
     const { cliProgram } = (await import(join(REPO_ROOT, 'dist', 'cli', 'program.js'))) as { cliProgram: () => Command };
     const program = cliProgram();
     const problems: string[] = [];
     let checked = 0;
-    for (const block of blocks.filter((b) => SHELL.has(b.lang) && b.notRun === undefined)) {
-      for (const words of shellCommands(block.code)) {
+    for (const block of blocks.filter((b) => b.notRun === undefined)) {
+      const shell = SHELL.has(block.lang) ? block.code : embeddedShell(block.lang, block.code);
+      for (const words of shellCommands(shell)) {
         const args = lockstepArgs(words);
         if (!args) continue;
         checked++;

@@ -93,3 +93,37 @@ export function lockstepArgs(words: string[]): string[] | undefined {
   if (words[i] === 'npx' || words[i] === 'exec') i++;
   return words[i] === 'lockstep' ? words.slice(i + 1) : undefined;
 }
+
+/**
+ * The shell command lines inside a non-shell block: a YAML step's `run:` (one line or a `|` block),
+ * a Dockerfile's RUN, CMD and ENTRYPOINT (shell or JSON exec form).
+ */
+export function embeddedShell(lang: string, code: string): string {
+  const lines = code.split('\n');
+  const out: string[] = [];
+  if (lang === 'yaml' || lang === 'yml') {
+    for (let i = 0; i < lines.length; i++) {
+      const run = /^(\s*)(?:-\s+)?run:\s*(.*)$/.exec(lines[i]!);
+      if (!run) continue;
+      if (/^[|>]/.test(run[2]!)) {
+        const indent = run[1]!.length;
+        for (i++; i < lines.length && (lines[i]!.trim() === '' || lines[i]!.search(/\S/) > indent); i++) out.push(lines[i]!.trim());
+        i--;
+      } else out.push(run[2]!);
+    }
+  } else if (lang === 'dockerfile') {
+    for (const line of lines) {
+      const instruction = /^\s*(?:RUN|CMD|ENTRYPOINT)\s+(.*)$/i.exec(line);
+      if (!instruction) continue;
+      const body = instruction[1]!.trim();
+      if (body.startsWith('[')) {
+        try {
+          out.push((JSON.parse(body) as string[]).map((word) => (/[\s"']/.test(word) ? `'${word}'` : word)).join(' '));
+        } catch {
+          out.push(body);
+        }
+      } else out.push(body);
+    }
+  }
+  return out.join('\n');
+}
