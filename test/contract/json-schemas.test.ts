@@ -133,6 +133,11 @@ describe('JSON Schemas of the --json output', { timeout: 240_000 }, () => {
       const upToDate = await cli(['status']);
       expect(upToDate.code).toBe(0);
       expect(expectValid('status', upToDate)[0]).toMatchObject({ state: 'up-to-date' });
+      // An applied migration edited afterwards: a warning event, and the deploy goes on; --verify adds its event.
+      project.migration('20240101000000_a', `${A}-- a comment added after it was applied\n`);
+      const edited = await cli(['deploy', '--verify']);
+      expect(edited.code, edited.stderr).toBe(0);
+      expect(expectValid('deploy', edited).map((line) => line.type)).toEqual(expect.arrayContaining(['warning', 'verify', 'result']));
       const emptyUrl = await cli(['status', '--url', '']);
       expect(emptyUrl.code).toBe(2);
       expect(expectValid('status', emptyUrl)[0]).toMatchObject({ type: 'error', error: { code: 'LS_EMPTY_DATABASE_URL' } });
