@@ -163,6 +163,34 @@ describe('JSON Schemas of the --json output', { timeout: 240_000 }, () => {
       expectValid('baseline', baselined);
     });
 
+    it('deploy waiting for the migration lock and for a table lock', async () => {
+      const locked = await freshDatabase();
+      const other = prismaProject({ '20240101000000_a': A });
+      const holder = await locked.connect();
+      try {
+        const run = (args: string[]) => runCli(['deploy', '--json', ...args], { cwd: other.dir, env: { DATABASE_URL: locked.url }, timeoutMs: 120_000 });
+        await holder.query('SELECT pg_advisory_lock(72707369)');
+        // lockstep reports the holder after 1 s of waiting, and gives up at --lock-wait.
+        const gaveUp = await run(['--lock-wait', '3s']);
+        expect(gaveUp.code).toBe(3);
+        expect(expectValid('deploy', gaveUp).map((line) => line.type)).toEqual(expect.arrayContaining(['lock-waiting', 'error']));
+        await holder.query('SELECT pg_advisory_unlock(72707369)');
+
+        expect((await run([])).code).toBe(0);
+        other.migration('20240102000000_b', 'ALTER TABLE "a" ADD COLUMN "b" INTEGER;\n');
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE "a" IN ACCESS EXCLUSIVE MODE');
+        const timedOut = await run(['--lock-timeout', '100ms', '--lock-retries', '1', '--retry-delay', '10ms']);
+        await holder.query('ROLLBACK');
+        expect(timedOut.code).toBe(1);
+        expect(expectValid('deploy', timedOut).map((line) => line.type)).toEqual(expect.arrayContaining(['lock-timeout', 'migration-failed', 'error']));
+      } finally {
+        await holder.end();
+        await locked.drop();
+        other.cleanup();
+      }
+    });
+
     it('lint and doctor', async () => {
       const shop = join(REPO_ROOT, 'examples', 'prisma-shop');
       const lint = await runCli(['lint', '--json', '--project', shop]);
