@@ -13,21 +13,25 @@ export interface AuditSettings {
 
 export const DEFAULT_AUDIT: AuditSettings = { enabled: true, schema: 'lockstep', table: 'audit_log' };
 
-export type AuditEventName =
-  | 'run-started'
-  | 'run-finished'
-  | 'run-failed'
-  | 'migration-started'
-  | 'statement-completed'
-  | 'migration-applied'
-  | 'migration-failed'
-  | 'lock-retry'
-  | 'invalid-index-dropped'
-  | 'lint-suppressed'
-  | 'lint-overridden'
-  | 'resolved-applied'
-  | 'resolved-rolled-back'
-  | 'baselined';
+/** Every event the audit table records (docs/deploy.md, section 6, lists them; a test keeps it so). */
+export const AUDIT_EVENTS = [
+  'run-started',
+  'run-finished',
+  'run-failed',
+  'migration-started',
+  'statement-completed',
+  'migration-applied',
+  'migration-failed',
+  'lock-retry',
+  'invalid-index-dropped',
+  'lint-suppressed',
+  'lint-overridden',
+  'resolved-applied',
+  'resolved-rolled-back',
+  'baselined',
+] as const;
+
+export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 
 export interface AuditEvent {
   event: AuditEventName;

@@ -1,15 +1,6 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
 import './node-globals.js';
-import { LOCKSTEP_VERSION } from '../version.js';
-import { baselineCommand } from './commands/baseline.js';
-import { deployCommand } from './commands/deploy.js';
-import { detectCommand } from './commands/detect.js';
-import { doctorCommand } from './commands/doctor.js';
-import { driftCommand } from './commands/drift.js';
-import { lintCommand } from './commands/lint.js';
-import { resolveCommand } from './commands/resolve.js';
-import { statusCommand } from './commands/status.js';
+import { cliProgram } from './program.js';
 import { ExitCode } from '../errors.js';
 import { useBaselineWasmCompiler } from '../util/wasm-compiler.js';
 
@@ -17,26 +8,7 @@ import { useBaselineWasmCompiler } from '../util/wasm-compiler.js';
 // V8's baseline compiler alone here (src/util/wasm-compiler.ts).
 useBaselineWasmCompiler();
 
-const program = new Command('lockstep')
-  .description('Safe database migrations in production for Prisma, Drizzle and TypeORM projects.')
-  .version(LOCKSTEP_VERSION)
-  .enablePositionalOptions()
-  .addHelpText(
-    'after',
-    '\nExit codes: 0 success, 1 a check or migration failed, 2 usage or configuration error,\n' +
-      '3 blocked (an earlier failed migration, a database that needs a baseline, or the migration lock held elsewhere),\n' +
-      '  or drift found (drift, deploy --verify, baseline --check).\n' +
-      'Docs: README.md',
-  );
-
-program.addCommand(deployCommand());
-program.addCommand(statusCommand());
-program.addCommand(detectCommand());
-program.addCommand(driftCommand());
-program.addCommand(lintCommand());
-program.addCommand(doctorCommand());
-program.addCommand(resolveCommand());
-program.addCommand(baselineCommand());
+const program = cliProgram();
 
 // Usage errors exit 2 (help and --version exit 0), for the program and every command.
 const exitOnUsageError = (error: { code: string }) => {

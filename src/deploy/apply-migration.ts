@@ -39,12 +39,19 @@ export interface ApplyContext {
   random?: () => number;
 }
 
+/** One migration a deploy applied. */
 export interface AppliedMigration {
+  /** Its name as the ORM records it (Prisma: the folder name; Drizzle: the tag; TypeORM: the class name). */
   name: string;
+  /** How it ran: `transaction` (all or nothing) or `statements` (one at a time, progress recorded after each). */
   mode: MigrationMode;
+  /** How long it took, in milliseconds, lock waits and retries included. */
   durationMs: number;
+  /** How many statements it ran. */
   statements: number;
+  /** How many times a statement waited out its lock_timeout. */
   lockWaits: number;
+  /** How many retries it needed after a lock timeout. */
   retries: number;
 }
 

@@ -7,13 +7,22 @@ import { requireHistoryPrivileges } from './privileges.js';
 import { resolveAuditSettings, resolveRunSettings, type ProjectOptions, type RunOptions } from './options.js';
 import { openWorkspace, withSession } from './workspace.js';
 
+/** What `baseline()` takes. */
 export interface BaselineOptions extends ProjectOptions, Pick<RunOptions, 'lockWait' | 'audit'> {
-  /** The last migration the live schema already contains (default: the last one on disk). */
+  /**
+   * The last migration the live schema already contains.
+   * @defaultValue the last migration on disk
+   */
   to?: string;
-  /** First replay the migrations up to `to` and compare them with the live schema (`lockstep drift`); refuse on any difference. */
+  /**
+   * First replay the migrations up to `to` and compare them with the live schema (`lockstep drift`);
+   * refuse on any difference. An object sets drift's options (`shadowUrl`, `ignore`).
+   * @defaultValue `false`
+   */
   check?: boolean | DriftSettingsOptions;
 }
 
+/** What `baseline()` recorded. */
 export interface BaselineResult {
   /** Migrations recorded as applied without running them. */
   marked: string[];

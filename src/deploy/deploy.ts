@@ -21,31 +21,53 @@ import { migrationsMissingError, noMigrationsError } from './no-migrations.js';
 import { requireHistoryPrivileges } from './privileges.js';
 import { openWorkspace, runTarget, upgradeHistory, withSession, type RunTarget, type Workspace } from './workspace.js';
 
+/** What `deploy()` takes: the project, the database, timeouts and retries, and what to refuse. */
 export interface DeployOptions extends ProjectOptions, RunOptions {
-  /** Refuse when applied files were edited, history rows have no file, or migrations are out of order. */
+  /**
+   * Refuse when applied files were edited, history rows have no file, or migrations are out of
+   * order (otherwise these are warnings).
+   * @defaultValue `false`
+   */
   strict?: boolean;
-  /** Continue a failed migration at the statement that did not complete. */
+  /**
+   * Continue a failed migration at the statement that did not complete.
+   * @defaultValue `false`
+   */
   resume?: boolean;
-  /** Apply migrations older than the newest applied one, which Drizzle would skip silently. */
+  /**
+   * Apply migrations older than the newest applied one, which Drizzle would skip silently.
+   * @defaultValue `false`
+   */
   allowOutOfOrder?: boolean;
-  /** Deploy despite error-level lint findings; the reason is recorded in the audit log. */
+  /**
+   * Deploy despite error-level lint findings; this reason and the findings are recorded in the audit log.
+   * @defaultValue none: error-level findings refuse the deploy (LS_LINT_FAILED)
+   */
   acceptLintErrors?: string;
-  /** After applying, replay the history and compare it with the live database (`lockstep drift`); on drift, throw (exit 3). */
+  /**
+   * After applying, replay the history and compare it with the live database (`lockstep drift`);
+   * on drift, throw (exit 3). An object sets drift's options (`shadowUrl`, `ignore`).
+   * @defaultValue `false`
+   */
   verify?: boolean | DriftSettingsOptions;
 }
 
+/** A warning of the run (`code` is an LS_* code), as the `warning` events gave it. */
 export interface DeployWarning {
   code: string;
   message: string;
+  /** The migration it concerns, when it concerns one. */
   migration?: string;
 }
 
+/** What a successful `deploy()` did. */
 export interface DeployResult extends RunTarget {
   /** Migrations applied by this run, in order. */
   applied: AppliedMigration[];
   /** Migrations that were already applied before this run. */
   alreadyApplied: number;
   warnings: DeployWarning[];
+  /** How long the whole run took, in milliseconds. */
   durationMs: number;
   /** With `verify`: the live database against the migration history after the deploy. */
   verify?: DriftVerification;

@@ -7,15 +7,25 @@ import { requireHistoryPrivileges } from './privileges.js';
 import { resolveAuditSettings, resolveRunSettings, type ProjectOptions, type RunOptions } from './options.js';
 import { openWorkspace, upgradeHistory, withSession, type Workspace } from './workspace.js';
 
+/** What `resolve()` takes: exactly one of `applied` and `rolledBack`, a migration name. */
 export interface ResolveOptions extends ProjectOptions, Pick<RunOptions, 'lockWait' | 'audit'> {
-  /** Record this migration as applied without running it. */
+  /**
+   * Record this migration as applied without running it.
+   * @defaultValue none
+   */
   applied?: string;
-  /** Record this failed migration as rolled back, so that deploy applies it again. */
+  /**
+   * Record this failed migration as rolled back, so that deploy applies it again.
+   * @defaultValue none
+   */
   rolledBack?: string;
 }
 
+/** What `resolve()` recorded. */
 export interface ResolveResult {
+  /** The migration's name. */
   migration: string;
+  /** What was recorded. */
   action: 'applied' | 'rolled-back';
   /** Failure records of the migration that were marked rolled back. */
   rowsRolledBack: number;

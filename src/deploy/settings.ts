@@ -21,6 +21,7 @@ export interface RunSettings {
   lockWaitMs: number;
 }
 
+/** The settings a run uses when neither the options nor lockstep.config.json set them (all in milliseconds, but `lockRetries`). */
 export const DEFAULT_RUN_SETTINGS: RunSettings = {
   lockTimeoutMs: parseDuration('2s'),
   statementTimeoutMs: parseDuration('10m'),

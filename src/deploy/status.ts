@@ -11,6 +11,7 @@ import { blockedByFailedError, historyElsewhereError, needsBaselineError } from 
 import { migrationsMissingError, noMigrationsError } from './no-migrations.js';
 import { openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
 
+/** What `status()` takes: the project and the database. It changes nothing. */
 export type StatusOptions = ProjectOptions;
 
 /**
@@ -20,11 +21,17 @@ export type StatusOptions = ProjectOptions;
  */
 export type DatabaseState = 'up-to-date' | 'pending' | 'blocked' | 'needs-baseline';
 
+/** How the database's history and the migrations on disk stand. */
 export interface StatusResult extends RunTarget {
+  /** The ORM's history table exists in the database. */
   historyExists: boolean;
+  /** The overall state; `lockstep status` exits 0 only for `up-to-date`. */
   state: DatabaseState;
+  /** Every migration on disk or in the history, in order, with its state. */
   migrations: MigrationStatus[];
+  /** How many migrations are in each state (counts of `migrations`). */
   counts: { applied: number; pending: number; failed: number; rolledBack: number; edited: number; missingOnDisk: number; outOfOrder: number };
+  /** What is wrong with the history: edited files, rows without a file, migrations out of order, failed runs. */
   problems: HistoryProblem[];
   /** Indexes left INVALID by a failed CONCURRENTLY build, with the statement that removes each. */
   invalidIndexes: Array<InvalidIndex & { cleanup: string }>;

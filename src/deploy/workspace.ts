@@ -46,11 +46,15 @@ export type WorkspaceOptions = Omit<ProjectOptions, 'embedded'> & { embedded?: P
 
 /** What every command's result says about where it ran. */
 export interface RunTarget {
+  /** The ORM whose migrations ran: `prisma`, `drizzle` or `typeorm`. */
   orm: OrmName;
+  /** The project directory, absolute. */
   projectRoot: string;
   /** The database, described without its URL. */
   target: string;
+  /** The project's embedded database (PGlite in `.lockstep/pglite`) was used, not a server. */
   embedded: boolean;
+  /** The ORM's history table, schema-qualified (`public._prisma_migrations`). */
   historyTable: string;
 }
 

@@ -16,10 +16,17 @@ import type { DoctorFinding, DoctorReport, FindingInput, Severity } from './type
 
 export type { DoctorFinding, DoctorReport } from './types.js';
 
+/** What `doctor()` takes. */
 export interface DoctorOptions {
-  /** The project directory (default: the current directory). */
+  /**
+   * The project directory to scan.
+   * @defaultValue the current directory
+   */
   project?: string;
-  /** Run only these checks. */
+  /**
+   * Run only these checks (their ids, as `lockstep doctor --list-checks` prints them).
+   * @defaultValue every check that lockstep.config.json does not turn off
+   */
   only?: string[];
 }
 

@@ -246,19 +246,30 @@ types are compatible. The thresholds are configurable (\`lint.thresholds\`).`);
   sections.push(`## API
 
 \`\`\`ts
-import { lint, lintSql } from 'lockstep';
+import { readFileSync } from 'node:fs';
+import { lint, lintSql, tableKey, type TableStatsProvider } from 'lockstep';
 
 const report = await lint({ project: '.', since: 'origin/main' }); // what \`lockstep lint\` does
 if (report.failed) process.exit(1);
 
 // Lower level, for gates that already have the SQL: no files, no project, no configuration file.
-const checked = await lintSql([{ path: 'prisma/migrations/20250101_x/migration.sql', sql }], {
+// Table sizes are optional; a provider answers from wherever it knows them (here: every table is small).
+const stats: TableStatsProvider = {
+  async tableStats(tables) {
+    return new Map(tables.map((table) => [tableKey(table), { exists: true, rows: 500, bytes: 65_536 }]));
+  },
+};
+const path = 'prisma/migrations/20250101_x/migration.sql';
+const checked = await lintSql([{ path, sql: readFileSync(path, 'utf8') }], {
   runner: 'lockstep',
   postgresVersion: 16,
-  stats, // optional TableStatsProvider, e.g. postgresTableStats(session)
+  stats,
 });
 for (const f of checked.findings) console.log(f.rule, f.severity, f.file, f.line, f.message, f.suppressed);
-\`\`\``);
+\`\`\`
+
+\`lint\` with a \`url\` (the CLI's \`--url\`) reads the sizes from the database itself. Every option and field:
+[docs/api](api/index.md).`);
 
   sections.push(`## Rule reference
 

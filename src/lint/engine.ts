@@ -17,26 +17,49 @@ import { gradeTable, tableKey, type TableStats, type TableStatsProvider } from '
 import { SEVERITIES, type LintFileSummary, type LintFinding, type LintReport, type Runner, type Severity, type SeveritySetting, type TableSize } from './types.js';
 import type { Suppression } from './suppressions.js';
 
+/** What `lintSql()` takes besides the files. */
 export interface LintSqlOptions {
-  /** What will run the files (default `lockstep`). */
+  /**
+   * What will run the files.
+   * @defaultValue `config.runner`, else `"lockstep"`
+   */
   runner?: Runner;
-  /** PostgreSQL major version the files target (default: the config's, else 14). */
+  /**
+   * PostgreSQL major version the files target, e.g. `16`.
+   * @defaultValue `config.postgresVersion`, else `14`
+   */
   postgresVersion?: number;
-  /** Table sizes for data-aware severities; without it, every rule keeps its configured severity. */
+  /**
+   * Table sizes for data-aware severities.
+   * @defaultValue none: every rule keeps its configured severity
+   */
   stats?: TableStatsProvider;
-  /** The database `stats` reads, described without secrets, for the report. */
+  /**
+   * The database `stats` reads, described without secrets, for the report.
+   * @defaultValue none
+   */
   database?: string;
-  /** Rule severities and thresholds (the `lint` section of lockstep.config.json). */
+  /**
+   * Rule severities and thresholds (the `lint` section of lockstep.config.json).
+   * @defaultValue every rule at its default severity, the default size thresholds
+   */
   config?: LintConfig;
-  /** Notes to carry into the report. */
+  /**
+   * Notes to carry into the report.
+   * @defaultValue none
+   */
   notes?: string[];
   /**
    * The files are migrations that run in this order in one deploy (the pending ones): a table or
    * column an earlier file creates is new for the later ones, since no running version of the
    * application can use it yet. Without it, each file is linted on its own.
+   * @defaultValue `false`
    */
   sequence?: boolean;
-  /** SQL files of the project's migrations folder that its ORM never runs (a Drizzle file the journal does not list): one `unlisted-migration` finding each. */
+  /**
+   * SQL files of the project's migrations folder that its ORM never runs (a Drizzle file the journal does not list): one `unlisted-migration` finding each.
+   * @defaultValue none
+   */
   unlisted?: Array<{ path: string; sql: string; message: string }>;
 }
 

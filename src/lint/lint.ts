@@ -20,26 +20,58 @@ import type { LintReport, LintSource, Runner } from './types.js';
 // files without --url starts without the ORM adapters and the database driver.
 const projectFiles = () => import('./project-files.js');
 
+/** What `lint()` takes. */
 export interface LintOptions {
-  /** The project directory (default: the current directory): its lockstep.config.json and, without files, its migrations. */
+  /**
+   * The project directory: its lockstep.config.json and, without files, its migrations.
+   * @defaultValue the current directory
+   */
   project?: string;
-  /** The ORM whose migrations to use when the project has several. */
+  /**
+   * The ORM whose migrations to use when the project has several.
+   * @defaultValue the one detected
+   */
   orm?: OrmName;
-  /** The ORM's configuration file when it is not where lockstep looks (see ProjectOptions.config). */
+  /**
+   * The ORM's configuration file when it is not where lockstep looks (see ProjectOptions.config).
+   * @defaultValue the one lockstep finds
+   */
   config?: string;
-  /** A database to read table sizes from (and, without files, to find the pending migrations on). Never printed. */
+  /**
+   * A database to read table sizes from (and, without files, to find the pending migrations on). Never printed.
+   * An empty string is a configuration error.
+   * @defaultValue the project's URL when linting its pending migrations, else none: findings are not graded by table size
+   */
   url?: string;
-  /** Files or directories to lint; `-` reads stdin. Without files and `since`, the project's pending migrations. */
+  /**
+   * Files or directories (linted recursively, their `.sql` files in path order) to lint; `-` reads stdin.
+   * @defaultValue none: the project's pending migrations (all of them without a database URL)
+   */
   files?: string[];
-  /** Lint the project's migration files added or changed between this git ref and HEAD. */
+  /**
+   * Lint the project's migration files added or changed between this git ref and HEAD.
+   * @defaultValue none
+   */
   since?: string;
-  /** Supplies stdin's content when `files` contains `-`. */
+  /**
+   * Supplies stdin's content when `files` contains `-`.
+   * @defaultValue reads the process's standard input
+   */
   stdin?: () => Promise<Buffer>;
-  /** The name stdin's findings are reported under (default `<stdin>`). */
+  /**
+   * The name stdin's findings are reported under.
+   * @defaultValue `"<stdin>"`
+   */
   stdinFilename?: string;
-  /** What will run the migrations (default: the configuration's `lint.runner`, else `lockstep`). */
+  /**
+   * What will run the migrations, which decides transactions and timeouts.
+   * @defaultValue `lint.runner` in lockstep.config.json, else `"lockstep"`
+   */
   runner?: Runner;
-  /** PostgreSQL major version (default: `lint.postgresVersion`, else the database's, else 14). */
+  /**
+   * PostgreSQL major version the migrations target, e.g. `16`.
+   * @defaultValue `lint.postgresVersion` in lockstep.config.json, else the database's, else `14`
+   */
   postgresVersion?: number;
 }
 

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deploy, LockstepError } from '../../src/index.js';
 import { runCli, runCliInTerminal, withoutProgress } from '../support/cli.js';
 import { copyExample, type TestProject } from '../support/project.js';
+import { copyTypeormExample } from '../support/typeorm.js';
 
 const embeddedDir = (project: TestProject) => join(project.dir, '.lockstep');
 
@@ -90,6 +91,30 @@ describe('the embedded database', { timeout: 180_000 }, () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('[LS_EMPTY_DATABASE_URL] The database URL from dbCredentials in drizzle.config.ts is empty.');
     expect(existsSync(embeddedDir(project))).toBe(false);
+  });
+
+  it('a TypeORM data source with an empty url is a configuration error naming it, even with a DATABASE_URL or a host set', async () => {
+    const typeorm = copyTypeormExample();
+    try {
+      const source = join(typeorm.dir, 'src', 'data-source.ts');
+      const original = readFileSync(source, 'utf8');
+      writeFileSync(source, original.replace('url: process.env.DATABASE_URL,', "url: '',"));
+      const empty = await runCli(['deploy'], { timeoutMs: 150_000, cwd: typeorm.dir, env: { DATABASE_URL: undefined, CI: 'true' } });
+      expect(empty.code, empty.stderr).toBe(2);
+      expect(empty.stderr).toContain('[LS_EMPTY_DATABASE_URL] The database URL from the data source in src/data-source.ts is empty.');
+      // DATABASE_URL does not stand in for it: the data source decides, and it says "empty".
+      const withEnv = await runCli(['status'], { timeoutMs: 150_000, cwd: typeorm.dir, env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none', CI: 'true' } });
+      expect(withEnv.code).toBe(2);
+      expect(withEnv.stderr).toContain('[LS_EMPTY_DATABASE_URL]');
+      writeFileSync(source, original.replace('url: process.env.DATABASE_URL,', "url: '', host: '127.0.0.1', database: 'none',"));
+      const withHost = await runCli(['deploy'], { timeoutMs: 150_000, cwd: typeorm.dir, env: { DATABASE_URL: undefined, CI: 'true' } });
+      expect(withHost.code).toBe(2);
+      expect(withHost.stderr).toContain('[LS_EMPTY_DATABASE_URL]');
+      await expect(deploy({ project: typeorm.dir })).rejects.toMatchObject({ code: 'LS_EMPTY_DATABASE_URL', exitCode: 2 });
+      expect(existsSync(join(typeorm.dir, '.lockstep'))).toBe(false);
+    } finally {
+      typeorm.cleanup();
+    }
   });
 
   it('the API uses it only when asked, and otherwise rejects listing the sources it tried', async () => {

@@ -26,7 +26,9 @@ import { queryRunnerSession } from './session.js';
  */
 function dataSourceUrl(dataSource: LoadedDataSource['options']): string | undefined {
   const options: ConnectionFields = dataSource.replication?.master ?? dataSource;
-  if (typeof options.url === 'string' && options.url) return options.url;
+  // An empty url is returned as is: an explicitly empty URL is a configuration error
+  // (resolveTarget says so), never "no URL", whatever host or database the options also name.
+  if (typeof options.url === 'string') return options.url;
   if (typeof options.host !== 'string' && typeof options.database !== 'string') return undefined;
   const user = options.username ? encodeURIComponent(options.username) : '';
   const password = typeof options.password === 'string' && options.password ? `:${encodeURIComponent(options.password)}` : '';
