@@ -84,7 +84,7 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
     const plan = replayPlan(statuses, workspace.disk.migrations);
 
     let schemaFile: SchemaFileCheck | undefined;
-    if (wantSchema && orm.orm === 'drizzle') schemaFile = await compareDrizzleSchema(orm.root, (orm as DrizzleOrm).config, orm.env);
+    if (wantSchema && orm.orm === 'drizzle') schemaFile = await compareDrizzleSchema(orm.root, (orm as DrizzleOrm).config, orm.env, settings.ignore);
     if (wantSchema && orm.orm === 'typeorm') schemaFile = { file: relative(orm.root, orm.configFile ?? orm.root), against: 'the migrations', skipped: TYPEORM_SCHEMA, differences: [] };
     const prismaSchema = wantSchema && orm.orm === 'prisma';
     if (prismaSchema && plan.partial.length > 0) {
@@ -103,16 +103,22 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
       cli: workspace.cli,
       state: 'Unchanged: lockstep only read the live database.',
       location: workspace.rel(workspace.disk.location),
-      thenReplay: comparePrisma ? pendingSteps(plan.pending, workspace.disk.migrations) : undefined,
+      thenReplay: comparePrisma ? pendingSteps(plan.pending, plan.failed, workspace.disk.migrations) : undefined,
       onFullHistory: comparePrisma
-        ? (model) => {
-            schemaFile = comparePrismaSchema((orm as PrismaOrm).project, model, settings.searchPath[0]!);
+        ? (model, skipped) => {
+            schemaFile = comparePrismaSchema((orm as PrismaOrm).project, model, settings.searchPath[0]!, settings.ignore);
+            for (const s of skipped) {
+              (schemaFile.notes ??= []).push(
+                `${s.migration} failed in the live database and was not applied, and it fails on the replayed migrations too (${s.error}); the schema file is compared with the migrations without it. The next \`${workspace.cli('deploy')}\` applies it again: fix it, or remove it if another migration replaces it`,
+              );
+            }
           }
         : undefined,
     });
     const notes = [...comparison.notes];
     if (!exists) notes.unshift(`The database has no history table (${history.qualifiedName}) yet, so the history is empty: everything in the database counts as added outside the migrations.`);
     if (schemaFile?.skipped) notes.push(`The schema file was not compared: ${schemaFile.skipped}.`);
+    for (const note of schemaFile?.notes ?? []) notes.push(`${note}.`);
     return {
       orm: orm.orm,
       projectRoot: orm.root,
@@ -124,7 +130,7 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
       sql: comparison.sql,
       sqlScript: comparison.sqlScript,
       schemaFile,
-      ignored: comparison.ignored,
+      ignored: [...new Set([...comparison.ignored, ...(schemaFile?.ignored ?? [])])].sort(),
       notes,
       timings: comparison.timings,
     };
@@ -135,9 +141,13 @@ function prismaSchemaFile(orm: PrismaOrm): string {
   return orm.project.schemaPath ? relative(orm.root, orm.project.schemaPath) : 'prisma/schema.prisma';
 }
 
-function pendingSteps(names: string[], disk: DiskMigration[]): ReplayStep[] {
+/** The migrations not applied yet, in order; the ones the history records as failed may fail to replay without stopping the check. */
+function pendingSteps(names: string[], failed: string[], disk: DiskMigration[]): ReplayStep[] {
   const byName = new Map(disk.map((m) => [m.name, m]));
-  return names.map((name) => byName.get(name)).filter((m): m is DiskMigration => m !== undefined).map((migration) => ({ migration }));
+  return names
+    .map((name) => byName.get(name))
+    .filter((m): m is DiskMigration => m !== undefined)
+    .map((migration) => ({ migration, failedBefore: failed.includes(migration.name) }));
 }
 
 /** The schema file against the migrations on disk, with no live database: what a pull-request check runs. */
@@ -161,14 +171,16 @@ async function schemaOnly(options: DriftOptions): Promise<DriftResult> {
   let replayMs = 0;
   let introspectHistoryMs = 0;
   if (orm.orm === 'drizzle') {
-    schemaFile = await compareDrizzleSchema(root, (orm as DrizzleOrm).config, orm.env);
+    schemaFile = await compareDrizzleSchema(root, (orm as DrizzleOrm).config, orm.env, settings.ignore);
   } else {
     const steps = disk.migrations.map((migration) => ({ migration }));
     const replayed = await replayAll(orm, root, steps, settings, cli);
     replay = { into: replayed.into, migrations: steps.map((s) => s.migration.name), pending: [], partial: [], edited: [] };
     replayMs = replayed.replayMs;
     introspectHistoryMs = replayed.introspectMs;
-    schemaFile = comparePrismaSchema((orm as PrismaOrm).project, scopeCatalog(replayed.model, settings.bookkeeping, settings.ignore).model, settings.searchPath[0]!);
+    const scoped = scopeCatalog(replayed.model, settings.bookkeeping, settings.ignore);
+    schemaFile = comparePrismaSchema((orm as PrismaOrm).project, scoped.model, settings.searchPath[0]!, settings.ignore);
+    schemaFile.ignored = [...new Set([...scoped.ignored, ...(schemaFile.ignored ?? [])])].sort();
   }
   if (schemaFile.skipped) {
     throw usageError('LS_DRIFT_SCHEMA_SKIPPED', `Cannot compare ${schemaFile.file} with the migrations: ${schemaFile.skipped}.`, [
@@ -186,8 +198,11 @@ async function schemaOnly(options: DriftOptions): Promise<DriftResult> {
     sql: [],
     sqlScript: '',
     schemaFile,
-    ignored: [],
-    notes: [],
+    ignored: schemaFile.ignored ?? [],
+    notes: [
+      ...(schemaFile.ignored?.length ? [`Left out by the ignore list (${settings.ignore.patterns.join(', ')}): ${schemaFile.ignored.slice(0, 10).join(', ')}${schemaFile.ignored.length > 10 ? ', …' : ''}.`] : []),
+      ...(schemaFile.notes ?? []).map((note) => `${note}.`),
+    ],
     timings: { replayMs, introspectLiveMs: 0, introspectHistoryMs, diffMs: 0, totalMs: performance.now() - began },
   };
 }

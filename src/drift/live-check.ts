@@ -5,7 +5,7 @@ import type { TypeormOrm } from '../orm/typeorm/adapter.js';
 import { compareCatalogs, type DriftItem } from './compare.js';
 import { plural } from './describe.js';
 import { historyFilesMissingError, replayFailedError } from './failures.js';
-import { HistoryReplay, ReplayFailure, type ReplayContext, type ReplayPlan, type ReplayStep } from './replay.js';
+import { HistoryReplay, ReplayFailure, type ReplayContext, type ReplayPlan, type ReplayStep, type SkippedStep } from './replay.js';
 import { scopeCatalog } from './scope.js';
 import type { DriftSettings } from './settings.js';
 import { renderSqlScript, type ReconcileStatement } from './sql.js';
@@ -66,8 +66,11 @@ export interface LiveComparisonInput {
   location: string;
   /** Replayed after the comparison: the migrations not applied yet (for the schema-file check). */
   thenReplay?: ReplayStep[] | undefined;
-  /** Receives the catalog of the whole history (after `thenReplay`), scoped, before the scratch database closes. */
-  onFullHistory?: ((model: CatalogModel) => void | Promise<void>) | undefined;
+  /**
+   * Receives the catalog of the whole history (after `thenReplay`), scoped, before the scratch
+   * database closes, with the `thenReplay` steps marked `failedBefore` that failed again and were left out.
+   */
+  onFullHistory?: ((model: CatalogModel, skipped: SkippedStep[]) => void | Promise<void>) | undefined;
 }
 
 /** How migrations reach the scratch database: SQL for Prisma and Drizzle, classes through a QueryRunner for TypeORM. */
@@ -117,9 +120,9 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
     if (input.onFullHistory) {
       if (input.thenReplay && input.thenReplay.length > 0) {
         await replay.apply(input.thenReplay);
-        await input.onFullHistory(scope(await introspectCatalog(replay.session, { searchPath })).model);
+        await input.onFullHistory(scope(await introspectCatalog(replay.session, { searchPath })).model, replay.skipped);
       } else {
-        await input.onFullHistory(scope(history).model);
+        await input.onFullHistory(scope(history).model, []);
       }
     }
   } catch (error) {
@@ -148,7 +151,9 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
     notes.push(`${plural(liveModel.partitions.length, 'partition')} not compared (each follows its parent table): ${shown}${liveModel.partitions.length > 5 ? ', …' : ''}.`);
   }
   if (ignored.length > 0) notes.push(`Left out by the ignore list (${settings.ignore.patterns.join(', ')}): ${ignored.slice(0, 10).join(', ')}${ignored.length > 10 ? ', …' : ''}.`);
-  if (plan.pending.length > 0) notes.push(`${plural(plan.pending.length, 'migration is', 'migrations are')} not applied yet and not part of the comparison: ${plan.pending.join(', ')}.`);
+  const notApplied = plan.pending.filter((name) => !plan.failed.includes(name));
+  if (notApplied.length > 0) notes.push(`${plural(notApplied.length, 'migration is', 'migrations are')} not applied yet and not part of the comparison: ${notApplied.join(', ')}.`);
+  for (const name of plan.failed) notes.push(`${name} is recorded as failed and not in effect (rolled back, or failed before its first statement completed): the replay of the live history leaves it out.`);
   for (const p of plan.partial) notes.push(`${p.migration} is recorded as failed after ${plural(p.statements, 'statement')}: the replay includes ${p.statements === 1 ? 'that statement' : 'those statements'} only.`);
   for (const name of plan.edited) notes.push(`${name} changed on disk after it was applied: the replay runs the file as it is now.`);
 

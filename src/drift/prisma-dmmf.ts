@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tokenizePsl } from '../orm/prisma/schema-file.js';
 
 /**
  * Prisma's own schema parser, which turns a schema into its DMMF (the data model Prisma Client and
@@ -22,6 +23,7 @@ export interface DmmfField {
   isRequired: boolean;
   isId: boolean;
   isUnique: boolean;
+  relationName?: string;
   relationFromFields?: string[];
   relationToFields?: string[];
   relationOnDelete?: string;
@@ -161,12 +163,53 @@ function loadParser(projectRoot: string): GetDmmf {
   throw new PrismaParserUnavailable('neither @prisma/prisma-schema-wasm nor the prisma package is installed');
 }
 
+/** Prisma 6's validator requires a `url` in the datasource block; Prisma 7 forbids it (the URL lives in prisma.config.ts). */
+const URL_MISSING = /Argument "url" is missing in data source block/;
+
+/** A placeholder URL for the validator only: get_dmmf checks that the argument is there, never connects, and does not read the variable. */
+const PLACEHOLDER_URL = '  url = env("LOCKSTEP_VALIDATION_ONLY")';
+
+/**
+ * The schema with a `url` supplied to its datasource block, for a validator older than the schema
+ * (Prisma 7 schemas have none). The block's lines are blanked where they are, so every other line
+ * keeps its number in Prisma's messages, and the block, with the url added, goes into a file of its own.
+ */
+export function withDatasourceUrl(schema: string | Array<[string, string]>): Array<[string, string]> {
+  const files: Array<[string, string]> = typeof schema === 'string' ? [['schema.prisma', schema]] : schema.map(([path, text]) => [path, text]);
+  for (const file of files) {
+    const tokens = tokenizePsl(file[1]);
+    const at = tokens.findIndex((t, i) => t.type === 'word' && t.value === 'datasource' && tokens[i + 1]?.type === 'word' && tokens[i + 2]?.value === '{');
+    if (at === -1) continue;
+    const close = tokens.slice(at + 3).find((t) => t.value === '}');
+    if (!close) continue;
+    const lines = file[1].split('\n');
+    const [first, last] = [tokens[at]!.line - 1, close.line - 1];
+    const block = lines.slice(first, last + 1);
+    for (let i = first; i <= last; i++) lines[i] = '';
+    file[1] = lines.join('\n');
+    files.push([`${file[0]} (datasource block, url supplied for validation)`, [block[0]!, PLACEHOLDER_URL, ...block.slice(1)].join('\n')]);
+    return files;
+  }
+  return files;
+}
+
 /**
  * The data model of a Prisma schema (one file, or the files of a multi-file schema as
- * [path, content] pairs), parsed and validated by Prisma itself.
+ * [path, content] pairs), parsed and validated by Prisma itself. A schema whose datasource has no
+ * `url` (Prisma 7, where prisma.config.ts holds it) validated by an older Prisma gets a placeholder
+ * url for the validation: nothing lockstep reads from the data model depends on it.
  */
 export function prismaDatamodel(projectRoot: string, schema: string | Array<[string, string]>): Datamodel {
   const getDmmf = loadParser(projectRoot);
+  try {
+    return parseDatamodel(getDmmf, schema);
+  } catch (error) {
+    if (!(error instanceof PrismaSchemaInvalid) || !URL_MISSING.test(error.message)) throw error;
+    return parseDatamodel(getDmmf, withDatasourceUrl(schema));
+  }
+}
+
+function parseDatamodel(getDmmf: GetDmmf, schema: string | Array<[string, string]>): Datamodel {
   let output: string;
   try {
     output = getDmmf(JSON.stringify({ prismaSchema: schema, noColor: true }));
