@@ -107,6 +107,8 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
   let replayMs = 0;
   let introspectHistoryMs = 0;
   let into = settings.target.kind === 'pglite' ? 'PGlite' : 'the shadow database';
+  /** What the ignore rules left out of the whole history (pending migrations included), for the schema file. */
+  let fullIgnored: string[] = [];
   const scope = (model: CatalogModel) => scopeCatalog(model, settings.bookkeeping, settings.ignore);
   try {
     const start = performance.now();
@@ -120,7 +122,9 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
     if (input.onFullHistory) {
       if (input.thenReplay && input.thenReplay.length > 0) {
         await replay.apply(input.thenReplay);
-        await input.onFullHistory(scope(await introspectCatalog(replay.session, { searchPath })).model, replay.skipped);
+        const full = scope(await introspectCatalog(replay.session, { searchPath }));
+        fullIgnored = full.ignored;
+        await input.onFullHistory(full.model, replay.skipped);
       } else {
         await input.onFullHistory(scope(history).model, []);
       }
@@ -144,7 +148,7 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
   const sqlScript = renderSqlScript(sql, { target: input.targetDescription, searchPath });
   const diffMs = performance.now() - diffStart;
 
-  const ignored = [...new Set([...liveScoped.ignored, ...historyScoped.ignored])].sort();
+  const ignored = [...new Set([...liveScoped.ignored, ...historyScoped.ignored, ...fullIgnored])].sort();
   const notes: string[] = [];
   if (liveModel.partitions.length > 0) {
     const shown = liveModel.partitions.slice(0, 5).join(', ');
