@@ -11,11 +11,13 @@ import { lintCommand } from './commands/lint.js';
 import { resolveCommand } from './commands/resolve.js';
 import { statusCommand } from './commands/status.js';
 import { ExitCode } from '../errors.js';
+import { allowPhaseCollection } from '../util/memory.js';
 import { useBaselineWasmCompiler } from '../util/wasm-compiler.js';
 
 // Every command is one pass over its input: WebAssembly (the SQL parser, PGlite) runs best on
 // V8's baseline compiler alone here (src/util/wasm-compiler.ts).
 useBaselineWasmCompiler();
+allowPhaseCollection();
 
 const program = new Command('lockstep')
   .description('Safe database migrations in production for Prisma, Drizzle and TypeORM projects.')

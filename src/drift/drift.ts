@@ -7,6 +7,7 @@ import { introspectCatalog, type CatalogModel } from '../db/postgres/introspect.
 import { resolveAuditSettings, type ProjectOptions } from '../deploy/options.js';
 import { openWorkspace, withSession } from '../deploy/workspace.js';
 import { ExitCode, usageError } from '../errors.js';
+import { collectBetweenPhases } from '../util/memory.js';
 import type { DiskMigration, OrmName, OrmProject } from '../orm/adapter.js';
 import type { DrizzleOrm } from '../orm/drizzle/adapter.js';
 import type { PrismaOrm } from '../orm/prisma/adapter.js';
@@ -15,8 +16,8 @@ import type { DriftItem } from './compare.js';
 import { compareDrizzleSchema } from './drizzle-schema.js';
 import { replayFailedError } from './failures.js';
 import { compareLiveWithHistory, replayContext, type DriftTimings, type ReplaySummary } from './live-check.js';
-import { comparePrismaSchema } from './prisma-schema.js';
-import { HistoryReplay, ReplayFailure, replayPlan, type ReplayStep } from './replay.js';
+import { comparePrismaSchema, parsePrismaSchema } from './prisma-schema.js';
+import { HistoryReplay, ReplayFailure, replayPlan, type ReplayStep, type SkippedStep } from './replay.js';
 import type { SchemaFileCheck } from './schema-file.js';
 import { scopeCatalog } from './scope.js';
 import { resolveDriftSettings, type DriftSettings, type DriftSettingsOptions } from './settings.js';
@@ -91,6 +92,9 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
       schemaFile = { file: prismaSchemaFile(orm as PrismaOrm), against: 'the migrations on disk, replayed', skipped: `${plan.partial[0]!.migration} is recorded as failed part-way; resolve it first`, differences: [] };
     }
     const comparePrisma = prismaSchema && plan.partial.length === 0;
+    let fullHistory: { model: CatalogModel; skipped: SkippedStep[] } | undefined;
+    const parsedSchema = comparePrisma ? parsePrismaSchema((orm as PrismaOrm).project) : undefined;
+    collectBetweenPhases();
 
     const comparison = await compareLiveWithHistory({
       orm,
@@ -104,17 +108,21 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
       state: 'Unchanged: lockstep only read the live database.',
       location: workspace.rel(workspace.disk.location),
       thenReplay: comparePrisma ? pendingSteps(plan.pending, plan.failed, workspace.disk.migrations) : undefined,
+      // Only kept here: Prisma's schema parser is loaded once the scratch database is closed, so that both are never in memory at once.
       onFullHistory: comparePrisma
         ? (model, skipped) => {
-            schemaFile = comparePrismaSchema((orm as PrismaOrm).project, model, settings.searchPath[0]!, settings.ignore);
-            for (const s of skipped) {
-              (schemaFile.notes ??= []).push(
-                `${s.migration} failed in the live database and was not applied, and it fails on the replayed migrations too (${s.error}); the schema file is compared with the migrations without it. The next \`${workspace.cli('deploy')}\` applies it again: fix it, or remove it if another migration replaces it`,
-              );
-            }
+            fullHistory = { model, skipped };
           }
         : undefined,
     });
+    if (fullHistory && parsedSchema) {
+      schemaFile = comparePrismaSchema(parsedSchema, (orm as PrismaOrm).project, fullHistory.model, settings.searchPath[0]!, settings.ignore);
+      for (const s of fullHistory.skipped) {
+        (schemaFile.notes ??= []).push(
+          `${s.migration} failed in the live database and was not applied, and it fails on the replayed migrations too (${s.error}); the schema file is compared with the migrations without it. The next \`${workspace.cli('deploy')}\` applies it again: fix it, or remove it if another migration replaces it`,
+        );
+      }
+    }
     const notes = [...comparison.notes];
     if (!exists) notes.unshift(`The database has no history table (${history.qualifiedName}) yet, so the history is empty: everything in the database counts as added outside the migrations.`);
     if (schemaFile?.skipped) notes.push(`The schema file was not compared: ${schemaFile.skipped}.`);
@@ -173,13 +181,15 @@ async function schemaOnly(options: DriftOptions): Promise<DriftResult> {
   if (orm.orm === 'drizzle') {
     schemaFile = await compareDrizzleSchema(root, (orm as DrizzleOrm).config, orm.env, settings.ignore);
   } else {
+    const parsed = parsePrismaSchema((orm as PrismaOrm).project);
+    collectBetweenPhases();
     const steps = disk.migrations.map((migration) => ({ migration }));
     const replayed = await replayAll(orm, root, steps, settings, cli);
     replay = { into: replayed.into, migrations: steps.map((s) => s.migration.name), pending: [], partial: [], edited: [] };
     replayMs = replayed.replayMs;
     introspectHistoryMs = replayed.introspectMs;
     const scoped = scopeCatalog(replayed.model, settings.bookkeeping, settings.ignore);
-    schemaFile = comparePrismaSchema((orm as PrismaOrm).project, scoped.model, settings.searchPath[0]!, settings.ignore);
+    schemaFile = comparePrismaSchema(parsed, (orm as PrismaOrm).project, scoped.model, settings.searchPath[0]!, settings.ignore);
     schemaFile.ignored = [...new Set([...scoped.ignored, ...(schemaFile.ignored ?? [])])].sort();
   }
   if (schemaFile.skipped) {
@@ -231,6 +241,8 @@ async function replayAll(orm: OrmProject, root: string, steps: ReplayStep[], set
     throw error;
   } finally {
     await replay?.close();
+    replay = undefined;
+    collectBetweenPhases();
   }
 }
 

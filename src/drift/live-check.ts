@@ -1,4 +1,5 @@
 import { introspectCatalog, type CatalogModel } from '../db/postgres/introspect.js';
+import { collectBetweenPhases } from '../util/memory.js';
 import type { PgSession } from '../db/postgres/session.js';
 import type { OrmProject } from '../orm/adapter.js';
 import type { TypeormOrm } from '../orm/typeorm/adapter.js';
@@ -136,6 +137,9 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
     throw error;
   } finally {
     await replay?.close();
+    // PGlite's memory (its WebAssembly heap and in-memory data directory) is garbage now: let it go before the next phase.
+    replay = undefined;
+    collectBetweenPhases();
   }
 
   const diffStart = performance.now();

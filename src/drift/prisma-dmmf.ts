@@ -78,7 +78,6 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-const loaded = new Map<string, GetDmmf | undefined>();
 
 function requireFrom(base: string): NodeRequire {
   return createRequire(join(base, 'noop.js'));
@@ -153,11 +152,13 @@ function fromPrismaCli(base: string): GetDmmf | undefined {
   };
 }
 
-/** The project's own Prisma first, then the one installed next to lockstep. */
+/**
+ * The project's own Prisma first, then the one installed next to lockstep. Not kept between calls:
+ * the module's memory goes with its last use, before drift opens its scratch database.
+ */
 function loadParser(projectRoot: string): GetDmmf {
   for (const base of [projectRoot, dirname(fileURLToPath(import.meta.url))]) {
-    if (!loaded.has(base)) loaded.set(base, fromPackage(base) ?? fromPrismaCli(base));
-    const getDmmf = loaded.get(base);
+    const getDmmf = fromPackage(base) ?? fromPrismaCli(base);
     if (getDmmf) return getDmmf;
   }
   throw new PrismaParserUnavailable('neither @prisma/prisma-schema-wasm nor the prisma package is installed');

@@ -108,6 +108,37 @@ interface ModelMap {
   column: (fieldName: string) => string;
 }
 
+/** A Prisma schema read and parsed by Prisma's own parser, or why it could not be. */
+export interface ParsedPrismaSchema {
+  file: string;
+  against: string;
+  skipped: string | undefined;
+  datamodel: Datamodel | undefined;
+  source: string | Array<[string, string]> | undefined;
+}
+
+/**
+ * Reads and validates the project's Prisma schema. Drift does this before it opens its scratch
+ * database, so that Prisma's parser and PGlite are never in memory together. An invalid schema is a
+ * usage error (exit 2); a missing schema or parser is a skipped comparison.
+ */
+export function parsePrismaSchema(project: PrismaProject): ParsedPrismaSchema {
+  const file = project.schemaPath ? relative(project.root, project.schemaPath) || '.' : 'prisma/schema.prisma';
+  const against = 'the migrations on disk, replayed';
+  const skip = (why: string): ParsedPrismaSchema => ({ file, against, skipped: why, datamodel: undefined, source: undefined });
+  if (!project.schemaPath) return skip('the project has no Prisma schema file');
+  const source = readSchema(project.schemaPath, project.root);
+  try {
+    return { file, against, skipped: undefined, datamodel: prismaDatamodel(project.root, source), source };
+  } catch (error) {
+    if (error instanceof PrismaParserUnavailable) return skip(`Prisma's schema parser is not installed (${error.message})`);
+    if (error instanceof PrismaSchemaInvalid) {
+      throw usageError('LS_PRISMA_SCHEMA_INVALID', `${file} is not a valid Prisma schema, so it cannot be compared with the migrations:\n${error.message}`, [`Fix ${file} (\`prisma validate\` shows the same errors), then run the command again.`]);
+    }
+    throw error;
+  }
+}
+
 /**
  * Compares a Prisma schema with the history replayed into a scratch database (already scoped by the
  * ignore rules), both ways: every table, column (type and nullability), enum value, primary key,
@@ -116,21 +147,9 @@ interface ModelMap {
  * history creates in the schema's schemas and the schema does not describe. Models and enums the
  * ignore rules match are left out.
  */
-export function comparePrismaSchema(project: PrismaProject, history: CatalogModel, defaultSchema: string, ignore: IgnoreRules): SchemaFileCheck {
-  const file = project.schemaPath ? relative(project.root, project.schemaPath) || '.' : 'prisma/schema.prisma';
-  const against = 'the migrations on disk, replayed';
-  if (!project.schemaPath) return { file, against, skipped: 'the project has no Prisma schema file', differences: [] };
-  let datamodel: Datamodel;
-  const source = readSchema(project.schemaPath, project.root);
-  try {
-    datamodel = prismaDatamodel(project.root, source);
-  } catch (error) {
-    if (error instanceof PrismaParserUnavailable) return { file, against, skipped: `Prisma's schema parser is not installed (${error.message})`, differences: [] };
-    if (error instanceof PrismaSchemaInvalid) {
-      throw usageError('LS_PRISMA_SCHEMA_INVALID', `${file} is not a valid Prisma schema, so it cannot be compared with the migrations:\n${error.message}`, [`Fix ${file} (\`prisma validate\` shows the same errors), then run the command again.`]);
-    }
-    throw error;
-  }
+export function comparePrismaSchema(parsed: ParsedPrismaSchema, project: PrismaProject, history: CatalogModel, defaultSchema: string, ignore: IgnoreRules): SchemaFileCheck {
+  const { file, against, datamodel, source } = parsed;
+  if (parsed.skipped !== undefined || !datamodel || !source) return { file, against, skipped: parsed.skipped, differences: [] };
 
   const differences: SchemaFileDifference[] = [];
   const note = (message: string) => differences.push({ side: 'schema', message, sql: undefined });
