@@ -135,7 +135,7 @@ describe('schema file against migrations: both directions, the ignore list, Pris
     expect(result.ignored).toEqual(['public.Category', 'public.CategoryArchive']);
     expect(result.notes).toContain('Left out by the ignore list (public.Category*): public.Category, public.CategoryArchive.');
     expect(schemaOnly.code).toBe(0);
-  });
+  }, 180_000); // a deploy and three drift runs, each replaying the history
 
   it('--ignore leaves tables out of the Drizzle schema comparison', async () => {
     project = exampleCopy('drizzle-app');
