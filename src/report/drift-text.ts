@@ -58,7 +58,7 @@ export function renderDrift(result: DriftResult, style: Style): string {
   if (schema && !schema.skipped) {
     if (result.target) lines.push('');
     if (schema.differences.length === 0) {
-      lines.push(style.green(`${schema.file} matches the migrations (compared with ${schema.against}).`));
+      lines.push(style.green(result.orm === 'drizzle' ? `${schema.file} matches ${schema.against}, the last drizzle-kit snapshot.` : `${schema.file} matches the migrations (compared with ${schema.against}).`));
     } else if (schema.differences.every((d) => d.side === 'schema')) {
       lines.push(style.bold(`${schema.file} against ${schema.against}: changes no migration records`));
       for (const d of schema.differences) lines.push(`  ${style.yellow('+')} ${d.message}`);
@@ -83,7 +83,7 @@ export function summaryLine(result: DriftResult, style: Style): string {
   if (result.inSync) {
     const parts = [];
     if (result.target) parts.push('the live database matches the migration history');
-    if (result.schemaFile && !result.schemaFile.skipped) parts.push(`${result.schemaFile.file} matches the migrations`);
+    if (result.schemaFile && !result.schemaFile.skipped) parts.push(`${result.schemaFile.file} matches ${result.orm === 'drizzle' ? 'the last drizzle-kit snapshot' : 'the migrations'}`);
     return `${style.green('In sync')}: ${parts.join(', and ')}.`;
   }
   const parts = [];
