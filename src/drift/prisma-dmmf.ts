@@ -65,7 +65,15 @@ export class PrismaSchemaInvalid extends Error {}
 /** Neither @prisma/prisma-schema-wasm nor the prisma package is installed where lockstep can find it. */
 export class PrismaParserUnavailable extends Error {}
 
-type GetDmmf = (params: string) => string;
+/**
+ * Takes `{ prismaSchema, noColor }` as JSON and returns the data model as JSON. Prisma's
+ * `get_datamodel` returns only the data model; older modules have only `get_dmmf`, whose output
+ * also holds the whole query schema (many MB, and seconds, for a few hundred models), wrapped as `{ datamodel }`.
+ */
+interface GetDatamodel {
+  call: (params: string) => string;
+  wrapped: boolean;
+}
 
 /** The slice of the WebAssembly API used here (the compiler's lib has no DOM types). */
 interface WasmTable {
@@ -84,17 +92,18 @@ function requireFrom(base: string): NodeRequire {
 }
 
 /** @prisma/prisma-schema-wasm's own JavaScript API. */
-function fromPackage(base: string): GetDmmf | undefined {
+function fromPackage(base: string): GetDatamodel | undefined {
   try {
-    const mod = requireFrom(base)('@prisma/prisma-schema-wasm') as { get_dmmf?: GetDmmf };
-    return typeof mod.get_dmmf === 'function' ? mod.get_dmmf : undefined;
+    const mod = requireFrom(base)('@prisma/prisma-schema-wasm') as { get_dmmf?: (params: string) => string; get_datamodel?: (params: string) => string };
+    if (typeof mod.get_datamodel === 'function') return { call: mod.get_datamodel, wrapped: false };
+    return typeof mod.get_dmmf === 'function' ? { call: mod.get_dmmf, wrapped: true } : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The WebAssembly module inside the `prisma` package, instantiated with the imports wasm-bindgen generated for it. */
-function fromPrismaCli(base: string): GetDmmf | undefined {
+function fromPrismaCli(base: string): GetDatamodel | undefined {
   let file: string;
   try {
     file = join(dirname(requireFrom(base).resolve('prisma/package.json')), 'build', 'prisma_schema_build_bg.wasm');
@@ -132,13 +141,14 @@ function fromPrismaCli(base: string): GetDmmf | undefined {
   (exports.__wbindgen_start as () => void)();
   const malloc = exports.__wbindgen_malloc as (size: number, align: number) => number;
   const free = exports.__wbindgen_free as (ptr: number, len: number, align: number) => void;
-  const getDmmf = exports.get_dmmf as (ptr: number, len: number) => [number, number, number, number];
+  const wrapped = typeof exports.get_datamodel !== 'function';
+  const getDmmf = (wrapped ? exports.get_dmmf : exports.get_datamodel) as (ptr: number, len: number) => [number, number, number, number];
   const take = (index: number) => {
     const value = (exports.__wbindgen_externrefs as WasmTable).get(index);
     (exports.__externref_table_dealloc as (i: number) => void)(index);
     return value;
   };
-  return (params: string) => {
+  const call = (params: string) => {
     const bytes = new TextEncoder().encode(params);
     const ptr = malloc(bytes.length, 1) >>> 0;
     memory().subarray(ptr, ptr + bytes.length).set(bytes);
@@ -150,13 +160,14 @@ function fromPrismaCli(base: string): GetDmmf | undefined {
       free(outPtr, outLen, 1);
     }
   };
+  return { call, wrapped };
 }
 
 /**
  * The project's own Prisma first, then the one installed next to lockstep. Not kept between calls:
  * the module's memory goes with its last use, before drift opens its scratch database.
  */
-function loadParser(projectRoot: string): GetDmmf {
+function loadParser(projectRoot: string): GetDatamodel {
   for (const base of [projectRoot, dirname(fileURLToPath(import.meta.url))]) {
     const getDmmf = fromPackage(base) ?? fromPrismaCli(base);
     if (getDmmf) return getDmmf;
@@ -210,10 +221,10 @@ export function prismaDatamodel(projectRoot: string, schema: string | Array<[str
   }
 }
 
-function parseDatamodel(getDmmf: GetDmmf, schema: string | Array<[string, string]>): Datamodel {
+function parseDatamodel(getDmmf: GetDatamodel, schema: string | Array<[string, string]>): Datamodel {
   let output: string;
   try {
-    output = getDmmf(JSON.stringify({ prismaSchema: schema, noColor: true }));
+    output = getDmmf.call(JSON.stringify({ prismaSchema: schema, noColor: true }));
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     let message = text;
@@ -224,5 +235,5 @@ function parseDatamodel(getDmmf: GetDmmf, schema: string | Array<[string, string
     }
     throw new PrismaSchemaInvalid(message);
   }
-  return (JSON.parse(output) as { datamodel: Datamodel }).datamodel;
+  return getDmmf.wrapped ? (JSON.parse(output) as { datamodel: Datamodel }).datamodel : (JSON.parse(output) as Datamodel);
 }
