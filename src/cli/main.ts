@@ -2,11 +2,13 @@
 import './node-globals.js';
 import { cliProgram } from './program.js';
 import { ExitCode } from '../errors.js';
+import { allowPhaseCollection } from '../util/memory.js';
 import { useBaselineWasmCompiler } from '../util/wasm-compiler.js';
 
 // Every command is one pass over its input: WebAssembly (the SQL parser, PGlite) runs best on
 // V8's baseline compiler alone here (src/util/wasm-compiler.ts).
 useBaselineWasmCompiler();
+allowPhaseCollection();
 
 const program = cliProgram();
 

@@ -7,6 +7,7 @@ import { introspectCatalog, type CatalogModel } from '../db/postgres/introspect.
 import { resolveAuditSettings, type ProjectOptions } from '../deploy/options.js';
 import { openWorkspace, withSession } from '../deploy/workspace.js';
 import { ExitCode, usageError } from '../errors.js';
+import { collectBetweenPhases } from '../util/memory.js';
 import type { DiskMigration, OrmName, OrmProject } from '../orm/adapter.js';
 import type { DrizzleOrm } from '../orm/drizzle/adapter.js';
 import type { PrismaOrm } from '../orm/prisma/adapter.js';
@@ -15,8 +16,8 @@ import type { DriftItem } from './compare.js';
 import { compareDrizzleSchema } from './drizzle-schema.js';
 import { replayFailedError } from './failures.js';
 import { compareLiveWithHistory, replayContext, type DriftTimings, type ReplaySummary } from './live-check.js';
-import { comparePrismaSchema } from './prisma-schema.js';
-import { HistoryReplay, ReplayFailure, replayPlan, type ReplayStep } from './replay.js';
+import { comparePrismaSchema, parsePrismaSchema } from './prisma-schema.js';
+import { HistoryReplay, ReplayFailure, replayPlan, type ReplayStep, type SkippedStep } from './replay.js';
 import type { SchemaFileCheck } from './schema-file.js';
 import { scopeCatalog } from './scope.js';
 import { resolveDriftSettings, type DriftSettings, type DriftSettingsOptions } from './settings.js';
@@ -84,13 +85,16 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
     const plan = replayPlan(statuses, workspace.disk.migrations);
 
     let schemaFile: SchemaFileCheck | undefined;
-    if (wantSchema && orm.orm === 'drizzle') schemaFile = await compareDrizzleSchema(orm.root, (orm as DrizzleOrm).config, orm.env);
+    if (wantSchema && orm.orm === 'drizzle') schemaFile = await compareDrizzleSchema(orm.root, (orm as DrizzleOrm).config, orm.env, settings.ignore);
     if (wantSchema && orm.orm === 'typeorm') schemaFile = { file: relative(orm.root, orm.configFile ?? orm.root), against: 'the migrations', skipped: TYPEORM_SCHEMA, differences: [] };
     const prismaSchema = wantSchema && orm.orm === 'prisma';
     if (prismaSchema && plan.partial.length > 0) {
       schemaFile = { file: prismaSchemaFile(orm as PrismaOrm), against: 'the migrations on disk, replayed', skipped: `${plan.partial[0]!.migration} is recorded as failed part-way; resolve it first`, differences: [] };
     }
     const comparePrisma = prismaSchema && plan.partial.length === 0;
+    let fullHistory: { model: CatalogModel; skipped: SkippedStep[] } | undefined;
+    const parsedSchema = comparePrisma ? parsePrismaSchema((orm as PrismaOrm).project) : undefined;
+    collectBetweenPhases();
 
     const comparison = await compareLiveWithHistory({
       orm,
@@ -103,16 +107,26 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
       cli: workspace.cli,
       state: 'Unchanged: lockstep only read the live database.',
       location: workspace.rel(workspace.disk.location),
-      thenReplay: comparePrisma ? pendingSteps(plan.pending, workspace.disk.migrations) : undefined,
+      thenReplay: comparePrisma ? pendingSteps(plan.pending, plan.failed, workspace.disk.migrations) : undefined,
+      // Only kept here: Prisma's schema parser is loaded once the scratch database is closed, so that both are never in memory at once.
       onFullHistory: comparePrisma
-        ? (model) => {
-            schemaFile = comparePrismaSchema((orm as PrismaOrm).project, model, settings.searchPath[0]!);
+        ? (model, skipped) => {
+            fullHistory = { model, skipped };
           }
         : undefined,
     });
+    if (fullHistory && parsedSchema) {
+      schemaFile = comparePrismaSchema(parsedSchema, (orm as PrismaOrm).project, fullHistory.model, settings.searchPath[0]!, settings.ignore);
+      for (const s of fullHistory.skipped) {
+        (schemaFile.notes ??= []).push(
+          `${s.migration} failed in the live database and was not applied, and it fails on the replayed migrations too (${s.error}); the schema file is compared with the migrations without it. The next \`${workspace.cli('deploy')}\` applies it again: fix it, or remove it if another migration replaces it`,
+        );
+      }
+    }
     const notes = [...comparison.notes];
     if (!exists) notes.unshift(`The database has no history table (${history.qualifiedName}) yet, so the history is empty: everything in the database counts as added outside the migrations.`);
     if (schemaFile?.skipped) notes.push(`The schema file was not compared: ${schemaFile.skipped}.`);
+    for (const note of schemaFile?.notes ?? []) notes.push(`${note}.`);
     return {
       orm: orm.orm,
       projectRoot: orm.root,
@@ -124,7 +138,7 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
       sql: comparison.sql,
       sqlScript: comparison.sqlScript,
       schemaFile,
-      ignored: comparison.ignored,
+      ignored: [...new Set([...comparison.ignored, ...(schemaFile?.ignored ?? [])])].sort(),
       notes,
       timings: comparison.timings,
     };
@@ -135,9 +149,13 @@ function prismaSchemaFile(orm: PrismaOrm): string {
   return orm.project.schemaPath ? relative(orm.root, orm.project.schemaPath) : 'prisma/schema.prisma';
 }
 
-function pendingSteps(names: string[], disk: DiskMigration[]): ReplayStep[] {
+/** The migrations not applied yet, in order; the ones the history records as failed may fail to replay without stopping the check. */
+function pendingSteps(names: string[], failed: string[], disk: DiskMigration[]): ReplayStep[] {
   const byName = new Map(disk.map((m) => [m.name, m]));
-  return names.map((name) => byName.get(name)).filter((m): m is DiskMigration => m !== undefined).map((migration) => ({ migration }));
+  return names
+    .map((name) => byName.get(name))
+    .filter((m): m is DiskMigration => m !== undefined)
+    .map((migration) => ({ migration, failedBefore: failed.includes(migration.name) }));
 }
 
 /** The schema file against the migrations on disk, with no live database: what a pull-request check runs. */
@@ -161,14 +179,18 @@ async function schemaOnly(options: DriftOptions): Promise<DriftResult> {
   let replayMs = 0;
   let introspectHistoryMs = 0;
   if (orm.orm === 'drizzle') {
-    schemaFile = await compareDrizzleSchema(root, (orm as DrizzleOrm).config, orm.env);
+    schemaFile = await compareDrizzleSchema(root, (orm as DrizzleOrm).config, orm.env, settings.ignore);
   } else {
+    const parsed = parsePrismaSchema((orm as PrismaOrm).project);
+    collectBetweenPhases();
     const steps = disk.migrations.map((migration) => ({ migration }));
     const replayed = await replayAll(orm, root, steps, settings, cli);
     replay = { into: replayed.into, migrations: steps.map((s) => s.migration.name), pending: [], partial: [], edited: [] };
     replayMs = replayed.replayMs;
     introspectHistoryMs = replayed.introspectMs;
-    schemaFile = comparePrismaSchema((orm as PrismaOrm).project, scopeCatalog(replayed.model, settings.bookkeeping, settings.ignore).model, settings.searchPath[0]!);
+    const scoped = scopeCatalog(replayed.model, settings.bookkeeping, settings.ignore);
+    schemaFile = comparePrismaSchema(parsed, (orm as PrismaOrm).project, scoped.model, settings.searchPath[0]!, settings.ignore);
+    schemaFile.ignored = [...new Set([...scoped.ignored, ...(schemaFile.ignored ?? [])])].sort();
   }
   if (schemaFile.skipped) {
     throw usageError('LS_DRIFT_SCHEMA_SKIPPED', `Cannot compare ${schemaFile.file} with the migrations: ${schemaFile.skipped}.`, [
@@ -186,8 +208,11 @@ async function schemaOnly(options: DriftOptions): Promise<DriftResult> {
     sql: [],
     sqlScript: '',
     schemaFile,
-    ignored: [],
-    notes: [],
+    ignored: schemaFile.ignored ?? [],
+    notes: [
+      ...(schemaFile.ignored?.length ? [`Left out by the ignore list (${settings.ignore.patterns.join(', ')}): ${schemaFile.ignored.slice(0, 10).join(', ')}${schemaFile.ignored.length > 10 ? ', …' : ''}.`] : []),
+      ...(schemaFile.notes ?? []).map((note) => `${note}.`),
+    ],
     timings: { replayMs, introspectLiveMs: 0, introspectHistoryMs, diffMs: 0, totalMs: performance.now() - began },
   };
 }
@@ -216,6 +241,8 @@ async function replayAll(orm: OrmProject, root: string, steps: ReplayStep[], set
     throw error;
   } finally {
     await replay?.close();
+    replay = undefined;
+    collectBetweenPhases();
   }
 }
 

@@ -7,6 +7,7 @@ import type { DrizzleConfig } from '../orm/drizzle/config-file.js';
 import type { ProjectEnv } from '../project/env-file.js';
 import { CONFIG_SHIMS } from '../project/config-loader.js';
 import { redact } from '../util/redact.js';
+import type { IgnoreRules } from './ignore.js';
 import type { SchemaFileCheck, SchemaFileDifference } from './schema-file.js';
 import { loadJiti } from '../project/cjs-packages.js';
 
@@ -75,7 +76,7 @@ function withoutRenameQuestions(prev: Snapshot, cur: Snapshot): { cur: Snapshot;
     if (added.length === 0 || gone.length === 0) return;
     for (const key of gone) {
       after[key] = before[key]!;
-      removed.push({ message: `${what(key)} is gone from the schema while ${added.map(what).join(', ')} appeared: a rename or a removal that no migration records (drizzle-kit generate asks which)`, sql: undefined });
+      removed.push({ side: 'migrations', message: `${what(key)} is gone from the schema while ${added.map(what).join(', ')} appeared: a rename or a removal that no migration records (drizzle-kit generate asks which)`, sql: undefined });
     }
   };
   for (const [collection, label] of [['schemas', 'schema'], ['enums', 'enum'], ['sequences', 'sequence'], ['tables', 'table'], ['views', 'view'], ['roles', 'role'], ['policies', 'policy']] as const) {
@@ -92,10 +93,49 @@ function withoutRenameQuestions(prev: Snapshot, cur: Snapshot): { cur: Snapshot;
 }
 
 /**
- * Compares the TypeScript schema with the last migration's snapshot through drizzle-kit's own
- * generator (drizzle-kit/api): any statement it would generate is a change that no migration records.
+ * Leaves out of a snapshot the tables, views, enums and sequences the ignore rules match (keyed
+ * `schema.name`; a table's schema is '' for public), and the schemas `schema.*` matches. Returns the
+ * qualified names left out.
  */
-export async function compareDrizzleSchema(root: string, config: DrizzleConfig, env: ProjectEnv): Promise<SchemaFileCheck> {
+function withoutIgnored(snapshot: Snapshot, ignore: IgnoreRules): string[] {
+  const left: string[] = [];
+  for (const collection of ['tables', 'views', 'enums', 'sequences'] as const) {
+    const objects = snapshot[collection] as Record<string, { name?: string; schema?: string }> | undefined;
+    if (!objects) continue;
+    for (const [key, object] of Object.entries(objects)) {
+      const schema = object.schema || key.split('.')[0] || 'public';
+      const name = object.name ?? key.split('.').slice(1).join('.');
+      if (ignore.matchesSchema(schema) || ignore.matches(schema, name)) {
+        delete objects[key];
+        left.push(`${schema}.${name}`);
+      }
+    }
+  }
+  const schemas = snapshot.schemas as Record<string, string> | undefined;
+  for (const key of Object.keys(schemas ?? {})) {
+    if (ignore.matchesSchema(key)) {
+      delete schemas![key];
+      left.push(`schema ${key}`);
+    }
+  }
+  return left;
+}
+
+/** Which side a statement drizzle-kit would generate says has the object: DROP the migrations, CREATE/ADD the schema. */
+function sideOf(sql: string): SchemaFileDifference['side'] {
+  const text = sql.trim().toUpperCase();
+  if (/^DROP\b|^ALTER TABLE \S+ DROP (COLUMN|CONSTRAINT)\b/.test(text)) return 'migrations';
+  if (/^CREATE\b|^ALTER TABLE \S+ ADD\b|^ALTER TYPE \S+ ADD VALUE\b/.test(text)) return 'schema';
+  return 'both';
+}
+
+/**
+ * Compares the TypeScript schema with the last migration's snapshot through drizzle-kit's own
+ * generator (drizzle-kit/api), both ways: any statement it would generate (creating what the
+ * schema adds, dropping what it removed, altering what differs) is a change that no migration
+ * records. Objects the ignore rules match are left out of both snapshots.
+ */
+export async function compareDrizzleSchema(root: string, config: DrizzleConfig, env: ProjectEnv, ignore: IgnoreRules): Promise<SchemaFileCheck> {
   const file = config.schema.map((f) => relative(root, f)).join(', ') || '(none)';
   const snapshotFile = latestSnapshot(config.out);
   const against = snapshotFile ? relative(root, snapshotFile) : `${relative(root, config.out)}/meta`;
@@ -136,6 +176,7 @@ export async function compareDrizzleSchema(root: string, config: DrizzleConfig, 
     throw usageError('LS_DRIZZLE_SNAPSHOT', `${against} is not valid JSON: ${(error as Error).message}.`, ['Restore it from version control (drizzle-kit writes it), then run the command again.']);
   }
   const current = api.generateDrizzleJson(imports, prev.id, config.schemaFilter.length > 0 ? config.schemaFilter : undefined, config.casing);
+  const ignored = [...new Set([...withoutIgnored(prev, ignore), ...withoutIgnored(current, ignore)])].sort();
   const { cur, removed } = withoutRenameQuestions(prev, current);
   let statements: string[];
   try {
@@ -145,7 +186,7 @@ export async function compareDrizzleSchema(root: string, config: DrizzleConfig, 
   }
   const differences: SchemaFileDifference[] = [
     ...removed,
-    ...statements.map((sql) => ({ message: `drizzle-kit generate would write: ${sql.trim().replace(/\s+/g, ' ')}`, sql: sql.trim() })),
+    ...statements.map((sql) => ({ side: sideOf(sql), message: `drizzle-kit generate would write: ${sql.trim().replace(/\s+/g, ' ')}`, sql: sql.trim() })),
   ];
-  return { file, against, skipped: undefined, differences };
+  return { file, against, skipped: undefined, differences, ignored };
 }

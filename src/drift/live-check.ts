@@ -1,11 +1,12 @@
 import { introspectCatalog, type CatalogModel } from '../db/postgres/introspect.js';
+import { collectBetweenPhases } from '../util/memory.js';
 import type { PgSession } from '../db/postgres/session.js';
 import type { OrmProject } from '../orm/adapter.js';
 import type { TypeormOrm } from '../orm/typeorm/adapter.js';
 import { compareCatalogs, type DriftItem } from './compare.js';
 import { plural } from './describe.js';
 import { historyFilesMissingError, replayFailedError } from './failures.js';
-import { HistoryReplay, ReplayFailure, type ReplayContext, type ReplayPlan, type ReplayStep } from './replay.js';
+import { HistoryReplay, ReplayFailure, type ReplayContext, type ReplayPlan, type ReplayStep, type SkippedStep } from './replay.js';
 import { scopeCatalog } from './scope.js';
 import type { DriftSettings } from './settings.js';
 import { renderSqlScript, type ReconcileStatement } from './sql.js';
@@ -66,8 +67,11 @@ export interface LiveComparisonInput {
   location: string;
   /** Replayed after the comparison: the migrations not applied yet (for the schema-file check). */
   thenReplay?: ReplayStep[] | undefined;
-  /** Receives the catalog of the whole history (after `thenReplay`), scoped, before the scratch database closes. */
-  onFullHistory?: ((model: CatalogModel) => void | Promise<void>) | undefined;
+  /**
+   * Receives the catalog of the whole history (after `thenReplay`), scoped, before the scratch
+   * database closes, with the `thenReplay` steps marked `failedBefore` that failed again and were left out.
+   */
+  onFullHistory?: ((model: CatalogModel, skipped: SkippedStep[]) => void | Promise<void>) | undefined;
 }
 
 /** How migrations reach the scratch database: SQL for Prisma and Drizzle, classes through a QueryRunner for TypeORM. */
@@ -104,6 +108,8 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
   let replayMs = 0;
   let introspectHistoryMs = 0;
   let into = settings.target.kind === 'pglite' ? 'PGlite' : 'the shadow database';
+  /** What the ignore rules left out of the whole history (pending migrations included), for the schema file. */
+  let fullIgnored: string[] = [];
   const scope = (model: CatalogModel) => scopeCatalog(model, settings.bookkeeping, settings.ignore);
   try {
     const start = performance.now();
@@ -117,9 +123,11 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
     if (input.onFullHistory) {
       if (input.thenReplay && input.thenReplay.length > 0) {
         await replay.apply(input.thenReplay);
-        await input.onFullHistory(scope(await introspectCatalog(replay.session, { searchPath })).model);
+        const full = scope(await introspectCatalog(replay.session, { searchPath }));
+        fullIgnored = full.ignored;
+        await input.onFullHistory(full.model, replay.skipped);
       } else {
-        await input.onFullHistory(scope(history).model);
+        await input.onFullHistory(scope(history).model, []);
       }
     }
   } catch (error) {
@@ -129,6 +137,9 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
     throw error;
   } finally {
     await replay?.close();
+    // PGlite's memory (its WebAssembly heap and in-memory data directory) is garbage now: let it go before the next phase.
+    replay = undefined;
+    collectBetweenPhases();
   }
 
   const diffStart = performance.now();
@@ -141,14 +152,16 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
   const sqlScript = renderSqlScript(sql, { target: input.targetDescription, searchPath });
   const diffMs = performance.now() - diffStart;
 
-  const ignored = [...new Set([...liveScoped.ignored, ...historyScoped.ignored])].sort();
+  const ignored = [...new Set([...liveScoped.ignored, ...historyScoped.ignored, ...fullIgnored])].sort();
   const notes: string[] = [];
   if (liveModel.partitions.length > 0) {
     const shown = liveModel.partitions.slice(0, 5).join(', ');
     notes.push(`${plural(liveModel.partitions.length, 'partition')} not compared (each follows its parent table): ${shown}${liveModel.partitions.length > 5 ? ', …' : ''}.`);
   }
   if (ignored.length > 0) notes.push(`Left out by the ignore list (${settings.ignore.patterns.join(', ')}): ${ignored.slice(0, 10).join(', ')}${ignored.length > 10 ? ', …' : ''}.`);
-  if (plan.pending.length > 0) notes.push(`${plural(plan.pending.length, 'migration is', 'migrations are')} not applied yet and not part of the comparison: ${plan.pending.join(', ')}.`);
+  const notApplied = plan.pending.filter((name) => !plan.failed.includes(name));
+  if (notApplied.length > 0) notes.push(`${plural(notApplied.length, 'migration is', 'migrations are')} not applied yet and not part of the comparison: ${notApplied.join(', ')}.`);
+  for (const name of plan.failed) notes.push(`${name} is recorded as failed and not in effect (rolled back, or failed before its first statement completed): the replay of the live history leaves it out.`);
   for (const p of plan.partial) notes.push(`${p.migration} is recorded as failed after ${plural(p.statements, 'statement')}: the replay includes ${p.statements === 1 ? 'that statement' : 'those statements'} only.`);
   for (const name of plan.edited) notes.push(`${name} changed on disk after it was applied: the replay runs the file as it is now.`);
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tokenizePsl } from '../orm/prisma/schema-file.js';
 
 /**
  * Prisma's own schema parser, which turns a schema into its DMMF (the data model Prisma Client and
@@ -22,6 +23,7 @@ export interface DmmfField {
   isRequired: boolean;
   isId: boolean;
   isUnique: boolean;
+  relationName?: string;
   relationFromFields?: string[];
   relationToFields?: string[];
   relationOnDelete?: string;
@@ -63,7 +65,15 @@ export class PrismaSchemaInvalid extends Error {}
 /** Neither @prisma/prisma-schema-wasm nor the prisma package is installed where lockstep can find it. */
 export class PrismaParserUnavailable extends Error {}
 
-type GetDmmf = (params: string) => string;
+/**
+ * Takes `{ prismaSchema, noColor }` as JSON and returns the data model as JSON. Prisma's
+ * `get_datamodel` returns only the data model; older modules have only `get_dmmf`, whose output
+ * also holds the whole query schema (many MB, and seconds, for a few hundred models), wrapped as `{ datamodel }`.
+ */
+interface GetDatamodel {
+  call: (params: string) => string;
+  wrapped: boolean;
+}
 
 /** The slice of the WebAssembly API used here (the compiler's lib has no DOM types). */
 interface WasmTable {
@@ -76,24 +86,24 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-const loaded = new Map<string, GetDmmf | undefined>();
 
 function requireFrom(base: string): NodeRequire {
   return createRequire(join(base, 'noop.js'));
 }
 
 /** @prisma/prisma-schema-wasm's own JavaScript API. */
-function fromPackage(base: string): GetDmmf | undefined {
+function fromPackage(base: string): GetDatamodel | undefined {
   try {
-    const mod = requireFrom(base)('@prisma/prisma-schema-wasm') as { get_dmmf?: GetDmmf };
-    return typeof mod.get_dmmf === 'function' ? mod.get_dmmf : undefined;
+    const mod = requireFrom(base)('@prisma/prisma-schema-wasm') as { get_dmmf?: (params: string) => string; get_datamodel?: (params: string) => string };
+    if (typeof mod.get_datamodel === 'function') return { call: mod.get_datamodel, wrapped: false };
+    return typeof mod.get_dmmf === 'function' ? { call: mod.get_dmmf, wrapped: true } : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The WebAssembly module inside the `prisma` package, instantiated with the imports wasm-bindgen generated for it. */
-function fromPrismaCli(base: string): GetDmmf | undefined {
+function fromPrismaCli(base: string): GetDatamodel | undefined {
   let file: string;
   try {
     file = join(dirname(requireFrom(base).resolve('prisma/package.json')), 'build', 'prisma_schema_build_bg.wasm');
@@ -131,13 +141,14 @@ function fromPrismaCli(base: string): GetDmmf | undefined {
   (exports.__wbindgen_start as () => void)();
   const malloc = exports.__wbindgen_malloc as (size: number, align: number) => number;
   const free = exports.__wbindgen_free as (ptr: number, len: number, align: number) => void;
-  const getDmmf = exports.get_dmmf as (ptr: number, len: number) => [number, number, number, number];
+  const wrapped = typeof exports.get_datamodel !== 'function';
+  const getDmmf = (wrapped ? exports.get_dmmf : exports.get_datamodel) as (ptr: number, len: number) => [number, number, number, number];
   const take = (index: number) => {
     const value = (exports.__wbindgen_externrefs as WasmTable).get(index);
     (exports.__externref_table_dealloc as (i: number) => void)(index);
     return value;
   };
-  return (params: string) => {
+  const call = (params: string) => {
     const bytes = new TextEncoder().encode(params);
     const ptr = malloc(bytes.length, 1) >>> 0;
     memory().subarray(ptr, ptr + bytes.length).set(bytes);
@@ -149,27 +160,71 @@ function fromPrismaCli(base: string): GetDmmf | undefined {
       free(outPtr, outLen, 1);
     }
   };
+  return { call, wrapped };
 }
 
-/** The project's own Prisma first, then the one installed next to lockstep. */
-function loadParser(projectRoot: string): GetDmmf {
+/**
+ * The project's own Prisma first, then the one installed next to lockstep. Not kept between calls:
+ * the module's memory goes with its last use, before drift opens its scratch database.
+ */
+function loadParser(projectRoot: string): GetDatamodel {
   for (const base of [projectRoot, dirname(fileURLToPath(import.meta.url))]) {
-    if (!loaded.has(base)) loaded.set(base, fromPackage(base) ?? fromPrismaCli(base));
-    const getDmmf = loaded.get(base);
+    const getDmmf = fromPackage(base) ?? fromPrismaCli(base);
     if (getDmmf) return getDmmf;
   }
   throw new PrismaParserUnavailable('neither @prisma/prisma-schema-wasm nor the prisma package is installed');
 }
 
+/** Prisma 6's validator requires a `url` in the datasource block; Prisma 7 forbids it (the URL lives in prisma.config.ts). */
+const URL_MISSING = /Argument "url" is missing in data source block/;
+
+/** A placeholder URL for the validator only: get_dmmf checks that the argument is there, never connects, and does not read the variable. */
+const PLACEHOLDER_URL = '  url = env("LOCKSTEP_VALIDATION_ONLY")';
+
+/**
+ * The schema with a `url` supplied to its datasource block, for a validator older than the schema
+ * (Prisma 7 schemas have none). The block's lines are blanked where they are, so every other line
+ * keeps its number in Prisma's messages, and the block, with the url added, goes into a file of its own.
+ */
+export function withDatasourceUrl(schema: string | Array<[string, string]>): Array<[string, string]> {
+  const files: Array<[string, string]> = typeof schema === 'string' ? [['schema.prisma', schema]] : schema.map(([path, text]) => [path, text]);
+  for (const file of files) {
+    const tokens = tokenizePsl(file[1]);
+    const at = tokens.findIndex((t, i) => t.type === 'word' && t.value === 'datasource' && tokens[i + 1]?.type === 'word' && tokens[i + 2]?.value === '{');
+    if (at === -1) continue;
+    const close = tokens.slice(at + 3).find((t) => t.value === '}');
+    if (!close) continue;
+    const lines = file[1].split('\n');
+    const [first, last] = [tokens[at]!.line - 1, close.line - 1];
+    const block = lines.slice(first, last + 1);
+    for (let i = first; i <= last; i++) lines[i] = '';
+    file[1] = lines.join('\n');
+    files.push([`${file[0]} (datasource block, url supplied for validation)`, [block[0]!, PLACEHOLDER_URL, ...block.slice(1)].join('\n')]);
+    return files;
+  }
+  return files;
+}
+
 /**
  * The data model of a Prisma schema (one file, or the files of a multi-file schema as
- * [path, content] pairs), parsed and validated by Prisma itself.
+ * [path, content] pairs), parsed and validated by Prisma itself. A schema whose datasource has no
+ * `url` (Prisma 7, where prisma.config.ts holds it) validated by an older Prisma gets a placeholder
+ * url for the validation: nothing lockstep reads from the data model depends on it.
  */
 export function prismaDatamodel(projectRoot: string, schema: string | Array<[string, string]>): Datamodel {
   const getDmmf = loadParser(projectRoot);
+  try {
+    return parseDatamodel(getDmmf, schema);
+  } catch (error) {
+    if (!(error instanceof PrismaSchemaInvalid) || !URL_MISSING.test(error.message)) throw error;
+    return parseDatamodel(getDmmf, withDatasourceUrl(schema));
+  }
+}
+
+function parseDatamodel(getDmmf: GetDatamodel, schema: string | Array<[string, string]>): Datamodel {
   let output: string;
   try {
-    output = getDmmf(JSON.stringify({ prismaSchema: schema, noColor: true }));
+    output = getDmmf.call(JSON.stringify({ prismaSchema: schema, noColor: true }));
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     let message = text;
@@ -180,5 +235,5 @@ export function prismaDatamodel(projectRoot: string, schema: string | Array<[str
     }
     throw new PrismaSchemaInvalid(message);
   }
-  return (JSON.parse(output) as { datamodel: Datamodel }).datamodel;
+  return getDmmf.wrapped ? (JSON.parse(output) as { datamodel: Datamodel }).datamodel : (JSON.parse(output) as Datamodel);
 }

@@ -6,6 +6,8 @@ import type { PrismaProject } from '../orm/prisma/project.js';
 import { displayIdent } from '../db/postgres/session.js';
 import { displayName, quoteLiteral, shortType } from './describe.js';
 import { prismaDatamodel, PrismaParserUnavailable, PrismaSchemaInvalid, type Datamodel, type DmmfField, type DmmfModel } from './prisma-dmmf.js';
+import type { IgnoreRules } from './ignore.js';
+import { declaredBlocks } from './prisma-declared.js';
 import type { SchemaFileCheck, SchemaFileDifference } from './schema-file.js';
 
 /** Prisma's scalar types on PostgreSQL when the field has no @db attribute, as format_type prints them. */
@@ -106,31 +108,66 @@ interface ModelMap {
   column: (fieldName: string) => string;
 }
 
+/** A Prisma schema read and parsed by Prisma's own parser, or why it could not be. */
+export interface ParsedPrismaSchema {
+  file: string;
+  against: string;
+  skipped: string | undefined;
+  datamodel: Datamodel | undefined;
+  source: string | Array<[string, string]> | undefined;
+}
+
 /**
- * Compares a Prisma schema with the history replayed into a scratch database: every table,
- * column (type and nullability), enum value, primary key, index, unique constraint and foreign key
- * (with its actions) that the schema implies and the history does not create.
+ * Reads and validates the project's Prisma schema. Drift does this before it opens its scratch
+ * database, so that Prisma's parser and PGlite are never in memory together. An invalid schema is a
+ * usage error (exit 2); a missing schema or parser is a skipped comparison.
  */
-export function comparePrismaSchema(project: PrismaProject, history: CatalogModel, defaultSchema: string): SchemaFileCheck {
+export function parsePrismaSchema(project: PrismaProject): ParsedPrismaSchema {
   const file = project.schemaPath ? relative(project.root, project.schemaPath) || '.' : 'prisma/schema.prisma';
   const against = 'the migrations on disk, replayed';
-  if (!project.schemaPath) return { file, against, skipped: 'the project has no Prisma schema file', differences: [] };
-  let datamodel: Datamodel;
+  const skip = (why: string): ParsedPrismaSchema => ({ file, against, skipped: why, datamodel: undefined, source: undefined });
+  if (!project.schemaPath) return skip('the project has no Prisma schema file');
+  const source = readSchema(project.schemaPath, project.root);
   try {
-    datamodel = prismaDatamodel(project.root, readSchema(project.schemaPath, project.root));
+    return { file, against, skipped: undefined, datamodel: prismaDatamodel(project.root, source), source };
   } catch (error) {
-    if (error instanceof PrismaParserUnavailable) return { file, against, skipped: `Prisma's schema parser is not installed (${error.message})`, differences: [] };
+    if (error instanceof PrismaParserUnavailable) return skip(`Prisma's schema parser is not installed (${error.message})`);
     if (error instanceof PrismaSchemaInvalid) {
       throw usageError('LS_PRISMA_SCHEMA_INVALID', `${file} is not a valid Prisma schema, so it cannot be compared with the migrations:\n${error.message}`, [`Fix ${file} (\`prisma validate\` shows the same errors), then run the command again.`]);
     }
     throw error;
   }
+}
+
+/**
+ * Compares a Prisma schema with the history replayed into a scratch database (already scoped by the
+ * ignore rules), both ways: every table, column (type and nullability), enum value, primary key,
+ * index, unique constraint and foreign key (with its actions) that the schema implies and the
+ * history does not create, and every table, column, enum, enum value, index and foreign key that the
+ * history creates in the schema's schemas and the schema does not describe. Models and enums the
+ * ignore rules match are left out.
+ */
+export function comparePrismaSchema(parsed: ParsedPrismaSchema, project: PrismaProject, history: CatalogModel, defaultSchema: string, ignore: IgnoreRules): SchemaFileCheck {
+  const { file, against, datamodel, source } = parsed;
+  if (parsed.skipped !== undefined || !datamodel || !source) return { file, against, skipped: parsed.skipped, differences: [] };
 
   const differences: SchemaFileDifference[] = [];
-  const note = (message: string) => differences.push({ message, sql: undefined });
+  const note = (message: string) => differences.push({ side: 'schema', message, sql: undefined });
+  const differ = (message: string) => differences.push({ side: 'both', message, sql: undefined });
+  const lacks = (message: string) => differences.push({ side: 'migrations', message, sql: undefined });
+  const ignored: string[] = [];
+  const leftOut = (schema: string, name: string) => {
+    if (!ignore.matchesSchema(schema) && !ignore.matches(schema, name)) return false;
+    ignored.push(`${schema}.${name}`);
+    return true;
+  };
+  const declared = declaredBlocks(typeof source === 'string' ? [source] : source.map(([, text]) => text));
+  const views = new Set(declared.filter((b) => b.kind === 'view').map((b) => b.name));
   const tables = new Map(history.tables.map((t) => [`${t.schema}.${t.name}`, t]));
   const models = new Map<string, ModelMap>();
   for (const model of datamodel.models) {
+    if (views.has(model.name)) continue;
+    if (leftOut(model.schema ?? defaultSchema, model.dbName ?? model.name)) continue;
     const byName = new Map(model.fields.map((f) => [f.name, f]));
     models.set(model.name, {
       model,
@@ -146,6 +183,7 @@ export function comparePrismaSchema(project: PrismaProject, history: CatalogMode
     const schema = e.schema ?? defaultSchema;
     const name = e.dbName ?? e.name;
     enumNames.set(e.name, { schema, name });
+    if (leftOut(schema, name)) continue;
     const inHistory = history.enums.find((h) => h.schema === schema && h.name === name);
     const values = e.values.map((v) => v.dbName ?? v.name);
     if (!inHistory) {
@@ -154,6 +192,9 @@ export function comparePrismaSchema(project: PrismaProject, history: CatalogMode
     }
     for (const value of values.filter((v) => !inHistory.values.includes(v))) {
       note(`enum ${displayName(schema, name)}: value ${quoteLiteral(value)} is in the schema; the migrations do not add it`);
+    }
+    for (const value of inHistory.values.filter((v) => !values.includes(v))) {
+      lacks(`enum ${displayName(schema, name)}: value ${quoteLiteral(value)} is added by the migrations; the schema's enum ${e.name} does not have it`);
     }
   }
 
@@ -193,10 +234,10 @@ export function comparePrismaSchema(project: PrismaProject, history: CatalogMode
       const typeDiffers = expected !== undefined && expected !== column.type;
       const nullDiffers = !field.isList && expectedNotNull !== column.notNull;
       if (typeDiffers || nullDiffers) {
-        note(`${where}: the schema says ${shortType(expected ?? column.type)} ${nullability(nullDiffers ? expectedNotNull : column.notNull)}, the migrations create ${shortType(column.type)} ${nullability(column.notNull)}`);
+        differ(`${where}: the schema says ${shortType(expected ?? column.type)} ${nullability(nullDiffers ? expectedNotNull : column.notNull)}, the migrations create ${shortType(column.type)} ${nullability(column.notNull)}`);
       }
     }
-    comparePrimaryKey(map, inHistory, note);
+    comparePrimaryKey(map, inHistory, note, differ);
   }
 
   for (const index of datamodel.indexes) {
@@ -220,7 +261,7 @@ export function comparePrismaSchema(project: PrismaProject, history: CatalogMode
       for (const field of map.model.fields) {
         if (field.kind !== 'object' || !field.relationFromFields?.length) continue;
         const target = models.get(field.type);
-        if (!target) continue;
+        if (!target) continue; // a model the ignore rules leave out
         const columns = field.relationFromFields.map(map.column);
         const refColumns = (field.relationToFields ?? []).map(target.column);
         const optional = field.relationFromFields.some((name) => !map.model.fields.find((f) => f.name === name)?.isRequired);
@@ -231,22 +272,100 @@ export function comparePrismaSchema(project: PrismaProject, history: CatalogMode
         if (!fk || !fk.references || fk.references.schema !== target.schema || fk.references.table !== target.table || !sameList(fk.references.columns, refColumns)) {
           note(`${what} is in the schema; the migrations do not create it`);
         } else if (fk.references.onDelete !== onDelete || fk.references.onUpdate !== onUpdate) {
-          note(`${what}: the schema says ON DELETE ${onDelete} ON UPDATE ${onUpdate}, the migrations create ON DELETE ${fk.references.onDelete} ON UPDATE ${fk.references.onUpdate}`);
+          differ(`${what}: the schema says ON DELETE ${onDelete} ON UPDATE ${onUpdate}, the migrations create ON DELETE ${fk.references.onDelete} ON UPDATE ${fk.references.onUpdate}`);
         }
       }
     }
   }
-  return { file, against, skipped: undefined, differences };
+  const notes = migrationsOnly(project, history, defaultSchema, datamodel, models, declared, lacks);
+  return { file, against, skipped: undefined, differences, ignored: [...new Set(ignored)].sort(), notes };
 }
 
-function comparePrimaryKey(map: ModelMap, table: CatalogTable, note: (message: string) => void): void {
+/**
+ * The other direction: what the migrations create in the schema's schemas that the schema does not
+ * describe. Tables of `@@ignore` models, columns of `Unsupported(...)` and `@ignore` fields and the
+ * join tables of implicit many-to-many relations are described; indexes Prisma's schema cannot
+ * express (on expressions, partial) are not compared and returned as a note.
+ */
+function migrationsOnly(
+  project: PrismaProject,
+  history: CatalogModel,
+  defaultSchema: string,
+  datamodel: Datamodel,
+  models: Map<string, ModelMap>,
+  declared: ReturnType<typeof declaredBlocks>,
+  lacks: (message: string) => void,
+): string[] {
+  const schemas = new Set(project.datasource?.schemas.length ? project.datasource.schemas : [defaultSchema]);
+  const byTable = new Map([...models.values()].map((m) => [`${m.schema}.${m.table}`, m]));
+  const declaredByModel = new Map(declared.map((b) => [b.name, b]));
+  const described = new Set(declared.filter((b) => b.ignored || b.kind === 'view').map((b) => `${b.schema ?? defaultSchema}.${b.table}`));
+  const joinTables = new Set<string>();
+  for (const model of datamodel.models) {
+    for (const field of model.fields) {
+      if (field.kind === 'object' && field.isList && !field.relationFromFields?.length && field.relationName) joinTables.add(`_${field.relationName}`);
+    }
+  }
+  const notExpressed: string[] = [];
+  const relationMode = project.datasource?.relationMode === 'prisma';
+  for (const e of history.enums) {
+    if (!schemas.has(e.schema)) continue;
+    if (!datamodel.enums.some((d) => (d.schema ?? defaultSchema) === e.schema && (d.dbName ?? d.name) === e.name)) {
+      lacks(`enum ${displayName(e.schema, e.name)} (${e.values.join(', ')}) is created by the migrations; the schema has no enum for it`);
+    }
+  }
+  for (const table of history.tables) {
+    if (!schemas.has(table.schema)) continue;
+    const key = `${table.schema}.${table.name}`;
+    const tableName = displayName(table.schema, table.name);
+    const map = byTable.get(key);
+    if (!map) {
+      if (!described.has(key) && !joinTables.has(table.name)) lacks(`table ${tableName} is created by the migrations; the schema has no model for it`);
+      continue;
+    }
+    const columns = new Set([...map.model.fields.map((f) => f.dbName ?? f.name), ...(declaredByModel.get(map.model.name)?.columns ?? [])]);
+    for (const column of table.columns.filter((c) => !columns.has(c.name))) {
+      lacks(`column ${tableName}.${displayIdent(column.name)} (${shortType(column.type)} ${column.notNull ? 'NOT NULL' : 'NULL'}) is created by the migrations; model ${map.model.name} has no field for it`);
+    }
+    const indexes = datamodel.indexes.filter((i) => i.model === map.model.name && i.type !== 'id');
+    for (const index of table.indexes) {
+      if (index.primary || (index.constraint && table.constraints.some((c) => c.name === index.constraint && c.kind === 'exclusion'))) continue;
+      if (index.predicate !== null || index.columns.some((c) => c === null)) {
+        notExpressed.push(displayName(table.schema, index.name));
+        continue;
+      }
+      const found = indexes.some((i) => (i.type === 'unique') === index.unique && sameList(index.columns, i.fields.map((f) => map.column(f.name))) && (!i.algorithm || i.algorithm.toLowerCase() === index.method));
+      if (!found) {
+        lacks(`${index.unique ? 'unique index' : 'index'} ${displayName(table.schema, index.name)} on ${tableName} (${index.columns.join(', ')}) is created by the migrations; the schema has no ${index.unique ? '@unique or @@unique' : '@@index'} for it on ${map.model.name}`);
+      }
+    }
+    if (relationMode) continue;
+    const relations = map.model.fields.filter((f) => f.kind === 'object' && f.relationFromFields?.length);
+    for (const fk of table.constraints.filter((c) => c.kind === 'foreign key')) {
+      // A foreign key to a table with no model (reported itself, or left out by the ignore rules) cannot have a relation.
+      const target = fk.references ? byTable.get(`${fk.references.schema}.${fk.references.table}`) : undefined;
+      if (!target) continue;
+      const found = relations.some((f) => sameList(fk.columns, f.relationFromFields!.map(map.column)) && models.get(f.type) === target);
+      if (!found) {
+        lacks(`foreign key ${fk.name} on ${tableName} (${fk.columns.join(', ')}) → ${displayName(target.schema, target.table)} (${fk.references!.columns.join(', ')}) is created by the migrations; model ${map.model.name} has no relation for it`);
+      }
+    }
+  }
+  const notes: string[] = [];
+  if (notExpressed.length > 0) {
+    notes.push(`${notExpressed.length === 1 ? '1 index the migrations create is' : `${notExpressed.length} indexes the migrations create are`} not compared with the schema, which cannot express indexes on expressions or partial indexes: ${notExpressed.slice(0, 5).join(', ')}${notExpressed.length > 5 ? ', …' : ''}`);
+  }
+  return notes;
+}
+
+function comparePrimaryKey(map: ModelMap, table: CatalogTable, note: (message: string) => void, differ: (message: string) => void): void {
   const { model } = map;
   const fields = model.primaryKey?.fields ?? model.fields.filter((f) => f.isId).map((f) => f.name);
   if (fields.length === 0) return;
   const columns = fields.map(map.column);
   const pk = table.constraints.find((c) => c.kind === 'primary key');
   if (!pk || !sameList(pk.columns, columns)) {
-    note(`primary key of ${displayName(map.schema, map.table)} (${columns.join(', ')}) is in the schema (${model.name}); the migrations create ${pk ? `(${pk.columns.join(', ')})` : 'none'}`);
+    (pk ? differ : note)(`primary key of ${displayName(map.schema, map.table)} (${columns.join(', ')}) is in the schema (${model.name}); the migrations create ${pk ? `(${pk.columns.join(', ')})` : 'none'}`);
   }
 }
 

@@ -11,6 +11,18 @@ import { QueryRunnerMethodMissing, runTypeormMigration, type TypeormReplayConnec
 export interface ReplayStep {
   migration: DiskMigration;
   upTo?: number | undefined;
+  /**
+   * The history records this migration as failed (rolled back, or failed before its first
+   * statement): none of it is in effect. Replayed after the applied ones (for the schema file), a
+   * failure to replay it is recorded in `HistoryReplay.skipped` and the replay goes on past it.
+   */
+  failedBefore?: boolean | undefined;
+}
+
+/** A migration that failed in the live database and fails to replay too: left out, with why. */
+export interface SkippedStep {
+  migration: string;
+  error: string;
 }
 
 /** What the history says is in effect: the applied migrations, and the completed part of a failed one. */
@@ -24,11 +36,13 @@ export interface ReplayPlan {
   edited: string[];
   /** A migration recorded as failed after some statements: those statements are replayed. */
   partial: Array<{ migration: string; statements: number }>;
+  /** Recorded as failed and rolled back (or failed before its first statement): not in effect, so not replayed; also in `pending`. */
+  failed: string[];
 }
 
 export function replayPlan(statuses: MigrationStatus[], disk: DiskMigration[]): ReplayPlan {
   const byName = new Map(disk.map((m) => [m.name, m]));
-  const plan: ReplayPlan = { steps: [], pending: [], missingOnDisk: [], edited: [], partial: [] };
+  const plan: ReplayPlan = { steps: [], pending: [], missingOnDisk: [], edited: [], partial: [], failed: [] };
   for (const status of statuses) {
     const migration = byName.get(status.name);
     if (status.state === 'missing-on-disk' || (status.state === 'applied' && !migration)) {
@@ -41,6 +55,7 @@ export function replayPlan(statuses: MigrationStatus[], disk: DiskMigration[]): 
       plan.partial.push({ migration: status.name, statements: status.statementsDone });
     } else if (status.state === 'pending' || status.state === 'rolled-back' || status.state === 'failed') {
       plan.pending.push(status.name);
+      if (status.state !== 'pending') plan.failed.push(status.name);
     }
   }
   return plan;
@@ -131,6 +146,8 @@ export interface ReplayContext {
  */
 export class HistoryReplay {
   private done: ReplayStep[] = [];
+  /** Steps marked `failedBefore` that failed to replay: left out, the replay went on past them. */
+  readonly skipped: SkippedStep[] = [];
   private extensions: string[] = [];
   private typeorm: TypeormReplayConnection | undefined;
 
@@ -214,6 +231,12 @@ export class HistoryReplay {
       size = 0;
     };
     for (const step of steps) {
+      if (step.failedBefore) {
+        await flush();
+        await this.applyFailedBefore(step);
+        this.done.push(step);
+        continue;
+      }
       const prepared = await this.prepareStep(step);
       if (prepared.batchable) {
         batch.push(prepared);
@@ -285,6 +308,33 @@ export class HistoryReplay {
       await this.session.exec('ROLLBACK').catch(() => undefined);
     }
     throw new ReplayFailure('sql', failing.step.migration, 'the migration failed as a whole, but each of its statements succeeds on its own');
+  }
+
+  /**
+   * A migration the live history records as failed and not in effect: replayed in a transaction of
+   * its own when it can be; when it fails here too, its changes are rolled back (or, for one that
+   * cannot run in a transaction, the statements before the failing one stay) and the replay goes on.
+   */
+  private async applyFailedBefore(step: ReplayStep): Promise<void> {
+    try {
+      const prepared = await this.prepareStep(step);
+      if (prepared.batchable) {
+        await this.session.exec('BEGIN');
+        try {
+          for (const s of await this.statementsOf(prepared)) await this.runStatement(step.migration, s);
+          await this.session.exec('COMMIT');
+        } catch (error) {
+          await this.session.exec('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      } else {
+        await this.applyAlone(prepared);
+      }
+    } catch (error) {
+      if (!(error instanceof ReplayFailure) || error.kind === 'extension-unavailable') throw error;
+      const where = error.details.statementNumber ? `statement ${error.details.statementNumber}: ` : '';
+      this.skipped.push({ migration: step.migration.name, error: `${where}${error.message}` });
+    }
   }
 
   private async applyAlone(prepared: PreparedStep): Promise<void> {

@@ -3,7 +3,13 @@
  * forgot to generate a migration". One module per ORM does the comparison; this is what they report.
  */
 export interface SchemaFileDifference {
-  /** One sentence: what the schema file has that the migrations do not create. */
+  /**
+   * Which side has it: `schema` (the schema file has it, the migrations do not create it),
+   * `migrations` (the migrations create it, the schema file lacks it) or `both` (both have it, with
+   * different attributes).
+   */
+  side: 'schema' | 'migrations' | 'both';
+  /** One sentence: what differs. */
   message: string;
   /** The statement the ORM's generator would write for it, when there is one. */
   sql: string | undefined;
@@ -17,4 +23,8 @@ export interface SchemaFileCheck {
   /** Why the comparison did not run (the ORM's tooling is not installed, TypeORM), or undefined. */
   skipped: string | undefined;
   differences: SchemaFileDifference[];
+  /** Objects the ignore rules (`--ignore`, `drift.ignore`) left out of this comparison, qualified. */
+  ignored?: string[] | undefined;
+  /** What this comparison does not look at, or migrations it had to leave out, in sentences. */
+  notes?: string[] | undefined;
 }

@@ -82,7 +82,7 @@ function compareWorkspace(workspace: Workspace, session: PgSession, plan: Replay
  */
 export async function checkBeforeBaseline(workspace: Workspace, session: PgSession, selected: DiskMigration[], options: DriftSettingsOptions): Promise<void> {
   const settings = resolveDriftSettings(workspace.orm, workspace.config, workspace.target, options);
-  const plan: ReplayPlan = { steps: selected.map((migration) => ({ migration })), pending: [], missingOnDisk: [], edited: [], partial: [] };
+  const plan: ReplayPlan = { steps: selected.map((migration) => ({ migration })), pending: [], missingOnDisk: [], edited: [], partial: [], failed: [] };
   const last = selected.at(-1)!.name;
   const comparison = await compareWorkspace(workspace, session, plan, settings, 'baseline --check', 'Unchanged: lockstep recorded nothing.');
   if (comparison.differences.length === 0) return;

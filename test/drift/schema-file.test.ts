@@ -31,7 +31,7 @@ describe('schema file against migration history (the pull-request gate)', () => 
     const clean = await schemaOnly(project);
     expect(withoutProgress(clean.stderr)).toBe('');
     expect(clean.code).toBe(0);
-    expect(clean.stdout).toBe('Comparing src/db/schema.ts with drizzle/meta/0004_snapshot.json\n\nsrc/db/schema.ts matches the migrations (compared with drizzle/meta/0004_snapshot.json).\n\nIn sync: src/db/schema.ts matches the migrations.\n');
+    expect(clean.stdout).toBe('Comparing src/db/schema.ts with drizzle/meta/0004_snapshot.json\n\nsrc/db/schema.ts matches drizzle/meta/0004_snapshot.json, the last drizzle-kit snapshot.\n\nIn sync: src/db/schema.ts matches the last drizzle-kit snapshot.\n');
 
     edit(project, 'src/db/schema.ts', "    name: text('name'),\n", "    name: text('name'),\n    nickname: varchar('nickname', { length: 40 }),\n");
     edit(project, 'src/db/schema.ts', "(t) => [uniqueIndex('users_email_key').on(t.email)]", "(t) => [uniqueIndex('users_email_key').on(t.email), index('users_name_idx').on(t.name)]");

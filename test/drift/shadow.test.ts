@@ -61,9 +61,10 @@ describe('--shadow-url: replaying into a real scratch database', () => {
   it('a migration that uses an extension PGlite lacks: says so and suggests --shadow-url, which then works', async () => {
     live = await freshDatabase();
     shadow = await freshDatabase();
-    project = prismaProject({
-      '20250101000000_init': 'CREATE EXTENSION IF NOT EXISTS "pgrowlocks";\n\nCREATE TABLE "Job" (\n    "id" SERIAL NOT NULL,\n    CONSTRAINT "Job_pkey" PRIMARY KEY ("id")\n);\n',
-    });
+    project = prismaProject(
+      { '20250101000000_init': 'CREATE EXTENSION IF NOT EXISTS "pgrowlocks";\n\nCREATE TABLE "Job" (\n    "id" SERIAL NOT NULL,\n    CONSTRAINT "Job_pkey" PRIMARY KEY ("id")\n);\n' },
+      { schema: 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel Job {\n  id Int @id @default(autoincrement())\n}\n' },
+    );
     const cli = (...args: string[]) => runCli(args, { cwd: project!.dir, env: { DATABASE_URL: live!.url } });
     const deployed = await cli('deploy');
     expect(deployed.code, deployed.stderr).toBe(0);

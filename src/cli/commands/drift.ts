@@ -28,7 +28,7 @@ export function driftCommand(): Command {
         '2 usage or configuration error. Details: docs/drift.md',
     )
     .option('--shadow-url <url>', 'replay into this empty scratch database instead of PGlite (for extensions PGlite lacks); emptied again afterwards; never printed')
-    .option('--ignore <pattern>', 'leave out objects managed elsewhere: schema.table or table, * and ? as wildcards (repeatable)', collect)
+    .option('--ignore <pattern>', 'leave out objects managed elsewhere, in every comparison (the schema file too): schema.table or table, * and ? as wildcards (repeatable)', collect)
     .option('--comments', 'compare comments too')
     .option('--sql', 'print the statements that bring the live database back to the history (destructive ones marked)')
     .option('--no-schema', 'do not compare the schema file with the migrations')

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openAsBlob, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,7 +37,8 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 async function initialDataDir(pglite: PGliteModule): Promise<Blob | undefined> {
   const file = join(cacheDir(), `pglite-${pgliteVersion()}-initdb.tar`);
   try {
-    return new Blob([readFileSync(file)]);
+    // Backed by the file, not copied into memory: PGlite reads it once, while it unpacks it.
+    return await openAsBlob(file);
   } catch {
     /* not built yet */
   }
@@ -90,13 +91,20 @@ export async function pgliteExtensions(names: Iterable<string>): Promise<{ loade
 }
 
 /**
+ * The scratch database holds a replayed schema and no data, and is thrown away: its buffer cache
+ * is small (PostgreSQL's default of 128 MB would be allocated inside this process). Added to
+ * PGlite's own start parameters; nothing here changes what the replayed statements do.
+ */
+const SCRATCH_PARAMETERS = ['-c', 'shared_buffers=16MB'];
+
+/**
  * An empty PostgreSQL running in this process (PGlite, in memory), for replaying migrations: no
  * server, no CREATEDB privilege, gone when closed.
  */
 export async function openScratchPglite(extensions: Record<string, PGliteExtension> = {}): Promise<PgSession> {
   const pglite = await import('@electric-sql/pglite');
   const loadDataDir = await initialDataDir(pglite);
-  const db: PGlite = await pglite.PGlite.create({ ...(loadDataDir ? { loadDataDir } : {}), extensions });
+  const db: PGlite = await pglite.PGlite.create({ ...(loadDataDir ? { loadDataDir } : {}), extensions, startParams: [...pglite.PGlite.defaultStartParams, ...SCRATCH_PARAMETERS] });
   return pgliteSession(db, async () => {
     await db.close().catch(() => undefined);
   });

@@ -19,10 +19,11 @@ export interface PrismaDatasource {
   line: number;
 }
 
-type Token = { type: 'word' | 'string' | 'punct'; value: string; line: number };
+export type PslToken = { type: 'word' | 'string' | 'punct'; value: string; line: number };
 
-function tokenize(source: string): Token[] {
-  const tokens: Token[] = [];
+/** The schema as words, strings and punctuation, each with its 1-based line (comments dropped). */
+export function tokenizePsl(source: string): PslToken[] {
+  const tokens: PslToken[] = [];
   let line = 1;
   let i = 0;
   while (i < source.length) {
@@ -64,7 +65,7 @@ function tokenize(source: string): Token[] {
 
 /** Returns the first datasource block in `source`, or undefined when the file has none. */
 export function readDatasource(source: string): PrismaDatasource | undefined {
-  const tokens = tokenize(source);
+  const tokens = tokenizePsl(source);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.type !== 'word' || token.value !== 'datasource') continue;
@@ -98,7 +99,7 @@ export function readDatasource(source: string): PrismaDatasource | undefined {
 
 type RawValue = PslValue | { kind: 'list'; values: string[] } | { kind: 'other' };
 
-function readValue(tokens: Token[], start: number): { value: RawValue; next: number } {
+function readValue(tokens: PslToken[], start: number): { value: RawValue; next: number } {
   const first = tokens[start];
   if (!first) return { value: { kind: 'other' }, next: start };
   if (first.type === 'string') return { value: { kind: 'literal', value: first.value }, next: start + 1 };
