@@ -316,3 +316,21 @@ describe('splitStatements: classification', () => {
     expect(Object.keys(statement.node)).toEqual(['CreateStmt']);
   });
 });
+
+describe('splitStatements: positions in a long file', () => {
+  it('gives every statement its own text, line and column, with multi-byte characters and blank lines between them', async () => {
+    const parts: string[] = [];
+    const expected: Array<{ text: string; line: number; column: number }> = [];
+    let line = 1;
+    for (let i = 0; i < 300; i++) {
+      const text = `INSERT INTO t VALUES (${i}, 'é€😀 ${'ü'.repeat(i % 7)}\nsecond line')`;
+      const indent = i % 3 === 0 ? '  ' : '';
+      expected.push({ text, line, column: indent.length + 1 });
+      parts.push(`${indent}${text};\n${i % 2 === 0 ? '\n' : ''}`);
+      line += 2 + (i % 2 === 0 ? 1 : 0);
+    }
+    const statements = await splitStatements(parts.join(''));
+    expect(statements.map((s) => ({ text: s.text, line: s.line, column: s.column }))).toEqual(expected);
+    expect(statements.every((s) => s.endLine === s.line + 1)).toBe(true);
+  });
+});
