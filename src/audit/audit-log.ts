@@ -23,6 +23,7 @@ export type AuditEventName =
   | 'migration-failed'
   | 'lock-retry'
   | 'invalid-index-dropped'
+  | 'index-already-built'
   | 'lint-suppressed'
   | 'lint-overridden'
   | 'resolved-applied'
