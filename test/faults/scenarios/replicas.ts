@@ -4,7 +4,7 @@ import { checkAgainstHistory, checkOutput, deployIn, errorCode, freshDatabase, m
 export const replicas: Scenario = {
   name: 'replicas',
   description: 'N deploys of the same project start at once against one database (as replicas of a service do).',
-  fullTrials: 10,
+  fullTrials: 4,
   sliceTrials: 1,
   async run({ adminUrl, trials, log }) {
     const counts = newCounts();

@@ -22,7 +22,7 @@ import {
 export const shutdown: Scenario = {
   name: 'shutdown',
   description: 'Immediate shutdown (pg_ctl stop -m immediate) of a private throwaway cluster at a random moment of a deploy of 40 migrations, then a restart.',
-  fullTrials: 12,
+  fullTrials: 8,
   sliceTrials: 1,
   async run({ trials, random, log }) {
     const counts = newCounts();

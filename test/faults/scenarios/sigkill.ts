@@ -23,8 +23,8 @@ import {
 export const sigkill: Scenario = {
   name: 'sigkill',
   description: 'SIGKILL of the deploy process at a random moment, half of the trials inside a CREATE INDEX CONCURRENTLY build.',
-  fullTrials: 30,
-  sliceTrials: 2,
+  fullTrials: 16,
+  sliceTrials: 1,
   async run({ adminUrl, trials, random, log }) {
     const counts = newCounts();
     // One run to time it: kills land anywhere between spawn and the end of a typical run.

@@ -21,8 +21,8 @@ import {
 export const terminate: Scenario = {
   name: 'terminate',
   description: "pg_terminate_backend of lockstep's session at a random moment, half of the trials during a CREATE INDEX CONCURRENTLY build.",
-  fullTrials: 20,
-  sliceTrials: 2,
+  fullTrials: 10,
+  sliceTrials: 1,
   async run({ adminUrl, trials, random, log }) {
     const counts = newCounts();
     for (let trial = 1; trial <= trials; trial++) {
