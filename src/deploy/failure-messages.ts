@@ -47,7 +47,7 @@ export function appliedThisRun(applied: string[], unconfirmed: string[] = [], st
   const confirmed = applied.filter((name) => !unconfirmed.includes(name));
   const maybe = applied.filter((name) => unconfirmed.includes(name));
   if (maybe.length === 0) return ` This run applied ${applied.length} migration${applied.length > 1 ? 's' : ''} before it (${summariseNames(applied)}); they stay applied.`;
-  const sure = confirmed.length > 0 ? ` This run applied ${confirmed.length} migration${confirmed.length > 1 ? 's' : ''} before it (${summariseNames(confirmed)}); they stay applied.` : '';
+  const sure = confirmed.length > 0 ? ` This run applied ${confirmed.length} migration${confirmed.length > 1 ? 's' : ''} before it (${summariseNames(confirmed)}); ${confirmed.length > 1 ? 'they stay' : 'it stays'} applied.` : '';
   return `${sure} ${maybe.length === 1 ? 'Migration' : 'Migrations'} ${summariseNames(maybe)} ${maybe.length === 1 ? 'was' : 'were'} committed without waiting for the disk and not yet reported as applied: if the server crashed rather than the connection alone, ${maybe.length === 1 ? 'it' : 'they'} may have been undone, together with ${maybe.length === 1 ? 'its history row' : 'their history rows'}; \`${statusCommand}\` shows what is recorded, and the next deploy applies what is missing.`;
 }
 
