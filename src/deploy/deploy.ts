@@ -6,15 +6,15 @@ import { ExitCode, LockstepError } from '../errors.js';
 import type { OrmHistory } from '../orm/adapter.js';
 import type { MigrationStatus } from '../orm/types.js';
 import { applyMigration, errorText, MigrationFailure, statementRange, type AppliedMigration } from './apply-migration.js';
-import { appliedThisRun, blockedByFailedError, historyElsewhereError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext, type InterruptedIndexBuild } from './failure-messages.js';
-import { concurrentIndexLeftover } from './index-leftover.js';
+import { appliedThisRun, blockedByFailedError, historyElsewhereError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext } from './failure-messages.js';
+import { interruptedIndexBuild } from './index-leftover.js';
 import { blockingFailures, historyProblems } from './history-problems.js';
 import { takeMigrationLock } from './migration-lock.js';
 import { connectionLostError } from './connection-lost.js';
 import { DURABLE_REPORT_INTERVAL_MS, DurableReports, flushCommitted } from './durable-reports.js';
 import { isConnectionLost } from './retry.js';
 import { resolveAuditSettings, resolveRunSettings, type ProjectOptions, type RunOptions } from './options.js';
-import { prepareMigrations, statementHashes, type MigrationSource, type PreparedMigration } from './prepare.js';
+import { migrationSources, prepareMigrations, statementHashes, type PreparedMigration } from './prepare.js';
 import type { DriftSettingsOptions } from '../drift/settings.js';
 import type { DriftVerification } from '../drift/verify.js';
 import type { RunSettings } from './settings.js';
@@ -249,7 +249,7 @@ async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<
   let resumeTarget: DeployPlan['resumeTarget'];
   if (failed.length > 0) {
     const only = failed[0]!;
-    if (!options.resume || failed.length > 1 || only.state !== 'failed') throw blockedByFailedError(run.failures, failed, await interruptedIndexBuild(run, failed));
+    if (!options.resume || failed.length > 1 || only.state !== 'failed') throw blockedByFailedError(run.failures, failed, await interruptedIndexBuild(workspace, run.session, failed));
     resumeTarget = { status: only, from: only.statementsDone ?? 0 };
   } else if (options.resume) {
     workspace.emit({ type: 'warning', code: 'LS_NOTHING_TO_RESUME', message: '--resume was given, but no migration is recorded as failed.' });
@@ -270,7 +270,7 @@ async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<
   });
   const names = resumeTarget ? [resumeTarget.status.name, ...pendingNames] : pendingNames;
   // Every file is read and parsed, then linted, before the first one is applied.
-  const prepared = workspace.orm.runtime || names.length === 0 ? [] : await prepareMigrations(sourcesFor(workspace, names), 'deploy');
+  const prepared = workspace.orm.runtime || names.length === 0 ? [] : await prepareMigrations(migrationSources(workspace, names), 'deploy');
   return { statuses, alreadyApplied, pendingNames, resumeTarget, names, prepared };
 }
 
@@ -350,32 +350,6 @@ function brokenOffState(run: DeployRun, applied: AppliedMigration[], current: st
   return `The connection broke while ${current} was being applied, outside ${current.includes(', ') ? 'their' : 'its'} statements (while lockstep recorded its progress): ${run.history.qualifiedName} and lockstep's audit log say how far it got, and \`${run.workspace.cli('status')}\` shows it.${before}`;
 }
 
-/**
- * For a blocked deploy: when the one failed migration stopped at a CREATE INDEX CONCURRENTLY, what
- * of that index is in the database now, so that the recovery printed matches it. Best effort.
- */
-async function interruptedIndexBuild(run: DeployRun, failed: MigrationStatus[]): Promise<InterruptedIndexBuild | undefined> {
-  const only = failed[0];
-  if (failed.length !== 1 || !only || only.state !== 'failed' || run.workspace.orm.runtime) return undefined;
-  try {
-    const [migration] = await prepareMigrations(sourcesFor(run.workspace, [only.name]), 'deploy');
-    const statement = migration?.statements[only.statementsDone ?? 0];
-    if (!migration || migration.mode !== 'statements' || !statement?.concurrentIndex?.name) return undefined;
-    const leftover = await concurrentIndexLeftover(run.session, statement);
-    return leftover.state === 'absent' ? undefined : { migration: only.name, statement: statement.index + 1, leftover };
-  } catch (error) {
-    if (isConnectionLost(error)) throw error;
-    return undefined;
-  }
-}
-
-function sourcesFor(workspace: Workspace, names: string[]): MigrationSource[] {
-  const byName = new Map(workspace.disk.migrations.map((m) => [m.name, m]));
-  return names.map((name) => {
-    const file = byName.get(name)!;
-    return { name, file: workspace.rel(file.path), script: file.script, checksum: file.checksum, invalidUtf8At: file.invalidUtf8At, createdAt: file.createdAt, listedIn: file.listedIn && workspace.rel(file.listedIn) };
-  });
-}
 
 /**
  * A resume re-runs a failed migration from the first statement that did not complete. The

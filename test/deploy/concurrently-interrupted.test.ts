@@ -87,6 +87,8 @@ describe('an interrupted CREATE INDEX CONCURRENTLY', () => {
     expect(blocked.stderr).toContain('the index public.User_email_idx is there, valid and as the statement defines it');
     expect(blocked.stderr).toContain('`lockstep deploy --resume` records statement 2 as done');
     expect(blocked.stderr).not.toContain('resolve --rolled-back');
+    const status = await cli('status');
+    expect(status.stdout + status.stderr).toContain('`lockstep deploy --resume` records statement 2 as done');
 
     const resumed = await cli('deploy', '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);
