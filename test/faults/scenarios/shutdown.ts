@@ -21,7 +21,7 @@ import {
  */
 export const shutdown: Scenario = {
   name: 'shutdown',
-  description: 'Immediate shutdown (pg_ctl stop -m immediate) of a private throwaway cluster at a random moment of a deploy of 40 migrations, then a restart.',
+  description: 'Immediate shutdown (pg_ctl stop -m immediate) of a private throwaway cluster at a random moment of a deploy of 42 migrations, then a restart.',
   fullTrials: 8,
   sliceTrials: 1,
   async run({ trials, random, log }) {
