@@ -158,18 +158,19 @@ export interface InterruptedIndexBuild {
 }
 
 /** What the next step is for a migration that stopped at a CREATE INDEX CONCURRENTLY, from what the database holds. */
-function indexBuildRecovery(build: InterruptedIndexBuild, cli: (args: string) => string): { state: string; step: string } {
+function indexBuildRecovery(build: InterruptedIndexBuild, cli: (args: string) => string): { state: string; step: string; replaces?: boolean } {
   const { leftover, statement, migration } = build;
   switch (leftover.state) {
     case 'built':
       return {
         state: `Statement ${statement} of ${migration} (CREATE INDEX CONCURRENTLY) completed in the server after the run that sent it stopped: the index ${leftover.index} is there, valid and as the statement defines it, but not recorded as done.`,
         step: `\`${cli('deploy --resume')}\` records statement ${statement} as done (without building the index again) and goes on with the statements after it.`,
+        replaces: true,
       };
     case 'invalid':
       return {
         state: `Statement ${statement} of ${migration} (CREATE INDEX CONCURRENTLY) did not finish: it left the INVALID index ${leftover.index}, which queries never use.`,
-        step: `\`${cli('deploy --resume')}\` drops the INVALID index (${leftover.drop}) and builds it again from statement ${statement}.`,
+        step: `Once the cause of the failure is fixed (nothing to fix if the run was only interrupted), \`${cli('deploy --resume')}\` drops the INVALID index (${leftover.drop}) and builds it again from statement ${statement}.`,
       };
     case 'different':
       return {
@@ -193,8 +194,14 @@ export function blockedByFailedError(ctx: FailureContext, failed: MigrationStatu
   ];
   if (failed.length === 1 && first.state === 'failed') recovery.splice(partial ? 0 : 1, 0, resumeStep);
   const build = indexBuild && indexBuildRecovery(indexBuild, cli);
-  // The index is in the database (valid or INVALID): the first two steps above would not work as written.
-  if (build) recovery.splice(0, recovery.length, build.step, `If you have completed its changes by hand: \`${cli(`resolve --applied ${first.name}`)}\``);
+  if (build?.replaces) {
+    // The index is built: re-running the migration from an earlier point would fail with "already exists".
+    recovery.splice(0, recovery.length, build.step, `If you have completed its changes by hand: \`${cli(`resolve --applied ${first.name}`)}\``);
+  } else if (build) {
+    const at = recovery.indexOf(resumeStep);
+    if (at !== -1) recovery.splice(at, 1);
+    recovery.unshift(build.step);
+  }
   return new LockstepError({
     code: codes(workspace).blocked,
     message: `Deploy blocked: ${failed.length === 1 ? 'a migration is' : `${failed.length} migrations are`} recorded as failed in ${failureStore(ctx)}, so no new migration will be applied until ${failed.length === 1 ? 'it is' : 'they are'} resolved.\n${list.map((l) => `  - ${l}`).join('\n')}`,
