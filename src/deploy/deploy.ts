@@ -350,7 +350,6 @@ function brokenOffState(run: DeployRun, applied: AppliedMigration[], current: st
   return `The connection broke while ${current} was being applied, outside ${current.includes(', ') ? 'their' : 'its'} statements (while lockstep recorded its progress): ${run.history.qualifiedName} and lockstep's audit log say how far it got, and \`${run.workspace.cli('status')}\` shows it.${before}`;
 }
 
-
 /**
  * A resume re-runs a failed migration from the first statement that did not complete. The
  * statements before it must be the ones that ran: their hashes are checked against the audit log.
