@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bigFile } from './big-file.js';
 import { deployThroughput } from './deploy-throughput.js';
 import { doctorScenario } from './doctor.js';
 import { driftCheck } from './drift.js';
@@ -11,7 +12,7 @@ import { typeormNoop } from './typeorm-noop.js';
 import { ormDeploy } from './orm-deploy.js';
 import { dropAllDatabases, machine, ROOT, RUNS, table, type Scenario } from './support.js';
 
-const SCENARIOS: Scenario[] = [deployThroughput, ormDeploy, noopDeploy, typeormNoop, lockStall, lintScenario, doctorScenario, driftCheck, driftHistory];
+const SCENARIOS: Scenario[] = [deployThroughput, ormDeploy, noopDeploy, typeormNoop, lockStall, bigFile, lintScenario, doctorScenario, driftCheck, driftHistory];
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 
 const INTRO = `# Benchmarks
@@ -23,6 +24,7 @@ What lockstep costs and what it saves, measured against the floor (\`psql\`), th
 - **No-op deploy**: the start-up cost of a deploy with nothing to apply, paid on every release.
 - **TypeORM no-op deploy and status**: the same for a TypeORM project run from its TypeScript sources, with and without the compile cache.
 - **Lock stall**: how long the application's reads are blocked when a migration waits for a lock.
+- **Big migration files**: one 20 MB and one 50 MB migration file of 10 KB INSERTs, against \`psql -f\`, with lockstep's peak memory.
 - **Lint**: \`lockstep lint\` against squawk on 1,000 ORM-generated migration files and on one 150,000-line file, with the findings compared rule by rule.
 - **Doctor**: \`lockstep doctor\` on a generated monorepo with 2,000 TypeScript source files.
 - **Drift check**: \`lockstep drift\` on a 500-table schema, replay included, with its parts timed.

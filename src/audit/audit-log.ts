@@ -24,6 +24,7 @@ export const AUDIT_EVENTS = [
   'migration-failed',
   'lock-retry',
   'invalid-index-dropped',
+  'index-already-built',
   'lint-suppressed',
   'lint-overridden',
   'resolved-applied',

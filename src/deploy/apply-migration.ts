@@ -1,5 +1,5 @@
 import { AuditWriteError, type AuditLog } from '../audit/audit-log.js';
-import { dropIndexSql, indexState, lockBlockers, type LockBlocker } from '../db/postgres/server-checks.js';
+import { indexState, lockBlockers, type LockBlocker } from '../db/postgres/server-checks.js';
 import { SqlExpression } from '../db/postgres/literal.js';
 import { execScript, isPgError, type PgSession, type ScriptProgress } from '../db/postgres/session.js';
 import { referencedRelations } from '../sql/postgres/relations.js';
@@ -9,6 +9,7 @@ import { redact } from '../util/redact.js';
 import { sleep } from '../util/sleep.js';
 import type { DeployEvent } from './events.js';
 import { statementHashes, type MigrationMode, type PreparedMigration } from './prepare.js';
+import { concurrentIndexLeftover } from './index-leftover.js';
 import { backoffDelay, isConnectionLost, isLockTimeout } from './retry.js';
 import type { RunSettings } from './settings.js';
 
@@ -206,13 +207,12 @@ export interface ApplyOptions {
   /** For a migration that ran statement by statement before and failed: the statement to start at (0-based). */
   resumeFrom?: number;
   /**
-   * More migrations follow in this run. A transactional migration then commits without waiting for
-   * its WAL to reach disk (synchronous_commit = off): a server crash could undo it, always together
-   * with its history row, and never once a later commit that does wait has returned, since WAL is
-   * flushed in order. The last migration of a run always waits, so every migration the run reports
-   * is durable before the application starts.
+   * A transactional migration then commits without waiting for its WAL to reach disk
+   * (synchronous_commit = off): a server crash could undo it, always together with its history
+   * row, and never once a later commit that does wait has returned, since WAL is flushed in order.
+   * The caller reports it as applied only then (see DurableReports).
    */
-  moreToFollow?: boolean;
+  asynchronousCommit?: boolean;
 }
 
 /** Applies one migration under lockstep's timeouts and retries. Throws MigrationFailure. */
@@ -225,7 +225,9 @@ export async function applyMigration(ctx: ApplyContext, migration: PreparedMigra
     statements: migration.statements.length,
     fromStatement: resumeFrom + 1,
   });
-  return migration.mode === 'transaction' ? applyInTransaction(ctx, migration, Boolean(options.moreToFollow)) : applyStatementByStatement(ctx, migration, resumeFrom);
+  return migration.mode === 'transaction'
+    ? applyInTransaction(ctx, migration, Boolean(options.asynchronousCommit))
+    : applyStatementByStatement(ctx, migration, resumeFrom, options.resumeFrom !== undefined);
 }
 
 /**
@@ -233,7 +235,7 @@ export async function applyMigration(ctx: ApplyContext, migration: PreparedMigra
  * BEGIN, the timeouts, every statement, the history row, the audit row and COMMIT travel as one
  * query. The rows' times are the server's, taken as the transaction runs.
  */
-async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigration, moreToFollow: boolean): Promise<AppliedMigration> {
+async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigration, asynchronousCommit: boolean): Promise<AppliedMigration> {
   const { session, settings } = ctx;
   const began = performance.now();
   let lockWaits = 0;
@@ -241,7 +243,7 @@ async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigratio
   const head = [
     'BEGIN',
     ...transactionTimeoutStatements(settings),
-    ...(moreToFollow ? ['SET LOCAL synchronous_commit = off'] : []),
+    ...(asynchronousCommit ? ['SET LOCAL synchronous_commit = off'] : []),
     ...migration.statements.map((statement) => statement.text),
   ];
   const firstStatement = head.length - migration.statements.length;
@@ -364,7 +366,7 @@ export function transactionTimeoutsSql(settings: RunSettings): string {
   return transactionTimeoutStatements(settings).join('; ');
 }
 
-async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedMigration, resumeFrom: number): Promise<AppliedMigration> {
+async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedMigration, resumeFrom: number, resuming: boolean): Promise<AppliedMigration> {
   const { session, settings } = ctx;
   const began = performance.now();
   const startedAt = new Date();
@@ -399,8 +401,8 @@ async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedM
           await session.exec(sessionTimeoutsSql(wanted, settings));
           timeoutClass = wanted;
         }
-        if (statement.concurrentIndex?.name) await dropInvalidLeftover(ctx, migration, statement);
-        await session.exec(statement.text);
+        const done = statement.concurrentIndex?.name ? await settleIndexLeftover(ctx, migration, statement, resuming && i === resumeFrom) : false;
+        if (!done) await session.exec(statement.text);
       } catch (error) {
         if (isConnectionLost(error)) {
           throw new MigrationFailure({ migration, kind: 'connection-lost', cause: error, statementIndex: i, statementsDone: durable, attempts: attempt });
@@ -479,16 +481,26 @@ async function failStatements(
 }
 
 /**
- * An INVALID index of the same name, left by an earlier failed CREATE INDEX CONCURRENTLY, would
- * make the statement fail ("already exists") or, with IF NOT EXISTS, succeed while leaving the
- * index unusable. It is never used by queries, so it is dropped before the build is tried again.
+ * Before a CREATE INDEX CONCURRENTLY runs, what an earlier attempt left of its index. An INVALID
+ * index of the same name would make the statement fail ("already exists") or, with IF NOT EXISTS,
+ * succeed while leaving the index unusable; it is never used by queries, so it is dropped and the
+ * build tried again. When a resume starts at this statement and the index is there, valid, with
+ * the statement's definition, the build finished in the server after the previous run lost it
+ * (killed, or its connection broken): the statement is recorded as done instead of failing with
+ * "already exists". Returns true when the statement is not to run.
  */
-async function dropInvalidLeftover(ctx: ApplyContext, migration: PreparedMigration, statement: SqlStatement): Promise<void> {
-  const target = statement.concurrentIndex!;
-  const state = await indexState(ctx.session, target, target.name!);
-  if (!state || state.valid) return;
-  const index = { schema: state.schema, name: target.name! };
-  await ctx.session.exec(dropIndexSql(index));
-  ctx.emit({ type: 'invalid-index-dropped', migration: migration.name, index: `${index.schema}.${index.name}` });
-  await recordQuietly(ctx, { event: 'invalid-index-dropped', migration: migration.name, detail: { index: `${index.schema}.${index.name}` } });
+async function settleIndexLeftover(ctx: ApplyContext, migration: PreparedMigration, statement: SqlStatement, resumedHere: boolean): Promise<boolean> {
+  const found = await concurrentIndexLeftover(ctx.session, statement);
+  if (found.state === 'invalid') {
+    await ctx.session.exec(found.drop);
+    ctx.emit({ type: 'invalid-index-dropped', migration: migration.name, index: found.index });
+    await recordQuietly(ctx, { event: 'invalid-index-dropped', migration: migration.name, detail: { index: found.index } });
+    return false;
+  }
+  if (found.state === 'built' && resumedHere) {
+    ctx.emit({ type: 'index-already-built', migration: migration.name, index: found.index, statement: statement.index + 1 });
+    await recordQuietly(ctx, { event: 'index-already-built', migration: migration.name, detail: { index: found.index, statement: statement.index + 1, definition: found.definition } });
+    return true;
+  }
+  return false;
 }

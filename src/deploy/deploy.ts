@@ -6,13 +6,15 @@ import { ExitCode, LockstepError } from '../errors.js';
 import type { OrmHistory } from '../orm/adapter.js';
 import type { MigrationStatus } from '../orm/types.js';
 import { applyMigration, errorText, MigrationFailure, statementRange, type AppliedMigration } from './apply-migration.js';
-import { blockedByFailedError, historyElsewhereError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext } from './failure-messages.js';
+import { appliedThisRun, blockedByFailedError, historyElsewhereError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext } from './failure-messages.js';
+import { interruptedIndexBuild } from './index-leftover.js';
 import { blockingFailures, historyProblems } from './history-problems.js';
 import { takeMigrationLock } from './migration-lock.js';
 import { connectionLostError } from './connection-lost.js';
+import { DURABLE_REPORT_INTERVAL_MS, DurableReports, flushCommitted } from './durable-reports.js';
 import { isConnectionLost } from './retry.js';
 import { resolveAuditSettings, resolveRunSettings, type ProjectOptions, type RunOptions } from './options.js';
-import { prepareMigrations, statementHashes, type MigrationSource, type PreparedMigration } from './prepare.js';
+import { migrationSources, prepareMigrations, statementHashes, type PreparedMigration } from './prepare.js';
 import type { DriftSettingsOptions } from '../drift/settings.js';
 import type { DriftVerification } from '../drift/verify.js';
 import type { RunSettings } from './settings.js';
@@ -269,7 +271,7 @@ async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<
   let resumeTarget: DeployPlan['resumeTarget'];
   if (failed.length > 0) {
     const only = failed[0]!;
-    if (!options.resume || failed.length > 1 || only.state !== 'failed') throw blockedByFailedError(run.failures, failed);
+    if (!options.resume || failed.length > 1 || only.state !== 'failed') throw blockedByFailedError(run.failures, failed, await interruptedIndexBuild(workspace, run.session, failed));
     resumeTarget = { status: only, from: only.statementsDone ?? 0 };
   } else if (options.resume) {
     workspace.emit({ type: 'warning', code: 'LS_NOTHING_TO_RESUME', message: '--resume was given, but no migration is recorded as failed.' });
@@ -290,7 +292,7 @@ async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<
   });
   const names = resumeTarget ? [resumeTarget.status.name, ...pendingNames] : pendingNames;
   // Every file is read and parsed, then linted, before the first one is applied.
-  const prepared = workspace.orm.runtime || names.length === 0 ? [] : await prepareMigrations(sourcesFor(workspace, names), 'deploy');
+  const prepared = workspace.orm.runtime || names.length === 0 ? [] : await prepareMigrations(migrationSources(workspace, names), 'deploy');
   return { statuses, alreadyApplied, pendingNames, resumeTarget, names, prepared };
 }
 
@@ -302,28 +304,37 @@ async function applyPlanned(run: DeployRun, audit: AuditLog, plan: DeployPlan): 
   const byName = new Map(workspace.disk.migrations.map((m) => [m.name, m]));
   // The migration being applied, for an error that breaks off outside its statements.
   let current: string | undefined;
+  const reports = new DurableReports(workspace.emit);
   try {
     if (runtime) {
       current = names.length > 0 ? names.join(', ') : undefined;
       if (resumeTarget) await run.history.markRolledBack(resumeTarget.status.name, new Date(), audit);
       applied.push(...(await runtime.applyPending(names.map((n) => byName.get(n)!), { session: run.session, history: run.history, settings: run.settings, audit, emit: workspace.emit, rel: workspace.rel })));
     } else {
-      const ctx = { session: run.session, settings: run.settings, recorder: run.history.recorder(audit), audit, emit: workspace.emit };
+      const ctx = { session: run.session, settings: run.settings, recorder: run.history.recorder(audit), audit, emit: reports.emit };
+      let lastWait = performance.now();
       for (const [i, migration] of prepared.entries()) {
         current = migration.name;
         workspace.step(`applying ${migration.name}`);
-        const moreToFollow = i < prepared.length - 1;
+        // The last migration's commit waits for the disk, and one at least every DURABLE_REPORT_INTERVAL_MS,
+        // so that reports follow the progress; the others do not wait (a statement-by-statement migration always does).
+        const asynchronousCommit = migration.mode === 'transaction' && i < prepared.length - 1 && performance.now() - lastWait < DURABLE_REPORT_INTERVAL_MS;
+        reports.waitsForDisk = !asynchronousCommit;
         if (resumeTarget && migration.name === resumeTarget.status.name) {
           const resumeFrom = await checkResumable(workspace, audit, migration, resumeTarget.from);
           await run.history.markRolledBack(migration.name, new Date(), audit);
-          applied.push(await applyMigration(ctx, migration, { resumeFrom, moreToFollow }));
+          applied.push(await applyMigration(ctx, migration, { resumeFrom, asynchronousCommit }));
         } else {
-          applied.push(await applyMigration(ctx, migration, { moreToFollow }));
+          applied.push(await applyMigration(ctx, migration, { asynchronousCommit }));
         }
+        if (!asynchronousCommit) lastWait = performance.now();
       }
       workspace.step(undefined);
     }
   } catch (error) {
+    // Migrations committed without waiting for the disk are reported once they are on it; after a
+    // lost connection that cannot be known, and the error names them instead.
+    const unconfirmed = isConnectionLost(error) || (error instanceof MigrationFailure && error.kind === 'connection-lost') ? reports.unconfirmed : await confirmDurable(run.session, reports);
     if (error instanceof MigrationFailure) {
       workspace.emit({
         type: 'migration-failed',
@@ -333,28 +344,32 @@ async function applyPlanned(run: DeployRun, audit: AuditLog, plan: DeployPlan): 
         code: error.sqlState,
         message: errorText(error.cause),
       });
-      throw migrationFailedError(run.failures, error, applied.map((a) => a.name), run.settings);
+      throw migrationFailedError(run.failures, error, applied.map((a) => a.name), run.settings, unconfirmed);
     }
-    if (!(error instanceof LockstepError) && isConnectionLost(error)) throw connectionLostError(workspace, error, brokenOffState(run, applied, current));
+    if (!(error instanceof LockstepError) && isConnectionLost(error)) throw connectionLostError(workspace, error, brokenOffState(run, applied, current, unconfirmed));
     throw error;
   }
   workspace.emit({ type: 'run-finished', applied: applied.map((a) => a.name), durationMs: applied.reduce((sum, a) => sum + a.durationMs, 0) });
   return { applied, alreadyApplied };
 }
 
-/** What a connection that broke while migrations were being applied, outside their statements, left behind. */
-function brokenOffState(run: DeployRun, applied: AppliedMigration[], current: string | undefined): string {
-  const before = applied.length > 0 ? ` This run applied ${applied.map((a) => a.name).join(', ')} before; ${applied.length === 1 ? 'it stays' : 'they stay'} applied.` : '';
-  if (!current) return `No migration was being applied when the connection broke.${before}`;
-  return `The connection broke while ${current} was being applied, outside ${current.includes(', ') ? 'their' : 'its'} statements (while lockstep recorded its progress): ${run.history.qualifiedName} and lockstep's audit log say how far it got, and \`${run.workspace.cli('status')}\` shows it.${before}`;
+/** After a failure with the connection still up: flushes the log so that every migration committed so far is reported. Returns what stays unconfirmed. */
+async function confirmDurable(session: PgSession, reports: DurableReports): Promise<string[]> {
+  if (reports.unconfirmed.length === 0) return [];
+  try {
+    await flushCommitted(session);
+    reports.release();
+  } catch {
+    /* the connection may be unusable: they stay unconfirmed, and the error says so */
+  }
+  return reports.unconfirmed;
 }
 
-function sourcesFor(workspace: Workspace, names: string[]): MigrationSource[] {
-  const byName = new Map(workspace.disk.migrations.map((m) => [m.name, m]));
-  return names.map((name) => {
-    const file = byName.get(name)!;
-    return { name, file: workspace.rel(file.path), script: file.script, checksum: file.checksum, invalidUtf8At: file.invalidUtf8At, createdAt: file.createdAt, listedIn: file.listedIn && workspace.rel(file.listedIn) };
-  });
+/** What a connection that broke while migrations were being applied, outside their statements, left behind. */
+function brokenOffState(run: DeployRun, applied: AppliedMigration[], current: string | undefined, unconfirmed: string[]): string {
+  const before = appliedThisRun(applied.map((a) => a.name), unconfirmed, run.workspace.cli('status'));
+  if (!current) return `No migration was being applied when the connection broke.${before}`;
+  return `The connection broke while ${current} was being applied, outside ${current.includes(', ') ? 'their' : 'its'} statements (while lockstep recorded its progress): ${run.history.qualifiedName} and lockstep's audit log say how far it got, and \`${run.workspace.cli('status')}\` shows it.${before}`;
 }
 
 /**

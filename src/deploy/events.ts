@@ -21,6 +21,8 @@ export type DeployEvent =
       blockers: string[];
     }
   | { type: 'invalid-index-dropped'; migration: string; index: string }
+  /** On --resume: the index the interrupted CREATE INDEX CONCURRENTLY builds is in place and valid; the statement is recorded as done. */
+  | { type: 'index-already-built'; migration: string; index: string; statement: number }
   | {
       type: 'migration-applied';
       migration: string;

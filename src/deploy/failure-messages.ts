@@ -6,6 +6,7 @@ import { formatDuration } from '../util/duration.js';
 import { blockerText, errorText, isCodeMigration, stateSentence, statementRange, type MigrationFailure } from './apply-migration.js';
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+import type { IndexLeftover } from './index-leftover.js';
 import type { RunSettings } from './settings.js';
 import type { Workspace } from './workspace.js';
 
@@ -36,13 +37,22 @@ export function summariseNames(names: string[], max = 5): string {
   return `${names[0]} … ${names[names.length - 1]}`;
 }
 
-function appliedThisRun(applied: string[]): string {
+/**
+ * The migrations this run applied before it stopped. Those in `unconfirmed` were committed without
+ * waiting for the disk and not yet followed by a commit that waited: after a lost connection (the
+ * server may have crashed) they may have been undone, with their history rows.
+ */
+export function appliedThisRun(applied: string[], unconfirmed: string[] = [], statusCommand = 'lockstep status'): string {
   if (applied.length === 0) return '';
-  return ` This run applied ${applied.length} migration${applied.length > 1 ? 's' : ''} before it (${summariseNames(applied)}); they stay applied.`;
+  const confirmed = applied.filter((name) => !unconfirmed.includes(name));
+  const maybe = applied.filter((name) => unconfirmed.includes(name));
+  if (maybe.length === 0) return ` This run applied ${applied.length} migration${applied.length > 1 ? 's' : ''} before it (${summariseNames(applied)}); they stay applied.`;
+  const sure = confirmed.length > 0 ? ` This run applied ${confirmed.length} migration${confirmed.length > 1 ? 's' : ''} before it (${summariseNames(confirmed)}); ${confirmed.length > 1 ? 'they stay' : 'it stays'} applied.` : '';
+  return `${sure} ${maybe.length === 1 ? 'Migration' : 'Migrations'} ${summariseNames(maybe)} ${maybe.length === 1 ? 'was' : 'were'} committed without waiting for the disk and not yet reported as applied: if the server crashed rather than the connection alone, ${maybe.length === 1 ? 'it' : 'they'} may have been undone, together with ${maybe.length === 1 ? 'its history row' : 'their history rows'}; \`${statusCommand}\` shows what is recorded, and the next deploy applies what is missing.`;
 }
 
 /** The error for a migration that failed while this deploy applied it. */
-export function migrationFailedError(ctx: FailureContext, failure: MigrationFailure, appliedBefore: string[], settings: RunSettings): LockstepError {
+export function migrationFailedError(ctx: FailureContext, failure: MigrationFailure, appliedBefore: string[], settings: RunSettings, unconfirmed: string[] = []): LockstepError {
   const { workspace } = ctx;
   const m = failure.migration;
   const s = failure.statement;
@@ -72,7 +82,7 @@ export function migrationFailedError(ctx: FailureContext, failure: MigrationFail
         (m.mode === 'transaction'
           ? `The server rolls the migration's transaction back when it notices the connection is gone (within a second on PostgreSQL 14 and later), unless the transaction had already reached its COMMIT: then the migration is applied and recorded, together with its history row.`
           : `${capitalize(statementRange(failure.statementsDone))} ${failure.statementsDone === 1 ? 'is' : 'are'} in effect; statement ${failure.statementsDone + 1} may or may not have completed, and the migration is recorded as started and not finished in ${failureStore(ctx)}.`) +
-        appliedThisRun(appliedBefore),
+        appliedThisRun(appliedBefore, unconfirmed, cli('status')),
       recovery: [`Run \`${cli('status')}\` to see what is recorded (applied or pending), then \`${cli('deploy')}\`${m.mode === 'statements' ? ` (with --resume to continue ${m.name})` : ''}.`],
       exitCode: ExitCode.Failed,
       details,
@@ -139,8 +149,39 @@ function logsExcerpt(status: MigrationStatus): string {
   return lines.slice(0, end === -1 ? 4 : Math.min(end, 4)).join(' ').slice(0, 600);
 }
 
+/** The CREATE INDEX CONCURRENTLY a failed migration stopped at, and what of its index is in the database. */
+export interface InterruptedIndexBuild {
+  migration: string;
+  /** 1-based. */
+  statement: number;
+  leftover: Exclude<IndexLeftover, { state: 'absent' }>;
+}
+
+/** What the next step is for a migration that stopped at a CREATE INDEX CONCURRENTLY, from what the database holds. */
+function indexBuildRecovery(build: InterruptedIndexBuild, cli: (args: string) => string): { state: string; step: string; replaces?: boolean } {
+  const { leftover, statement, migration } = build;
+  switch (leftover.state) {
+    case 'built':
+      return {
+        state: `Statement ${statement} of ${migration} (CREATE INDEX CONCURRENTLY) completed in the server after the run that sent it stopped: the index ${leftover.index} is there, valid and as the statement defines it, but not recorded as done.`,
+        step: `\`${cli('deploy --resume')}\` records statement ${statement} as done (without building the index again) and goes on with the statements after it.`,
+        replaces: true,
+      };
+    case 'invalid':
+      return {
+        state: `Statement ${statement} of ${migration} (CREATE INDEX CONCURRENTLY) did not finish: it left the INVALID index ${leftover.index}, which queries never use.`,
+        step: `Once the cause of the failure is fixed (nothing to fix if the run was only interrupted), \`${cli('deploy --resume')}\` drops the INVALID index (${leftover.drop}) and builds it again from statement ${statement}.`,
+      };
+    case 'different':
+      return {
+        state: `An index ${leftover.index} exists, but it is not the one statement ${statement} of ${migration} builds (${leftover.definition}).`,
+        step: `Drop or rename ${leftover.index} if it is not wanted, or change the migration's index name, then \`${cli('deploy --resume')}\`.`,
+      };
+  }
+}
+
 /** Deploy refuses while a migration is recorded as failed (Prisma: P3009). */
-export function blockedByFailedError(ctx: FailureContext, failed: MigrationStatus[]): LockstepError {
+export function blockedByFailedError(ctx: FailureContext, failed: MigrationStatus[], indexBuild?: InterruptedIndexBuild): LockstepError {
   const { workspace } = ctx;
   const cli = workspace.cli;
   const list = failed.map((f) => `${f.name} (started ${f.startedAt?.toISOString() ?? 'at an unknown time'}): ${logsExcerpt(f)}`);
@@ -152,15 +193,28 @@ export function blockedByFailedError(ctx: FailureContext, failed: MigrationStatu
     `If you have completed its changes by hand: \`${cli(`resolve --applied ${first.name}`)}\``,
   ];
   if (failed.length === 1 && first.state === 'failed') recovery.splice(partial ? 0 : 1, 0, resumeStep);
+  const build = indexBuild && indexBuildRecovery(indexBuild, cli);
+  if (build?.replaces) {
+    // The index is built: re-running the migration from an earlier point would fail with "already exists".
+    recovery.splice(0, recovery.length, build.step, `If you have completed its changes by hand: \`${cli(`resolve --applied ${first.name}`)}\``);
+  } else if (build) {
+    const at = recovery.indexOf(resumeStep);
+    if (at !== -1) recovery.splice(at, 1);
+    recovery.unshift(build.step);
+  }
   return new LockstepError({
     code: codes(workspace).blocked,
     message: `Deploy blocked: ${failed.length === 1 ? 'a migration is' : `${failed.length} migrations are`} recorded as failed in ${failureStore(ctx)}, so no new migration will be applied until ${failed.length === 1 ? 'it is' : 'they are'} resolved.\n${list.map((l) => `  - ${l}`).join('\n')}`,
-    state: partial
-      ? `Unchanged by this run. ${partial.name} ran statement by statement and ${statementRange(partial.statementsDone ?? 0)} of it ${partial.statementsDone === 1 ? 'is' : 'are'} in effect.`
-      : 'Unchanged by this run.',
+    state:
+      (partial
+        ? `Unchanged by this run. ${partial.name} ran statement by statement and ${statementRange(partial.statementsDone ?? 0)} of it ${partial.statementsDone === 1 ? 'is' : 'are'} in effect.`
+        : 'Unchanged by this run.') + (build ? ` ${build.state}` : ''),
     recovery,
     exitCode: ExitCode.Blocked,
-    details: { failed: failed.map((f) => ({ name: f.name, startedAt: f.startedAt ?? null, statementsDone: f.statementsDone ?? null, error: f.error ?? null })) },
+    details: {
+      failed: failed.map((f) => ({ name: f.name, startedAt: f.startedAt ?? null, statementsDone: f.statementsDone ?? null, error: f.error ?? null })),
+      ...(indexBuild ? { interruptedIndexBuild: { migration: indexBuild.migration, statement: indexBuild.statement, index: indexBuild.leftover.index, state: indexBuild.leftover.state } } : {}),
+    },
   });
 }
 

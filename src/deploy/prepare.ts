@@ -4,6 +4,7 @@ import { splitStatements, type SqlStatement } from '../sql/postgres/statements.j
 import { sha256Hex } from '../util/hash.js';
 import { nulByteProblem } from '../orm/migration-file.js';
 import { missingFileText } from './missing-file.js';
+import type { Workspace } from './workspace.js';
 
 /**
  * `transaction`: the whole file in one transaction with its history row: all or nothing.
@@ -123,5 +124,14 @@ export async function prepareMigrations(sources: MigrationSource[], command: str
     recovery: [`Fix the file${problems.length > 1 ? 's' : ''} named above, then run \`lockstep ${command}\` again.`],
     exitCode: fileLevel ? ExitCode.Usage : ExitCode.Failed,
     details: { problems: problems.map((p) => p.message) },
+  });
+}
+
+/** The named migrations of the workspace as sources to prepare, in the order given. */
+export function migrationSources(workspace: Pick<Workspace, 'disk' | 'rel'>, names: string[]): MigrationSource[] {
+  const byName = new Map(workspace.disk.migrations.map((m) => [m.name, m]));
+  return names.map((name) => {
+    const file = byName.get(name)!;
+    return { name, file: workspace.rel(file.path), script: file.script, checksum: file.checksum, invalidUtf8At: file.invalidUtf8At, createdAt: file.createdAt, listedIn: file.listedIn && workspace.rel(file.listedIn) };
   });
 }

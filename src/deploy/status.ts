@@ -8,6 +8,7 @@ import { resolveAuditSettings, type ProjectOptions } from './options.js';
 import { usageError } from '../errors.js';
 import { nulByteProblem } from '../orm/migration-file.js';
 import { blockedByFailedError, historyElsewhereError, needsBaselineError } from './failure-messages.js';
+import { interruptedIndexBuild } from './index-leftover.js';
 import { migrationsMissingError, noMigrationsError } from './no-migrations.js';
 import { openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
 
@@ -86,7 +87,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
     };
     const state: DatabaseState = counts.failed > 0 ? 'blocked' : existingTables.length > 0 ? 'needs-baseline' : counts.pending > 0 ? 'pending' : 'up-to-date';
     const next =
-      state === 'blocked' ? blockedByFailedError(failures, failed).recovery : state === 'needs-baseline' ? needsBaselineError(failures, existingTables, exists).recovery : [];
+      state === 'blocked' ? blockedByFailedError(failures, failed, await interruptedIndexBuild(workspace, session, failed)).recovery : state === 'needs-baseline' ? needsBaselineError(failures, existingTables, exists).recovery : [];
     return {
       ...runTarget(workspace, history),
       historyExists: exists,

@@ -56,6 +56,9 @@ export function deployTextRenderer(sink: TextSink, style: Style): (event: Deploy
         out(`  ${style.yellow('…')} ${event.migration}: statement ${event.statement} (line ${event.line}) was not granted its lock within lock_timeout${who}; ${next}`);
         break;
       }
+      case 'index-already-built':
+        out(`  ${style.yellow('…')} ${event.migration}: statement ${event.statement} (CREATE INDEX CONCURRENTLY) completed in the server after the interrupted run: the index ${event.index} is valid and as the statement defines it, so it is recorded as done`);
+        break;
       case 'invalid-index-dropped':
         out(`  ${style.yellow('…')} ${event.migration}: dropped the INVALID index ${event.index} left by an earlier failed build`);
         break;

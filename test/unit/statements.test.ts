@@ -316,3 +316,69 @@ describe('splitStatements: classification', () => {
     expect(Object.keys(statement.node)).toEqual(['CreateStmt']);
   });
 });
+
+describe('splitStatements: positions in a long file', () => {
+  it('gives every statement its own text, line and column, with multi-byte characters and blank lines between them', async () => {
+    const parts: string[] = [];
+    const expected: Array<{ text: string; line: number; column: number }> = [];
+    let line = 1;
+    for (let i = 0; i < 300; i++) {
+      const text = `INSERT INTO t VALUES (${i}, 'é€😀 ${'ü'.repeat(i % 7)}\nsecond line')`;
+      const indent = i % 3 === 0 ? '  ' : '';
+      expected.push({ text, line, column: indent.length + 1 });
+      parts.push(`${indent}${text};\n${i % 2 === 0 ? '\n' : ''}`);
+      line += 2 + (i % 2 === 0 ? 1 : 0);
+    }
+    const statements = await splitStatements(parts.join(''));
+    expect(statements.map((s) => ({ text: s.text, line: s.line, column: s.column }))).toEqual(expected);
+    expect(statements.every((s) => s.endLine === s.line + 1)).toBe(true);
+  });
+});
+
+describe('splitStatements: a file big enough to be parsed in pieces', () => {
+  it('cut in pieces: every statement with its text and line, multi-byte characters included', async () => {
+    const expected = Array.from({ length: 20_000 }, (_, i) => `INSERT INTO "ü" VALUES (${i}, '${'é€'.repeat(i % 50)}${'z'.repeat(200)}')`);
+    const sql = expected.map((text, i) => `${text};${i % 5 === 0 ? '\n\n' : '\n'}`).join('');
+    expect(Buffer.byteLength(sql)).toBeGreaterThan(4 * 1024 * 1024);
+    const statements = await splitStatements(sql);
+    expect(statements).toHaveLength(expected.length);
+    let line = 1;
+    for (const [i, statement] of statements.entries()) {
+      if (statement.text !== expected[i] || statement.line !== line || statement.column !== 1) throw new Error(`statement ${i}: ${statement.text.slice(0, 60)} at ${statement.line}:${statement.column}, expected line ${line}`);
+      line += i % 5 === 0 ? 2 : 1;
+    }
+  });
+
+  it('where a cut falls inside a string, a comment or a function body, as parsed whole', async () => {
+    const expected: string[] = [];
+    for (let i = 0; i < 9000; i++) {
+      const kind = i % 4;
+      expected.push(
+        kind === 0
+          ? `INSERT INTO t VALUES (${i}, '${'x;'.repeat(400)}')`
+          : kind === 1
+            ? `CREATE FUNCTION f${i}() RETURNS void LANGUAGE plpgsql AS $$ BEGIN ${'PERFORM 1; '.repeat(60)}END $$`
+            : kind === 2
+              ? `/* ${'a; '.repeat(200)} */ SELECT ${i}`
+              : `SELECT ${i} -- trailing; comment`,
+      );
+    }
+    const sql = expected.map((text, i) => (i % 4 === 3 ? `${text}\n;` : `${text};`)).join('\n');
+    expect(Buffer.byteLength(sql)).toBeGreaterThan(4 * 1024 * 1024);
+    const statements = await splitStatements(sql);
+    // As for a small file: a comment before a statement is not part of its text.
+    const texts = expected.map((text, i) => (i % 4 === 2 ? `SELECT ${i}` : text));
+    const firstDifference = statements.findIndex((s, i) => s.text !== texts[i]);
+    expect(firstDifference === -1 ? undefined : [statements[firstDifference]!.text.slice(0, 200), texts[firstDifference]!.slice(0, 200)]).toBeUndefined();
+    expect(statements).toHaveLength(texts.length);
+    expect(statements[8999]!.line).toBe(sql.split('\n').length - 1);
+  });
+
+  it('places a syntax error in a big file exactly', async () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) => `INSERT INTO t VALUES (${i}, '${'y'.repeat(80)}');`);
+    lines[30_000] = 'INSERT INTO t VALUES (1,, 2);';
+    const error = await splitStatements(lines.join('\n')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SqlSyntaxError);
+    expect((error as SqlSyntaxError).line).toBe(30_001);
+  });
+});

@@ -83,13 +83,17 @@ export async function invalidIndexes(session: PgSession, schemas?: string[]): Pr
 export interface IndexState {
   schema: string;
   valid: boolean;
+  /** The server's CREATE INDEX for it (pg_get_indexdef). */
+  definition: string;
+  /** Whether it indexes `table` (an index of that name may belong to another table of the schema). */
+  onTable: boolean;
 }
 
 /** The state of index `name` in the schema of `table` (resolved through the search_path when unqualified). */
 export async function indexState(session: PgSession, table: { schema: string | undefined; table: string }, name: string): Promise<IndexState | undefined> {
   const qualified = table.schema ? `${quoteIdent(table.schema)}.${quoteIdent(table.table)}` : quoteIdent(table.table);
-  const [row] = await session.query<{ schema: string; valid: boolean }>(
-    `SELECT n.nspname AS schema, i.indisvalid AS valid
+  const [row] = await session.query<{ schema: string; valid: boolean; definition: string; onTable: boolean }>(
+    `SELECT n.nspname AS schema, i.indisvalid AS valid, pg_get_indexdef(c.oid) AS definition, i.indrelid = to_regclass($1) AS "onTable"
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_index i ON i.indexrelid = c.oid
       WHERE c.relname = $2 AND c.relkind = 'i'
         AND n.oid = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass($1))`,

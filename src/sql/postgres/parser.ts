@@ -67,10 +67,20 @@ export interface RawStatement {
   byteLength: number;
 }
 
+/** From this size on a text is parsed in pieces (see parseInPieces). */
+const PIECE_BYTES = 2 * 1024 * 1024;
+
 /** Parses `sql`; throws SqlSyntaxError with a line and column. An empty or comment-only text has no statements. */
 export async function parsePostgres(sql: string): Promise<RawStatement[]> {
   if (sql.trim() === '') return [];
   const parser = await loadParser();
+  if (sql.length > PIECE_BYTES / 4) {
+    const bytes = Buffer.from(sql, 'utf8');
+    if (bytes.length > PIECE_BYTES) {
+      const pieces = parseInPieces(parser, bytes);
+      if (pieces) return pieces;
+    }
+  }
   let result: ParseResult;
   try {
     result = parser.parseSync(sql);
@@ -87,6 +97,37 @@ export async function parsePostgres(sql: string): Promise<RawStatement[]> {
     const length = raw.stmt_len ? raw.stmt_len : byteLength - start;
     return { node: raw.stmt as Node, byteStart: start, byteLength: length };
   });
+}
+
+/**
+ * A big file parsed whole makes the parser's WebAssembly memory grow to many times the file's size
+ * (and it never shrinks). It is parsed in pieces instead, cut after the last semicolon before each
+ * PIECE_BYTES boundary. A piece counts only when it parses and its last statement ends at that
+ * semicolon; otherwise (a cut inside a string, a comment or a function body, or a syntax error)
+ * this returns undefined and the file is parsed whole, which also places a syntax error exactly.
+ */
+function parseInPieces(parser: LibPgQuery, bytes: Buffer): RawStatement[] | undefined {
+  const out: RawStatement[] = [];
+  for (let pos = 0; pos < bytes.length; ) {
+    const last = bytes.length - pos <= PIECE_BYTES;
+    const end = last ? bytes.length : bytes.lastIndexOf(0x3b, pos + PIECE_BYTES - 1) + 1;
+    if (end <= pos) return undefined;
+    const piece = bytes.toString('utf8', pos, end);
+    let stmts: NonNullable<ParseResult['stmts']>;
+    try {
+      stmts = parser.parseSync(piece).stmts ?? [];
+    } catch {
+      return undefined;
+    }
+    const tail = stmts[stmts.length - 1];
+    if (!last && !(tail && tail.stmt_len && (tail.stmt_location ?? 0) + tail.stmt_len === end - pos - 1)) return undefined;
+    for (const raw of stmts) {
+      const start = raw.stmt_location ?? 0;
+      out.push({ node: raw.stmt as Node, byteStart: pos + start, byteLength: raw.stmt_len ? raw.stmt_len : end - pos - start });
+    }
+    pos = end;
+  }
+  return out;
 }
 
 /** 1-based line and column of a character offset. */
