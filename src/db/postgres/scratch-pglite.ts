@@ -1,25 +1,13 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { pgliteStartParams, pgliteVersion, shippedInitdbArchive } from './pglite-initdb-archive.js';
 import { pgliteSession } from './pglite-session.js';
 import type { PgSession } from './session.js';
 
 import type { Extension as PGliteExtension, PGlite } from '@electric-sql/pglite';
 
 type PGliteModule = typeof import('@electric-sql/pglite');
-
-const require = createRequire(import.meta.url);
-
-/** PGlite's version, from its package.json next to the resolved entry point (the package does not export that file). */
-function pgliteVersion(): string {
-  try {
-    const entry = require.resolve('@electric-sql/pglite');
-    return String((JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version);
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Where lockstep keeps files it can rebuild at any time: LOCKSTEP_CACHE_DIR, else $XDG_CACHE_HOME/lockstep or ~/.cache/lockstep. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -30,11 +18,14 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * A freshly initialised PGlite data directory, as a tar archive. Creating an in-memory PGlite runs
- * initdb (seconds); loading this archive instead takes a fraction of that. The archive is built once
- * per PGlite version and kept in the cache directory; when it cannot be written, every start pays
- * for initdb and nothing else changes.
+ * initdb (seconds); loading this archive instead takes a fraction of that. The one shipped in dist
+ * comes first; without it (a source checkout) the archive is built once per PGlite version and kept
+ * in the cache directory; when it cannot be written, every start pays for initdb and nothing else
+ * changes.
  */
 async function initialDataDir(pglite: PGliteModule): Promise<Blob | undefined> {
+  const shipped = shippedInitdbArchive();
+  if (shipped) return shipped;
   const file = join(cacheDir(), `pglite-${pgliteVersion()}-initdb.tar`);
   try {
     return new Blob([readFileSync(file)]);
@@ -96,7 +87,11 @@ export async function pgliteExtensions(names: Iterable<string>): Promise<{ loade
 export async function openScratchPglite(extensions: Record<string, PGliteExtension> = {}): Promise<PgSession> {
   const pglite = await import('@electric-sql/pglite');
   const loadDataDir = await initialDataDir(pglite);
-  const db: PGlite = await pglite.PGlite.create({ ...(loadDataDir ? { loadDataDir } : {}), extensions });
+  const db: PGlite = await pglite.PGlite.create({
+    ...(loadDataDir ? { loadDataDir } : {}),
+    extensions,
+    startParams: pgliteStartParams(pglite.PGlite.defaultStartParams),
+  });
   return pgliteSession(db, async () => {
     await db.close().catch(() => undefined);
   });
