@@ -12,6 +12,7 @@ import { resolveCommand } from './commands/resolve.js';
 import { statusCommand } from './commands/status.js';
 import { ExitCode } from '../errors.js';
 import { useBaselineWasmCompiler } from '../util/wasm-compiler.js';
+import { addExamples } from './help-examples.js';
 
 // Every command is one pass over its input: WebAssembly (the SQL parser, PGlite) runs best on
 // V8's baseline compiler alone here (src/util/wasm-compiler.ts).
@@ -26,7 +27,7 @@ const program = new Command('lockstep')
     '\nExit codes: 0 success, 1 a check or migration failed, 2 usage or configuration error,\n' +
       '3 blocked (an earlier failed migration, a database that needs a baseline, or the migration lock held elsewhere),\n' +
       '  or drift found (drift, deploy --verify, baseline --check).\n' +
-      'Docs: README.md',
+      'Docs: README.md, docs/cli.md',
   );
 
 program.addCommand(deployCommand());
@@ -37,6 +38,7 @@ program.addCommand(lintCommand());
 program.addCommand(doctorCommand());
 program.addCommand(resolveCommand());
 program.addCommand(baselineCommand());
+for (const command of [program, ...program.commands]) addExamples(command);
 
 // Usage errors exit 2 (help and --version exit 0), for the program and every command.
 const exitOnUsageError = (error: { code: string }) => {
