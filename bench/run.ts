@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deployThroughput } from './deploy-throughput.js';
 import { doctorScenario } from './doctor.js';
+import { firstRun } from './first-run.js';
 import { driftCheck } from './drift.js';
 import { lintScenario } from './lint.js';
 import { lockStall } from './lock-stall.js';
@@ -10,7 +11,7 @@ import { typeormNoop } from './typeorm-noop.js';
 import { ormDeploy } from './orm-deploy.js';
 import { dropAllDatabases, machine, ROOT, RUNS, table, type Scenario } from './support.js';
 
-const SCENARIOS: Scenario[] = [deployThroughput, ormDeploy, noopDeploy, typeormNoop, lockStall, lintScenario, doctorScenario, driftCheck];
+const SCENARIOS: Scenario[] = [deployThroughput, ormDeploy, noopDeploy, typeormNoop, lockStall, lintScenario, doctorScenario, driftCheck, firstRun];
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 
 const INTRO = `# Benchmarks
@@ -25,6 +26,7 @@ What lockstep costs and what it saves, measured against the floor (\`psql\`), th
 - **Lint**: \`lockstep lint\` against squawk on 1,000 ORM-generated migration files and on one 150,000-line file, with the findings compared rule by rule.
 - **Doctor**: \`lockstep doctor\` on a generated monorepo with 2,000 TypeScript source files.
 - **Drift check**: \`lockstep drift\` on a 500-table schema, replay included, with its parts timed.
+- **First run on the embedded database**: the first \`lockstep deploy --embedded\` of an example, PGlite created by the run, with its parts timed.
 
 Run them with \`npm run bench\` (all scenarios) or name some: \`npm run bench -- lock-stall\`. The bench builds lockstep, needs a PostgreSQL superuser URL in \`BENCH_PG_URL\` (default \`postgresql://postgres@127.0.0.1:5432/postgres\`) and \`psql\` on the PATH, and rewrites this file. \`BENCH_REPS\` sets the number of timed runs (default 5). A run of some scenarios only replaces their sections.`;
 

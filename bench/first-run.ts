@@ -1,0 +1,137 @@
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { spawn } from 'node:child_process';
+import { LOCKSTEP_CLI, ms, ROOT, RUNS, rounds, run, spread, summarize, table, verdict, WORK, type Scenario } from './support.js';
+
+const TARGET_MS = 5000;
+const EXAMPLE = join(ROOT, 'examples', 'prisma-shop');
+const DIR = join(WORK, 'first-run');
+/** A copy of dist without the initdb archive: the first run as it was before the archive. */
+const DIST_WITHOUT_ARCHIVE = join(DIR, 'no-archive', 'dist');
+
+let copies = 0;
+/** A fresh copy of the example with no embedded database yet. */
+function freshExample(): string {
+  const dir = join(DIR, `project-${copies++}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(EXAMPLE, dir, { recursive: true, filter: (source) => !source.includes('.lockstep') && !source.includes('node_modules') });
+  return dir;
+}
+
+interface FirstRun {
+  ms: number;
+  /** From spawn to the first progress line on stderr. */
+  firstProgressMs: number;
+}
+
+/** `lockstep deploy --embedded` on a pipe, timing the whole process and its first progress line. */
+function firstDeploy(cli: string, project: string): Promise<FirstRun> {
+  return new Promise((resolvePromise, reject) => {
+    const began = performance.now();
+    let firstProgressMs = Number.NaN;
+    let stderr = '';
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, [cli, 'deploy', '--embedded', '--project', project], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
+    child.stderr.on('data', (chunk) => {
+      if (Number.isNaN(firstProgressMs) && String(chunk).includes('lockstep: ')) firstProgressMs = performance.now() - began;
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`lockstep deploy exited with ${code}:\n${stderr}`));
+      else resolvePromise({ ms: performance.now() - began, firstProgressMs });
+    });
+  });
+}
+
+/** The parts of a first run, each timed inside one fresh Node.js process. */
+const PARTS_SCRIPT = `
+const t = () => performance.now();
+const dist = process.argv[1];
+const dir = process.argv[2];
+const out = {};
+let s = t(); await import(dist + '/index.js'); out.load = t() - s;
+s = t(); const { PGlite } = await import('@electric-sql/pglite'); out.pgliteImport = t() - s;
+const archive = await import(dist + '/db/postgres/pglite-initdb-archive.js');
+s = t(); const blob = archive.shippedInitdbArchive(); out.decompress = t() - s;
+s = t(); let db = await PGlite.create(dir + '/restored', { loadDataDir: blob, startParams: archive.pgliteStartParams(PGlite.defaultStartParams) }); out.restore = t() - s;
+await db.close();
+s = t(); db = await PGlite.create(dir + '/initdb'); out.initdb = t() - s;
+await db.close();
+s = t(); db = await PGlite.create(dir + '/restored', { startParams: archive.pgliteStartParams(PGlite.defaultStartParams) }); out.reopen = t() - s;
+await db.close();
+console.log(JSON.stringify(out));
+`;
+
+interface Parts {
+  load: number;
+  pgliteImport: number;
+  decompress: number;
+  restore: number;
+  initdb: number;
+  reopen: number;
+}
+
+async function parts(): Promise<Parts> {
+  const dir = join(DIR, `parts-${copies++}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const result = await run(process.execPath, ['--input-type=module', '-e', PARTS_SCRIPT, join(ROOT, 'dist'), dir]);
+  rmSync(dir, { recursive: true, force: true });
+  return JSON.parse(result.stdout) as Parts;
+}
+
+export const firstRun: Scenario = {
+  name: 'first-run',
+  async run() {
+    rmSync(DIR, { recursive: true, force: true });
+    cpSync(join(ROOT, 'dist'), DIST_WITHOUT_ARCHIVE, { recursive: true, filter: (source) => !source.includes(join('dist', 'pglite')) });
+    const runners = {
+      archive: { label: 'first `lockstep deploy --embedded` (data directory restored from the shipped initdb archive)', cli: LOCKSTEP_CLI },
+      initdb: { label: 'first `lockstep deploy --embedded` without the archive (PGlite runs initdb)', cli: join(DIST_WITHOUT_ARCHIVE, 'cli', 'main.js') },
+    };
+    const samples = await rounds(runners, async ({ cli }) => {
+      const project = freshExample();
+      const result = await firstDeploy(cli, project);
+      rmSync(project, { recursive: true, force: true });
+      return result;
+    });
+    const partSamples: Parts[] = [];
+    for (let i = 0; i < samples.archive.length; i++) partSamples.push(await parts());
+    rmSync(DIR, { recursive: true, force: true });
+
+    const wall = (key: keyof typeof runners) => summarize(samples[key].map((s) => s.ms));
+    const progress = summarize(samples.archive.map((s) => s.firstProgressMs));
+    const part = (key: keyof Parts) => spread(summarize(partSamples.map((p) => p[key])));
+    const archive = wall('archive');
+    return [
+      '## First run on the embedded database',
+      '',
+      `The first \`lockstep deploy --embedded\` of \`examples/prisma-shop\` (7 migrations) in a fresh copy of the example, so the embedded PostgreSQL (PGlite) is created by the run: what a new user waits for after \`npm install\`. Wall time of the whole process, stderr on a pipe; median of ${RUNS} (min–max).`,
+      '',
+      table(
+        ['Runner', 'Wall time'],
+        Object.entries(runners).map(([key, { label }]) => [label, spread(wall(key as keyof typeof runners))]),
+      ),
+      '',
+      `- Target: the first deploy within ${ms(TARGET_MS)}: ${verdict(archive.median <= TARGET_MS)} (median ${ms(archive.median)}, slowest run ${ms(archive.max)}).`,
+      `- The first progress line (\`lockstep: starting the embedded PostgreSQL (PGlite)…\`) reached stderr ${spread(progress)} after the process started.`,
+      '',
+      `Where the time goes, each part timed inside a fresh Node.js process (median of ${RUNS}, min–max):`,
+      '',
+      table(
+        ['Part', 'Time'],
+        [
+          ['loading lockstep\'s modules (`import("lockstep")`)', part('load')],
+          ['loading PGlite\'s module', part('pgliteImport')],
+          ['decompressing the shipped initdb archive (brotli, 40 MB tar)', part('decompress')],
+          ['starting PGlite on a new data directory restored from the archive', part('restore')],
+          ['starting PGlite on a new data directory with initdb (no archive)', part('initdb')],
+          ['starting PGlite on an existing data directory (every later run)', part('reopen')],
+        ],
+      ),
+    ].join('\n');
+  },
+};
