@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
@@ -19,8 +19,14 @@ function freshExample(): string {
   return dir;
 }
 
+/** GNU time reports the child's CPU time (user + system), which other load on the machine barely changes. */
+const GNU_TIME = '/usr/bin/time';
+const CPU_LINE = /^lockstep-bench-cpu ([\d.]+) ([\d.]+)$/m;
+
 interface FirstRun {
   ms: number;
+  /** User plus system CPU time of the process, when GNU time is there to measure it. */
+  cpuMs: number;
   /** From spawn to the first progress line on stderr. */
   firstProgressMs: number;
 }
@@ -33,15 +39,18 @@ function firstDeploy(cli: string, project: string): Promise<FirstRun> {
     let stderr = '';
     const env = { ...process.env };
     delete env.DATABASE_URL;
-    const child = spawn(process.execPath, [cli, 'deploy', '--embedded', '--project', project], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
+    const args = [cli, 'deploy', '--embedded', '--project', project];
+    const [command, argv] = existsSync(GNU_TIME) ? [GNU_TIME, ['-f', 'lockstep-bench-cpu %U %S', process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
     child.stderr.on('data', (chunk) => {
       if (Number.isNaN(firstProgressMs) && String(chunk).includes('lockstep: ')) firstProgressMs = performance.now() - began;
       stderr += chunk;
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`lockstep deploy exited with ${code}:\n${stderr}`));
-      else resolvePromise({ ms: performance.now() - began, firstProgressMs });
+      if (code !== 0) return reject(new Error(`lockstep deploy exited with ${code}:\n${stderr}`));
+      const cpu = CPU_LINE.exec(stderr);
+      resolvePromise({ ms: performance.now() - began, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN, firstProgressMs });
     });
   });
 }
@@ -55,8 +64,8 @@ const out = {};
 let s = t(); await import(dist + '/index.js'); out.load = t() - s;
 s = t(); const { PGlite } = await import('@electric-sql/pglite'); out.pgliteImport = t() - s;
 const archive = await import(dist + '/db/postgres/pglite-initdb-archive.js');
-s = t(); const blob = archive.shippedInitdbArchive(); out.decompress = t() - s;
-s = t(); let db = await PGlite.create(dir + '/restored', { loadDataDir: blob, startParams: archive.pgliteStartParams(PGlite.defaultStartParams) }); out.restore = t() - s;
+s = t(); archive.restoreInitdbArchive(dir + '/restored'); out.restoreFiles = t() - s;
+s = t(); let db = await PGlite.create(dir + '/restored', { startParams: archive.pgliteStartParams(PGlite.defaultStartParams) }); out.restore = t() - s;
 await db.close();
 s = t(); db = await PGlite.create(dir + '/initdb'); out.initdb = t() - s;
 await db.close();
@@ -68,7 +77,7 @@ console.log(JSON.stringify(out));
 interface Parts {
   load: number;
   pgliteImport: number;
-  decompress: number;
+  restoreFiles: number;
   restore: number;
   initdb: number;
   reopen: number;
@@ -103,17 +112,18 @@ export const firstRun: Scenario = {
     rmSync(DIR, { recursive: true, force: true });
 
     const wall = (key: keyof typeof runners) => summarize(samples[key].map((s) => s.ms));
+    const cpu = (key: keyof typeof runners) => (samples[key].some((s) => Number.isNaN(s.cpuMs)) ? 'not measured' : spread(summarize(samples[key].map((s) => s.cpuMs))));
     const progress = summarize(samples.archive.map((s) => s.firstProgressMs));
     const part = (key: keyof Parts) => spread(summarize(partSamples.map((p) => p[key])));
     const archive = wall('archive');
     return [
       '## First run on the embedded database',
       '',
-      `The first \`lockstep deploy --embedded\` of \`examples/prisma-shop\` (7 migrations) in a fresh copy of the example, so the embedded PostgreSQL (PGlite) is created by the run: what a new user waits for after \`npm install\`. Wall time of the whole process, stderr on a pipe; median of ${RUNS} (min–max).`,
+      `The first \`lockstep deploy --embedded\` of \`examples/prisma-shop\` (7 migrations) in a fresh copy of the example, so the embedded PostgreSQL (PGlite) is created by the run: what a new user waits for after \`npm install\`. Wall time of the whole process, stderr on a pipe, and its CPU time (user + system, from GNU time), which load from other processes on the machine changes much less than the wall time; median of ${RUNS} (min–max).`,
       '',
       table(
-        ['Runner', 'Wall time'],
-        Object.entries(runners).map(([key, { label }]) => [label, spread(wall(key as keyof typeof runners))]),
+        ['Runner', 'Wall time', 'CPU time'],
+        Object.entries(runners).map(([key, { label }]) => [label, spread(wall(key as keyof typeof runners)), cpu(key as keyof typeof runners)]),
       ),
       '',
       `- Target: the first deploy within ${ms(TARGET_MS)}: ${verdict(archive.median <= TARGET_MS)} (median ${ms(archive.median)}, slowest run ${ms(archive.max)}).`,
@@ -126,8 +136,8 @@ export const firstRun: Scenario = {
         [
           ['loading lockstep\'s modules (`import("lockstep")`)', part('load')],
           ['loading PGlite\'s module', part('pgliteImport')],
-          ['decompressing the shipped initdb archive (brotli, 40 MB tar)', part('decompress')],
-          ['starting PGlite on a new data directory restored from the archive', part('restore')],
+          ['restoring the shipped initdb archive (brotli, a 40 MB tar) into a new data directory', part('restoreFiles')],
+          ['starting PGlite on that restored data directory (first start)', part('restore')],
           ['starting PGlite on a new data directory with initdb (no archive)', part('initdb')],
           ['starting PGlite on an existing data directory (every later run)', part('reopen')],
         ],

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LockstepError, ExitCode } from '../../errors.js';
 import type { PGlite } from '@electric-sql/pglite';
-import { pgliteStartParams, shippedInitdbArchive } from './pglite-initdb-archive.js';
+import { pgliteStartParams, restoreInitdbArchive } from './pglite-initdb-archive.js';
 import { pgliteSession } from './pglite-session.js';
 import type { PgSession } from './session.js';
 
@@ -62,12 +62,9 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<OpenEmbedde
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     // A new database is restored from the initdb archive shipped with lockstep instead of running
-    // initdb (pglite-initdb-archive.ts); an existing one, or no archive, starts as PGlite starts it.
-    const loadDataDir = existsSync(join(dataDir, 'PG_VERSION')) ? undefined : shippedInitdbArchive();
-    const db = await PGlite.create(dataDir, {
-      ...(loadDataDir ? { loadDataDir } : {}),
-      startParams: pgliteStartParams(PGlite.defaultStartParams),
-    });
+    // initdb (pglite-initdb-archive.ts); without the archive PGlite runs initdb as usual.
+    if (!existsSync(join(dataDir, 'PG_VERSION')) && readdirSync(dataDir).length === 0) restoreInitdbArchive(dataDir);
+    const db = await PGlite.create(dataDir, { startParams: pgliteStartParams(PGlite.defaultStartParams) });
     return {
       db,
       async close() {

@@ -5,7 +5,7 @@
  * The archive is named after the PGlite version that made it; with no archive for the installed
  * version (a source checkout, a PGlite upgraded by hand) PGlite runs initdb as usual.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,21 +31,77 @@ export function shippedArchivePath(version: string = pgliteVersion()): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pglite', initdbArchiveName(version));
 }
 
-/** The shipped initdb archive for the installed PGlite, uncompressed, or undefined when there is none. */
-export function shippedInitdbArchive(): Blob | undefined {
+/** The shipped initdb archive for the installed PGlite as an uncompressed tar, or undefined when there is none. */
+function shippedTar(): Buffer | undefined {
   const version = pgliteVersion();
   if (version === 'unknown') return undefined;
-  let compressed: Buffer;
   try {
-    compressed = readFileSync(shippedArchivePath(version));
+    return brotliDecompressSync(readFileSync(shippedArchivePath(version)));
   } catch {
     return undefined;
   }
+}
+
+/** The shipped initdb archive, for PGlite's `loadDataDir` (an in-memory database), or undefined when there is none. */
+export function shippedInitdbArchive(): Blob | undefined {
+  const tar = shippedTar();
+  return tar ? new Blob([tar]) : undefined;
+}
+
+/**
+ * Restores the shipped archive into `dataDir`, which must not exist or be empty, and returns true;
+ * false when there is no archive (PGlite then runs initdb). The files are written by Node.js itself
+ * rather than through PGlite's `loadDataDir`, which copies them through its WebAssembly file system
+ * and costs a second more. They go to a folder next to `dataDir` first and are renamed into place,
+ * so that an interrupted restore never leaves a data directory that looks complete.
+ */
+export function restoreInitdbArchive(dataDir: string): boolean {
+  const tar = shippedTar();
+  if (!tar) return false;
+  const partial = `${dataDir}.restore-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
   try {
-    return new Blob([brotliDecompressSync(compressed)]);
-  } catch {
-    return undefined;
+    extractTar(tar, partial);
+    try {
+      rmdirSync(dataDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    renameSync(partial, dataDir);
+    return true;
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    // Not restored: PGlite runs initdb in the (still empty) folder instead.
+    mkdirSync(dataDir, { recursive: true });
+    if (readdirSync(dataDir).length > 0) throw error;
+    return false;
   }
+}
+
+/** Extracts the ustar archive PGlite's dumpDataDir writes (directories and regular files only). */
+function extractTar(tar: Buffer, into: string): void {
+  mkdirSync(into, { recursive: true, mode: 0o700 });
+  const text = (header: Buffer, from: number, to: number) => header.subarray(from, to).toString('utf8').replace(/\0[\s\S]*$/, '');
+  for (let offset = 0; offset + 512 <= tar.length; ) {
+    const header = tar.subarray(offset, offset + 512);
+    if (header.every((byte) => byte === 0)) break;
+    const prefix = text(header, 345, 500);
+    const name = `${prefix ? `${prefix}/` : ''}${text(header, 0, 100)}`;
+    const size = Number.parseInt(text(header, 124, 136).trim() || '0', 8);
+    const mode = Number.parseInt(text(header, 100, 108).trim() || '0', 8) & 0o777;
+    const type = String.fromCharCode(header[156]!);
+    offset += 512;
+    const parts = name.split('/').filter((part) => part !== '' && part !== '.');
+    if (parts.includes('..') || !Number.isFinite(size)) throw new Error(`unexpected entry ${name} in the initdb archive`);
+    const target = join(into, ...parts);
+    if (type === '5') mkdirSync(target, { recursive: true, mode: mode || 0o700 });
+    else if (type === '0' || type === '\0') {
+      mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+      writeFileSync(target, tar.subarray(offset, offset + size), { mode: mode || 0o600 });
+    } else throw new Error(`unexpected entry type ${type} in the initdb archive`);
+    offset += Math.ceil(size / 512) * 512;
+  }
+  if (!readdirSync(into).includes('PG_VERSION')) throw new Error(`the initdb archive has no PG_VERSION`);
 }
 
 /**
