@@ -24,7 +24,7 @@ export function doctorCommand(): Command {
     .description(
       'Reads the project (package.json scripts of the root and its workspaces, the ORM configuration and the JavaScript/TypeScript sources, Dockerfiles, Procfile, compose files, GitHub Actions and GitLab CI deploy jobs, Kubernetes manifests and Helm charts, .gitignore and .dockerignore) and reports each mistake that breaks production with its file and line, why it fails and the fix: `prisma db push` or `drizzle-kit push` in a production path, an unawaited drizzle migrate(), TypeORM synchronize, migrations that are not shipped, an app that starts before its migrations or even when they failed, and more.\n\n' +
         'Never connects to a database and needs no environment variable.\n\n' +
-        'Exit code: 0 no error-level finding, 1 error-level findings (or, with --fail-on, findings at that level), 2 usage or configuration error.',
+        'Exit code: 0 no error-level finding, 1 error-level findings, 2 usage or configuration error. With --fail-on warning or info, findings at that level exit 1 too.',
     )
     .option('-p, --project <dir>', 'the project (or monorepo) directory (default: the current directory)')
     .addOption(new Option('--cwd <dir>', 'same as --project'))

@@ -31,7 +31,7 @@ export function lintCommand(): Command {
       "Lints migration SQL with PostgreSQL's own parser. Without files, lints the project's pending migrations (all of them when no database URL is configured); with --since, the migration files a branch added or changed.\n\n" +
         "With a database (--url, or the project's URL for pending migrations), findings name each table's size and lock hazards are graded by it.\n\n" +
         'Suppress a reviewed finding in the SQL with a comment: -- lockstep-ignore RULE: reason\n\n' +
-        'Exit code: 0 no error-level finding, 1 error-level findings (or, with --fail-on, findings at that level) or syntax errors, 2 usage or configuration error.',
+        'Exit code: 0 no error-level finding, 1 error-level findings or syntax errors, 2 usage or configuration error. With --fail-on warning or info, findings at that level exit 1 too.',
     )
     .argument('[files...]', 'migration files or directories of them; - reads stdin')
     .option('-p, --project <dir>', 'the project directory: lockstep.config.json, and its migrations when no files are named (default: the current directory)')
