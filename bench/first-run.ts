@@ -31,21 +31,32 @@ interface FirstRun {
   firstProgressMs: number;
 }
 
-/** `lockstep deploy --embedded` on a pipe, timing the whole process and its first progress line. */
-function firstDeploy(cli: string, project: string): Promise<FirstRun> {
+/**
+ * `lockstep deploy --embedded`, timing the whole process and its first progress line: on a pipe, or
+ * at a terminal (a pseudo-terminal made by `script`, where progress is a spinner line).
+ */
+function firstDeploy(cli: string, project: string, terminal = false): Promise<FirstRun> {
   return new Promise((resolvePromise, reject) => {
     const began = performance.now();
     let firstProgressMs = Number.NaN;
     let stderr = '';
-    const env = { ...process.env };
-    delete env.DATABASE_URL;
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
+    for (const key of ['DATABASE_URL', 'CI', 'NO_COLOR']) delete env[key];
     const args = [cli, 'deploy', '--embedded', '--project', project];
-    const [command, argv] = existsSync(GNU_TIME) ? [GNU_TIME, ['-f', 'lockstep-bench-cpu %U %S', process.execPath, ...args]] : [process.execPath, args];
-    const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
-    child.stderr.on('data', (chunk) => {
-      if (Number.isNaN(firstProgressMs) && String(chunk).includes('lockstep: ')) firstProgressMs = performance.now() - began;
-      stderr += chunk;
-    });
+    const [command, argv] = terminal
+      ? ['script', ['-qfec', [process.execPath, ...args].map((a) => `'${a}'`).join(' '), '/dev/null']]
+      : existsSync(GNU_TIME)
+        ? [GNU_TIME, ['-f', 'lockstep-bench-cpu %U %S', process.execPath, ...args]]
+        : [process.execPath, args];
+    const child = spawn(command, argv, { cwd: ROOT, stdio: [terminal ? 'pipe' : 'ignore', 'pipe', 'pipe'], env });
+    const onOutput = (chunk: Buffer) => {
+      const text = String(chunk);
+      if (Number.isNaN(firstProgressMs) && (terminal ? text.includes('Starting the embedded') : text.includes('lockstep: '))) firstProgressMs = performance.now() - began;
+      stderr += text;
+    };
+    child.stderr.on('data', onOutput);
+    if (terminal) child.stdout.on('data', onOutput);
+    else child.stdout.resume();
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`lockstep deploy exited with ${code}:\n${stderr}`));
@@ -98,12 +109,13 @@ export const firstRun: Scenario = {
     rmSync(DIR, { recursive: true, force: true });
     cpSync(join(ROOT, 'dist'), DIST_WITHOUT_ARCHIVE, { recursive: true, filter: (source) => !source.includes(join('dist', 'pglite')) });
     const runners = {
-      archive: { label: 'first `lockstep deploy --embedded` (data directory restored from the shipped initdb archive)', cli: LOCKSTEP_CLI },
-      initdb: { label: 'first `lockstep deploy --embedded` without the archive (PGlite runs initdb)', cli: join(DIST_WITHOUT_ARCHIVE, 'cli', 'main.js') },
+      archive: { label: 'first `lockstep deploy --embedded` (data directory restored from the shipped initdb archive)', cli: LOCKSTEP_CLI, terminal: false },
+      terminal: { label: 'the same at a terminal (a pseudo-terminal from `script`: spinner line)', cli: LOCKSTEP_CLI, terminal: true },
+      initdb: { label: 'first `lockstep deploy --embedded` without the archive (PGlite runs initdb)', cli: join(DIST_WITHOUT_ARCHIVE, 'cli', 'main.js'), terminal: false },
     };
-    const samples = await rounds(runners, async ({ cli }) => {
+    const samples = await rounds(runners, async ({ cli, terminal }) => {
       const project = freshExample();
-      const result = await firstDeploy(cli, project);
+      const result = await firstDeploy(cli, project, terminal);
       rmSync(project, { recursive: true, force: true });
       return result;
     });
@@ -114,6 +126,7 @@ export const firstRun: Scenario = {
     const wall = (key: keyof typeof runners) => summarize(samples[key].map((s) => s.ms));
     const cpu = (key: keyof typeof runners) => (samples[key].some((s) => Number.isNaN(s.cpuMs)) ? 'not measured' : spread(summarize(samples[key].map((s) => s.cpuMs))));
     const progress = summarize(samples.archive.map((s) => s.firstProgressMs));
+    const spinner = summarize(samples.terminal.map((s) => s.firstProgressMs));
     const part = (key: keyof Parts) => spread(summarize(partSamples.map((p) => p[key])));
     const archive = wall('archive');
     return [
@@ -127,7 +140,7 @@ export const firstRun: Scenario = {
       ),
       '',
       `- Target: the first deploy within ${ms(TARGET_MS)}: ${verdict(archive.median <= TARGET_MS)} (median ${ms(archive.median)}, slowest run ${ms(archive.max)}).`,
-      `- The first progress line (\`lockstep: starting the embedded PostgreSQL (PGlite)…\`) reached stderr ${spread(progress)} after the process started.`,
+      `- The first progress line (\`lockstep: starting the embedded PostgreSQL (PGlite)…\`) reached stderr ${spread(progress)} after the process started on a pipe; at a terminal the spinner line appeared after ${spread(spinner)}.`,
       '',
       `Where the time goes, each part timed inside a fresh Node.js process (median of ${RUNS}, min–max):`,
       '',

@@ -5,7 +5,7 @@
  * The archive is named after the PGlite version that made it; with no archive for the installed
  * version (a source checkout, a PGlite upgraded by hand) PGlite runs initdb as usual.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,22 @@ export function restoreInitdbArchive(dataDir: string): boolean {
   }
 }
 
+/**
+ * Writes a file whose end may be zeros (the WAL segment is 16 MB, mostly zeros): the bytes up to the
+ * last non-zero one are written and the file is extended to its size, which reads back as zeros.
+ */
+function writeFile(path: string, content: Buffer, mode: number): void {
+  let end = content.length;
+  while (end > 0 && content[end - 1] === 0) end--;
+  const fd = openSync(path, 'w', mode);
+  try {
+    if (end > 0) writeSync(fd, content, 0, end);
+    if (end < content.length) ftruncateSync(fd, content.length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Extracts the ustar archive PGlite's dumpDataDir writes (directories and regular files only). */
 function extractTar(tar: Buffer, into: string): void {
   mkdirSync(into, { recursive: true, mode: 0o700 });
@@ -97,7 +113,7 @@ function extractTar(tar: Buffer, into: string): void {
     if (type === '5') mkdirSync(target, { recursive: true, mode: mode || 0o700 });
     else if (type === '0' || type === '\0') {
       mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-      writeFileSync(target, tar.subarray(offset, offset + size), { mode: mode || 0o600 });
+      writeFile(target, tar.subarray(offset, offset + size), mode || 0o600);
     } else throw new Error(`unexpected entry type ${type} in the initdb archive`);
     offset += Math.ceil(size / 512) * 512;
   }
