@@ -54,9 +54,9 @@ function firstDeploy(cli: string, project: string, terminal = false): Promise<Fi
       if (Number.isNaN(firstProgressMs) && (terminal ? text.includes('Starting the embedded') : text.includes('lockstep: '))) firstProgressMs = performance.now() - began;
       stderr += text;
     };
-    child.stderr.on('data', onOutput);
-    if (terminal) child.stdout.on('data', onOutput);
-    else child.stdout.resume();
+    child.stderr!.on('data', onOutput);
+    if (terminal) child.stdout!.on('data', onOutput);
+    else child.stdout!.resume();
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`lockstep deploy exited with ${code}:\n${stderr}`));
