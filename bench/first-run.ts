@@ -1,4 +1,5 @@
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import os, { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
@@ -66,6 +67,8 @@ function firstDeploy(cli: string, project: string, terminal = false): Promise<Fi
   });
 }
 
+const availableCores = () => (os.availableParallelism?.() ?? os.cpus().length);
+
 /** The parts of a first run, each timed inside one fresh Node.js process. */
 const PARTS_SCRIPT = `
 const t = () => performance.now();
@@ -113,12 +116,14 @@ export const firstRun: Scenario = {
       terminal: { label: 'the same at a terminal (a pseudo-terminal from `script`: spinner line)', cli: LOCKSTEP_CLI, terminal: true },
       initdb: { label: 'first `lockstep deploy --embedded` without the archive (PGlite runs initdb)', cli: join(DIST_WITHOUT_ARCHIVE, 'cli', 'main.js'), terminal: false },
     };
+    const loadBefore = loadavg()[0]!;
     const samples = await rounds(runners, async ({ cli, terminal }) => {
       const project = freshExample();
       const result = await firstDeploy(cli, project, terminal);
       rmSync(project, { recursive: true, force: true });
       return result;
     });
+    const loadAfter = loadavg()[0]!;
     const partSamples: Parts[] = [];
     for (let i = 0; i < samples.archive.length; i++) partSamples.push(await parts());
     rmSync(DIR, { recursive: true, force: true });
@@ -140,6 +145,7 @@ export const firstRun: Scenario = {
       ),
       '',
       `- Target: the first deploy within ${ms(TARGET_MS)}: ${verdict(archive.median <= TARGET_MS)} (median ${ms(archive.median)}, slowest run ${ms(archive.max)}).`,
+      `- The machine's one-minute load average was ${loadBefore.toFixed(1)} when these runs started and ${loadAfter.toFixed(1)} when they ended, on ${availableCores()} cores: with more runnable processes than cores, a run waits for CPU, and its wall time is a multiple of its CPU time (${spread(summarize(samples.archive.map((s) => s.cpuMs)))} with the archive), the better guide to the wait on an otherwise idle machine of this speed (the run is mostly one thread; waits for the disk come on top).`,
       `- The first progress line (\`lockstep: starting the embedded PostgreSQL (PGlite)…\`) reached stderr ${spread(progress)} after the process started on a pipe; at a terminal the spinner line appeared after ${spread(spinner)}.`,
       '',
       `Where the time goes, each part timed inside a fresh Node.js process (median of ${RUNS}, min–max):`,
