@@ -32,7 +32,7 @@ export function shippedArchivePath(version: string = pgliteVersion()): string {
 }
 
 /** The shipped initdb archive for the installed PGlite as an uncompressed tar, or undefined when there is none. */
-function shippedTar(): Buffer | undefined {
+export function shippedInitdbTar(): Buffer | undefined {
   const version = pgliteVersion();
   if (version === 'unknown') return undefined;
   try {
@@ -40,12 +40,6 @@ function shippedTar(): Buffer | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The shipped initdb archive, for PGlite's `loadDataDir` (an in-memory database), or undefined when there is none. */
-export function shippedInitdbArchive(): Blob | undefined {
-  const tar = shippedTar();
-  return tar ? new Blob([tar]) : undefined;
 }
 
 /**
@@ -56,7 +50,7 @@ export function shippedInitdbArchive(): Blob | undefined {
  * so that an interrupted restore never leaves a data directory that looks complete.
  */
 export function restoreInitdbArchive(dataDir: string): boolean {
-  const tar = shippedTar();
+  const tar = shippedInitdbTar();
   if (!tar) return false;
   const partial = `${dataDir}.restore-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });

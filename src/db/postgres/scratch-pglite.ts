@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pgliteStartParams, pgliteVersion, shippedInitdbArchive } from './pglite-initdb-archive.js';
+import { pgliteStartParams, pgliteVersion, shippedInitdbTar } from './pglite-initdb-archive.js';
 import { pgliteSession } from './pglite-session.js';
 import type { PgSession } from './session.js';
 
@@ -18,24 +18,20 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * A freshly initialised PGlite data directory, as a tar archive. Creating an in-memory PGlite runs
- * initdb (seconds); loading this archive instead takes a fraction of that. The one shipped in dist
- * comes first; without it (a source checkout) the archive is built once per PGlite version and kept
- * in the cache directory; when it cannot be written, every start pays for initdb and nothing else
+ * initdb (seconds); loading this archive instead takes a fraction of that. The archive is kept,
+ * uncompressed, in the cache directory, once per PGlite version: taken from the one shipped in dist
+ * (compressed), or without it (a source checkout) made by running initdb once. When the cache cannot
+ * be written, every start decompresses the shipped archive or pays for initdb, and nothing else
  * changes.
  */
 async function initialDataDir(pglite: PGliteModule): Promise<Blob | undefined> {
-  const shipped = shippedInitdbArchive();
-  if (shipped) return shipped;
   const file = join(cacheDir(), `pglite-${pgliteVersion()}-initdb.tar`);
   try {
     return new Blob([readFileSync(file)]);
   } catch {
-    /* not built yet */
+    /* not cached yet */
   }
-  const db = await pglite.PGlite.create();
-  try {
-    const dump = await db.dumpDataDir('none');
-    const bytes = Buffer.from(await dump.arrayBuffer());
+  const keep = (bytes: Buffer) => {
     try {
       mkdirSync(cacheDir(), { recursive: true });
       const partial = `${file}.${process.pid}.tmp`;
@@ -45,6 +41,13 @@ async function initialDataDir(pglite: PGliteModule): Promise<Blob | undefined> {
       rmSync(`${file}.${process.pid}.tmp`, { force: true });
     }
     return new Blob([bytes]);
+  };
+  const shipped = shippedInitdbTar();
+  if (shipped) return keep(shipped);
+  const db = await pglite.PGlite.create();
+  try {
+    const dump = await db.dumpDataDir('none');
+    return keep(Buffer.from(await dump.arrayBuffer()));
   } catch {
     return undefined;
   } finally {
