@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { bigFile } from './big-file.js';
 import { deployThroughput } from './deploy-throughput.js';
 import { doctorScenario } from './doctor.js';
+import { firstRun } from './first-run.js';
 import { driftCheck } from './drift.js';
 import { driftHistory } from './drift-history.js';
 import { lintScenario } from './lint.js';
@@ -12,7 +13,7 @@ import { typeormNoop } from './typeorm-noop.js';
 import { ormDeploy } from './orm-deploy.js';
 import { dropAllDatabases, machine, ROOT, RUNS, table, type Scenario } from './support.js';
 
-const SCENARIOS: Scenario[] = [deployThroughput, ormDeploy, noopDeploy, typeormNoop, lockStall, bigFile, lintScenario, doctorScenario, driftCheck, driftHistory];
+const SCENARIOS: Scenario[] = [deployThroughput, ormDeploy, noopDeploy, typeormNoop, lockStall, bigFile, lintScenario, doctorScenario, driftCheck, driftHistory, firstRun];
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 
 const INTRO = `# Benchmarks
@@ -29,6 +30,7 @@ What lockstep costs and what it saves, measured against the floor (\`psql\`), th
 - **Doctor**: \`lockstep doctor\` on a generated monorepo with 2,000 TypeScript source files.
 - **Drift check**: \`lockstep drift\` on a 500-table schema, replay included, with its parts timed.
 - **Drift check of a long history**: \`lockstep drift\` on 500 migrations that create, rename, extend and drop, with its peak memory.
+- **First run on the embedded database**: the first \`lockstep deploy --embedded\` of an example, PGlite created by the run, with its parts timed.
 
 Run them with \`npm run bench\` (all scenarios) or name some: \`npm run bench -- lock-stall\`. The bench builds lockstep, needs a PostgreSQL superuser URL in \`BENCH_PG_URL\` (default \`postgresql://postgres@127.0.0.1:5432/postgres\`) and \`psql\` on the PATH, and rewrites this file. \`BENCH_REPS\` sets the number of timed runs (default 5). A run of some scenarios only replaces their sections.`;
 

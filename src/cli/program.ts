@@ -8,6 +8,7 @@ import { driftCommand } from './commands/drift.js';
 import { lintCommand } from './commands/lint.js';
 import { resolveCommand } from './commands/resolve.js';
 import { statusCommand } from './commands/status.js';
+import { addExamples } from './help-examples.js';
 
 /** The `lockstep` command line: every command with its options, not parsed yet (the docs' tests read it too). */
 export function cliProgram(): Command {
@@ -20,7 +21,7 @@ export function cliProgram(): Command {
       '\nExit codes: 0 success, 1 a check or migration failed, 2 usage or configuration error,\n' +
         '3 blocked (an earlier failed migration, a database that needs a baseline, or the migration lock held elsewhere),\n' +
         '  or drift found (drift, deploy --verify, baseline --check).\n' +
-        'Docs: README.md',
+        'Docs: README.md, docs/cli.md',
     );
 
   program.addCommand(deployCommand());
@@ -31,5 +32,6 @@ export function cliProgram(): Command {
   program.addCommand(doctorCommand());
   program.addCommand(resolveCommand());
   program.addCommand(baselineCommand());
+  for (const command of [program, ...program.commands]) addExamples(command);
   return program;
 }

@@ -8,6 +8,7 @@ interface DoctorFlags {
   cwd?: string;
   format: string;
   json?: boolean;
+  failOn: string;
   fix?: boolean;
   dryRun?: boolean;
   only?: string;
@@ -15,7 +16,7 @@ interface DoctorFlags {
   explain?: string;
 }
 
-const FORMATS = ['text', 'json', 'sarif', 'github'];
+const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'];
 
 export function doctorCommand(): Command {
   return new Command('doctor')
@@ -23,12 +24,13 @@ export function doctorCommand(): Command {
     .description(
       'Reads the project (package.json scripts of the root and its workspaces, the ORM configuration and the JavaScript/TypeScript sources, Dockerfiles, Procfile, compose files, GitHub Actions and GitLab CI deploy jobs, Kubernetes manifests and Helm charts, .gitignore and .dockerignore) and reports each mistake that breaks production with its file and line, why it fails and the fix: `prisma db push` or `drizzle-kit push` in a production path, an unawaited drizzle migrate(), TypeORM synchronize, migrations that are not shipped, an app that starts before its migrations or even when they failed, and more.\n\n' +
         'Never connects to a database and needs no environment variable.\n\n' +
-        'Exit code: 0 no error-level finding, 1 error-level findings, 2 usage or configuration error.',
+        'Exit code: 0 no error-level finding, 1 error-level findings, 2 usage or configuration error. With --fail-on warning or info, findings at that level exit 1 too.',
     )
     .option('-p, --project <dir>', 'the project (or monorepo) directory (default: the current directory)')
     .addOption(new Option('--cwd <dir>', 'same as --project'))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--json', 'same as --format json')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 on a finding of this severity or above').choices(['error', 'warning', 'info']).default('error'))
     .option('--fix', 'apply the fixes that are mechanical and safe (e.g. adding `await`), printing a unified diff of each change first')
     .option('--dry-run', 'with --fix: print the diffs without changing any file')
     .option('--only <checks>', 'run only these checks (comma-separated ids)')
@@ -101,9 +103,13 @@ async function runDoctor(flags: DoctorFlags, format: string): Promise<number> {
   } else if (format === 'github') {
     const { renderDoctorGithub } = await import('../../report/doctor-github.js');
     stdout(renderDoctorGithub(report, styleFor(process.stdout)));
+  } else if (format === 'gitlab') {
+    const { renderDoctorGitlab } = await import('../../report/doctor-gitlab.js');
+    stdout(renderDoctorGitlab(report));
   } else {
     const { renderDoctorText } = await import('../../report/doctor-text.js');
     stdout(renderDoctorText(report, styleFor(process.stdout)));
   }
-  return report.failed ? ExitCode.Failed : ExitCode.Ok;
+  const { failsAt } = await import('../../report/fail-on.js');
+  return report.failed || failsAt(report.findings, flags.failOn as 'error') ? ExitCode.Failed : ExitCode.Ok;
 }

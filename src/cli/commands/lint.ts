@@ -13,6 +13,7 @@ interface LintFlags {
   since?: string;
   format: string;
   json?: boolean;
+  failOn: string;
   runner?: string;
   pgVersion?: string;
   explain?: string;
@@ -20,7 +21,7 @@ interface LintFlags {
   stdinFilename?: string;
 }
 
-const FORMATS = ['text', 'json', 'sarif', 'github'];
+const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'];
 const RUNNER_CHOICES = ['lockstep', 'prisma', 'drizzle', 'typeorm', 'psql'];
 
 export function lintCommand(): Command {
@@ -30,7 +31,7 @@ export function lintCommand(): Command {
       "Lints migration SQL with PostgreSQL's own parser. Without files, lints the project's pending migrations (all of them when no database URL is configured); with --since, the migration files a branch added or changed.\n\n" +
         "With a database (--url, or the project's URL for pending migrations), findings name each table's size and lock hazards are graded by it.\n\n" +
         'Suppress a reviewed finding in the SQL with a comment: -- lockstep-ignore RULE: reason\n\n' +
-        'Exit code: 0 no error-level finding, 1 error-level findings or syntax errors, 2 usage or configuration error.',
+        'Exit code: 0 no error-level finding, 1 error-level findings or syntax errors, 2 usage or configuration error. With --fail-on warning or info, findings at that level exit 1 too.',
     )
     .argument('[files...]', 'migration files or directories of them; - reads stdin')
     .option('-p, --project <dir>', 'the project directory: lockstep.config.json, and its migrations when no files are named (default: the current directory)')
@@ -41,6 +42,7 @@ export function lintCommand(): Command {
     .option('--config <file>', "the ORM's config file, as its CLI takes it: drizzle-kit --config, typeorm -d, prisma --config or --schema")
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--json', 'same as --format json')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 on a finding of this severity or above').choices(['error', 'warning', 'info']).default('error'))
     .addOption(new Option('--runner <runner>', 'what runs the migrations, which decides transactions and timeouts (default: lint.runner in lockstep.config.json, else lockstep)').choices(RUNNER_CHOICES))
     .option('--pg-version <version>', 'PostgreSQL major version the migrations target (default: lint.postgresVersion, else the database\'s, else 14)')
     .option('--explain <rule>', 'print what a rule flags, why, and the safe alternative, then exit')
@@ -119,11 +121,15 @@ async function runLint(files: string[], flags: LintFlags, format: string): Promi
   } else if (format === 'github') {
     const { renderLintGithub } = await import('../../report/lint-github.js');
     stdout(renderLintGithub(report, styleFor(process.stdout)));
+  } else if (format === 'gitlab') {
+    const { renderLintGitlab } = await import('../../report/lint-gitlab.js');
+    stdout(renderLintGitlab(report));
   } else {
     const { renderLintText } = await import('../../report/lint-text.js');
     stdout(renderLintText(report, styleFor(process.stdout)));
   }
-  return report.failed ? ExitCode.Failed : ExitCode.Ok;
+  const { failsAt } = await import('../../report/fail-on.js');
+  return report.failed || failsAt(report.findings, flags.failOn as 'error') ? ExitCode.Failed : ExitCode.Ok;
 }
 
 let stdinCache: Buffer | undefined;

@@ -1,7 +1,8 @@
-import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LockstepError, ExitCode } from '../../errors.js';
 import type { PGlite } from '@electric-sql/pglite';
+import { pgliteStartParams, restoreInitdbArchive } from './pglite-initdb-archive.js';
 import { pgliteSession } from './pglite-session.js';
 import type { PgSession } from './session.js';
 
@@ -60,7 +61,10 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<OpenEmbedde
   const release = takeDirectoryLock(dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
-    const db = await PGlite.create(dataDir);
+    // A new database is restored from the initdb archive shipped with lockstep instead of running
+    // initdb (pglite-initdb-archive.ts); without the archive PGlite runs initdb as usual.
+    if (!existsSync(join(dataDir, 'PG_VERSION')) && readdirSync(dataDir).length === 0) restoreInitdbArchive(dataDir);
+    const db = await PGlite.create(dataDir, { startParams: pgliteStartParams(PGlite.defaultStartParams) });
     return {
       db,
       async close() {

@@ -1,25 +1,13 @@
 import { mkdirSync, openAsBlob, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { pgliteStartParams, pgliteVersion, shippedInitdbTar } from './pglite-initdb-archive.js';
 import { pgliteSession } from './pglite-session.js';
 import type { PgSession } from './session.js';
 
 import type { Extension as PGliteExtension, PGlite } from '@electric-sql/pglite';
 
 type PGliteModule = typeof import('@electric-sql/pglite');
-
-const require = createRequire(import.meta.url);
-
-/** PGlite's version, from its package.json next to the resolved entry point (the package does not export that file). */
-function pgliteVersion(): string {
-  try {
-    const entry = require.resolve('@electric-sql/pglite');
-    return String((JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version);
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Where lockstep keeps files it can rebuild at any time: LOCKSTEP_CACHE_DIR, else $XDG_CACHE_HOME/lockstep or ~/.cache/lockstep. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -30,9 +18,11 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * A freshly initialised PGlite data directory, as a tar archive. Creating an in-memory PGlite runs
- * initdb (seconds); loading this archive instead takes a fraction of that. The archive is built once
- * per PGlite version and kept in the cache directory; when it cannot be written, every start pays
- * for initdb and nothing else changes.
+ * initdb (seconds); loading this archive instead takes a fraction of that. The archive is kept,
+ * uncompressed, in the cache directory, once per PGlite version: taken from the one shipped in dist
+ * (compressed), or without it (a source checkout) made by running initdb once. When the cache cannot
+ * be written, every start decompresses the shipped archive or pays for initdb, and nothing else
+ * changes.
  */
 async function initialDataDir(pglite: PGliteModule): Promise<Blob | undefined> {
   const file = join(cacheDir(), `pglite-${pgliteVersion()}-initdb.tar`);
@@ -40,12 +30,9 @@ async function initialDataDir(pglite: PGliteModule): Promise<Blob | undefined> {
     // Backed by the file, not copied into memory: PGlite reads it once, while it unpacks it.
     return await openAsBlob(file);
   } catch {
-    /* not built yet */
+    /* not cached yet */
   }
-  const db = await pglite.PGlite.create();
-  try {
-    const dump = await db.dumpDataDir('none');
-    const bytes = Buffer.from(await dump.arrayBuffer());
+  const keep = (bytes: Buffer) => {
     try {
       mkdirSync(cacheDir(), { recursive: true });
       const partial = `${file}.${process.pid}.tmp`;
@@ -55,6 +42,13 @@ async function initialDataDir(pglite: PGliteModule): Promise<Blob | undefined> {
       rmSync(`${file}.${process.pid}.tmp`, { force: true });
     }
     return new Blob([bytes]);
+  };
+  const shipped = shippedInitdbTar();
+  if (shipped) return keep(shipped);
+  const db = await pglite.PGlite.create();
+  try {
+    const dump = await db.dumpDataDir('none');
+    return keep(Buffer.from(await dump.arrayBuffer()));
   } catch {
     return undefined;
   } finally {
@@ -104,7 +98,12 @@ const SCRATCH_PARAMETERS = ['-c', 'shared_buffers=16MB'];
 export async function openScratchPglite(extensions: Record<string, PGliteExtension> = {}): Promise<PgSession> {
   const pglite = await import('@electric-sql/pglite');
   const loadDataDir = await initialDataDir(pglite);
-  const db: PGlite = await pglite.PGlite.create({ ...(loadDataDir ? { loadDataDir } : {}), extensions, startParams: [...pglite.PGlite.defaultStartParams, ...SCRATCH_PARAMETERS] });
+  const db: PGlite = await pglite.PGlite.create({
+    ...(loadDataDir ? { loadDataDir } : {}),
+    extensions,
+    // The scratch database's own, smaller cache comes last and wins.
+    startParams: [...pgliteStartParams(pglite.PGlite.defaultStartParams), ...SCRATCH_PARAMETERS],
+  });
   return pgliteSession(db, async () => {
     await db.close().catch(() => undefined);
   });
