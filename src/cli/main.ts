@@ -2,14 +2,6 @@
 import { Command } from 'commander';
 import './node-globals.js';
 import { LOCKSTEP_VERSION } from '../version.js';
-import { baselineCommand } from './commands/baseline.js';
-import { deployCommand } from './commands/deploy.js';
-import { detectCommand } from './commands/detect.js';
-import { doctorCommand } from './commands/doctor.js';
-import { driftCommand } from './commands/drift.js';
-import { lintCommand } from './commands/lint.js';
-import { resolveCommand } from './commands/resolve.js';
-import { statusCommand } from './commands/status.js';
 import { ExitCode } from '../errors.js';
 import { useBaselineWasmCompiler } from '../util/wasm-compiler.js';
 
@@ -29,14 +21,23 @@ const program = new Command('lockstep')
       'Docs: README.md',
   );
 
-program.addCommand(deployCommand());
-program.addCommand(statusCommand());
-program.addCommand(detectCommand());
-program.addCommand(driftCommand());
-program.addCommand(lintCommand());
-program.addCommand(doctorCommand());
-program.addCommand(resolveCommand());
-program.addCommand(baselineCommand());
+/** The commands, in the order `lockstep --help` lists them. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  deploy: async () => (await import('./commands/deploy.js')).deployCommand(),
+  status: async () => (await import('./commands/status.js')).statusCommand(),
+  detect: async () => (await import('./commands/detect.js')).detectCommand(),
+  drift: async () => (await import('./commands/drift.js')).driftCommand(),
+  lint: async () => (await import('./commands/lint.js')).lintCommand(),
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand(),
+  resolve: async () => (await import('./commands/resolve.js')).resolveCommand(),
+  baseline: async () => (await import('./commands/baseline.js')).baselineCommand(),
+};
+
+// Only the command being run is loaded (a no-op deploy starts on every release); anything else
+// (help, --version, a mistyped command, which commander answers with the list) loads them all.
+const requested = process.argv[2];
+const names = requested !== undefined && Object.hasOwn(COMMANDS, requested) ? [requested] : Object.keys(COMMANDS);
+for (const command of await Promise.all(names.map((name) => COMMANDS[name]!()))) program.addCommand(command);
 
 // Usage errors exit 2 (help and --version exit 0), for the program and every command.
 const exitOnUsageError = (error: { code: string }) => {
