@@ -18,7 +18,10 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export interface LockstepErrorInit {
-  /** Stable identifier, e.g. `LS_CONNECT_REFUSED` or `P3009` where Prisma has a code for the same state. */
+  /**
+   * Stable identifier, e.g. `LS_CONNECT_REFUSED` or `P3009` where Prisma has a code for the same state.
+   * Every LS_* code is in the catalogue, src/error-codes.ts, with its exit code (a test checks both).
+   */
   code: string;
   /** What happened, one or two sentences. */
   message: string;

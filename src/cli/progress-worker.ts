@@ -3,7 +3,7 @@
  * main thread is busy (see progress.ts). It writes straight to stderr's file descriptor.
  */
 import { writeSync } from 'node:fs';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 
 /** Slots of the shared Int32Array: the write lock (0 free, 1 the main thread, 2 this worker), whether a spinner line is drawn, the current step's generation. */
 export const SLOT = { lock: 0, drawn: 1, generation: 2 } as const;
@@ -31,7 +31,10 @@ export function spinnerText(frame: number, activity: string, waitedMs: number, c
   return text.slice(0, Math.max(10, columns - 1));
 }
 
-function run(data: ProgressWorkerData, port: NonNullable<typeof parentPort>): void {
+/** What progress.ts appends to the worker's process.argv: the module then runs as the worker (the main thread does not load node:worker_threads for it). */
+export const WORKER_ARGUMENT = '--lockstep-progress-worker';
+
+function run(data: ProgressWorkerData, port: import('node:worker_threads').MessagePort): void {
   const { shared, fd } = data;
   let step: ProgressMessage | undefined;
   let frame = FIRST_FRAME + 1;
@@ -53,4 +56,7 @@ function run(data: ProgressWorkerData, port: NonNullable<typeof parentPort>): vo
   }, data.frameMs);
 }
 
-if (!isMainThread && parentPort && (workerData as ProgressWorkerData | undefined)?.shared) run(workerData as ProgressWorkerData, parentPort);
+if (process.argv.includes(WORKER_ARGUMENT)) {
+  const { isMainThread, parentPort, workerData } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  if (!isMainThread && parentPort && (workerData as ProgressWorkerData | undefined)?.shared) run(workerData as ProgressWorkerData, parentPort);
+}

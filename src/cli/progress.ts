@@ -12,9 +12,9 @@
  * share a small lock, so that lockstep's own lines erase the spinner line first and a frame never
  * lands inside one. The worker starts only for such a step, so that a quick command pays nothing.
  */
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { isCi } from '../util/ci.js';
-import { FIRST_FRAME, SLOT, spinnerText, type ProgressMessage, type ProgressWorkerData } from './progress-worker.js';
+import { FIRST_FRAME, SLOT, spinnerText, WORKER_ARGUMENT, type ProgressMessage, type ProgressWorkerData } from './progress-worker.js';
 
 /** A step that lasts longer than this is shown: well within a second of its start. */
 export const PROGRESS_DELAY_MS = 400;
@@ -70,7 +70,7 @@ function linesDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
 function spinnerDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
   const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   const columns = () => stream.columns || 80;
-  let worker: Worker | undefined;
+  let worker: import('node:worker_threads').Worker | undefined;
   let step: Step | undefined;
   let frame = FIRST_FRAME;
   let interval: NodeJS.Timeout | undefined;
@@ -96,7 +96,9 @@ function spinnerDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
     });
   const startWorker = () => {
     const data: ProgressWorkerData = { shared, fd: (stream as { fd?: number }).fd ?? 2, columns: columns(), frameMs: FRAME_MS };
-    worker = new Worker(new URL('./progress-worker.js', import.meta.url), { workerData: data });
+    // node:worker_threads is loaded only here, for the first slow step at a terminal.
+    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+    worker = new Worker(new URL('./progress-worker.js', import.meta.url), { workerData: data, argv: [WORKER_ARGUMENT] });
     worker.unref();
     worker.on('error', () => (worker = undefined));
   };

@@ -6,7 +6,7 @@ import { ExitCode, LockstepError } from '../errors.js';
 import type { OrmHistory } from '../orm/adapter.js';
 import type { MigrationStatus } from '../orm/types.js';
 import { applyMigration, errorText, MigrationFailure, statementRange, type AppliedMigration } from './apply-migration.js';
-import { appliedThisRun, blockedByFailedError, historyElsewhereError, migrationFailedError, needsBaselineError, outOfOrderError, strictError, type FailureContext } from './failure-messages.js';
+import type { FailureContext } from './failure-messages.js';
 import { interruptedIndexBuild } from './index-leftover.js';
 import { blockingFailures, historyProblems } from './history-problems.js';
 import { takeMigrationLock } from './migration-lock.js';
@@ -19,8 +19,6 @@ import type { DriftSettingsOptions } from '../drift/settings.js';
 import type { DriftVerification } from '../drift/verify.js';
 import type { RunSettings } from './settings.js';
 import type { LintGateResult } from './lint-gate.js';
-import { migrationsMissingError, noMigrationsError } from './no-migrations.js';
-import { requireHistoryPrivileges } from './privileges.js';
 import { openWorkspace, runTarget, upgradeHistory, withSession, type RunTarget, type Workspace } from './workspace.js';
 
 /** What `deploy()` takes: the project, the database, timeouts and retries, and what to refuse. */
@@ -153,6 +151,9 @@ async function verifyDeployed(run: DeployRun, applied: AppliedMigration[]): Prom
   return verifyAfterDeploy(run.workspace, run.session, run.history, settings, applied.map((a) => a.name));
 }
 
+/** The texts of refusals and failures, loaded only when a deploy refuses or fails. */
+const failureMessages = () => import('./failure-messages.js');
+
 /** What deploy will do, decided before anything in the database changes. */
 interface DeployPlan {
   statuses: MigrationStatus[];
@@ -185,12 +186,13 @@ async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration
     const statuses = await history.statuses(workspace.disk.migrations, existingAudit);
     const recorded = statuses.filter((s) => s.state !== 'pending');
     if (workspace.disk.migrations.length === 0) {
+      const { migrationsMissingError, noMigrationsError } = await import('./no-migrations.js');
       throw recorded.length > 0 ? migrationsMissingError(workspace, recorded.length) : noMigrationsError(workspace);
     }
     if (recorded.length === 0) await refuseUnknownSchema(run, exists);
     workspace.step('checking the pending migrations');
     const plan = await planDeploy(run, statuses);
-    if (plan.names.length > 0 || !exists) await requireHistoryPrivileges(session, workspace, history, 'write');
+    if (plan.names.length > 0 || !exists) await (await import('./privileges.js')).requireHistoryPrivileges(session, workspace, history, 'write');
     let lint: LintGateResult | undefined;
     if (plan.names.length > 0) {
       // The linter and its rules load only when there is something to lint.
@@ -235,8 +237,8 @@ async function refuseUnknownSchema(run: DeployRun, exists: boolean): Promise<voi
   const { history, workspace } = run;
   const tables = await history.nonEmptyTables();
   const elsewhere = (await history.elsewhere?.(workspace.disk.migrations, tables)) ?? [];
-  if (elsewhere.length > 0) throw historyElsewhereError(run.failures, elsewhere, exists);
-  if (tables.length > 0) throw needsBaselineError(run.failures, tables, exists);
+  if (elsewhere.length > 0) throw (await failureMessages()).historyElsewhereError(run.failures, elsewhere, exists);
+  if (tables.length > 0) throw (await failureMessages()).needsBaselineError(run.failures, tables, exists);
 }
 
 /** A run that applies something is recorded as started before it does, so that a run that dies is visible to the next one. */
@@ -271,7 +273,7 @@ async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<
   let resumeTarget: DeployPlan['resumeTarget'];
   if (failed.length > 0) {
     const only = failed[0]!;
-    if (!options.resume || failed.length > 1 || only.state !== 'failed') throw blockedByFailedError(run.failures, failed, await interruptedIndexBuild(workspace, run.session, failed));
+    if (!options.resume || failed.length > 1 || only.state !== 'failed') throw (await failureMessages()).blockedByFailedError(run.failures, failed, await interruptedIndexBuild(workspace, run.session, failed));
     resumeTarget = { status: only, from: only.statementsDone ?? 0 };
   } else if (options.resume) {
     workspace.emit({ type: 'warning', code: 'LS_NOTHING_TO_RESUME', message: '--resume was given, but no migration is recorded as failed.' });
@@ -279,9 +281,9 @@ async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<
 
   const problems = historyProblems(statuses);
   for (const problem of problems) workspace.emit({ type: 'warning', code: problem.code, message: problem.message, migration: problem.migration });
-  if (run.strict && problems.length > 0) throw strictError(workspace, problems.map((p) => p.message));
+  if (run.strict && problems.length > 0) throw (await failureMessages()).strictError(workspace, problems.map((p) => p.message));
   const outOfOrder = statuses.filter((s) => s.outOfOrder).map((s) => s.name);
-  if (workspace.orm.outOfOrder === 'refuse' && outOfOrder.length > 0 && !options.allowOutOfOrder) throw outOfOrderError(workspace, outOfOrder);
+  if (workspace.orm.outOfOrder === 'refuse' && outOfOrder.length > 0 && !options.allowOutOfOrder) throw (await failureMessages()).outOfOrderError(workspace, outOfOrder);
 
   const pendingNames = statuses.filter((s) => s.state === 'pending' || s.state === 'rolled-back').map((s) => s.name);
   workspace.emit({
@@ -344,9 +346,9 @@ async function applyPlanned(run: DeployRun, audit: AuditLog, plan: DeployPlan): 
         code: error.sqlState,
         message: errorText(error.cause),
       });
-      throw migrationFailedError(run.failures, error, applied.map((a) => a.name), run.settings, unconfirmed);
+      throw (await failureMessages()).migrationFailedError(run.failures, error, applied.map((a) => a.name), run.settings, unconfirmed);
     }
-    if (!(error instanceof LockstepError) && isConnectionLost(error)) throw connectionLostError(workspace, error, brokenOffState(run, applied, current, unconfirmed));
+    if (!(error instanceof LockstepError) && isConnectionLost(error)) throw connectionLostError(workspace, error, await brokenOffState(run, applied, current, unconfirmed));
     throw error;
   }
   workspace.emit({ type: 'run-finished', applied: applied.map((a) => a.name), durationMs: applied.reduce((sum, a) => sum + a.durationMs, 0) });
@@ -366,8 +368,8 @@ async function confirmDurable(session: PgSession, reports: DurableReports): Prom
 }
 
 /** What a connection that broke while migrations were being applied, outside their statements, left behind. */
-function brokenOffState(run: DeployRun, applied: AppliedMigration[], current: string | undefined, unconfirmed: string[]): string {
-  const before = appliedThisRun(applied.map((a) => a.name), unconfirmed, run.workspace.cli('status'));
+async function brokenOffState(run: DeployRun, applied: AppliedMigration[], current: string | undefined, unconfirmed: string[]): Promise<string> {
+  const before = (await failureMessages()).appliedThisRun(applied.map((a) => a.name), unconfirmed, run.workspace.cli('status'));
   if (!current) return `No migration was being applied when the connection broke.${before}`;
   return `The connection broke while ${current} was being applied, outside ${current.includes(', ') ? 'their' : 'its'} statements (while lockstep recorded its progress): ${run.history.qualifiedName} and lockstep's audit log say how far it got, and \`${run.workspace.cli('status')}\` shows it.${before}`;
 }

@@ -7,9 +7,7 @@ import { blockingFailures, historyProblems, missingFileProblems, type HistoryPro
 import { resolveAuditSettings, type ProjectOptions } from './options.js';
 import { usageError } from '../errors.js';
 import { nulByteProblem } from '../orm/migration-file.js';
-import { blockedByFailedError, historyElsewhereError, needsBaselineError } from './failure-messages.js';
 import { interruptedIndexBuild } from './index-leftover.js';
-import { migrationsMissingError, noMigrationsError } from './no-migrations.js';
 import { openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
 
 /** What `status()` takes: the project and the database. It changes nothing. */
@@ -63,14 +61,17 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
     const migrations = await history.statuses(workspace.disk.migrations, audit);
     refuseUnsendable(workspace, migrations);
     const recorded = migrations.filter((m) => m.state !== 'pending');
-    if (workspace.disk.migrations.length === 0) throw recorded.length > 0 ? migrationsMissingError(workspace, recorded.length) : noMigrationsError(workspace);
+    if (workspace.disk.migrations.length === 0) {
+      const { migrationsMissingError, noMigrationsError } = await import('./no-migrations.js');
+      throw recorded.length > 0 ? migrationsMissingError(workspace, recorded.length) : noMigrationsError(workspace);
+    }
     const failures = { workspace, historyTable: history.qualifiedName };
     let existingTables: string[] = [];
     if (recorded.length === 0) {
       // As deploy sees it: tables without any history, which may be kept in another table.
       existingTables = await history.nonEmptyTables();
       const elsewhere = (await history.elsewhere?.(workspace.disk.migrations, existingTables)) ?? [];
-      if (elsewhere.length > 0) throw historyElsewhereError(failures, elsewhere, exists);
+      if (elsewhere.length > 0) throw (await import('./failure-messages.js')).historyElsewhereError(failures, elsewhere, exists);
     }
     const holder = await advisoryLockHolder(session, workspace.orm.lockKey).catch(() => undefined);
     const invalid = await invalidIndexes(session).catch(() => []);
@@ -86,8 +87,10 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       outOfOrder: count((m) => m.outOfOrder),
     };
     const state: DatabaseState = counts.failed > 0 ? 'blocked' : existingTables.length > 0 ? 'needs-baseline' : counts.pending > 0 ? 'pending' : 'up-to-date';
+    // The recovery texts are loaded only for a database that needs one.
+    const messages = state === 'blocked' || state === 'needs-baseline' ? await import('./failure-messages.js') : undefined;
     const next =
-      state === 'blocked' ? blockedByFailedError(failures, failed, await interruptedIndexBuild(workspace, session, failed)).recovery : state === 'needs-baseline' ? needsBaselineError(failures, existingTables, exists).recovery : [];
+      state === 'blocked' ? messages!.blockedByFailedError(failures, failed, await interruptedIndexBuild(workspace, session, failed)).recovery : state === 'needs-baseline' ? messages!.needsBaselineError(failures, existingTables, exists).recovery : [];
     return {
       ...runTarget(workspace, history),
       historyExists: exists,

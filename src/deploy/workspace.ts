@@ -12,8 +12,6 @@ import type { DeployEvent } from './events.js';
 import type { ProjectOptions } from './options.js';
 import { cliCommand } from '../util/cli-command.js';
 import { relativeFrom } from '../util/relative-path.js';
-import { noMigrationsError } from './no-migrations.js';
-import { explainPermissionDenied } from './privileges.js';
 
 /** A project opened for a command: its ORM, migrations on disk and target database. */
 export interface Workspace {
@@ -101,7 +99,8 @@ export async function openWorkspace(options: WorkspaceOptions, command: string):
   const disk = await orm.listMigrations().finally(stepDone);
   // Without migrations on disk, deploy and status have nothing to work from: say so before
   // falling back to the embedded database, or failing on a URL that a wrong directory lacks.
-  const noMigrations = NEEDS_MIGRATIONS.has(command) && disk.migrations.length === 0 ? () => noMigrationsError({ orm, disk, rel, cli, command }) : undefined;
+  const noMigrations =
+    NEEDS_MIGRATIONS.has(command) && disk.migrations.length === 0 ? async () => (await import('./no-migrations.js')).noMigrationsError({ orm, disk, rel, cli, command }) : undefined;
   let resolved: ReturnType<typeof resolveTarget>;
   try {
     resolved = resolveTarget(root, orm.configuredUrls(), orm.env, {
@@ -115,11 +114,11 @@ export async function openWorkspace(options: WorkspaceOptions, command: string):
       phrasing: options.cliFlags === undefined ? 'api' : 'cli',
     });
   } catch (error) {
-    if (noMigrations) throw noMigrations();
+    if (noMigrations) throw await noMigrations();
     throw error;
   }
   const { target, warnings } = resolved;
-  if (noMigrations && target.kind === 'embedded') throw noMigrations();
+  if (noMigrations && target.kind === 'embedded') throw await noMigrations();
   for (const note of orm.notes ?? []) warnings.push({ code: 'LS_MIGRATIONS_GLOB', message: note });
   return {
     command,
@@ -161,7 +160,8 @@ export async function withSession<T>(workspace: Workspace, fn: (session: PgSessi
     return await fn(session, history);
   } catch (error) {
     if (!isLockstepError(error) && isConnectionLost(error)) throw connectionLostError(workspace, error);
-    throw await explainPermissionDenied(error, session, workspace, history);
+    // Loaded only on a failure: what a "permission denied" lacked, and the GRANT that gives it.
+    throw await (await import('./privileges.js')).explainPermissionDenied(error, session, workspace, history);
   } finally {
     workspace.stepDone();
     await session.close();

@@ -55,7 +55,7 @@ export function deployCommand(): Command {
     .action(async (appCommand: string[], flags: DeployFlags, cmd: Command) => {
       const json = Boolean(flags.json);
       // Implementation modules load only when the command runs, so that `lockstep --help` and a no-op deploy start fast.
-      const [{ deploy }, { deployTextRenderer }, { runApp }] = await Promise.all([import('../../deploy/deploy.js'), import('../../report/deploy-text.js'), import('../exec-app.js')]);
+      const [{ deploy }, { deployTextRenderer }] = await Promise.all([import('../../deploy/deploy.js'), import('../../report/deploy-text.js')]);
       const explicit = (name: keyof DeployFlags) => (cmd.getOptionValueSource(name) === 'cli' ? (flags[name] as string) : undefined);
       const render = json ? (event: DeployEvent) => printJson({ time: new Date().toISOString(), ...event }) : deployTextRenderer({ out: stdout, err: stderr }, styleFor(process.stdout));
       const lockRetries = explicit('lockRetries');
@@ -95,6 +95,7 @@ export function deployCommand(): Command {
       }
       if (appCommand.length > 0) {
         render({ type: 'app-starting', command: appCommand, ...(served ? { database: served.description } : {}) });
+        const { runApp } = await import('../exec-app.js');
         await runApp(appCommand[0]!, appCommand.slice(1), served ? { env: served.env, afterExit: served.stop } : {});
       }
     });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
 import { loadConfigModule } from '../../project/config-loader.js';
-import { readStaticConfig, type StaticConfigOptions } from '../../project/static-config.js';
+import type { StaticConfigOptions } from '../../project/static-config.js';
 import type { ProjectEnv } from '../../project/env-file.js';
 import { readPackageJson } from '../../project/package-json.js';
 
@@ -97,6 +97,8 @@ export async function loadDrizzleConfig(file: string, env: ProjectEnv, root: str
     }
   } else {
     // A config that is only data is read without running it; any other is run as drizzle-kit runs it.
+    // The reader of configs as data loads only for a Drizzle project, not when detecting the ORM.
+    const { readStaticConfig } = await import('../../project/static-config.js');
     const data = await readStaticConfig(file, readFileSync(file, 'utf8'), DRIZZLE_CONFIG_DATA(env));
     readAs = data !== undefined ? 'data' : 'loader';
     raw = data !== undefined ? data : await loadConfigModule(file, root, env, 'LS_DRIZZLE_CONFIG');

@@ -5,7 +5,7 @@ import { usageError } from '../../errors.js';
 import { ProjectEnv } from '../../project/env-file.js';
 import { hasDependency, readPackageJson } from '../../project/package-json.js';
 import { findPrismaConfig, loadPrismaConfig, type ConfigUrl, type PrismaConfigFile } from './config-file.js';
-import { readDatasource, type PrismaDatasource, type PslValue } from './schema-file.js';
+import type { PrismaDatasource, PslValue } from './schema-file.js';
 import type { ConfiguredUrl } from '../../project/database-url.js';
 
 /** Everything lockstep knows about a Prisma project before it touches a database. */
@@ -94,6 +94,8 @@ export async function loadPrismaProject(root: string, explicit?: string): Promis
   let datasource: PrismaDatasource | undefined;
   let datasourceFile: string | undefined;
   if (schemaPath) {
+    // The schema reader loads only for a Prisma project, not when detecting the ORM.
+    const { readDatasource } = await import('./schema-file.js');
     for (const file of prismaFiles(schemaPath)) {
       datasource = readDatasource(readFileSync(file, 'utf8'));
       if (datasource) {

@@ -17,7 +17,7 @@ import { globProblems, loadTypeormMigrations, type TypeormMigration } from './mi
 import { mixedList } from './class-files.js';
 import { loadClassFiles } from './entity-files.js';
 import { inProjectDir } from '../../project/project-dir.js';
-import { applyTypeormMigrations, type TransactionMode } from './runner.js';
+import type { TransactionMode } from './runner.js';
 import { queryRunnerSession } from './session.js';
 
 /**
@@ -202,6 +202,8 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
   /** The migrations' up() methods are code of the project too: they run in its folder, with its .env values visible. */
   async applyPending(pending: DiskMigration[], ctx: RuntimeContext) {
     const byName = new Map(this.migrations.map((m) => [m.name, m]));
+    // The runner loads only when there is something to apply.
+    const { applyTypeormMigrations } = await import('./runner.js');
     return inProjectDir(this.root, () =>
       this.env.withFileValues(() =>
         applyTypeormMigrations(

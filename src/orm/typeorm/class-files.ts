@@ -1,3 +1,4 @@
+import { readdirSync, type Dirent } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 
 /**
@@ -19,9 +20,44 @@ const LOADABLE = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
 
 /** The loadable files a glob string matches, absolute and sorted, as TypeORM expands it. */
 export async function globFiles(pattern: string, root: string): Promise<string[]> {
-  const { glob } = await import('tinyglobby');
-  const absolute = isAbsolute(pattern) ? pattern : resolve(root, pattern);
-  return (await glob(absolute.replace(/\\/g, '/'), { absolute: true, onlyFiles: true })).filter((file) => LOADABLE.has(extname(file)) && !file.endsWith('.d.ts')).sort();
+  const absolute = (isAbsolute(pattern) ? pattern : resolve(root, pattern)).replace(/\\/g, '/');
+  let files = oneFolderGlob(absolute);
+  if (!files) {
+    const { glob } = await import('tinyglobby');
+    files = await glob(absolute, { absolute: true, onlyFiles: true });
+  }
+  return files.filter((file) => LOADABLE.has(extname(file)) && !file.endsWith('.d.ts')).sort();
+}
+
+/** Characters that make a path segment a pattern, besides `*`. */
+const PATTERN_SYNTAX = /[?[\]{}()!+@\\]/;
+
+/**
+ * The usual pattern, `src/migration/*.ts`: a plain folder and a name with `*` wildcards, answered
+ * by listing that one folder, as the glob library would (`*` matches any characters but `/`, and
+ * not a leading dot; only files). Undefined for anything else (`**`, braces, classes, a folder
+ * with wildcards, symbolic links, an unreadable folder), which the glob library answers: it is
+ * only loaded for those.
+ */
+function oneFolderGlob(absolute: string): string[] | undefined {
+  const slash = absolute.lastIndexOf('/');
+  const dir = absolute.slice(0, slash) || '/';
+  const name = absolute.slice(slash + 1);
+  if (!name.includes('*') || name.includes('**') || name.startsWith('.') || PATTERN_SYNTAX.test(name) || PATTERN_SYNTAX.test(dir) || dir.includes('*')) return undefined;
+  const matcher = new RegExp(`^${name.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || !matcher.test(entry.name)) continue;
+    if (entry.isSymbolicLink() || (!entry.isFile() && !entry.isDirectory())) return undefined;
+    if (entry.isFile()) files.push(`${dir === '/' ? '' : dir}/${entry.name}`);
+  }
+  return files;
 }
 
 /** An EntitySchema instance, as TypeORM's InstanceChecker recognises one. */

@@ -123,9 +123,13 @@ export async function typeormLoader(file: string, root: string): Promise<Importe
     ...(tsconfigForPaths(tsconfig) ? { tsconfigPaths: tsconfigForPaths(tsconfig) } : {}),
   };
   const transform = projectTypescriptTransform(root, tsconfig, cache) ?? jitiTransform(createJiti(file, options), cache);
-  const javascript = createJiti(file, { ...options, transform, tryNative: true });
-  const typescript = createJiti(file, { ...options, transform, tryNative: false });
-  return (path) => (/\.[cm]?tsx?$/.test(path) ? typescript : javascript).import(path);
+  // Each loader is made on first use: a TypeScript project needs only the second.
+  let javascript: Jiti | undefined;
+  let typescript: Jiti | undefined;
+  return (path) =>
+    /\.[cm]?tsx?$/.test(path)
+      ? (typescript ??= createJiti(file, { ...options, transform, tryNative: false })).import(path)
+      : (javascript ??= createJiti(file, { ...options, transform, tryNative: true })).import(path);
 }
 
 /** jiti's own transform (Babel), for a project without TypeScript, through the compile cache. */
