@@ -131,7 +131,7 @@ describe("the code blocks of README.md, docs/*.md and the examples' READMEs", ()
     // The check itself catches a renamed flag or command.
     expect(cliProblems(program, ['deploy', '--lock-timeout', '2s', '--', 'node', 'x.js'])).toEqual([]);
     expect(cliProblems(program, ['deploy', '--lock-timout', '2s'])).toEqual(['deploy has no option --lock-timout']);
-    expect(cliProblems(program, ['lint', '--format', 'xml'])).toEqual(['--format xml: not one of text, json, sarif, github']);
+    expect(cliProblems(program, ['lint', '--format', 'xml'])).toEqual(['--format xml: not one of text, json, sarif, github, gitlab']);
     expect(cliProblems(program, ['migrate'])).toEqual(['no command "migrate"']);
     expect(cliProblems(program, ['doctor', '--embedded'])).toEqual(['doctor has no option --embedded']);
   });
@@ -171,9 +171,12 @@ describe("the README's quick start, run as written on a copy of the examples", {
   it('each block exits 0, and the server block reports on the server it deployed to', async () => {
     db = await freshDatabase();
     dir = mkdtempSync(join(tmpdir(), 'lockstep-quickstart-'));
-    const quickStart = blocks.filter((b) => b.file.endsWith('README.md') && b.section === 'Quick start' && SHELL.has(b.lang) && b.notRun === undefined);
+    const quickStart = blocks.filter((b) => b.file.endsWith('README.md') && b.section === 'Run the example' && SHELL.has(b.lang) && b.notRun === undefined);
     expect(quickStart.length).toBeGreaterThanOrEqual(2);
-    cpSync(join(REPO_ROOT, 'examples'), join(dir, 'examples'), { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('.lockstep') });
+    // The examples as the installed package carries them (node_modules/lockstep/examples) and as a clone has them.
+    const copyExamples = (to: string) => cpSync(join(REPO_ROOT, 'examples'), to, { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('.lockstep') });
+    copyExamples(join(dir, 'examples'));
+    copyExamples(join(dir, 'node_modules', 'lockstep', 'examples'));
     // `npx lockstep` and `lockstep` are the built package; `npm install` (of the repository or of lockstep) is the install this checkout already is.
     const bin = join(dir, '.bin');
     mkdirSync(bin);
