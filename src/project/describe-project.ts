@@ -1,9 +1,10 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { isLockstepError } from '../errors.js';
 import type { OrmName, OrmProject } from '../orm/adapter.js';
 import { resolveTarget } from './database-url.js';
 import { notSupportedYet } from './unsupported.js';
 import { detectOrms, loadOrm, projectRoot } from './detect.js';
+import { findSubProjects } from './sub-projects.js';
 
 /** One ORM found in a project, described without touching the database and without any secret. */
 export interface DetectedOrm {
@@ -110,7 +111,16 @@ export async function detect(options: { project?: string; orm?: OrmName; config?
     chosen !== undefined
       ? undefined
       : found.length === 0
-        ? 'No Prisma, Drizzle or TypeORM project here: no ORM dependency in package.json and none of their configuration files.'
+        ? `No Prisma, Drizzle or TypeORM project here: no ORM dependency in package.json and none of their configuration files.${subProjectsHint(root)}`
         : `This project uses ${found.length} ORMs; pass --orm ${found.map((d) => d.orm).join(' or --orm ')} to the other commands.`;
   return { projectRoot: root, orms, chosen, note };
+}
+
+/** At a monorepo's root: the packages below it that hold a project, and the --project for each. */
+function subProjectsHint(root: string): string {
+  const below = findSubProjects(root);
+  if (below.length === 0) return '';
+  const shown = below.slice(0, 5).map((s) => `${s.dir} (${s.orm})`);
+  const more = below.length > shown.length ? ` and ${below.length - shown.length} more` : '';
+  return ` Below it: ${shown.join(', ')}${more}; pass the one to use with --project (e.g. --project ${relative(process.cwd(), join(root, below[0]!.dir)) || '.'}).`;
 }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { usageError } from '../errors.js';
+import { join, relative, resolve } from 'node:path';
+import { usageError, type LockstepError } from '../errors.js';
+import { findSubProjects } from './sub-projects.js';
 import { ORM_NAMES, type OrmName, type OrmProject } from '../orm/adapter.js';
 import { drizzleEvidence } from '../orm/drizzle/evidence.js';
 import { prismaEvidence } from '../orm/prisma/project.js';
@@ -56,14 +57,32 @@ export async function loadOrm(root: string, orm: OrmName | undefined, config?: s
   if (orm) return LOADERS[orm](root, config);
   const found = detectOrms(root);
   if (found.length === 1) return LOADERS[found[0]!.orm](root, config);
-  if (found.length === 0) {
-    throw usageError('LS_NO_PROJECT', `No Prisma, Drizzle or TypeORM project was found in ${root}: no ORM dependency in package.json, no prisma.config.ts or prisma/schema.prisma, no drizzle.config.*, no TypeORM data source.`, [
-      'Run lockstep in the project directory, or pass --project with its path (and --orm prisma|drizzle|typeorm if its files are elsewhere).',
-    ]);
-  }
+  if (found.length === 0) throw noProjectError(root);
   throw usageError(
     'LS_SEVERAL_ORMS',
     `${root} uses more than one ORM:\n${found.map((d) => `  - ${d.orm}: ${d.evidence.join(', ')}`).join('\n')}`,
     [`Choose the one whose migrations to use: ${found.map((d) => `--orm ${d.orm}`).join(' or ')}.`],
+  );
+}
+
+/**
+ * No ORM at `root`. At a monorepo's root the project lives in a package below it: name the
+ * packages that hold one and the --project that reaches each.
+ */
+function noProjectError(root: string): LockstepError {
+  const message = `No Prisma, Drizzle or TypeORM project was found in ${root}: no ORM dependency in package.json, no prisma.config.ts or prisma/schema.prisma, no drizzle.config.*, no TypeORM data source.`;
+  const below = findSubProjects(root);
+  if (below.length === 0) {
+    return usageError('LS_NO_PROJECT', message, ['Run lockstep in the project directory, or pass --project with its path (and --orm prisma|drizzle|typeorm if its files are elsewhere).']);
+  }
+  const shown = below.slice(0, 5);
+  const fromCwd = (dir: string) => relative(process.cwd(), join(root, dir)) || '.';
+  const list = shown.map((s) => `  - ${s.dir}: ${s.orm} (${s.evidence.join(', ')})`).join('\n');
+  const more = below.length > shown.length ? `\n  - and ${below.length - shown.length} more` : '';
+  return usageError(
+    'LS_NO_PROJECT',
+    `${message} ${shown.length === 1 ? 'This directory below it holds one' : 'These directories below it hold one'}:\n${list}${more}`,
+    [...new Set(shown.slice(0, 3).map((s) => `Pass the package's directory: --project ${fromCwd(s.dir)}`))],
+    { subProjects: below.map((s) => s.dir) },
   );
 }

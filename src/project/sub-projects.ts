@@ -9,6 +9,8 @@ export interface SubProject {
   dir: string;
   /** Its schema, config and migration files (not mere dependencies). */
   evidence: string[];
+  /** The ORM those files belong to. */
+  orm: OrmName;
 }
 
 const SKIPPED = new Set(['node_modules', 'dist', 'build', 'coverage', 'out', 'target', 'vendor', 'tmp']);
@@ -19,10 +21,11 @@ const MAX_DIRECTORIES = 2000;
 
 /**
  * Directories below `root` (a few levels deep, never node_modules, build output or hidden
- * directories) where `orm`'s own files are: a schema, a config file, a migrations folder. Used to
- * tell someone who ran lockstep at a monorepo's root which package to pass with --project.
+ * directories) where `orm`'s own files are (any ORM's when `orm` is not given): a schema, a config
+ * file, a migrations folder. Used to tell someone who ran lockstep at a monorepo's root which
+ * package to pass with --project.
  */
-export function findSubProjects(root: string, orm: OrmName): SubProject[] {
+export function findSubProjects(root: string, orm?: OrmName): SubProject[] {
   const found: SubProject[] = [];
   let visited = 0;
   const queue: Array<{ dir: string; depth: number }> = [{ dir: root, depth: 0 }];
@@ -30,14 +33,12 @@ export function findSubProjects(root: string, orm: OrmName): SubProject[] {
     const { dir, depth } = queue.shift()!;
     visited++;
     if (dir !== root) {
-      const files = detectOrms(dir)
-        .filter((d) => d.orm === orm)
-        .flatMap((d) => d.evidence)
-        .filter((e) => !e.startsWith('package.json'));
-      if (files.length > 0) {
-        found.push({ dir: relative(root, dir), evidence: files });
-        continue;
-      }
+      const held = detectOrms(dir)
+        .filter((d) => orm === undefined || d.orm === orm)
+        .map((d) => ({ orm: d.orm, evidence: d.evidence.filter((e) => !e.startsWith('package.json')) }))
+        .filter((d) => d.evidence.length > 0);
+      for (const d of held) found.push({ dir: relative(root, dir), evidence: d.evidence, orm: d.orm });
+      if (held.length > 0) continue;
     }
     if (depth >= MAX_DEPTH) continue;
     let entries;

@@ -89,4 +89,24 @@ describe('a project with no migrations on disk', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('The migrations folder db/migrations does not exist (`out` in drizzle.config.json)');
   });
+  it('at a monorepo root whose package.json lists no ORM: deploy, status and detect name the packages that hold a project and the --project for each', async () => {
+    project = monorepo();
+    project.write('package.json', JSON.stringify({ name: 'shop', private: true, workspaces: ['packages/*'] }));
+    project.write('apps/api/package.json', JSON.stringify({ name: '@shop/api', dependencies: { 'drizzle-orm': '^0.45.0' } }));
+    project.write('apps/api/drizzle.config.ts', "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n");
+    const detected = await runCli(['detect'], { cwd: project.dir });
+    expect(detected.code).toBe(2);
+    expect(detected.stdout).toContain('Below it: apps/api (drizzle), packages/db (prisma); pass the one to use with --project (e.g. --project apps/api).');
+    for (const args of [['deploy', ...APP], ['status']]) {
+      const result = await runCli(args, { cwd: project.dir, env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' } });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain('LS_NO_PROJECT');
+      expect(result.stderr).toContain('These directories below it hold one');
+      expect(result.stderr).toMatch(/- apps\/api: drizzle \(.*drizzle\.config\.ts/);
+      expect(result.stderr).toMatch(/- packages\/db: prisma \(.*schema\.prisma/);
+      expect(result.stderr).toContain('--project apps/api');
+      expect(result.stderr).toContain('--project packages/db');
+      expect(existsSync(join(project.dir, 'app-started'))).toBe(false);
+    }
+  });
 });
