@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import Module from 'node:module';
 import type { Transform } from './compile-cache.js';
@@ -25,6 +26,17 @@ export function needsFullLoader(error: unknown): boolean {
 }
 
 /**
+ * `./entity/User.js` written for `./entity/User.ts` (what TypeScript's NodeNext resolution asks
+ * for), when there is no such `.js` file: the `.ts` file, as TypeScript and jiti resolve it.
+ */
+function typescriptSibling(id: string, importer: string): string {
+  if (!/^\.\.?\//.test(id) || !id.endsWith('.js')) return id;
+  const asWritten = resolve(dirname(importer), id);
+  if (existsSync(asWritten)) return id;
+  return existsSync(`${asWritten.slice(0, -3)}.ts`) ? `${id.slice(0, -3)}.ts` : id;
+}
+
+/**
  * Loads a `.ts` file, and the `.ts` files it imports, with Node's own CommonJS loader, compiling
  * each through `transform` (the project's compiler behind the compile cache). When every file is
  * in the cache, this is what a no-op deploy pays for loading the project: no jiti, whose loading
@@ -40,7 +52,7 @@ export function nativeTsRequire(file: string, transform: Transform, aliases: Rec
     // The input jiti gives the transform (async for the file imported, not for those it requires): both find the same cache entries.
     const { code } = transform({ source, filename, ts: true, async: filename === file, jsx: false, interopDefault: false });
     const requireFrom = module.require.bind(module);
-    module.require = (id: string) => requireFrom(aliases[id] ?? id);
+    module.require = (id: string) => requireFrom(aliases[id] ?? typescriptSibling(id, filename));
     module._compile(code, filename);
   };
   extensions['.ts'] = handler;

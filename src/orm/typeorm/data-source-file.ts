@@ -110,7 +110,10 @@ export type Importer = (file: string) => Promise<unknown>;
  * `paths` and `baseUrl` as ts-node with tsconfig-paths does, keeping compiled output in the
  * compile cache, and sharing Node's module cache so that entities, migrations and typeorm itself
  * are loaded once. Compiled JavaScript (a production build) is loaded by Node itself; TypeScript
- * goes straight to the compiler, without first being offered to Node, which cannot load it.
+ * goes straight to the compiler, without first being offered to Node, which cannot load it. Where
+ * the project's own TypeScript compiles and the tsconfig has no `paths`, `.ts` files are run by
+ * Node's CommonJS loader with the compiled output (see nativeTsRequire), and jiti is loaded only
+ * for what Node cannot load (an ES module package, a specifier only jiti resolves).
  */
 export async function typeormLoader(file: string, root: string): Promise<Importer> {
   // jiti is loaded on first use: a TypeScript project whose imports Node resolves never needs it.
