@@ -195,6 +195,34 @@ export const AppDataSource = new DataSource({
     expect(await db.query('SELECT c.email, i.number FROM invoice i JOIN customer c ON c.id = i."customerId"')).toEqual([{ email: 'first@example.com', number: 'INV-1' }]);
   });
 
+  it('a data source that imports an ES module file (.mjs) and dotenv/config loads as the typeorm CLI would load it', async () => {
+    db = await freshDatabase();
+    const repo = monorepo();
+    cleanup.push(repo.root);
+    repo.write('packages/db/src/settings.mjs', `export const migrationsTableName = 'app_migrations';\n`);
+    repo.write(
+      'packages/db/src/data-source.ts',
+      `import 'reflect-metadata';
+import 'dotenv/config';
+import { DataSource } from 'typeorm';
+import { migrationsTableName } from './settings.mjs';
+
+export const AppDataSource = new DataSource({
+  type: 'postgres',
+  url: process.env.DATABASE_URL,
+  entities: ['src/entity/*.ts'],
+  migrations: ['src/migration/*.ts'],
+  migrationsTableName,
+  migrationsTransactionMode: 'each',
+});
+`,
+    );
+    const result = await runCli(['deploy'], { cwd: repo.db, env: { DATABASE_URL: db.url } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await db.query(`SELECT count(*)::int AS n FROM app_migrations`)).toEqual([{ n: EXAMPLE_MIGRATIONS.length }]);
+  });
+
   it('a data migration that uses an entity the data source does not list fails at up(), naming no query', async () => {
     db = await freshDatabase();
     const repo = monorepo();

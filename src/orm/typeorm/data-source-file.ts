@@ -9,6 +9,7 @@ import { projectTsconfig, tsconfigForPaths } from '../../project/tsconfig.js';
 import { projectTypescriptTransform } from '../../project/typescript-transform.js';
 import { readPackageJson } from '../../project/package-json.js';
 import { loadJiti } from '../../project/cjs-packages.js';
+import { nativeTsRequire, needsFullLoader } from '../../project/native-ts-require.js';
 
 /** The parts of a TypeORM DataSource lockstep uses; typed loosely because it is the project's own typeorm. */
 /** Where a TypeORM data source connects: its own options, or those of its replication master. */
@@ -109,10 +110,14 @@ export type Importer = (file: string) => Promise<unknown>;
  * `paths` and `baseUrl` as ts-node with tsconfig-paths does, keeping compiled output in the
  * compile cache, and sharing Node's module cache so that entities, migrations and typeorm itself
  * are loaded once. Compiled JavaScript (a production build) is loaded by Node itself; TypeScript
- * goes straight to the compiler, without first being offered to Node, which cannot load it.
+ * goes straight to the compiler, without first being offered to Node, which cannot load it. Where
+ * the project's own TypeScript compiles and the tsconfig has no `paths`, `.ts` files are run by
+ * Node's CommonJS loader with the compiled output (see nativeTsRequire), and jiti is loaded only
+ * for what Node cannot load (an ES module package, a specifier only jiti resolves).
  */
 export async function typeormLoader(file: string, root: string): Promise<Importer> {
-  const { createJiti } = loadJiti();
+  // jiti is loaded on first use: a TypeScript project whose imports Node resolves never needs it.
+  const createJiti: typeof import('jiti').createJiti = (...args) => loadJiti().createJiti(...args);
   const tsconfig = projectTsconfig(root);
   const cache = CompileCache.forProject(root);
   const options = {
@@ -122,14 +127,27 @@ export async function typeormLoader(file: string, root: string): Promise<Importe
     interopDefault: false,
     ...(tsconfigForPaths(tsconfig) ? { tsconfigPaths: tsconfigForPaths(tsconfig) } : {}),
   };
-  const transform = projectTypescriptTransform(root, tsconfig, cache) ?? jitiTransform(createJiti(file, options), cache);
+  const projectTransform = projectTypescriptTransform(root, tsconfig, cache);
+  const transform = projectTransform ?? jitiTransform(createJiti(file, options), cache);
   // Each loader is made on first use: a TypeScript project needs only the second.
   let javascript: Jiti | undefined;
   let typescript: Jiti | undefined;
-  return (path) =>
+  const viaJiti: Importer = (path) =>
     /\.[cm]?tsx?$/.test(path)
       ? (typescript ??= createJiti(file, { ...options, transform, tryNative: false })).import(path)
       : (javascript ??= createJiti(file, { ...options, transform, tryNative: true })).import(path);
+  // Node's own loader, for `.ts` files compiled by the project's TypeScript, where Node resolves
+  // every import itself (no tsconfig `paths`); what it cannot load goes to jiti.
+  if (!projectTransform || options.tsconfigPaths) return viaJiti;
+  return async (path) => {
+    if (!path.endsWith('.ts')) return viaJiti(path);
+    try {
+      return nativeTsRequire(path, projectTransform, options.alias);
+    } catch (error) {
+      if (needsFullLoader(error)) return viaJiti(path);
+      throw error;
+    }
+  };
 }
 
 /** jiti's own transform (Babel), for a project without TypeScript, through the compile cache. */
