@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AuditLog, AuditWriteError, type AuditEvent } from '../audit/audit-log.js';
 import { connectionHeadroom, headroomWarning } from '../db/postgres/server-checks.js';
 import type { PgSession } from '../db/postgres/session.js';
+import { collectBetweenPhases, economiseMemory } from '../util/memory.js';
 import { ExitCode, LockstepError } from '../errors.js';
 import type { OrmHistory } from '../orm/adapter.js';
 import type { MigrationStatus } from '../orm/types.js';
@@ -164,6 +165,8 @@ interface DeployPlan {
   /** The migrations to apply, in order (the resumed one first). */
   names: string[];
   prepared: PreparedMigration[];
+  /** The pending SQL is big (BIG_INPUT_CHARS): memory is economised. */
+  big: boolean;
 }
 
 /**
@@ -198,6 +201,8 @@ async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration
       // The linter and its rules load only when there is something to lint.
       const { lintGate } = await import('./lint-gate.js');
       lint = await lintGate(workspace, session, plan.pendingNames.map((n) => workspace.disk.migrations.find((m) => m.name === n)!), { acceptLintErrors: run.options.acceptLintErrors });
+      // The lint's parse trees are garbage now: a big file's do not stay in the peak while it is applied.
+      if (plan.big) collectBetweenPhases();
     }
 
     workspace.stepDone();
@@ -265,6 +270,9 @@ async function recordOrWarn(audit: AuditLog, workspace: Workspace, event: AuditE
   }
 }
 
+/** Pending SQL of at least this many characters is a big input: the run economises memory (src/util/memory.ts). */
+const BIG_INPUT_CHARS = 4 * 1024 * 1024;
+
 /** Decides what to apply, and refuses (blocked, strict, out of order, unreadable files) before anything changes. */
 async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<DeployPlan> {
   const { workspace, options } = run;
@@ -294,8 +302,13 @@ async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<
   });
   const names = resumeTarget ? [resumeTarget.status.name, ...pendingNames] : pendingNames;
   // Every file is read and parsed, then linted, before the first one is applied.
-  const prepared = workspace.orm.runtime || names.length === 0 ? [] : await prepareMigrations(migrationSources(workspace, names), 'deploy');
-  return { statuses, alreadyApplied, pendingNames, resumeTarget, names, prepared };
+  const sources = workspace.orm.runtime ? [] : migrationSources(workspace, names);
+  const big = sources.reduce((sum, s) => sum + (s.script?.length ?? 0), 0) >= BIG_INPUT_CHARS;
+  if (big) economiseMemory();
+  const prepared = sources.length === 0 ? [] : await prepareMigrations(sources, 'deploy');
+  // The split's parse trees are garbage before the lint parses the files again.
+  if (big) collectBetweenPhases();
+  return { statuses, alreadyApplied, pendingNames, resumeTarget, names, prepared, big };
 }
 
 async function applyPlanned(run: DeployRun, audit: AuditLog, plan: DeployPlan): Promise<{ applied: AppliedMigration[]; alreadyApplied: number }> {

@@ -24,3 +24,17 @@ export function allowPhaseCollection(): void {
 export function collectBetweenPhases(): void {
   collect?.();
 }
+
+/**
+ * Before a phase that reads a big input (a migration file of many megabytes): when the CLI allowed
+ * phase collections, V8 keeps its heap small from here on (collecting sooner rather than growing),
+ * which lowers the process's peak memory for a few percent of time. Otherwise nothing.
+ */
+export function economiseMemory(): void {
+  if (!collect) return;
+  try {
+    setFlagsFromString('--optimize-for-size');
+  } catch {
+    // Only a memory economy: without it the run is the same.
+  }
+}

@@ -382,3 +382,23 @@ describe('splitStatements: a file big enough to be parsed in pieces', () => {
     expect((error as SqlSyntaxError).line).toBe(30_001);
   });
 });
+
+describe('splitStatements: long statements keep their text, not their parse tree', () => {
+  /** The tree without its `location` fields, which count from where the text was parsed. */
+  const withoutLocations = (node: unknown): unknown =>
+    JSON.parse(JSON.stringify(node, (key, value: unknown) => (key === 'location' ? undefined : value)));
+
+  it('gives a long statement the same tree, parsed again from its text, and its classification', async () => {
+    const long = `CREATE INDEX CONCURRENTLY "big_idx" ON "t" ("a") WHERE "b" <> '${'q'.repeat(5000)}'`;
+    const short = `INSERT INTO "t" ("a") VALUES ('${'w'.repeat(100)}')`;
+    const statements = await splitStatements(`${short};\n${long};\n${short};\n`);
+    expect(statements.map((s) => s.kind)).toEqual(['InsertStmt', 'IndexStmt', 'InsertStmt']);
+    const [, index] = statements;
+    expect(index!.outsideTransaction).toBe('CREATE INDEX CONCURRENTLY');
+    expect(index!.concurrentIndex).toEqual({ schema: undefined, table: 't', name: 'big_idx' });
+    expect(Object.keys(index!)).toContain('node');
+    const alone = await only(long);
+    expect(withoutLocations(index!.node)).toEqual(withoutLocations(alone.node));
+    expect(JSON.stringify(index!.node)).toContain('q'.repeat(5000));
+  });
+});

@@ -2,11 +2,16 @@ import type { Node, ParseResult } from 'libpg-query';
 
 type LibPgQuery = typeof import('libpg-query');
 let loading: Promise<LibPgQuery> | undefined;
+/** The parser once loaded, for the synchronous re-parse of one statement (statementNode). */
+let loaded: LibPgQuery | undefined;
 
 /** Parse trees of recent texts: deploy parses each pending file to run it, then lints it. */
 const recent = new Map<string, ParseResult>();
 const RECENT_TEXTS = 2048;
 const CACHED_TEXT_LIMIT = 256 * 1024;
+/** The texts kept add up to at most this many characters: the pieces of a big file are not all kept with their trees. */
+const RECENT_CHARS = 4 * 1024 * 1024;
+let recentChars = 0;
 
 /**
  * libpg-query is PostgreSQL's own parser compiled to WebAssembly. Loading it costs tens of
@@ -33,19 +38,36 @@ async function load(): Promise<LibPgQuery> {
   const mod = await import('libpg-query');
   await mod.loadModule();
   const parseSync = mod.parseSync;
-  return {
+  loaded = {
     ...mod,
     parseSync(sql: string): ParseResult {
       if (sql.length > CACHED_TEXT_LIMIT) return parseSync(sql);
       let result = recent.get(sql);
       if (!result) {
         result = parseSync(sql);
-        if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value!);
+        while (recent.size > 0 && (recent.size >= RECENT_TEXTS || recentChars + sql.length > RECENT_CHARS)) {
+          const oldest = recent.keys().next().value!;
+          recent.delete(oldest);
+          recentChars -= oldest.length;
+        }
         recent.set(sql, result);
+        recentChars += sql.length;
       }
       return result;
     },
   };
+  return loaded;
+}
+
+/**
+ * The parse tree of one statement's text, parsed again: statements of a big file keep their text
+ * and drop their tree (see splitStatements). The `location` fields count from the start of `text`.
+ * Only after the parser was loaded (splitStatements loads it).
+ */
+export function statementNode(text: string): Node {
+  if (!loaded) throw new Error('statementNode before the parser was loaded');
+  const [raw] = loaded.parseSync(text).stmts ?? [];
+  return raw!.stmt as Node;
 }
 
 export class SqlSyntaxError extends Error {

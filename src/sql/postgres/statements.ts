@@ -1,5 +1,5 @@
 import type { Node } from 'libpg-query';
-import { nodeKind, parsePostgres } from './parser.js';
+import { nodeKind, parsePostgres, statementNode } from './parser.js';
 
 /** One statement of a migration file, with where it is and how it may run. */
 export interface SqlStatement {
@@ -13,6 +13,10 @@ export interface SqlStatement {
   endLine: number;
   /** Parse node kind, e.g. `IndexStmt`. */
   kind: string;
+  /**
+   * The statement's parse tree. A long statement (a big literal) does not keep it: it is parsed
+   * again from `text` when read, so that a big file's statements do not hold every string twice.
+   */
   node: Node;
   /** Why PostgreSQL refuses this statement inside a transaction block, if it does. */
   outsideTransaction?: string;
@@ -42,9 +46,21 @@ export async function splitStatements(sql: string): Promise<SqlStatement[]> {
     const text = rawText.trim();
     const start = advanceLines(sql, cursor, charStart + leading);
     const endLine = start.line + countNewlines(text);
-    return { index, text, line: start.line, column: start.column, endLine, ...classify(raw.node) };
+    const statement: SqlStatement = { index, text, line: start.line, column: start.column, endLine, ...classify(raw.node) };
+    raw.node = undefined as unknown as Node;
+    return text.length > KEEP_TREE_CHARS ? withoutTree(statement) : statement;
   });
 }
+
+/** Replaces the statement's tree with a getter that parses its text again (a function of its own, so that the getter holds nothing else alive). */
+function withoutTree(statement: SqlStatement): SqlStatement {
+  const text = statement.text;
+  // Consumers of the tree (lock blockers, index definitions, drift) ignore `location` fields.
+  return Object.defineProperty(statement, 'node', { get: () => statementNode(text), enumerable: true, configurable: true });
+}
+
+/** Statements longer than this keep their text only, not their parse tree (see SqlStatement.node). */
+const KEEP_TREE_CHARS = 4096;
 
 /** Where the walk through a file is: byte and character offsets, the line, and how far newlines were counted. */
 interface Cursor {
