@@ -2,7 +2,7 @@ import { ExitCode, LockstepError } from '../errors.js';
 import { SqlSyntaxError } from '../sql/postgres/parser.js';
 import { splitStatements, type SqlStatement } from '../sql/postgres/statements.js';
 import { sha256Hex } from '../util/hash.js';
-import { nulByteProblem } from '../orm/migration-file.js';
+import { nulByteProblem } from '../util/sql-text.js';
 import { missingFileText } from './missing-file.js';
 import type { Workspace } from './workspace.js';
 

@@ -6,7 +6,7 @@ import type { MigrationStatus } from '../orm/types.js';
 import { blockingFailures, historyProblems, missingFileProblems, type HistoryProblem } from './history-problems.js';
 import { resolveAuditSettings, type ProjectOptions } from './options.js';
 import { usageError } from '../errors.js';
-import { nulByteProblem } from '../orm/migration-file.js';
+import { nulByteProblem } from '../util/sql-text.js';
 import { interruptedIndexBuild } from './index-leftover.js';
 import { openWorkspace, runTarget, withSession, type RunTarget, type Workspace } from './workspace.js';
 

@@ -14,7 +14,7 @@ import { resolveAuditSettings } from '../deploy/options.js';
 import { openWorkspace, withSession, type Workspace } from '../deploy/workspace.js';
 import { usageError } from '../errors.js';
 import type { DiskMigration, OrmName } from '../orm/adapter.js';
-import { nulByteProblem } from '../orm/migration-file.js';
+import { nulByteProblem } from '../util/sql-text.js';
 import { displayPath } from './read-sources.js';
 import type { LintSource } from './types.js';
 

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { usageError } from '../errors.js';
-import { nulByteProblem } from '../orm/migration-file.js';
-import { firstInvalidUtf8 } from '../orm/prisma/migrations.js';
+import { nulByteProblem } from '../util/sql-text.js';
+import { firstInvalidUtf8 } from '../util/sql-text.js';
 import type { LintSource } from './types.js';
 
 export const STDIN = '-';

@@ -40,15 +40,3 @@ export function readMigrationBytes(path: string, what: string): Buffer {
     throw unreadableFileError(path, what, error);
   }
 }
-
-/**
- * Why the text of `file` cannot be sent to PostgreSQL as it is, or undefined: a NUL byte ends a
- * query on the wire, so everything after it would be dropped without a word.
- */
-export function nulByteProblem(file: string, script: string): string | undefined {
-  const at = script.indexOf('\0');
-  if (at === -1) return undefined;
-  let line = 1;
-  for (let i = script.indexOf('\n'); i !== -1 && i < at; i = script.indexOf('\n', i + 1)) line++;
-  return `${file} contains a NUL byte at offset ${Buffer.byteLength(script.slice(0, at))} (line ${line}): PostgreSQL ends a query at a NUL byte, so everything after it would be silently dropped. Remove it (a NUL byte is never part of SQL)`;
-}

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prismaChecksum } from '../../src/orm/prisma/checksum.js';
-import { firstInvalidUtf8, listPrismaMigrations } from '../../src/orm/prisma/migrations.js';
+import { listPrismaMigrations } from '../../src/orm/prisma/migrations.js';
+import { firstInvalidUtf8 } from '../../src/util/sql-text.js';
 
 const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 

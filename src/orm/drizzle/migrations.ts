@@ -4,7 +4,7 @@ import { usageError } from '../../errors.js';
 import { sha256Hex } from '../../util/hash.js';
 import type { DiskMigration, MigrationsOnDisk } from '../adapter.js';
 import { readMigrationBytes, shownPath } from '../migration-file.js';
-import { firstInvalidUtf8 } from '../prisma/migrations.js';
+import { firstInvalidUtf8 } from '../../util/sql-text.js';
 
 /**
  * `journal`: drizzle-kit 0.x, `<out>/meta/_journal.json` and `<out>/<tag>.sql`; applied state is a

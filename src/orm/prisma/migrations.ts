@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DiskMigration, MigrationsOnDisk } from '../adapter.js';
 import { readMigrationBytes } from '../migration-file.js';
 import { prismaChecksum } from './checksum.js';
+import { firstInvalidUtf8 } from '../../util/sql-text.js';
 
 /**
  * A migration directory on disk, in Prisma's order. `path` is its migration.sql; `script` is the
@@ -13,7 +14,6 @@ export interface PrismaMigrationFile extends DiskMigration {
   dir: string;
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Lists the migration directories the way Prisma 6.6+ does: the direct sub-directories of the
@@ -37,32 +37,3 @@ export function listPrismaMigrations(dir: string): MigrationsOnDisk & { migratio
   return { location: dir, exists: true, migrations };
 }
 
-/** Byte offset of the first byte sequence that is not valid UTF-8, or undefined. */
-export function firstInvalidUtf8(bytes: Uint8Array, decoded?: string): number | undefined {
-  // Decoding replaces invalid sequences with U+FFFD: without one in the text, the bytes were valid.
-  if (decoded !== undefined && !decoded.includes('\uFFFD')) return undefined;
-  try {
-    strictUtf8.decode(bytes);
-    return undefined;
-  } catch {
-    /* find where */
-  }
-  let i = 0;
-  while (i < bytes.length) {
-    const lead = bytes[i]!;
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-    if (length === 0 || i + length > bytes.length) return i;
-    for (let k = 1; k < length; k++) {
-      const byte = bytes[i + k]!;
-      let low = 0x80;
-      let high = 0xbf;
-      if (k === 1 && lead === 0xe0) low = 0xa0;
-      if (k === 1 && lead === 0xed) high = 0x9f;
-      if (k === 1 && lead === 0xf0) low = 0x90;
-      if (k === 1 && lead === 0xf4) high = 0x8f;
-      if (byte < low || byte > high) return i;
-    }
-    i += length;
-  }
-  return undefined;
-}
