@@ -147,6 +147,14 @@ export function deployIn(project: TestProject, url: string, args: string[] = [],
   return runCli(['deploy', '--json', ...args], { cwd: project.dir, env: { DATABASE_URL: url }, timeoutMs: 180_000, ...options });
 }
 
+/** How long an undisturbed deploy of `project` takes (ms): faults are then injected within that span. */
+export async function timeTypicalDeploy(project: TestProject, url: string): Promise<number> {
+  const began = performance.now();
+  const run = await deployIn(project, url);
+  if (run.code !== 0) throw new Error(`the timing run failed: ${run.stderr}`);
+  return performance.now() - began;
+}
+
 /**
  * Brings the database to every migration applied, as an operator following lockstep's messages
  * would: deploy; when blocked by an interrupted statement-by-statement migration, deploy --resume;

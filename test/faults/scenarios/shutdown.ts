@@ -10,6 +10,7 @@ import {
   markedProject,
   newCounts,
   sleep,
+  timeTypicalDeploy,
   type Scenario,
 } from '../support.js';
 
@@ -34,10 +35,7 @@ export const shutdown: Scenario = {
         const marked = markedProject({ before: 20, after: 20, bigRows: 5000 });
         try {
           if (trial === 0) {
-            const began = performance.now();
-            const run = await deployIn(marked.project, db.url);
-            typicalMs = performance.now() - began;
-            if (run.code !== 0) throw new Error(`the timing run failed: ${run.stderr}`);
+            typicalMs = await timeTypicalDeploy(marked.project, db.url);
             continue;
           }
           counts.trials++;

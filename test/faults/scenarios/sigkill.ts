@@ -11,6 +11,7 @@ import {
   markedProject,
   newCounts,
   sleep,
+  timeTypicalDeploy,
   type Scenario,
 } from '../support.js';
 
@@ -34,10 +35,7 @@ export const sigkill: Scenario = {
       const marked = markedProject({ before: 4, after: 4, bigRows: 150_000 });
       try {
         if (trial === 1) {
-          const began = performance.now();
-          const run = await deployIn(marked.project, db.url);
-          typicalMs = performance.now() - began;
-          if (run.code !== 0) throw new Error(`the timing run failed: ${run.stderr}`);
+          typicalMs = await timeTypicalDeploy(marked.project, db.url);
           continue;
         }
         counts.trials++;
