@@ -8,11 +8,23 @@ function bigProject(count: number, size: number): { project: string; file: strin
   rmSync(project, { recursive: true, force: true });
   const folder = join(project, 'prisma', 'migrations', '20240101000000_big');
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'big', private: true, dependencies: { '@prisma/client': '^6.0.0' }, devDependencies: { prisma: '^6.0.0' } }));
-  writeFileSync(join(project, 'prisma', 'schema.prisma'), 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n');
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({
+      name: 'big',
+      private: true,
+      dependencies: { '@prisma/client': '^6.0.0' },
+      devDependencies: { prisma: '^6.0.0' },
+    }),
+  );
+  writeFileSync(
+    join(project, 'prisma', 'schema.prisma'),
+    'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
+  );
   writeFileSync(join(project, 'prisma', 'migrations', 'migration_lock.toml'), 'provider = "postgresql"\n');
   const lines = ['CREATE TABLE "Blob" ("id" SERIAL PRIMARY KEY, "body" TEXT NOT NULL);'];
-  for (let i = 0; i < count; i++) lines.push(`INSERT INTO "Blob" ("body") VALUES ('${String(i).padStart(8, '0')}${'x'.repeat(size - 8)}');`);
+  for (let i = 0; i < count; i++)
+    lines.push(`INSERT INTO "Blob" ("body") VALUES ('${String(i).padStart(8, '0')}${'x'.repeat(size - 8)}');`);
   const text = `${lines.join('\n')}\n`;
   const file = join(folder, 'migration.sql');
   writeFileSync(file, text);
@@ -20,7 +32,11 @@ function bigProject(count: number, size: number): { project: string; file: strin
 }
 
 /** Wall time and peak resident memory of a process, through GNU time. */
-async function measured(command: string, args: string[], env: Record<string, string> = {}): Promise<{ ms: number; rssBytes: number }> {
+async function measured(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ ms: number; rssBytes: number }> {
   const result = await run('/usr/bin/time', ['-f', 'peak-rss-kb %M', command, ...args], { env });
   const kb = Number(/peak-rss-kb (\d+)/.exec(result.stderr)?.[1]);
   return { ms: result.ms, rssBytes: kb * 1024 };
@@ -67,7 +83,9 @@ export const bigFile: Scenario = {
         `${ratio.toFixed(2)}x`,
         `${mb(rss)} (${(rss / bytes).toFixed(1)}x the file)`,
       ]);
-      notes.push(`- ${mb(bytes)}: time at most 2x psql: ${verdict(ratio <= 2)} (${ratio.toFixed(2)}x); peak memory at most 2x the file: ${verdict(rss <= 2 * bytes)} (${(rss / bytes).toFixed(1)}x).`);
+      notes.push(
+        `- ${mb(bytes)}: time at most 2x psql: ${verdict(ratio <= 2)} (${ratio.toFixed(2)}x); peak memory at most 2x the file: ${verdict(rss <= 2 * bytes)} (${(rss / bytes).toFixed(1)}x).`,
+      );
       rmSync(project, { recursive: true, force: true });
     }
     return [
@@ -79,7 +97,7 @@ export const bigFile: Scenario = {
       '',
       ...notes,
       '',
-      'Before the split of a file into statements became one pass, the 20 MB file took 3 min 2 s here (once, with a CPU profile; the 50 MB one did not finish in 4 min): positions were decoded from the start of the file for every statement. What remains is linear. PostgreSQL\'s parser (WebAssembly) reads the file twice, once to split it and once in the lint gate, both in pieces cut at semicolons (a file parsed whole made the parser\'s memory grow to many times its size). A statement longer than 4 KB keeps its text but not its parse tree (which holds a copy of every string; it is parsed again from the text when needed), the parse cache keeps at most 4 MB of texts, and with 4 MB of pending SQL or more the CLI has V8 optimise for size and collects garbage after the split and after the lint gate: measured alone with GNU time, the 20 MB file peaked at 249–291 MB before these (4 runs) and at 187–188 MB after (3 runs), the 50 MB one at 461 MB before and 304–309 MB after (2 runs, same wall time: 6.1 s against 6.6 s without the V8 setting). What remains is the file\'s text and the statements\' texts, the parser\'s WebAssembly memory (which never shrinks) and the lint\'s parser thread.',
+      "Before the split of a file into statements became one pass, the 20 MB file took 3 min 2 s here (once, with a CPU profile; the 50 MB one did not finish in 4 min): positions were decoded from the start of the file for every statement. What remains is linear. PostgreSQL's parser (WebAssembly) reads the file twice, once to split it and once in the lint gate, both in pieces cut at semicolons (a file parsed whole made the parser's memory grow to many times its size). A statement longer than 4 KB keeps its text but not its parse tree (which holds a copy of every string; it is parsed again from the text when needed), the parse cache keeps at most 4 MB of texts, and with 4 MB of pending SQL or more the CLI has V8 optimise for size and collects garbage after the split and after the lint gate: measured alone with GNU time, the 20 MB file peaked at 249–291 MB before these (4 runs) and at 187–188 MB after (3 runs), the 50 MB one at 461 MB before and 304–309 MB after (2 runs, same wall time: 6.1 s against 6.6 s without the V8 setting). What remains is the file's text and the statements' texts, the parser's WebAssembly memory (which never shrinks) and the lint's parser thread.",
     ].join('\n');
   },
 };

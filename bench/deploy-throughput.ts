@@ -24,8 +24,14 @@ export const deployThroughput: Scenario = {
     const runners: Record<string, { label: string; apply: (url: string) => Promise<ProcessResult> }> = {
       psql: { label: 'psql, one session, every file with `\\i` (the floor)', apply: (url) => psqlFile(corpus.psqlScript, url) },
       lockstep: { label: '`lockstep deploy`', apply: (url) => lockstepDeploy(corpus.prismaProject, url) },
-      lockstepNoAudit: { label: '`lockstep deploy --no-audit`', apply: (url) => lockstepDeploy(corpus.prismaProject, url, ['--no-audit']) },
-      drizzle: { label: 'drizzle-orm `migrate()` (node-postgres) on the same SQL as a Drizzle journal', apply: (url) => drizzleMigrate(corpus.drizzleDir, url) },
+      lockstepNoAudit: {
+        label: '`lockstep deploy --no-audit`',
+        apply: (url) => lockstepDeploy(corpus.prismaProject, url, ['--no-audit']),
+      },
+      drizzle: {
+        label: 'drizzle-orm `migrate()` (node-postgres) on the same SQL as a Drizzle journal',
+        apply: (url) => drizzleMigrate(corpus.drizzleDir, url),
+      },
     };
     // Every sample applies everything to a new database, then checks the resulting schema.
     const samples = await rounds(runners, ({ apply }) =>

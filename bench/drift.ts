@@ -1,6 +1,22 @@
 import { join } from 'node:path';
 import { drift, type DriftResult } from '../src/drift/drift.js';
-import { LOCKSTEP_CLI, ms, prismaFolder, REPS, run, RUNS, spread, summarize, table, verdict, withDatabase, WORK, writeFile, writePrismaProject, type Scenario } from './support.js';
+import {
+  LOCKSTEP_CLI,
+  ms,
+  prismaFolder,
+  REPS,
+  run,
+  RUNS,
+  spread,
+  summarize,
+  table,
+  verdict,
+  withDatabase,
+  WORK,
+  writeFile,
+  writePrismaProject,
+  type Scenario,
+} from './support.js';
 
 /** The scale of the schema the check runs on. */
 export const DRIFT_TABLES = 500;
@@ -16,9 +32,43 @@ function random(seed: number): () => number {
   };
 }
 
-const NOUNS = ['Account', 'Order', 'Product', 'Invoice', 'Payment', 'Review', 'Category', 'Shipment', 'Coupon', 'Warehouse', 'Supplier', 'Ticket', 'Session', 'Team', 'Member'];
-const TYPES = ['TEXT', 'TEXT NOT NULL', 'VARCHAR(255)', 'INTEGER', 'INTEGER NOT NULL DEFAULT 0', 'BIGINT', 'BOOLEAN NOT NULL DEFAULT false', 'TIMESTAMP(3)', 'TIMESTAMPTZ(6) NOT NULL DEFAULT now()', 'DECIMAL(12,2)', 'DOUBLE PRECISION', 'JSONB', 'UUID'];
-const ACTIONS = ['ON DELETE RESTRICT ON UPDATE CASCADE', 'ON DELETE CASCADE ON UPDATE CASCADE', 'ON DELETE SET NULL ON UPDATE CASCADE'];
+const NOUNS = [
+  'Account',
+  'Order',
+  'Product',
+  'Invoice',
+  'Payment',
+  'Review',
+  'Category',
+  'Shipment',
+  'Coupon',
+  'Warehouse',
+  'Supplier',
+  'Ticket',
+  'Session',
+  'Team',
+  'Member',
+];
+const TYPES = [
+  'TEXT',
+  'TEXT NOT NULL',
+  'VARCHAR(255)',
+  'INTEGER',
+  'INTEGER NOT NULL DEFAULT 0',
+  'BIGINT',
+  'BOOLEAN NOT NULL DEFAULT false',
+  'TIMESTAMP(3)',
+  'TIMESTAMPTZ(6) NOT NULL DEFAULT now()',
+  'DECIMAL(12,2)',
+  'DOUBLE PRECISION',
+  'JSONB',
+  'UUID',
+];
+const ACTIONS = [
+  'ON DELETE RESTRICT ON UPDATE CASCADE',
+  'ON DELETE CASCADE ON UPDATE CASCADE',
+  'ON DELETE SET NULL ON UPDATE CASCADE',
+];
 
 export interface DriftSchema {
   project: string;
@@ -58,7 +108,9 @@ export function generateDriftSchema(): DriftSchema {
     if (enums.length > 0 && rand() < 0.3) columns.push(`"status" "${pick(enums)}" NOT NULL DEFAULT 'DRAFT'`);
     columns.push('"slug" TEXT NOT NULL');
     while (columns.length < 10) columns.push(`"field${columns.length}" ${pick(TYPES)}`);
-    statements.push(`-- CreateTable\nCREATE TABLE "${model}" (\n    ${columns.join(',\n    ')},\n\n    CONSTRAINT "${model}_pkey" PRIMARY KEY ("id")\n);`);
+    statements.push(
+      `-- CreateTable\nCREATE TABLE "${model}" (\n    ${columns.join(',\n    ')},\n\n    CONSTRAINT "${model}_pkey" PRIMARY KEY ("id")\n);`,
+    );
     totals.tables++;
     totals.columns += columns.length;
     totals.indexes++;
@@ -69,7 +121,9 @@ export function generateDriftSchema(): DriftSchema {
     totals.indexes++;
     if (target) {
       statements.push(`-- CreateIndex\nCREATE INDEX "${model}_parentId_idx" ON "${model}"("parentId");`);
-      statements.push(`-- AddForeignKey\nALTER TABLE "${model}" ADD CONSTRAINT "${model}_parentId_fkey" FOREIGN KEY ("parentId") REFERENCES "${target}"("id") ${pick(ACTIONS)};`);
+      statements.push(
+        `-- AddForeignKey\nALTER TABLE "${model}" ADD CONSTRAINT "${model}_parentId_fkey" FOREIGN KEY ("parentId") REFERENCES "${target}"("id") ${pick(ACTIONS)};`,
+      );
       totals.indexes++;
       totals.foreignKeys++;
     } else {
@@ -77,7 +131,10 @@ export function generateDriftSchema(): DriftSchema {
       totals.indexes++;
     }
     models.push(model);
-    writeFile(join(project, 'prisma', 'migrations', prismaFolder(i, `create_${model.toLowerCase()}`), 'migration.sql'), `${statements.join('\n\n')}\n`);
+    writeFile(
+      join(project, 'prisma', 'migrations', prismaFolder(i, `create_${model.toLowerCase()}`), 'migration.sql'),
+      `${statements.join('\n\n')}\n`,
+    );
   }
   return { project, migrations: DRIFT_TABLES, ...totals };
 }
@@ -94,19 +151,30 @@ interface Sample {
   inProcess: number;
 }
 
-const driftProcess = (project: string, url: string) => run(process.execPath, [LOCKSTEP_CLI, 'drift', '--project', project, '--no-schema', '--json'], { env: { DATABASE_URL: url } });
+const driftProcess = (project: string, url: string) =>
+  run(process.execPath, [LOCKSTEP_CLI, 'drift', '--project', project, '--no-schema', '--json'], { env: { DATABASE_URL: url } });
 
 /** One full check: a new `lockstep drift` process, so that every run starts cold (PGlite included). */
 async function measure(project: string, url: string): Promise<Sample> {
   const child = await driftProcess(project, url);
   const result = JSON.parse(child.stdout) as DriftResult;
-  if (!result.inSync) throw new Error(`the drift check found ${result.differences.length} differences on a clean deploy: ${result.differences[0]?.message}`);
+  if (!result.inSync)
+    throw new Error(
+      `the drift check found ${result.differences.length} differences on a clean deploy: ${result.differences[0]?.message}`,
+    );
   const t = result.timings;
   const began = performance.now();
   const again = await drift({ project, url, schema: false });
   const inProcess = performance.now() - began;
   if (!again.inSync) throw new Error('the in-process drift check found differences on a clean deploy');
-  return { total: child.ms, replay: t.replayMs, introspectLive: t.introspectLiveMs, introspectHistory: t.introspectHistoryMs, diff: t.diffMs, inProcess };
+  return {
+    total: child.ms,
+    replay: t.replayMs,
+    introspectLive: t.introspectLiveMs,
+    introspectHistory: t.introspectHistoryMs,
+    diff: t.diffMs,
+    inProcess,
+  };
 }
 
 /**
@@ -117,7 +185,9 @@ async function measure(project: string, url: string): Promise<Sample> {
 export async function runDriftBench(): Promise<{ markdown: string }> {
   const schema = generateDriftSchema();
   return withDatabase(async (url) => {
-    await run(process.execPath, [LOCKSTEP_CLI, 'deploy', '--project', schema.project, '--no-audit'], { env: { DATABASE_URL: url } });
+    await run(process.execPath, [LOCKSTEP_CLI, 'deploy', '--project', schema.project, '--no-audit'], {
+      env: { DATABASE_URL: url },
+    });
     const samples: Sample[] = [];
     for (let round = 0; round <= REPS; round++) {
       const sample = await measure(schema.project, url);
@@ -132,7 +202,10 @@ export async function runDriftBench(): Promise<{ markdown: string }> {
       ['Introspection of the replayed database (PGlite)', spread(s('introspectHistory'))],
       ['Introspection of the live database (PostgreSQL)', spread(s('introspectLive'))],
       ['Diff: scope, compare, reconciling SQL', spread(s('diff'))],
-      ['For comparison: `drift()` in a process that has run it before (PGlite already compiled and optimised)', spread(s('inProcess'))],
+      [
+        'For comparison: `drift()` in a process that has run it before (PGlite already compiled and optimised)',
+        spread(s('inProcess')),
+      ],
     ];
     const markdown = [
       `## Drift check: ${schema.tables} tables`,
@@ -143,7 +216,7 @@ export async function runDriftBench(): Promise<{ markdown: string }> {
       '',
       `- Target: the full check under ${ms(TARGET_MS)}: ${verdict(total.median < TARGET_MS)} (median ${ms(total.median)}, slowest run ${ms(total.max)}).`,
       '- The rest of the full check is Node.js start-up, loading the project, connecting and reading the history table.',
-      '- Most of the check is PostgreSQL executing the 500 migrations inside PGlite; a fresh process runs that WebAssembly on V8\'s baseline compiler (the process sets `--liftoff-only`: optimising PGlite\'s code in the background costs more than it saves in one pass), which is why the same work in a warm process is faster.',
+      "- Most of the check is PostgreSQL executing the 500 migrations inside PGlite; a fresh process runs that WebAssembly on V8's baseline compiler (the process sets `--liftoff-only`: optimising PGlite's code in the background costs more than it saves in one pass), which is why the same work in a warm process is faster.",
     ].join('\n');
     return { markdown };
   });

@@ -16,7 +16,10 @@ let copies = 0;
 function freshExample(): string {
   const dir = join(DIR, `project-${copies++}`);
   rmSync(dir, { recursive: true, force: true });
-  cpSync(EXAMPLE, dir, { recursive: true, filter: (source) => !source.includes('.lockstep') && !source.includes('node_modules') });
+  cpSync(EXAMPLE, dir, {
+    recursive: true,
+    filter: (source) => !source.includes('.lockstep') && !source.includes('node_modules'),
+  });
   return dir;
 }
 
@@ -52,7 +55,8 @@ function firstDeploy(cli: string, project: string, terminal = false): Promise<Fi
     const child = spawn(command, argv, { cwd: ROOT, stdio: [terminal ? 'pipe' : 'ignore', 'pipe', 'pipe'], env });
     const onOutput = (chunk: Buffer) => {
       const text = String(chunk);
-      if (Number.isNaN(firstProgressMs) && (terminal ? text.includes('Starting the embedded') : text.includes('lockstep: '))) firstProgressMs = performance.now() - began;
+      if (Number.isNaN(firstProgressMs) && (terminal ? text.includes('Starting the embedded') : text.includes('lockstep: ')))
+        firstProgressMs = performance.now() - began;
       stderr += text;
     };
     child.stderr!.on('data', onOutput);
@@ -62,12 +66,16 @@ function firstDeploy(cli: string, project: string, terminal = false): Promise<Fi
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`lockstep deploy exited with ${code}:\n${stderr}`));
       const cpu = CPU_LINE.exec(stderr);
-      resolvePromise({ ms: performance.now() - began, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN, firstProgressMs });
+      resolvePromise({
+        ms: performance.now() - began,
+        cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN,
+        firstProgressMs,
+      });
     });
   });
 }
 
-const availableCores = () => (os.availableParallelism?.() ?? os.cpus().length);
+const availableCores = () => os.availableParallelism?.() ?? os.cpus().length;
 
 /** The parts of a first run, each timed inside one fresh Node.js process. */
 const PARTS_SCRIPT = `
@@ -110,11 +118,26 @@ export const firstRun: Scenario = {
   name: 'first-run',
   async run() {
     rmSync(DIR, { recursive: true, force: true });
-    cpSync(join(ROOT, 'dist'), DIST_WITHOUT_ARCHIVE, { recursive: true, filter: (source) => !source.includes(join('dist', 'pglite')) });
+    cpSync(join(ROOT, 'dist'), DIST_WITHOUT_ARCHIVE, {
+      recursive: true,
+      filter: (source) => !source.includes(join('dist', 'pglite')),
+    });
     const runners = {
-      archive: { label: 'first `lockstep deploy --embedded` (data directory restored from the shipped initdb archive)', cli: LOCKSTEP_CLI, terminal: false },
-      terminal: { label: 'the same at a terminal (a pseudo-terminal from `script`: spinner line)', cli: LOCKSTEP_CLI, terminal: true },
-      initdb: { label: 'first `lockstep deploy --embedded` without the archive (PGlite runs initdb)', cli: join(DIST_WITHOUT_ARCHIVE, 'cli', 'main.js'), terminal: false },
+      archive: {
+        label: 'first `lockstep deploy --embedded` (data directory restored from the shipped initdb archive)',
+        cli: LOCKSTEP_CLI,
+        terminal: false,
+      },
+      terminal: {
+        label: 'the same at a terminal (a pseudo-terminal from `script`: spinner line)',
+        cli: LOCKSTEP_CLI,
+        terminal: true,
+      },
+      initdb: {
+        label: 'first `lockstep deploy --embedded` without the archive (PGlite runs initdb)',
+        cli: join(DIST_WITHOUT_ARCHIVE, 'cli', 'main.js'),
+        terminal: false,
+      },
     };
     const loadBefore = loadavg()[0]!;
     const samples = await rounds(runners, async ({ cli, terminal }) => {
@@ -129,7 +152,8 @@ export const firstRun: Scenario = {
     rmSync(DIR, { recursive: true, force: true });
 
     const wall = (key: keyof typeof runners) => summarize(samples[key].map((s) => s.ms));
-    const cpu = (key: keyof typeof runners) => (samples[key].some((s) => Number.isNaN(s.cpuMs)) ? 'not measured' : spread(summarize(samples[key].map((s) => s.cpuMs))));
+    const cpu = (key: keyof typeof runners) =>
+      samples[key].some((s) => Number.isNaN(s.cpuMs)) ? 'not measured' : spread(summarize(samples[key].map((s) => s.cpuMs)));
     const progress = summarize(samples.archive.map((s) => s.firstProgressMs));
     const spinner = summarize(samples.terminal.map((s) => s.firstProgressMs));
     const part = (key: keyof Parts) => spread(summarize(partSamples.map((p) => p[key])));
@@ -141,7 +165,11 @@ export const firstRun: Scenario = {
       '',
       table(
         ['Runner', 'Wall time', 'CPU time'],
-        Object.entries(runners).map(([key, { label }]) => [label, spread(wall(key as keyof typeof runners)), cpu(key as keyof typeof runners)]),
+        Object.entries(runners).map(([key, { label }]) => [
+          label,
+          spread(wall(key as keyof typeof runners)),
+          cpu(key as keyof typeof runners),
+        ]),
       ),
       '',
       `- Target: the first deploy within ${ms(TARGET_MS)}: ${verdict(archive.median <= TARGET_MS)} (median ${ms(archive.median)}, slowest run ${ms(archive.max)}).`,
@@ -154,7 +182,7 @@ export const firstRun: Scenario = {
         ['Part', 'Time'],
         [
           ['loading lockstep\'s modules (`import("lockstep")`)', part('load')],
-          ['loading PGlite\'s module', part('pgliteImport')],
+          ["loading PGlite's module", part('pgliteImport')],
           ['restoring the shipped initdb archive (brotli, a 40 MB tar) into a new data directory', part('restoreFiles')],
           ['starting PGlite on that restored data directory (first start)', part('restore')],
           ['starting PGlite on a new data directory with initdb (no archive)', part('initdb')],

@@ -9,7 +9,22 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SQUAWK_COVERAGE } from '../src/lint/squawk-mapping.js';
-import { FIELDS, LOCKSTEP_CLI, NOUNS, REPS, ROOT, WORK, random, rounds, run, spread, summarize, table, verdict, type Scenario } from './support.js';
+import {
+  FIELDS,
+  LOCKSTEP_CLI,
+  NOUNS,
+  REPS,
+  ROOT,
+  WORK,
+  random,
+  rounds,
+  run,
+  spread,
+  summarize,
+  table,
+  verdict,
+  type Scenario,
+} from './support.js';
 
 const SQUAWK = join(ROOT, 'node_modules', '.bin', 'squawk');
 const DIR = join(WORK, 'lint');
@@ -17,11 +32,30 @@ const FILES = 1000;
 const BIG_LINES = 150_000;
 
 /** squawk's rules that lockstep enables only on request: turned on for the comparison, so both run the same rule set. */
-const OPT_IN_FOR_PARITY = ['prefer-bigint-over-int', 'prefer-bigint-over-smallint', 'prefer-identity', 'prefer-timestamptz', 'prefer-text-field', 'ban-char-field', 'require-enum-value-ordering'];
+const OPT_IN_FOR_PARITY = [
+  'prefer-bigint-over-int',
+  'prefer-bigint-over-smallint',
+  'prefer-identity',
+  'prefer-timestamptz',
+  'prefer-text-field',
+  'ban-char-field',
+  'require-enum-value-ordering',
+];
 
 // ---------------------------------------------------------------- corpus
 
-const TYPES = ['TEXT', 'TEXT NOT NULL', 'INTEGER', 'INTEGER NOT NULL DEFAULT 0', 'BOOLEAN NOT NULL DEFAULT false', 'TIMESTAMP(3)', 'DECIMAL(65,30)', 'DOUBLE PRECISION', 'JSONB', 'VARCHAR(191)'];
+const TYPES = [
+  'TEXT',
+  'TEXT NOT NULL',
+  'INTEGER',
+  'INTEGER NOT NULL DEFAULT 0',
+  'BOOLEAN NOT NULL DEFAULT false',
+  'TIMESTAMP(3)',
+  'DECIMAL(65,30)',
+  'DOUBLE PRECISION',
+  'JSONB',
+  'VARCHAR(191)',
+];
 
 interface Step {
   comment: string;
@@ -34,7 +68,11 @@ interface Step {
  * and now and then what ORMs generate for riskier edits: a renamed field (drop + add), a dropped
  * field, a type change, a field made required, a unique constraint.
  */
-function generateMigrations(count: number, seed: number, existing: { models: string[]; enums: string[] } | undefined = undefined): Step[][] {
+function generateMigrations(
+  count: number,
+  seed: number,
+  existing: { models: string[]; enums: string[] } | undefined = undefined,
+): Step[][] {
   const rand = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   // Without `existing`, later migrations alter the models earlier ones created (one migration per
@@ -60,32 +98,52 @@ function generateMigrations(count: number, seed: number, existing: { models: str
       }
       const owner = models.length > 0 && rand() < 0.6 ? pick(existing ? models : [...models, ...created]) : undefined;
       if (owner) columns.push('    "ownerId" INTEGER NOT NULL,');
-      columns.push('    "slug" TEXT NOT NULL,', '    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,', '    "updatedAt" TIMESTAMP(3) NOT NULL,');
-      steps.push({ comment: 'CreateTable', sql: `CREATE TABLE "${model}" (\n${columns.join('\n')}\n\n    CONSTRAINT "${model}_pkey" PRIMARY KEY ("id")\n);` });
+      columns.push(
+        '    "slug" TEXT NOT NULL,',
+        '    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,',
+        '    "updatedAt" TIMESTAMP(3) NOT NULL,',
+      );
+      steps.push({
+        comment: 'CreateTable',
+        sql: `CREATE TABLE "${model}" (\n${columns.join('\n')}\n\n    CONSTRAINT "${model}_pkey" PRIMARY KEY ("id")\n);`,
+      });
       steps.push({ comment: 'CreateIndex', sql: `CREATE UNIQUE INDEX "${model}_slug_key" ON "${model}"("slug");` });
       if (owner) {
         steps.push({ comment: 'CreateIndex', sql: `CREATE INDEX "${model}_ownerId_idx" ON "${model}"("ownerId");` });
-        steps.push({ comment: 'AddForeignKey', sql: `ALTER TABLE "${model}" ADD CONSTRAINT "${model}_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "${owner}"("id") ON DELETE RESTRICT ON UPDATE CASCADE;` });
+        steps.push({
+          comment: 'AddForeignKey',
+          sql: `ALTER TABLE "${model}" ADD CONSTRAINT "${model}_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "${owner}"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
+        });
       }
       if (existing) created.push(model);
       else models.push(model);
     } else if (roll < 0.55) {
       const model = pick(models);
       const added = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => `${pick(FIELDS)}${++serial}`);
-      steps.push({ comment: 'AlterTable', sql: `ALTER TABLE "${model}" ${added.map((c) => `ADD COLUMN     "${c}" ${pick(TYPES.filter((t) => !t.endsWith('NOT NULL')))}`).join(',\n')};` });
-      if (rand() < 0.5) steps.push({ comment: 'CreateIndex', sql: `CREATE INDEX "${model}_${added[0]}_idx" ON "${model}"("${added[0]}");` });
+      steps.push({
+        comment: 'AlterTable',
+        sql: `ALTER TABLE "${model}" ${added.map((c) => `ADD COLUMN     "${c}" ${pick(TYPES.filter((t) => !t.endsWith('NOT NULL')))}`).join(',\n')};`,
+      });
+      if (rand() < 0.5)
+        steps.push({ comment: 'CreateIndex', sql: `CREATE INDEX "${model}_${added[0]}_idx" ON "${model}"("${added[0]}");` });
     } else if (roll < 0.72) {
       const model = pick(models);
       const target = pick(models);
       const column = `${target.charAt(0).toLowerCase()}${target.slice(1)}Id${++serial}`;
       steps.push({ comment: 'AlterTable', sql: `ALTER TABLE "${model}" ADD COLUMN     "${column}" INTEGER;` });
       steps.push({ comment: 'CreateIndex', sql: `CREATE INDEX "${model}_${column}_idx" ON "${model}"("${column}");` });
-      steps.push({ comment: 'AddForeignKey', sql: `ALTER TABLE "${model}" ADD CONSTRAINT "${model}_${column}_fkey" FOREIGN KEY ("${column}") REFERENCES "${target}"("id") ON DELETE SET NULL ON UPDATE CASCADE;` });
+      steps.push({
+        comment: 'AddForeignKey',
+        sql: `ALTER TABLE "${model}" ADD CONSTRAINT "${model}_${column}_fkey" FOREIGN KEY ("${column}") REFERENCES "${target}"("id") ON DELETE SET NULL ON UPDATE CASCADE;`,
+      });
     } else if (roll < 0.8 && enums.length > 0) {
       steps.push({ comment: 'AlterEnum', sql: `ALTER TYPE "${pick(enums)}" ADD VALUE 'STATE${++serial}';` });
     } else if (roll < 0.85) {
       const model = pick(models);
-      steps.push({ comment: 'AlterTable', sql: `ALTER TABLE "${model}" DROP COLUMN "legacy${++serial}",\nADD COLUMN     "renamed${serial}" TEXT;` });
+      steps.push({
+        comment: 'AlterTable',
+        sql: `ALTER TABLE "${model}" DROP COLUMN "legacy${++serial}",\nADD COLUMN     "renamed${serial}" TEXT;`,
+      });
     } else if (roll < 0.89) {
       steps.push({ comment: 'AlterTable', sql: `ALTER TABLE "${pick(models)}" ALTER COLUMN "title" SET NOT NULL;` });
     } else if (roll < 0.93) {
@@ -134,7 +192,10 @@ export function generateLintCorpora(): Corpora {
   let lines = 0;
   let round = 0;
   while (lines < BIG_LINES) {
-    const existing = { models: NOUNS.map((noun) => `${noun}Live${round}`), enums: NOUNS.map((noun) => `${noun}LiveStatus${round}`) };
+    const existing = {
+      models: NOUNS.map((noun) => `${noun}Live${round}`),
+      enums: NOUNS.map((noun) => `${noun}LiveStatus${round}`),
+    };
     for (const steps of generateMigrations(FILES, 100 + round++, existing)) {
       const text = prismaText(steps);
       parts.push(text);
@@ -146,8 +207,17 @@ export function generateLintCorpora(): Corpora {
   const bigText = parts.join('\n');
   write(big, bigText);
   // The same rule set on both sides: squawk enables these by default, lockstep on request.
-  write(join(DIR, 'lockstep.config.json'), `${JSON.stringify({ lint: { rules: Object.fromEntries(OPT_IN_FOR_PARITY.map((r) => [r, 'warning'])) } }, null, 2)}\n`);
-  return { many, manyGlob: join(many, '**', '*.sql'), big, bigLines: bigText.split('\n').length, bigBytes: Buffer.byteLength(bigText) };
+  write(
+    join(DIR, 'lockstep.config.json'),
+    `${JSON.stringify({ lint: { rules: Object.fromEntries(OPT_IN_FOR_PARITY.map((r) => [r, 'warning'])) } }, null, 2)}\n`,
+  );
+  return {
+    many,
+    manyGlob: join(many, '**', '*.sql'),
+    big,
+    bigLines: bigText.split('\n').length,
+    bigBytes: Buffer.byteLength(bigText),
+  };
 }
 
 // ---------------------------------------------------------------- the two tools
@@ -161,16 +231,42 @@ interface Finding {
   endLine: number;
 }
 
-const lockstepArgs = (target: string) => [LOCKSTEP_CLI, 'lint', '--format', 'json', '--runner', 'prisma', '--project', DIR, target];
+const lockstepArgs = (target: string) => [
+  LOCKSTEP_CLI,
+  'lint',
+  '--format',
+  'json',
+  '--runner',
+  'prisma',
+  '--project',
+  DIR,
+  target,
+];
 const squawkArgs = (target: string) => ['--reporter', 'json', '--assume-in-transaction', target];
 
 async function lockstep(target: string): Promise<{ ms: number; findings: Finding[] }> {
   const result = await run(process.execPath, lockstepArgs(target), { cwd: DIR, allowFailure: true });
   if (result.code !== 0 && result.code !== 1) throw new Error(`lockstep lint exited with ${result.code}: ${result.stderr}`);
-  const report = JSON.parse(result.stdout) as { findings: Array<{ file: string; line: number; rule: string; suppressed: boolean; statement?: { line: number; endLine: number } }> };
+  const report = JSON.parse(result.stdout) as {
+    findings: Array<{
+      file: string;
+      line: number;
+      rule: string;
+      suppressed: boolean;
+      statement?: { line: number; endLine: number };
+    }>;
+  };
   return {
     ms: result.ms,
-    findings: report.findings.filter((f) => !f.suppressed).map((f) => ({ file: resolve(DIR, f.file), line: f.line, rule: f.rule, startLine: f.statement?.line ?? f.line, endLine: f.statement?.endLine ?? f.line })),
+    findings: report.findings
+      .filter((f) => !f.suppressed)
+      .map((f) => ({
+        file: resolve(DIR, f.file),
+        line: f.line,
+        rule: f.rule,
+        startLine: f.statement?.line ?? f.line,
+        endLine: f.statement?.endLine ?? f.line,
+      })),
   };
 }
 
@@ -189,7 +285,16 @@ async function squawk(target: string): Promise<{ ms: number; findings: Finding[]
   if (result.code !== 0 && result.code !== 1) throw new Error(`squawk exited with ${result.code}: ${result.stderr}`);
   const list = JSON.parse(result.stdout || '[]') as Array<{ file: string; line: number; rule_name: string }>;
   // squawk's lines are 0-based.
-  return { ms: result.ms, findings: list.map((f) => ({ file: resolve(DIR, f.file), line: f.line + 1, rule: f.rule_name, startLine: f.line + 1, endLine: f.line + 1 })) };
+  return {
+    ms: result.ms,
+    findings: list.map((f) => ({
+      file: resolve(DIR, f.file),
+      line: f.line + 1,
+      rule: f.rule_name,
+      startLine: f.line + 1,
+      endLine: f.line + 1,
+    })),
+  };
 }
 
 // ---------------------------------------------------------------- comparison
@@ -210,12 +315,24 @@ function compare(squawkFindings: Finding[], lockstepFindings: Finding[]): RuleCo
   for (const mapping of SQUAWK_COVERAGE) {
     const theirs = squawkFindings.filter((f) => f.rule === mapping.squawk);
     if (theirs.length === 0) continue;
-    const missed = theirs.filter((s) =>
-      !(byFile.get(s.file) ?? []).some((l) => mapping.lockstep.includes(l.rule) && (mapping.scope === 'file' || (s.line >= l.startLine && s.line <= l.endLine))),
+    const missed = theirs.filter(
+      (s) =>
+        !(byFile.get(s.file) ?? []).some(
+          (l) =>
+            mapping.lockstep.includes(l.rule) && (mapping.scope === 'file' || (s.line >= l.startLine && s.line <= l.endLine)),
+        ),
     );
-    rows.push({ squawkRule: mapping.squawk, lockstepRules: mapping.lockstep, squawk: theirs.length, covered: theirs.length - missed.length, missed });
+    rows.push({
+      squawkRule: mapping.squawk,
+      lockstepRules: mapping.lockstep,
+      squawk: theirs.length,
+      covered: theirs.length - missed.length,
+      missed,
+    });
   }
-  const unmapped = [...new Set(squawkFindings.map((f) => f.rule))].filter((rule) => !SQUAWK_COVERAGE.some((m) => m.squawk === rule));
+  const unmapped = [...new Set(squawkFindings.map((f) => f.rule))].filter(
+    (rule) => !SQUAWK_COVERAGE.some((m) => m.squawk === rule),
+  );
   for (const rule of unmapped) {
     const theirs = squawkFindings.filter((f) => f.rule === rule);
     rows.push({ squawkRule: rule, lockstepRules: [], squawk: theirs.length, covered: 0, missed: theirs });
@@ -234,8 +351,16 @@ function countByRule(findings: Finding[]): Array<[string, number]> {
 export async function lintBenchmark(): Promise<{ markdown: string; met: { many: boolean; big: boolean; coverage: boolean } }> {
   const corpora = generateLintCorpora();
   const targets = {
-    many: { label: `(a) ${FILES.toLocaleString('en-US')} ORM-generated migration files`, lockstep: corpora.many, squawk: corpora.manyGlob },
-    big: { label: `(b) one ${corpora.bigLines.toLocaleString('en-US')}-line file (${(corpora.bigBytes / 1024 / 1024).toFixed(1)} MB)`, lockstep: corpora.big, squawk: corpora.big },
+    many: {
+      label: `(a) ${FILES.toLocaleString('en-US')} ORM-generated migration files`,
+      lockstep: corpora.many,
+      squawk: corpora.manyGlob,
+    },
+    big: {
+      label: `(b) one ${corpora.bigLines.toLocaleString('en-US')}-line file (${(corpora.bigBytes / 1024 / 1024).toFixed(1)} MB)`,
+      lockstep: corpora.big,
+      squawk: corpora.big,
+    },
   };
   const sections: string[] = [];
   const met = { many: false, big: false, coverage: true };
@@ -261,7 +386,11 @@ export async function lintBenchmark(): Promise<{ markdown: string; met: { many: 
       key === 'many'
         ? [
             ['Node.js start-up alone (`node -e ""`)', '–', spread(summarize(samples.node!.map((r) => r.ms)))],
-            ['Node.js + libpg-query: compile the parser, read and parse every file, no rules (`bench/parser-floor.mjs`)', '–', spread(summarize(samples.floor!.map((r) => r.ms)))],
+            [
+              'Node.js + libpg-query: compile the parser, read and parse every file, no rules (`bench/parser-floor.mjs`)',
+              '–',
+              spread(summarize(samples.floor!.map((r) => r.ms))),
+            ],
           ]
         : [];
     const ratio = l.median / s.median;
@@ -290,9 +419,17 @@ export async function lintBenchmark(): Promise<{ markdown: string; met: { many: 
       `**${target.label}**\n\n` +
         table(
           ['squawk rule', 'squawk findings', 'lockstep rule(s)', 'found by lockstep', 'missed'],
-          rows.map((r) => [`\`${r.squawkRule}\``, String(r.squawk), r.lockstepRules.map((x) => `\`${x}\``).join(', ') || '(none)', String(r.covered), r.missed.length ? `${r.missed.length} (e.g. ${r.missed[0]!.file.slice(DIR.length + 1)}:${r.missed[0]!.line})` : '0']),
+          rows.map((r) => [
+            `\`${r.squawkRule}\``,
+            String(r.squawk),
+            r.lockstepRules.map((x) => `\`${x}\``).join(', ') || '(none)',
+            String(r.covered),
+            r.missed.length ? `${r.missed.length} (e.g. ${r.missed[0]!.file.slice(DIR.length + 1)}:${r.missed[0]!.line})` : '0',
+          ]),
         ) +
-        `\n\nlockstep's findings by rule: ${countByRule(lockstepFindings).map(([rule, n]) => `\`${rule}\` ${n.toLocaleString('en-US')}`).join(', ')}.`,
+        `\n\nlockstep's findings by rule: ${countByRule(lockstepFindings)
+          .map(([rule, n]) => `\`${rule}\` ${n.toLocaleString('en-US')}`)
+          .join(', ')}.`,
     );
   }
 
@@ -306,7 +443,7 @@ export async function lintBenchmark(): Promise<{ markdown: string; met: { many: 
     ...sections.flatMap((section) => [section, '']),
     '### Findings, rule by rule',
     '',
-    "A squawk finding counts as found when lockstep reports one of the mapped rules (docs/lint.md, \"squawk coverage\") on the same statement; for the per-file timeout rules, in the same file. lockstep reports more than squawk where it knows more: it also flags generated renames, enum values used in the migration that adds them, and timeouts at the statement that blocks the application.",
+    'A squawk finding counts as found when lockstep reports one of the mapped rules (docs/lint.md, "squawk coverage") on the same statement; for the per-file timeout rules, in the same file. lockstep reports more than squawk where it knows more: it also flags generated renames, enum values used in the migration that adds them, and timeouts at the statement that blocks the application.',
     '',
     ...comparisons.flatMap((c) => [c, '']),
   ].join('\n');

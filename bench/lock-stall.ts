@@ -93,7 +93,10 @@ async function stall(url: string, migrate: () => Promise<{ ms: number; stdout: s
     await release;
     await sleep(MARGIN_MS);
     const latencies = await reads.stop();
-    const [column] = await sql(url, `SELECT 1 FROM information_schema.columns WHERE table_name = 'Account' AND column_name = 'nickname'`);
+    const [column] = await sql(
+      url,
+      `SELECT 1 FROM information_schema.columns WHERE table_name = 'Account' AND column_name = 'nickname'`,
+    );
     if (!column) throw new Error('the migration did not add the column');
     const lockTimeouts = result.stdout.split('\n').filter((line) => line.includes('"type":"lock-timeout"')).length;
     return { worstMs: Math.max(...latencies), p99Ms: percentile(latencies, 99), migrationMs: result.ms, lockTimeouts };
@@ -126,7 +129,10 @@ export const lockStall: Scenario = {
   name: 'lock-stall',
   async run() {
     const runners = {
-      lockstep: { label: `\`lockstep deploy\` (defaults: lock_timeout ${LOCK_TIMEOUT_MS / 1000} s, ${DEFAULT_RUN_SETTINGS.lockRetries} retries)`, sample: lockstepSample },
+      lockstep: {
+        label: `\`lockstep deploy\` (defaults: lock_timeout ${LOCK_TIMEOUT_MS / 1000} s, ${DEFAULT_RUN_SETTINGS.lockRetries} retries)`,
+        sample: lockstepSample,
+      },
       psql: { label: 'psql applying the file (no lock_timeout)', sample: psqlSample },
     };
     const samples = await rounds(runners, ({ sample }) => withDatabase(sample));

@@ -29,7 +29,10 @@ export const noopDeploy: Scenario = {
         await drizzleKitMigrate(corpus.drizzleConfig, drizzleUrl);
         const runners: Record<string, { label: string; start: () => Promise<ProcessResult> }> = {
           lockstep: { label: '`lockstep deploy`', start: () => lockstepDeploy(corpus.prismaProject, lockstepUrl) },
-          drizzleKit: { label: '`drizzle-kit migrate` (drizzle.config.ts)', start: () => drizzleKitMigrate(corpus.drizzleConfig, drizzleUrl) },
+          drizzleKit: {
+            label: '`drizzle-kit migrate` (drizzle.config.ts)',
+            start: () => drizzleKitMigrate(corpus.drizzleConfig, drizzleUrl),
+          },
           node: { label: '`node -e ""` (Node.js start-up alone, for reference)', start: () => run(process.execPath, ['-e', '']) },
         };
         const samples = await rounds(runners, async ({ start }) => (await start()).ms);

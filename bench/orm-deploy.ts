@@ -44,7 +44,10 @@ export const ormDeploy: Scenario = {
     const corpus = generateCorpus();
     const corpusRoot = join(corpus.drizzleDir, '..');
     const drizzle: Record<string, Runner> = {
-      lockstep: { label: '`lockstep deploy` (Drizzle project)', apply: (url) => lockstepDeploy(corpusRoot, url, ['--orm', 'drizzle']) },
+      lockstep: {
+        label: '`lockstep deploy` (Drizzle project)',
+        apply: (url) => lockstepDeploy(corpusRoot, url, ['--orm', 'drizzle']),
+      },
       kit: { label: '`drizzle-kit migrate`', apply: (url) => drizzleKitMigrate(corpus.drizzleConfig, url) },
       orm: { label: 'drizzle-orm `migrate()` (node-postgres)', apply: (url) => drizzleMigrate(corpus.drizzleDir, url) },
     };
@@ -60,9 +63,15 @@ export const ormDeploy: Scenario = {
       '',
       `The corpus of the throughput scenario above, as a Drizzle journal and as ${MIGRATIONS} compiled TypeORM migration classes (each running its statements through \`queryRunner.query\`, as \`typeorm migration:generate\` writes them; default transaction mode, \`all\`). Wall time of the whole process; median of ${RUNS} (min–max), each on a fresh database. lockstep's times include its extra work: the lock, timeouts, the audit log, and for Drizzle parsing and linting every file before applying it and one transaction per migration.`,
       '',
-      table(['Drizzle', 'Wall time'], Object.entries(drizzle).map(([key, { label }]) => [label, spread(d[key]!)])),
+      table(
+        ['Drizzle', 'Wall time'],
+        Object.entries(drizzle).map(([key, { label }]) => [label, spread(d[key]!)]),
+      ),
       '',
-      table(['TypeORM', 'Wall time'], Object.entries(typeorm).map(([key, { label }]) => [label, spread(t[key]!)])),
+      table(
+        ['TypeORM', 'Wall time'],
+        Object.entries(typeorm).map(([key, { label }]) => [label, spread(t[key]!)]),
+      ),
       '',
       `- Target: lockstep at least as fast as Drizzle's own runners: ${verdict(d.lockstep!.median <= fastestDrizzle)} (median ${ms(d.lockstep!.median)} against ${ms(fastestDrizzle)}).`,
       `- Target: lockstep at least as fast as \`typeorm migration:run\`: ${verdict(t.lockstep!.median <= t.cli!.median)} (median ${ms(t.lockstep!.median)} against ${ms(t.cli!.median)}).`,

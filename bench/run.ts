@@ -13,7 +13,19 @@ import { typeormNoop } from './typeorm-noop.js';
 import { ormDeploy } from './orm-deploy.js';
 import { dropAllDatabases, machine, ROOT, RUNS, table, type Scenario } from './support.js';
 
-const SCENARIOS: Scenario[] = [deployThroughput, ormDeploy, noopDeploy, typeormNoop, lockStall, bigFile, lintScenario, doctorScenario, driftCheck, driftHistory, firstRun];
+const SCENARIOS: Scenario[] = [
+  deployThroughput,
+  ormDeploy,
+  noopDeploy,
+  typeormNoop,
+  lockStall,
+  bigFile,
+  lintScenario,
+  doctorScenario,
+  driftCheck,
+  driftHistory,
+  firstRun,
+];
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 
 const INTRO = `# Benchmarks

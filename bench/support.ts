@@ -27,7 +27,11 @@ export interface Scenario {
 const created = new Set<string>();
 let counter = 0;
 
-export async function sql<Row extends pg.QueryResultRow = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<Row[]> {
+export async function sql<Row extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -75,10 +79,18 @@ export interface ProcessResult {
 }
 
 /** Runs a command to completion; `ms` is its wall time from spawn to exit. Throws when it fails. */
-export function run(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string; allowFailure?: boolean } = {}): Promise<ProcessResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; allowFailure?: boolean } = {},
+): Promise<ProcessResult> {
   return new Promise((resolvePromise, reject) => {
     const began = performance.now();
-    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -86,7 +98,8 @@ export function run(command: string, args: string[], options: { env?: Record<str
     child.on('error', reject);
     child.on('close', (code) => {
       const result = { ms: performance.now() - began, code, stdout, stderr };
-      if (code !== 0 && !options.allowFailure) reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr || stdout}`));
+      if (code !== 0 && !options.allowFailure)
+        reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr || stdout}`));
       else resolvePromise(result);
     });
   });
@@ -123,7 +136,10 @@ export function summarize(values: number[]): Summary {
  * One warm-up round (discarded), then REPS rounds. Within a round every runner is measured once,
  * in turn, so that drift on the machine affects all of them alike.
  */
-export async function rounds<K extends string, R, S>(runners: Record<K, R>, measure: (runner: R) => Promise<S>): Promise<Record<K, S[]>> {
+export async function rounds<K extends string, R, S>(
+  runners: Record<K, R>,
+  measure: (runner: R) => Promise<S>,
+): Promise<Record<K, S[]>> {
   const keys = Object.keys(runners) as K[];
   const samples = Object.fromEntries(keys.map((k) => [k, [] as S[]])) as Record<K, S[]>;
   for (let round = 0; round <= REPS; round++) {
@@ -137,7 +153,11 @@ export async function rounds<K extends string, R, S>(runners: Record<K, R>, meas
 }
 
 export function ms(value: number): string {
-  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
+  return value >= 10_000
+    ? `${(value / 1000).toFixed(1)} s`
+    : value >= 1000
+      ? `${(value / 1000).toFixed(2)} s`
+      : `${Math.round(value)} ms`;
 }
 
 /** "median (min–max)". */
@@ -157,7 +177,8 @@ export const verdict = (met: boolean) => (met ? '**met**' : '**not met**');
 export async function machine(): Promise<Array<[string, string]>> {
   const [row] = await sql<{ server_version: string }>(ADMIN_URL, 'SHOW server_version');
   const psql = (await run('psql', ['--version'])).stdout.trim();
-  const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (pkg: string) =>
+    (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
   const lockstep = (await run(process.execPath, [LOCKSTEP_CLI, '--version'])).stdout.trim();
   const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { allowFailure: true })).stdout.trim();
   const changed = (await run('git', ['status', '--porcelain', '--', 'src'], { allowFailure: true })).stdout.trim() !== '';
@@ -167,7 +188,12 @@ export async function machine(): Promise<Array<[string, string]>> {
     ['CPU', `${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores`],
     ['Memory', `${Math.round(totalmem() / 2 ** 30)} GiB`],
     ['OS', `${platform()} ${release()}`],
-    ['Load average at start', loadavg().map((n) => n.toFixed(2)).join(', ')],
+    [
+      'Load average at start',
+      loadavg()
+        .map((n) => n.toFixed(2))
+        .join(', '),
+    ],
     ['PostgreSQL', `${row?.server_version} on ${new URL(ADMIN_URL).host}`],
     ['Node.js', process.version],
     ['Peers', `${psql}; drizzle-orm ${version('drizzle-orm')}; drizzle-kit ${version('drizzle-kit')}`],
@@ -209,9 +235,48 @@ export function random(seed: number): () => number {
   };
 }
 
-export const NOUNS = ['User', 'Account', 'Order', 'Product', 'Invoice', 'Payment', 'Review', 'Category', 'Shipment', 'Coupon', 'Warehouse', 'Supplier', 'Ticket', 'Session', 'Team'];
-export const FIELDS = ['title', 'note', 'code', 'amount', 'rating', 'label', 'source', 'priority', 'weight', 'metadata', 'archived', 'deadline'];
-const TYPES = ['TEXT', 'TEXT NOT NULL', 'INTEGER', 'INTEGER NOT NULL DEFAULT 0', 'BOOLEAN NOT NULL DEFAULT false', 'TIMESTAMP(3)', 'DECIMAL(65,30)', 'DOUBLE PRECISION', 'JSONB'];
+export const NOUNS = [
+  'User',
+  'Account',
+  'Order',
+  'Product',
+  'Invoice',
+  'Payment',
+  'Review',
+  'Category',
+  'Shipment',
+  'Coupon',
+  'Warehouse',
+  'Supplier',
+  'Ticket',
+  'Session',
+  'Team',
+];
+export const FIELDS = [
+  'title',
+  'note',
+  'code',
+  'amount',
+  'rating',
+  'label',
+  'source',
+  'priority',
+  'weight',
+  'metadata',
+  'archived',
+  'deadline',
+];
+const TYPES = [
+  'TEXT',
+  'TEXT NOT NULL',
+  'INTEGER',
+  'INTEGER NOT NULL DEFAULT 0',
+  'BOOLEAN NOT NULL DEFAULT false',
+  'TIMESTAMP(3)',
+  'DECIMAL(65,30)',
+  'DOUBLE PRECISION',
+  'JSONB',
+];
 
 /**
  * ORM-style DDL in Prisma's format: new models (CREATE TYPE, CREATE TABLE with a primary key,
@@ -237,7 +302,10 @@ function generateMigrations(count: number): { migrations: Migration[]; expected:
   };
   const foreignKey = (model: string, column: string, target: string) => {
     totals.fks++;
-    return { kind: 'AddForeignKey', text: `ALTER TABLE "${model}" ADD CONSTRAINT "${model}_${column}_fkey" FOREIGN KEY ("${column}") REFERENCES "${target}"("id") ON DELETE RESTRICT ON UPDATE CASCADE;` };
+    return {
+      kind: 'AddForeignKey',
+      text: `ALTER TABLE "${model}" ADD CONSTRAINT "${model}_${column}_fkey" FOREIGN KEY ("${column}") REFERENCES "${target}"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
+    };
   };
 
   for (let i = 0; i < count; i++) {
@@ -260,7 +328,10 @@ function generateMigrations(count: number): { migrations: Migration[]; expected:
       const target = models.length > 0 && rand() < 0.6 ? pick(models) : undefined;
       if (target) columns.push(`    "ownerId" INTEGER NOT NULL,`);
       columns.push(`    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,`, `    "updatedAt" TIMESTAMP(3) NOT NULL,`);
-      statements.push({ kind: 'CreateTable', text: `CREATE TABLE "${model}" (\n${columns.join('\n')}\n\n    CONSTRAINT "${model}_pkey" PRIMARY KEY ("id")\n);` });
+      statements.push({
+        kind: 'CreateTable',
+        text: `CREATE TABLE "${model}" (\n${columns.join('\n')}\n\n    CONSTRAINT "${model}_pkey" PRIMARY KEY ("id")\n);`,
+      });
       totals.tables++;
       totals.columns += columns.length;
       totals.indexes++;
@@ -271,7 +342,10 @@ function generateMigrations(count: number): { migrations: Migration[]; expected:
       const model = pick(models);
       const added = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => `${pick(FIELDS)}${++serial}`);
       name = `add_${model.toLowerCase()}_fields`;
-      statements.push({ kind: 'AlterTable', text: `ALTER TABLE "${model}" ${added.map((c) => `ADD COLUMN "${c}" ${pick(TYPES.filter((t) => !t.endsWith('NOT NULL')))}`).join(',\n')};` });
+      statements.push({
+        kind: 'AlterTable',
+        text: `ALTER TABLE "${model}" ${added.map((c) => `ADD COLUMN "${c}" ${pick(TYPES.filter((t) => !t.endsWith('NOT NULL')))}`).join(',\n')};`,
+      });
       totals.columns += added.length;
       if (rand() < 0.5) statements.push(index(model, added[0]!));
     } else if (roll < 0.85) {
@@ -279,13 +353,23 @@ function generateMigrations(count: number): { migrations: Migration[]; expected:
       const target = pick(models);
       const column = `${target.charAt(0).toLowerCase()}${target.slice(1)}Id${++serial}`;
       name = `add_${model.toLowerCase()}_${target.toLowerCase()}_relation`;
-      statements.push({ kind: 'AlterTable', text: `ALTER TABLE "${model}" ADD COLUMN "${column}" INTEGER;` }, index(model, column), foreignKey(model, column, target));
+      statements.push(
+        { kind: 'AlterTable', text: `ALTER TABLE "${model}" ADD COLUMN "${column}" INTEGER;` },
+        index(model, column),
+        foreignKey(model, column, target),
+      );
       totals.columns++;
     } else {
       const model = pick(models);
       const status = enumType(model);
       name = `add_${model.toLowerCase()}_${status.name.toLowerCase()}`;
-      statements.push({ kind: 'CreateEnum', text: status.text }, { kind: 'AlterTable', text: `ALTER TABLE "${model}" ADD COLUMN "state${serial}" "${status.name}" NOT NULL DEFAULT 'DRAFT';` });
+      statements.push(
+        { kind: 'CreateEnum', text: status.text },
+        {
+          kind: 'AlterTable',
+          text: `ALTER TABLE "${model}" ADD COLUMN "state${serial}" "${status.name}" NOT NULL DEFAULT 'DRAFT';`,
+        },
+      );
       totals.columns++;
     }
     migrations.push({ name, statements });
@@ -318,8 +402,14 @@ export function writeFile(path: string, text: string): void {
 /** A Prisma project skeleton: schema.prisma with a PostgreSQL datasource and migration_lock.toml. */
 export function writePrismaProject(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
-  writeFile(join(dir, 'prisma', 'schema.prisma'), 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n');
-  writeFile(join(dir, 'prisma', 'migrations', 'migration_lock.toml'), '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n');
+  writeFile(
+    join(dir, 'prisma', 'schema.prisma'),
+    'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
+  );
+  writeFile(
+    join(dir, 'prisma', 'migrations', 'migration_lock.toml'),
+    '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n',
+  );
 }
 
 /** Prisma's folder name for the i-th migration: a 14-digit UTC timestamp, one hour apart. */
@@ -334,7 +424,10 @@ export function prismaFolder(i: number, name: string): string {
  * `typeorm migration:generate` writes them.
  */
 function writeTypeormProject(dir: string, migrations: Migration[]): void {
-  writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'bench-typeorm', private: true, dependencies: { typeorm: '*' } }, null, 2)}\n`);
+  writeFile(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'bench-typeorm', private: true, dependencies: { typeorm: '*' } }, null, 2)}\n`,
+  );
   writeFile(
     join(dir, 'data-source.js'),
     `"use strict";\nconst { DataSource } = require("typeorm");\nexports.AppDataSource = new DataSource({ type: "postgres", url: process.env.DATABASE_URL, migrations: [__dirname + "/migration/*.js"] });\n`,
@@ -343,7 +436,9 @@ function writeTypeormProject(dir: string, migrations: Migration[]): void {
   migrations.forEach((m, i) => {
     const timestamp = Date.UTC(2024, 0, 1) + i * 3_600_000;
     const className = `${m.name.replace(/(^|_)(\w)/g, (_all, _sep: string, c: string) => c.toUpperCase())}${timestamp}`;
-    const queries = m.statements.map((s) => `        await queryRunner.query(${JSON.stringify(s.text.replace(/;$/, ''))});`).join('\n');
+    const queries = m.statements
+      .map((s) => `        await queryRunner.query(${JSON.stringify(s.text.replace(/;$/, ''))});`)
+      .join('\n');
     writeFile(
       join(dir, 'migration', `${timestamp}-${m.name}.js`),
       `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nclass ${className} {\n    constructor() { this.name = '${className}'; }\n    async up(queryRunner) {\n${queries}\n    }\n    async down() {}\n}\nexports.${className} = ${className};\n`,
@@ -371,14 +466,28 @@ export function generateCorpus(): Corpus {
     writeFile(join(drizzleDir, `${tag}.sql`), m.statements.map((s) => s.text).join('\n--> statement-breakpoint\n'));
     return { idx: i, version: '7', when: Date.UTC(2024, 0, 1) + i * 3_600_000, tag, breakpoints: true };
   });
-  writeFile(join(drizzleDir, 'meta', '_journal.json'), `${JSON.stringify({ version: '7', dialect: 'postgresql', entries }, null, 2)}\n`);
+  writeFile(
+    join(drizzleDir, 'meta', '_journal.json'),
+    `${JSON.stringify({ version: '7', dialect: 'postgresql', entries }, null, 2)}\n`,
+  );
   const psqlScript = join(dir, 'all.sql');
   writeFile(psqlScript, `${includes.join('\n')}\n`);
   const drizzleConfig = join(dir, 'drizzle.config.ts');
-  writeFile(drizzleConfig, `export default {\n  dialect: 'postgresql',\n  out: ${JSON.stringify(drizzleDir)},\n  dbCredentials: { url: process.env.DATABASE_URL },\n};\n`);
+  writeFile(
+    drizzleConfig,
+    `export default {\n  dialect: 'postgresql',\n  out: ${JSON.stringify(drizzleDir)},\n  dbCredentials: { url: process.env.DATABASE_URL },\n};\n`,
+  );
   const typeormProject = join(dir, 'typeorm-project');
   writeTypeormProject(typeormProject, migrations);
-  corpus = { prismaProject, psqlScript, drizzleDir, drizzleConfig, typeormProject, statements: migrations.reduce((n, m) => n + m.statements.length, 0), expected };
+  corpus = {
+    prismaProject,
+    psqlScript,
+    drizzleDir,
+    drizzleConfig,
+    typeormProject,
+    statements: migrations.reduce((n, m) => n + m.statements.length, 0),
+    expected,
+  };
   return corpus;
 }
 
@@ -396,9 +505,13 @@ await client.end();
 export const drizzleMigrate = (dir: string, url: string) =>
   run(process.execPath, ['--input-type=module', '-e', DRIZZLE_MIGRATE], { env: { DATABASE_URL: url, MIGRATIONS_DIR: dir } });
 
-export const drizzleKitMigrate = (config: string, url: string) => run(DRIZZLE_KIT, ['migrate', '--config', config], { env: { DATABASE_URL: url } });
+export const drizzleKitMigrate = (config: string, url: string) =>
+  run(DRIZZLE_KIT, ['migrate', '--config', config], { env: { DATABASE_URL: url } });
 
 export const TYPEORM_CLI = join(ROOT, 'node_modules', 'typeorm', 'cli.js');
 
 export const typeormMigrationRun = (project: string, url: string) =>
-  run(process.execPath, [TYPEORM_CLI, 'migration:run', '-d', join(project, 'data-source.js')], { env: { DATABASE_URL: url }, cwd: project });
+  run(process.execPath, [TYPEORM_CLI, 'migration:run', '-d', join(project, 'data-source.js')], {
+    env: { DATABASE_URL: url },
+    cwd: project,
+  });

@@ -1,6 +1,21 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOCKSTEP_CLI, ms, run, RUNS, rounds, spread, summarize, table, verdict, withDatabase, WORK, writeFile, type ProcessResult, type Scenario } from './support.js';
+import {
+  LOCKSTEP_CLI,
+  ms,
+  run,
+  RUNS,
+  rounds,
+  spread,
+  summarize,
+  table,
+  verdict,
+  withDatabase,
+  WORK,
+  writeFile,
+  type ProcessResult,
+  type Scenario,
+} from './support.js';
 
 const MIGRATIONS = 50;
 const TARGET_MS = 500;
@@ -13,10 +28,31 @@ const TARGET_MS = 500;
  */
 function writeTypeormTsProject(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
-  writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'typeorm-ts-bench', private: true, dependencies: { typeorm: '*', pg: '*', 'reflect-metadata': '*' } }, null, 2));
+  writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      { name: 'typeorm-ts-bench', private: true, dependencies: { typeorm: '*', pg: '*', 'reflect-metadata': '*' } },
+      null,
+      2,
+    ),
+  );
   writeFile(
     join(dir, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, strictPropertyInitialization: false, experimentalDecorators: true, emitDecoratorMetadata: true, skipLibCheck: true } }, null, 2),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          strict: true,
+          strictPropertyInitialization: false,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          skipLibCheck: true,
+        },
+      },
+      null,
+      2,
+    ),
   );
   writeFile(
     join(dir, 'src', 'data-source.ts'),
@@ -54,15 +90,26 @@ export const typeormNoop: Scenario = {
     const project = join(WORK, 'typeorm-ts');
     writeTypeormTsProject(project);
     return withDatabase(async (url) => {
-      const lockstep = (command: string, env: Record<string, string> = {}) => run(process.execPath, [LOCKSTEP_CLI, command, '--project', project], { env: { DATABASE_URL: url, ...env } });
+      const lockstep = (command: string, env: Record<string, string> = {}) =>
+        run(process.execPath, [LOCKSTEP_CLI, command, '--project', project], { env: { DATABASE_URL: url, ...env } });
       const applied = await lockstep('deploy');
-      if (!applied.stdout.includes(`Applied ${MIGRATIONS} migrations`)) throw new Error(`the first deploy did not apply the ${MIGRATIONS} migrations:\n${applied.stdout}${applied.stderr}`);
+      if (!applied.stdout.includes(`Applied ${MIGRATIONS} migrations`))
+        throw new Error(`the first deploy did not apply the ${MIGRATIONS} migrations:\n${applied.stdout}${applied.stderr}`);
       const runners: Record<string, { label: string; start: () => Promise<ProcessResult> }> = {
         deploy: { label: '`lockstep deploy`, nothing to apply', start: () => lockstep('deploy') },
         status: { label: '`lockstep status`', start: () => lockstep('status') },
-        uncachedDeploy: { label: '`lockstep deploy`, nothing to apply, compile cache off (every file compiled, as before the cache)', start: () => lockstep('deploy', { LOCKSTEP_COMPILE_CACHE: '0' }) },
-        uncachedStatus: { label: '`lockstep status`, compile cache off', start: () => lockstep('status', { LOCKSTEP_COMPILE_CACHE: '0' }) },
-        typeorm: { label: "`node -e \"require('typeorm')\"` (Node.js start-up and loading typeorm alone, for reference)", start: () => run(process.execPath, ['-e', "require('typeorm')"], { cwd: project }) },
+        uncachedDeploy: {
+          label: '`lockstep deploy`, nothing to apply, compile cache off (every file compiled, as before the cache)',
+          start: () => lockstep('deploy', { LOCKSTEP_COMPILE_CACHE: '0' }),
+        },
+        uncachedStatus: {
+          label: '`lockstep status`, compile cache off',
+          start: () => lockstep('status', { LOCKSTEP_COMPILE_CACHE: '0' }),
+        },
+        typeorm: {
+          label: '`node -e "require(\'typeorm\')"` (Node.js start-up and loading typeorm alone, for reference)',
+          start: () => run(process.execPath, ['-e', "require('typeorm')"], { cwd: project }),
+        },
       };
       const samples = await rounds(runners, async ({ start }) => (await start()).ms);
       const s = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, summarize(values)]));

@@ -34,13 +34,16 @@ export const ERROR_CODES = {
   },
   LS_APP_START: {
     exit: 127,
-    meaning: 'The migrations were applied, but the app command after `--` could not be started (exit 127 when there is no such command, 126 when it cannot be run).',
+    meaning:
+      'The migrations were applied, but the app command after `--` could not be started (exit 127 when there is no such command, 126 when it cannot be run).',
     action: 'Fix the command after `--`: it runs without a shell, so use an absolute path or a command on PATH.',
   },
   LS_AUDIT_DISABLED: {
     exit: WARNING,
-    meaning: "lockstep's audit table (`lockstep.audit_log`) cannot be created, read or written with this role, or was turned off; the command goes on without it.",
-    action: 'Grant the role the privileges the warning names (or create the `lockstep` schema for it), or accept running without the audit log (`--no-audit`).',
+    meaning:
+      "lockstep's audit table (`lockstep.audit_log`) cannot be created, read or written with this role, or was turned off; the command goes on without it.",
+    action:
+      'Grant the role the privileges the warning names (or create the `lockstep` schema for it), or accept running without the audit log (`--no-audit`).',
   },
   LS_AUTH_FAILED: {
     exit: Usage,
@@ -59,7 +62,8 @@ export const ERROR_CODES = {
   },
   LS_BAD_OPTION: {
     exit: Usage,
-    meaning: 'A command-line option has a value lockstep cannot use (a duration, a number, a pattern), or options contradict each other.',
+    meaning:
+      'A command-line option has a value lockstep cannot use (a duration, a number, a pattern), or options contradict each other.',
     action: 'Fix the value as the error describes, then run the command again.',
   },
   LS_BASELINE_DRIFT: {
@@ -75,7 +79,8 @@ export const ERROR_CODES = {
   LS_BLOCKED: {
     exit: Blocked,
     meaning: 'An earlier migration failed and is still recorded as failed, so deploy applies nothing until it is resolved.',
-    action: 'Fix the migration, then `lockstep deploy --resume`, or mark it with `lockstep resolve --rolled-back <name>` or `--applied <name>`.',
+    action:
+      'Fix the migration, then `lockstep deploy --resume`, or mark it with `lockstep resolve --rolled-back <name>` or `--applied <name>`.',
     prisma: 'P3009',
   },
   LS_CONFIG_INVALID: {
@@ -86,7 +91,8 @@ export const ERROR_CODES = {
   LS_CONFIG_NOT_FOUND: {
     exit: Usage,
     meaning: 'The file that `--config` names does not exist.',
-    action: "Pass the path of the ORM's config file (drizzle.config.ts, the TypeORM data source, prisma.config.ts or the schema).",
+    action:
+      "Pass the path of the ORM's config file (drizzle.config.ts, the TypeORM data source, prisma.config.ts or the schema).",
   },
   LS_CONNECTION_HEADROOM: {
     exit: WARNING,
@@ -96,7 +102,8 @@ export const ERROR_CODES = {
   LS_CONNECTION_LOST: {
     exit: Failed,
     meaning: 'The connection to PostgreSQL broke while the command ran; the error says how far it got.',
-    action: 'Run `lockstep status` to see what is recorded, then run the command again (`lockstep deploy --resume` for a migration that stopped part-way).',
+    action:
+      'Run `lockstep status` to see what is recorded, then run the command again (`lockstep deploy --resume` for a migration that stopped part-way).',
   },
   LS_CONNECT_FAILED: {
     exit: Usage,
@@ -125,13 +132,16 @@ export const ERROR_CODES = {
   },
   LS_DRIFT: {
     exit: Blocked,
-    meaning: 'The live database differs from what replaying the migration history produces (`lockstep drift`, `deploy --verify`).',
-    action: 'Read the differences (`lockstep drift`; `lockstep drift --sql` prints the SQL that reconciles them): turn a hand-made change into a migration, or undo it.',
+    meaning:
+      'The live database differs from what replaying the migration history produces (`lockstep drift`, `deploy --verify`).',
+    action:
+      'Read the differences (`lockstep drift`; `lockstep drift --sql` prints the SQL that reconciles them): turn a hand-made change into a migration, or undo it.',
   },
   LS_DRIFT_EXTENSION_UNAVAILABLE: {
     exit: Failed,
     meaning: 'Replaying the history stopped at a migration that creates an extension the scratch database does not have.',
-    action: "Replay into a real PostgreSQL that has the extension (`--shadow-url` or SHADOW_DATABASE_URL), or install it on the shadow database's server.",
+    action:
+      "Replay into a real PostgreSQL that has the extension (`--shadow-url` or SHADOW_DATABASE_URL), or install it on the shadow database's server.",
   },
   LS_DRIFT_HISTORY_INCOMPLETE: {
     exit: Failed,
@@ -140,8 +150,10 @@ export const ERROR_CODES = {
   },
   LS_DRIFT_REPLAY_FAILED: {
     exit: Failed,
-    meaning: 'Replaying the migration history into the scratch database failed at a migration (it does not parse, has no file, or its SQL failed).',
-    action: 'Fix the migration the error names, or replay into a real PostgreSQL with `--shadow-url` when the scratch database lacks something.',
+    meaning:
+      'Replaying the migration history into the scratch database failed at a migration (it does not parse, has no file, or its SQL failed).',
+    action:
+      'Fix the migration the error names, or replay into a real PostgreSQL with `--shadow-url` when the scratch database lacks something.',
   },
   LS_DRIFT_SCHEMA_SKIPPED: {
     exit: Usage,
@@ -156,7 +168,8 @@ export const ERROR_CODES = {
   LS_DRIFT_TYPEORM_RUNNER: {
     exit: Failed,
     meaning: "Replaying a TypeORM migration into PGlite needs more of TypeORM's QueryRunner than `queryRunner.query()`.",
-    action: 'Replay into a real, empty scratch database (`--shadow-url` or SHADOW_DATABASE_URL), where the migration runs through TypeORM itself.',
+    action:
+      'Replay into a real, empty scratch database (`--shadow-url` or SHADOW_DATABASE_URL), where the migration runs through TypeORM itself.',
   },
   LS_DRIZZLE_CONFIG: {
     exit: Usage,
@@ -165,7 +178,8 @@ export const ERROR_CODES = {
   },
   LS_DRIZZLE_JOURNAL: {
     exit: Usage,
-    meaning: "Drizzle's migration journal (`meta/_journal.json`) is missing, unreadable or inconsistent with the migration files.",
+    meaning:
+      "Drizzle's migration journal (`meta/_journal.json`) is missing, unreadable or inconsistent with the migration files.",
     action: 'Restore the journal from version control, or regenerate the migrations with drizzle-kit.',
   },
   LS_DRIZZLE_SCHEMA: {
@@ -180,12 +194,15 @@ export const ERROR_CODES = {
   },
   LS_DRIZZLE_TABLE_UPGRADE: {
     exit: Blocked,
-    meaning: "The Drizzle history table is in drizzle-orm 0.x format, and some of its rows match no migration folder, so it cannot be upgraded to the v1 format safely.",
-    action: 'Compare the rows with the migration folders and fix the mismatch (or let drizzle-kit upgrade the table), then run the command again.',
+    meaning:
+      'The Drizzle history table is in drizzle-orm 0.x format, and some of its rows match no migration folder, so it cannot be upgraded to the v1 format safely.',
+    action:
+      'Compare the rows with the migration folders and fix the mismatch (or let drizzle-kit upgrade the table), then run the command again.',
   },
   LS_EDITED: {
     exit: WARNING,
-    meaning: 'A migration file was changed after it was applied (its checksum no longer matches the history); the change never ran.',
+    meaning:
+      'A migration file was changed after it was applied (its checksum no longer matches the history); the change never ran.',
     action: 'Restore the file, and put the change in a new migration. With `--strict` this stops the deploy (LS_STRICT).',
   },
   LS_EMBEDDED_BUSY: {
@@ -220,7 +237,8 @@ export const ERROR_CODES = {
   },
   LS_HISTORY_ELSEWHERE: {
     exit: Usage,
-    meaning: "The database has tables, and its migration history is in another table than the one the project's configuration names.",
+    meaning:
+      "The database has tables, and its migration history is in another table than the one the project's configuration names.",
     action: 'Point the configuration at the table that holds the history (the error names it), then run the command again.',
   },
   LS_HOST_UNKNOWN: {
@@ -231,12 +249,14 @@ export const ERROR_CODES = {
   LS_INTERNAL: {
     exit: Failed,
     meaning: 'lockstep stopped on an unexpected error: a bug in lockstep.',
-    action: 'Run `lockstep status` to see what is recorded, run the command again with LOCKSTEP_DEBUG=1 for details, and report it.',
+    action:
+      'Run `lockstep status` to see what is recorded, run the command again with LOCKSTEP_DEBUG=1 for details, and report it.',
   },
   LS_LINT_FAILED: {
     exit: Failed,
     meaning: 'The pending migrations have error-level lint findings, so deploy applied none of them.',
-    action: 'Change the migrations as each fix says (`lockstep lint --explain <rule>`), suppress a finding with a reason, or deploy with `--accept-lint-errors "<reason>"`.',
+    action:
+      'Change the migrations as each fix says (`lockstep lint --explain <rule>`), suppress a finding with a reason, or deploy with `--accept-lint-errors "<reason>"`.',
   },
   LS_LINT_FILE: {
     exit: Usage,
@@ -245,7 +265,8 @@ export const ERROR_CODES = {
   },
   LS_LINT_OVERRIDDEN: {
     exit: WARNING,
-    meaning: 'The deploy went ahead despite lint errors, as `--accept-lint-errors` asked; the reason and the findings are in the audit log.',
+    meaning:
+      'The deploy went ahead despite lint errors, as `--accept-lint-errors` asked; the reason and the findings are in the audit log.',
     action: 'Nothing; the override is recorded.',
   },
   LS_LINT_TOO_LARGE: {
@@ -261,7 +282,8 @@ export const ERROR_CODES = {
   LS_LOCK_NOT_GRANTED: {
     exit: Failed,
     meaning: 'A migration statement waited for its table lock past lock_timeout on every retry; the migration was rolled back.',
-    action: 'Deploy when the table is less busy, find the session holding the lock, or raise `--lock-retries` / `--lock-timeout`.',
+    action:
+      'Deploy when the table is less busy, find the session holding the lock, or raise `--lock-retries` / `--lock-timeout`.',
   },
   LS_LOCK_TIMEOUT: {
     exit: Blocked,
@@ -270,13 +292,15 @@ export const ERROR_CODES = {
   },
   LS_MIGRATIONS_GLOB: {
     exit: WARNING,
-    meaning: "A pattern in the TypeORM data source's migrations, entities or subscribers matched no file, or matches TypeScript from compiled JavaScript.",
+    meaning:
+      "A pattern in the TypeORM data source's migrations, entities or subscribers matched no file, or matches TypeScript from compiled JavaScript.",
     action: 'Fix the pattern in the data source (or build the project first).',
   },
   LS_MIGRATIONS_MISSING: {
     exit: Usage,
     meaning: 'No migration files were found, but the database has migrations recorded: this build is missing its migrations.',
-    action: 'Include the migrations folder in the build or image (check .dockerignore and build steps), or point --project at it.',
+    action:
+      'Include the migrations folder in the build or image (check .dockerignore and build steps), or point --project at it.',
   },
   LS_MIGRATION_FAILED: {
     exit: Failed,
@@ -338,8 +362,10 @@ export const ERROR_CODES = {
   },
   LS_OUT_OF_ORDER: {
     exit: Failed,
-    meaning: 'Pending migrations are older than the newest applied one. For Drizzle, deploy refuses them (Drizzle would skip them silently); elsewhere it is a warning.',
-    action: 'Apply them anyway with `--allow-out-of-order` when they do not depend on the newer ones, or give them newer timestamps.',
+    meaning:
+      'Pending migrations are older than the newest applied one. For Drizzle, deploy refuses them (Drizzle would skip them silently); elsewhere it is a warning.',
+    action:
+      'Apply them anyway with `--allow-out-of-order` when they do not depend on the newer ones, or give them newer timestamps.',
   },
   LS_PERMISSION_DENIED: {
     exit: Usage,
@@ -348,7 +374,8 @@ export const ERROR_CODES = {
   },
   LS_POOLED_URL: {
     exit: WARNING,
-    meaning: 'The database URL looks like a connection pooler in transaction mode, which breaks session-level locks and settings.',
+    meaning:
+      'The database URL looks like a connection pooler in transaction mode, which breaks session-level locks and settings.',
     action: 'Deploy through a direct (session) URL, e.g. the one the ORM calls directUrl.',
   },
   LS_PREVIOUS_RUN_INTERRUPTED: {
@@ -383,7 +410,8 @@ export const ERROR_CODES = {
   },
   LS_RESUME_UNVERIFIED: {
     exit: WARNING,
-    meaning: "The audit log has no record of a resumed migration's statements, so lockstep cannot check that the ones that ran are unchanged.",
+    meaning:
+      "The audit log has no record of a resumed migration's statements, so lockstep cannot check that the ones that ran are unchanged.",
     action: 'Make sure the statements before the failed one are unchanged.',
   },
   LS_SERVER_UNAVAILABLE: {
@@ -413,12 +441,14 @@ export const ERROR_CODES = {
   },
   LS_STRICT: {
     exit: Failed,
-    meaning: '`--strict` (or `strict` in lockstep.config.json) refused the deploy: applied migrations were edited or are missing on disk, or pending ones are out of order.',
+    meaning:
+      '`--strict` (or `strict` in lockstep.config.json) refused the deploy: applied migrations were edited or are missing on disk, or pending ones are out of order.',
     action: 'Fix what the error lists, or deploy without --strict.',
   },
   LS_TYPEORM_DATA_SOURCE: {
     exit: Usage,
-    meaning: 'The TypeORM data source was not found, does not load, does not export exactly one DataSource, or TypeORM refused it.',
+    meaning:
+      'The TypeORM data source was not found, does not load, does not export exactly one DataSource, or TypeORM refused it.',
     action: 'Fix the data source (the typeorm CLI refuses it too), or set typeorm.dataSource in lockstep.config.json.',
   },
   LS_TYPEORM_DUPLICATE: {
@@ -433,7 +463,8 @@ export const ERROR_CODES = {
   },
   LS_TYPEORM_MIGRATION_LOAD: {
     exit: Usage,
-    meaning: 'A file matched by the migrations of the TypeORM data source does not load, or exports something that is not a migration class.',
+    meaning:
+      'A file matched by the migrations of the TypeORM data source does not load, or exports something that is not a migration class.',
     action: 'Fix the file, or the migrations pattern so that it matches only migration files.',
   },
   LS_TYPEORM_MIGRATION_NAME: {

@@ -15,14 +15,60 @@ export type { OrmName } from './orm/adapter.js';
 export { resolve, type ResolveOptions, type ResolveResult } from './deploy/resolve.js';
 export { baseline, type BaselineOptions, type BaselineResult } from './deploy/baseline.js';
 export { detect, type DetectResult, type DetectedOrm } from './project/describe-project.js';
-export { drift, type DriftOptions, type DriftResult, type DriftItem, type DriftChange, type DriftObject, type ReconcileStatement, type SchemaFileCheck, type DriftVerification, type DriftSettingsOptions, type DriftTimings, type ReplaySummary, type SchemaFileDifference } from './drift/drift.js';
-export { lint, lintSql, tableKey, type LintOptions, type LintSqlOptions, type LintReport, type LintFinding, type LintSource, type TableStatsProvider, type TableStats, type LintConfig, type LintFileSummary, type LintSummary, type Runner, type Severity, type SeveritySetting, type TableSize, type SizeThresholds } from './lint/index.js';
+export {
+  drift,
+  type DriftOptions,
+  type DriftResult,
+  type DriftItem,
+  type DriftChange,
+  type DriftObject,
+  type ReconcileStatement,
+  type SchemaFileCheck,
+  type DriftVerification,
+  type DriftSettingsOptions,
+  type DriftTimings,
+  type ReplaySummary,
+  type SchemaFileDifference,
+} from './drift/drift.js';
+export {
+  lint,
+  lintSql,
+  tableKey,
+  type LintOptions,
+  type LintSqlOptions,
+  type LintReport,
+  type LintFinding,
+  type LintSource,
+  type TableStatsProvider,
+  type TableStats,
+  type LintConfig,
+  type LintFileSummary,
+  type LintSummary,
+  type Runner,
+  type Severity,
+  type SeveritySetting,
+  type TableSize,
+  type SizeThresholds,
+} from './lint/index.js';
 export type { RuleCategory } from './lint/types.js';
 export type { RelationName } from './lint/ast.js';
 export { doctor, type DoctorOptions, type DoctorReport, type DoctorFinding } from './doctor/doctor.js';
 export type { CheckScope, DoctorSummary, FindingLocation, TextEdit } from './doctor/types.js';
 export type { DeployEvent, DeployEventListener, ProgressListener } from './deploy/events.js';
-export type { DeployJsonLine, StatusJson, ResolveJson, BaselineJson, DetectJson, DriftJson, LintJson, DoctorJson, JsonError, JsonErrorBody, DeployJsonEvent, DeployJsonResult } from './report/json-output.js';
+export type {
+  DeployJsonLine,
+  StatusJson,
+  ResolveJson,
+  BaselineJson,
+  DetectJson,
+  DriftJson,
+  LintJson,
+  DoctorJson,
+  JsonError,
+  JsonErrorBody,
+  DeployJsonEvent,
+  DeployJsonResult,
+} from './report/json-output.js';
 export type { LintJsonReport } from './report/lint-json.js';
 export type { DoctorJsonReport } from './report/doctor-json.js';
 export type { EmbeddedMode } from './project/database-url.js';

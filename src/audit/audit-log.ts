@@ -91,7 +91,8 @@ export class AuditLog {
     try {
       const access = await log.access(settings);
       if (!access.found) await session.exec(auditDdl(log.qualifiedName, settings));
-      else if (!access.writable) log.disabledReason = `the database role may not read and write the audit table ${log.qualifiedName} (it needs USAGE on schema ${quoteIdent(settings.schema)} and SELECT, INSERT on the table)`;
+      else if (!access.writable)
+        log.disabledReason = `the database role may not read and write the audit table ${log.qualifiedName} (it needs USAGE on schema ${quoteIdent(settings.schema)} and SELECT, INSERT on the table)`;
     } catch (error) {
       log.disabledReason = `the audit table ${log.qualifiedName} could not be created: ${redact((error as Error).message)}`;
     }
@@ -129,7 +130,10 @@ export class AuditLog {
     const row = this.row(event);
     const columns = Object.keys(row);
     try {
-      await this.session.query(`INSERT INTO ${this.qualifiedName} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
+      await this.session.query(
+        `INSERT INTO ${this.qualifiedName} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+        Object.values(row),
+      );
     } catch (error) {
       this.disabledReason = `writing to ${this.qualifiedName} failed: ${redact((error as Error).message)}`;
       throw new AuditWriteError(this.disabledReason);
@@ -159,7 +163,12 @@ export class AuditLog {
       statements_total: event.statementsTotal ?? null,
       statements_done: event.statementsDone ?? null,
       statement_hashes: event.statementHashes ?? null,
-      duration_ms: event.durationMs === undefined ? null : event.durationMs instanceof SqlExpression ? event.durationMs : Math.round(event.durationMs),
+      duration_ms:
+        event.durationMs === undefined
+          ? null
+          : event.durationMs instanceof SqlExpression
+            ? event.durationMs
+            : Math.round(event.durationMs),
       lock_waits: event.lockWaits ?? null,
       error_code: event.errorCode ?? null,
       error_message: event.errorMessage === undefined ? null : redact(event.errorMessage),
@@ -193,7 +202,14 @@ export class AuditLog {
   async openFailures(): Promise<Map<string, OpenFailure>> {
     const open = new Map<string, OpenFailure>();
     if (!this.enabled) return open;
-    const rows = await this.session.query<{ migration: string; event: AuditEventName; statements_done: number | null; error_message: string | null; at: Date; mode: string | null }>(
+    const rows = await this.session.query<{
+      migration: string;
+      event: AuditEventName;
+      statements_done: number | null;
+      error_message: string | null;
+      at: Date;
+      mode: string | null;
+    }>(
       `SELECT DISTINCT ON (migration) migration, event, statements_done, error_message, at, detail->>'mode' AS mode
          FROM ${this.qualifiedName}
         WHERE history_table = $1 AND migration IS NOT NULL
@@ -204,7 +220,11 @@ export class AuditLog {
     for (const row of rows) {
       const unfinished = row.event === 'migration-started' || row.event === 'statement-completed';
       if (unfinished || (row.event === 'migration-failed' && row.mode === 'statements')) {
-        open.set(row.migration, { statementsDone: row.statements_done ?? 0, at: row.at, error: unfinished ? undefined : (row.error_message ?? undefined) });
+        open.set(row.migration, {
+          statementsDone: row.statements_done ?? 0,
+          at: row.at,
+          error: unfinished ? undefined : (row.error_message ?? undefined),
+        });
       }
     }
     return open;
@@ -213,7 +233,13 @@ export class AuditLog {
   /** The previous run on this history table, if it started and never finished: its process died. */
   async interruptedPreviousRun(): Promise<{ runId: string; startedAt: Date; host: string | null; pid: number } | undefined> {
     if (!this.enabled) return undefined;
-    const [row] = await this.session.query<{ run_id: string; at: Date; client_host: string | null; backend_pid: number; finished: boolean }>(
+    const [row] = await this.session.query<{
+      run_id: string;
+      at: Date;
+      client_host: string | null;
+      backend_pid: number;
+      finished: boolean;
+    }>(
       `SELECT s.run_id, s.at, s.client_host, s.backend_pid,
               EXISTS (SELECT 1 FROM ${this.qualifiedName} e WHERE e.run_id = s.run_id AND e.event IN ('run-finished', 'run-failed')) AS finished
          FROM ${this.qualifiedName} s

@@ -23,10 +23,25 @@ export function addCommonOptions(command: Command): Command {
   return command
     .option('-p, --project <dir>', 'the project directory (default: the current directory)')
     .addOption(new Option('--cwd <dir>', 'same as --project').hideHelp(false))
-    .addOption(new Option('--orm <orm>', 'the ORM whose migrations to use, when the project has several').choices(['prisma', 'drizzle', 'typeorm']))
-    .option('--config <file>', "the ORM's config file, as its CLI takes it: drizzle-kit --config, typeorm -d, prisma --config or --schema (default: found in the project)")
-    .option('--url <url>', 'database URL (default: the ORM configuration, then DATABASE_URL; an empty one is an error); never printed')
-    .option('--embedded', "use the project's embedded PostgreSQL in .lockstep/pglite, even when a URL is configured (without a URL it is used unasked only at an interactive terminal, never in CI or with NODE_ENV=production)")
+    .addOption(
+      new Option('--orm <orm>', 'the ORM whose migrations to use, when the project has several').choices([
+        'prisma',
+        'drizzle',
+        'typeorm',
+      ]),
+    )
+    .option(
+      '--config <file>',
+      "the ORM's config file, as its CLI takes it: drizzle-kit --config, typeorm -d, prisma --config or --schema (default: found in the project)",
+    )
+    .option(
+      '--url <url>',
+      'database URL (default: the ORM configuration, then DATABASE_URL; an empty one is an error); never printed',
+    )
+    .option(
+      '--embedded',
+      "use the project's embedded PostgreSQL in .lockstep/pglite, even when a URL is configured (without a URL it is used unasked only at an interactive terminal, never in CI or with NODE_ENV=production)",
+    )
     .option('--no-embedded', 'fail instead of using the embedded PostgreSQL when no URL is configured, even at a terminal')
     .option('--json', 'machine-readable output on stdout');
 }
@@ -80,8 +95,10 @@ function shellQuote(value: string): string {
 }
 
 // Through the progress display once it exists, which erases its spinner line first.
-export const stdout = (line: string) => (display ? display.write(process.stdout, `${line}\n`) : process.stdout.write(`${line}\n`));
-export const stderr = (line: string) => (display ? display.write(process.stderr, `${line}\n`) : process.stderr.write(`${line}\n`));
+export const stdout = (line: string) =>
+  display ? display.write(process.stdout, `${line}\n`) : process.stdout.write(`${line}\n`);
+export const stderr = (line: string) =>
+  display ? display.write(process.stderr, `${line}\n`) : process.stderr.write(`${line}\n`);
 
 export function printJson(value: unknown): void {
   stdout(JSON.stringify(redactDeep(value)));

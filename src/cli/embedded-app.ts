@@ -39,7 +39,9 @@ export async function serveEmbeddedToApp(projectRoot: string, command: string): 
       code: 'LS_EMBEDDED_SERVE',
       message: `The embedded database could not be served to the app: ${error instanceof Error ? error.message : String(error)}.`,
       state: 'The migrations were applied to the embedded database; the app was not started.',
-      recovery: [`Run \`lockstep ${command}\` again, or point the app at a PostgreSQL server with DATABASE_URL and deploy without --embedded.`],
+      recovery: [
+        `Run \`lockstep ${command}\` again, or point the app at a PostgreSQL server with DATABASE_URL and deploy without --embedded.`,
+      ],
       exitCode: ExitCode.Usage,
       cause: error,
     });

@@ -31,8 +31,14 @@ const EXAMPLES: Record<string, string[]> = {
     'lockstep lint --explain require-concurrent-index-creation',
   ],
   doctor: ['lockstep doctor', 'lockstep doctor --fix --dry-run', 'lockstep doctor --format github --fail-on warning'],
-  resolve: ['lockstep resolve --rolled-back 20250402071509_order_created_at_index_concurrently', 'lockstep resolve --applied 20250305083755_add_order_shipping_address'],
-  baseline: ['lockstep baseline                                   # record every migration on disk as applied', 'lockstep baseline --to 20250121143027_add_categories --check'],
+  resolve: [
+    'lockstep resolve --rolled-back 20250402071509_order_created_at_index_concurrently',
+    'lockstep resolve --applied 20250305083755_add_order_shipping_address',
+  ],
+  baseline: [
+    'lockstep baseline                                   # record every migration on disk as applied',
+    'lockstep baseline --to 20250121143027_add_categories --check',
+  ],
 };
 
 export function examplesFor(command: string): string[] {
@@ -43,5 +49,8 @@ export function examplesFor(command: string): string[] {
 export function addExamples(command: Command): void {
   const examples = examplesFor(command.name());
   if (examples.length === 0) return;
-  command.addHelpText('after', `\nExamples:\n${examples.map((line) => `  $ ${line}`).join('\n')}\n\nExit codes and --json output: docs/cli.md`);
+  command.addHelpText(
+    'after',
+    `\nExamples:\n${examples.map((line) => `  $ ${line}`).join('\n')}\n\nExit codes and --json output: docs/cli.md`,
+  );
 }

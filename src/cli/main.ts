@@ -14,7 +14,8 @@ const program = cliProgram();
 
 // Usage errors exit 2 (help and --version exit 0), for the program and every command.
 const exitOnUsageError = (error: { code: string }) => {
-  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exit(ExitCode.Ok);
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')
+    process.exit(ExitCode.Ok);
   process.exit(ExitCode.Usage);
 };
 for (const command of [program, ...program.commands]) command.exitOverride(exitOnUsageError).showHelpAfterError();

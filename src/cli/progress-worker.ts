@@ -57,6 +57,9 @@ function run(data: ProgressWorkerData, port: import('node:worker_threads').Messa
 }
 
 if (process.argv.includes(WORKER_ARGUMENT)) {
-  const { isMainThread, parentPort, workerData } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-  if (!isMainThread && parentPort && (workerData as ProgressWorkerData | undefined)?.shared) run(workerData as ProgressWorkerData, parentPort);
+  const { isMainThread, parentPort, workerData } = createRequire(import.meta.url)(
+    'node:worker_threads',
+  ) as typeof import('node:worker_threads');
+  if (!isMainThread && parentPort && (workerData as ProgressWorkerData | undefined)?.shared)
+    run(workerData as ProgressWorkerData, parentPort);
 }

@@ -14,7 +14,14 @@
  */
 import { createRequire } from 'node:module';
 import { isCi } from '../util/ci.js';
-import { FIRST_FRAME, SLOT, spinnerText, WORKER_ARGUMENT, type ProgressMessage, type ProgressWorkerData } from './progress-worker.js';
+import {
+  FIRST_FRAME,
+  SLOT,
+  spinnerText,
+  WORKER_ARGUMENT,
+  type ProgressMessage,
+  type ProgressWorkerData,
+} from './progress-worker.js';
 
 /** A step that lasts longer than this is shown: well within a second of its start. */
 export const PROGRESS_DELAY_MS = 400;
@@ -41,7 +48,10 @@ interface Step {
   generation: number;
 }
 
-export function progressDisplay(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): ProgressDisplay {
+export function progressDisplay(
+  stream: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): ProgressDisplay {
   const spinner = Boolean(stream.isTTY) && env.TERM !== 'dumb' && !isCi(env);
   return spinner ? spinnerDisplay(stream) : linesDisplay(stream);
 }

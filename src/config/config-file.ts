@@ -26,7 +26,22 @@ export interface LockstepConfigFile {
   doctor?: unknown;
 }
 
-const KEYS = new Set(['lockTimeout', 'statementTimeout', 'concurrentStatementTimeout', 'lockRetries', 'retryDelay', 'retryMaxDelay', 'lockWait', 'strict', 'audit', 'typeorm', 'lint', 'drift', 'doctor', '$schema']);
+const KEYS = new Set([
+  'lockTimeout',
+  'statementTimeout',
+  'concurrentStatementTimeout',
+  'lockRetries',
+  'retryDelay',
+  'retryMaxDelay',
+  'lockWait',
+  'strict',
+  'audit',
+  'typeorm',
+  'lint',
+  'drift',
+  'doctor',
+  '$schema',
+]);
 export const CONFIG_FILE_NAME = 'lockstep.config.json';
 
 export function readConfigFile(root: string): LockstepConfigFile {
@@ -38,7 +53,9 @@ export function readConfigFile(root: string): LockstepConfigFile {
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw usageError('LS_CONFIG_INVALID', `${CONFIG_FILE_NAME} is not valid JSON: ${(error as Error).message}.`, [`Fix ${CONFIG_FILE_NAME}, then run the command again.`]);
+      throw usageError('LS_CONFIG_INVALID', `${CONFIG_FILE_NAME} is not valid JSON: ${(error as Error).message}.`, [
+        `Fix ${CONFIG_FILE_NAME}, then run the command again.`,
+      ]);
     }
   } else {
     const fromPackage = readPackageJson(root)?.lockstep;
@@ -53,9 +70,13 @@ export function readConfigFile(root: string): LockstepConfigFile {
   }
   const unknown = Object.keys(raw).filter((key) => !KEYS.has(key));
   if (unknown.length > 0) {
-    throw usageError('LS_CONFIG_INVALID', `${where} has unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}.`, [
-      `Remove or rename ${unknown.length > 1 ? 'them' : 'it'} (known settings: ${[...KEYS].filter((k) => k !== '$schema').join(', ')}), then run the command again.`,
-    ]);
+    throw usageError(
+      'LS_CONFIG_INVALID',
+      `${where} has unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}.`,
+      [
+        `Remove or rename ${unknown.length > 1 ? 'them' : 'it'} (known settings: ${[...KEYS].filter((k) => k !== '$schema').join(', ')}), then run the command again.`,
+      ],
+    );
   }
   return { ...(raw as Omit<LockstepConfigFile, 'file'>), file: where };
 }

@@ -29,12 +29,18 @@ export function parseDatabaseUrl(raw: string): DatabaseUrl {
   } catch {
     throw new InvalidDatabaseUrl('the database URL is not a valid URL (expected postgresql://user:password@host:port/database)');
   }
-  if (url.password) registerSecret(url.password, { ordinary: [safeDecode(url.username), safeDecode(url.pathname.replace(/^\//, '')), url.hostname] });
+  if (url.password)
+    registerSecret(url.password, {
+      ordinary: [safeDecode(url.username), safeDecode(url.pathname.replace(/^\//, '')), url.hostname],
+    });
   let dialect: Dialect;
   if (PG_PROTOCOLS.has(url.protocol)) dialect = 'postgres';
   else if (MYSQL_PROTOCOLS.has(url.protocol)) dialect = 'mysql';
   else if (url.protocol === 'file:' || url.protocol === 'sqlite:') dialect = 'sqlite';
-  else throw new InvalidDatabaseUrl(`the database URL has the unsupported scheme "${url.protocol.replace(/:$/, '')}" (expected postgresql://, mysql:// or file:)`);
+  else
+    throw new InvalidDatabaseUrl(
+      `the database URL has the unsupported scheme "${url.protocol.replace(/:$/, '')}" (expected postgresql://, mysql:// or file:)`,
+    );
 
   const params = url.searchParams;
   // A `host` parameter (a socket directory) overrides the URL's host, as in libpq and Prisma.
@@ -45,7 +51,9 @@ export function parseDatabaseUrl(raw: string): DatabaseUrl {
     dialect,
     host,
     port: url.port ? Number(url.port) : defaultPort,
-    database: decode(url.pathname.replace(/^\//, ''), 'database name') || (dialect === 'postgres' ? decode(url.username, 'user name') || 'postgres' : ''),
+    database:
+      decode(url.pathname.replace(/^\//, ''), 'database name') ||
+      (dialect === 'postgres' ? decode(url.username, 'user name') || 'postgres' : ''),
     user: decode(url.username, 'user name') || (dialect === 'postgres' ? 'postgres' : 'root'),
     password: url.password ? decode(url.password, 'password') : undefined,
     params,
@@ -85,7 +93,7 @@ export interface PoolerSuspicion {
 export function poolerSuspicion(url: DatabaseUrl): PoolerSuspicion | undefined {
   if (url.dialect !== 'postgres') return undefined;
   if (url.params.get('pgbouncer') === 'true') return { reason: 'it sets pgbouncer=true' };
-  if (url.port === 6432) return { reason: 'it uses port 6432, PgBouncer\'s default' };
+  if (url.port === 6432) return { reason: "it uses port 6432, PgBouncer's default" };
   if (url.port === 6543) return { reason: 'it uses port 6543, the transaction pooler port of Supabase' };
   if (/pooler\./i.test(url.host) || /-pooler\b/i.test(url.host)) return { reason: `its host ${url.host} names a pooler` };
   return undefined;

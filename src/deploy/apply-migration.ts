@@ -152,16 +152,22 @@ export function failureLogs(failure: MigrationFailure): string {
 /** One sentence on what of the migration is in effect. */
 export function stateSentence(failure: MigrationFailure): string {
   const total = failure.migration.statements.length;
-  const invalid = failure.invalidIndex ? ` The failed statement left the INVALID index ${failure.invalidIndex.schema}.${failure.invalidIndex.name} behind.` : '';
+  const invalid = failure.invalidIndex
+    ? ` The failed statement left the INVALID index ${failure.invalidIndex.schema}.${failure.invalidIndex.name} behind.`
+    : '';
   if (failure.migration.mode === 'transaction') {
     return `State: the migration ran in one transaction, which was rolled back; none of its ${total === 0 ? 'queries' : 'statements'} is in effect.`;
   }
   const done = failure.statementsDone;
   if (isCodeMigration(failure.migration)) {
-    const ran = done === 0 ? 'no query of it is in effect' : `the first ${done} quer${done === 1 ? 'y' : 'ies'} of its up() ${done === 1 ? 'is' : 'are'} in effect`;
+    const ran =
+      done === 0
+        ? 'no query of it is in effect'
+        : `the first ${done} quer${done === 1 ? 'y' : 'ies'} of its up() ${done === 1 ? 'is' : 'are'} in effect`;
     return `State: the migration ran without a transaction (${failure.migration.modeReason}); ${ran}, and the failing query and everything after it did not complete.${invalid}`;
   }
-  const doneText = done === 0 ? 'no statement of it is in effect' : `${statementRange(done)} of ${total} ${done > 1 ? 'are' : 'is'} in effect`;
+  const doneText =
+    done === 0 ? 'no statement of it is in effect' : `${statementRange(done)} of ${total} ${done > 1 ? 'are' : 'is'} in effect`;
   return `State: the migration ran statement by statement (${failure.migration.modeReason}); ${doneText}, and statement ${done + 1} and later did not complete.${invalid}`;
 }
 
@@ -216,7 +222,11 @@ export interface ApplyOptions {
 }
 
 /** Applies one migration under lockstep's timeouts and retries. Throws MigrationFailure. */
-export async function applyMigration(ctx: ApplyContext, migration: PreparedMigration, options: ApplyOptions = {}): Promise<AppliedMigration> {
+export async function applyMigration(
+  ctx: ApplyContext,
+  migration: PreparedMigration,
+  options: ApplyOptions = {},
+): Promise<AppliedMigration> {
   const resumeFrom = options.resumeFrom ?? 0;
   ctx.emit({
     type: 'migration-started',
@@ -235,7 +245,11 @@ export async function applyMigration(ctx: ApplyContext, migration: PreparedMigra
  * BEGIN, the timeouts, every statement, the history row, the audit row and COMMIT travel as one
  * query. The rows' times are the server's, taken as the transaction runs.
  */
-async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigration, asynchronousCommit: boolean): Promise<AppliedMigration> {
+async function applyInTransaction(
+  ctx: ApplyContext,
+  migration: PreparedMigration,
+  asynchronousCommit: boolean,
+): Promise<AppliedMigration> {
   const { session, settings } = ctx;
   const began = performance.now();
   let lockWaits = 0;
@@ -259,7 +273,9 @@ async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigratio
           statementsTotal: migration.statements.length,
           statementsDone: migration.statements.length,
           // The attempts before this one (lock waits, back-off), then this transaction so far.
-          durationMs: new SqlExpression(`${Math.round(performance.now() - began)} + round(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)::integer`),
+          durationMs: new SqlExpression(
+            `${Math.round(performance.now() - began)} + round(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)::integer`,
+          ),
           lockWaits,
         })
       : undefined;
@@ -267,11 +283,30 @@ async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigratio
     try {
       await execScript(session, script, progress);
       if (ctx.audit.enabled && !auditInBatch) {
-        ctx.audit.disable('its row could not be written inside the migration\'s transaction');
-        ctx.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `lockstep's audit row for ${migration.name} could not be written; continuing without the audit log.` });
+        ctx.audit.disable("its row could not be written inside the migration's transaction");
+        ctx.emit({
+          type: 'warning',
+          code: 'LS_AUDIT_DISABLED',
+          message: `lockstep's audit row for ${migration.name} could not be written; continuing without the audit log.`,
+        });
       }
-      const applied = { name: migration.name, mode: migration.mode, durationMs: performance.now() - began, statements: migration.statements.length, lockWaits, retries: attempt - 1 };
-      ctx.emit({ type: 'migration-applied', migration: migration.name, mode: migration.mode, durationMs: applied.durationMs, statements: applied.statements, lockWaits, retries: applied.retries });
+      const applied = {
+        name: migration.name,
+        mode: migration.mode,
+        durationMs: performance.now() - began,
+        statements: migration.statements.length,
+        lockWaits,
+        retries: attempt - 1,
+      };
+      ctx.emit({
+        type: 'migration-applied',
+        migration: migration.name,
+        mode: migration.mode,
+        durationMs: applied.durationMs,
+        statements: applied.statements,
+        lockWaits,
+        retries: applied.retries,
+      });
       return applied;
     } catch (error) {
       // The statement that failed: the first one of the script that did not complete. Past the
@@ -280,7 +315,14 @@ async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigratio
       const finishing = failedAt >= migration.statements.length;
       const current = finishing || failedAt < 0 ? undefined : migration.statements[failedAt]?.index;
       if (isConnectionLost(error)) {
-        throw new MigrationFailure({ migration, kind: 'connection-lost', cause: error, statementIndex: current, statementsDone: 0, attempts: attempt });
+        throw new MigrationFailure({
+          migration,
+          kind: 'connection-lost',
+          cause: error,
+          statementIndex: current,
+          statementsDone: 0,
+          attempts: attempt,
+        });
       }
       await rollbackQuietly(session);
       if (finishing && auditInBatch) {
@@ -304,18 +346,40 @@ async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigratio
           retryInMs: delay,
           blockers: blockers.map(blockerText),
         });
-        await recordQuietly(ctx, { event: 'lock-retry', migration: migration.name, attempt, errorCode: isPgError(error) ? error.code : undefined, errorMessage: errorText(error), detail: { blockers: blockers.map(blockerText), retryInMs: delay } });
+        await recordQuietly(ctx, {
+          event: 'lock-retry',
+          migration: migration.name,
+          attempt,
+          errorCode: isPgError(error) ? error.code : undefined,
+          errorMessage: errorText(error),
+          detail: { blockers: blockers.map(blockerText), retryInMs: delay },
+        });
         if (delay !== undefined) {
           await sleep(delay);
           continue;
         }
         // Nothing of the migration is in effect and nothing is wrong with it: no failed row, so
         // that the next deploy simply tries again.
-        const failure = new MigrationFailure({ migration, kind: 'lock-timeout', cause: error, statementIndex: current, statementsDone: 0, attempts: attempt, blockers });
+        const failure = new MigrationFailure({
+          migration,
+          kind: 'lock-timeout',
+          cause: error,
+          statementIndex: current,
+          statementsDone: 0,
+          attempts: attempt,
+          blockers,
+        });
         await recordFailureAudit(ctx, failure, lockWaits);
         throw failure;
       }
-      const failure = new MigrationFailure({ migration, kind: 'statement-error', cause: error, statementIndex: current, statementsDone: 0, attempts: attempt });
+      const failure = new MigrationFailure({
+        migration,
+        kind: 'statement-error',
+        cause: error,
+        statementIndex: current,
+        statementsDone: 0,
+        attempts: attempt,
+      });
       await ctx.recorder.failedAndRolledBack(migration, startedAt, failureLogs(failure));
       await recordFailureAudit(ctx, failure, lockWaits);
       throw failure;
@@ -323,16 +387,24 @@ async function applyInTransaction(ctx: ApplyContext, migration: PreparedMigratio
   }
 }
 
-export async function recordQuietly(ctx: Pick<ApplyContext, 'audit' | 'emit'>, event: Parameters<AuditLog['record']>[0]): Promise<void> {
+export async function recordQuietly(
+  ctx: Pick<ApplyContext, 'audit' | 'emit'>,
+  event: Parameters<AuditLog['record']>[0],
+): Promise<void> {
   try {
     await ctx.audit.record(event);
   } catch (error) {
-    if (error instanceof AuditWriteError) ctx.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${error.message}; continuing without the audit log.` });
+    if (error instanceof AuditWriteError)
+      ctx.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${error.message}; continuing without the audit log.` });
     else throw error;
   }
 }
 
-export async function recordFailureAudit(ctx: Pick<ApplyContext, 'audit' | 'emit'>, failure: MigrationFailure, lockWaits: number): Promise<void> {
+export async function recordFailureAudit(
+  ctx: Pick<ApplyContext, 'audit' | 'emit'>,
+  failure: MigrationFailure,
+  lockWaits: number,
+): Promise<void> {
   await recordQuietly(ctx, {
     event: 'migration-failed',
     migration: failure.migration.name,
@@ -344,7 +416,11 @@ export async function recordFailureAudit(ctx: Pick<ApplyContext, 'audit' | 'emit
     lockWaits,
     errorCode: failure.sqlState,
     errorMessage: errorText(failure.cause),
-    detail: { kind: failure.kind, statement: failure.statementIndex === undefined ? null : failure.statementIndex + 1, mode: failure.migration.mode },
+    detail: {
+      kind: failure.kind,
+      statement: failure.statementIndex === undefined ? null : failure.statementIndex + 1,
+      mode: failure.migration.mode,
+    },
   });
 }
 
@@ -359,14 +435,22 @@ export function sessionTimeoutsSql(kind: TimeoutClass, settings: RunSettings): s
 
 /** Transaction-level timeouts for a migration that runs in one transaction. */
 export function transactionTimeoutStatements(settings: RunSettings): string[] {
-  return [`SET LOCAL lock_timeout = '${pgInterval(settings.lockTimeoutMs)}'`, `SET LOCAL statement_timeout = '${pgInterval(settings.statementTimeoutMs)}'`];
+  return [
+    `SET LOCAL lock_timeout = '${pgInterval(settings.lockTimeoutMs)}'`,
+    `SET LOCAL statement_timeout = '${pgInterval(settings.statementTimeoutMs)}'`,
+  ];
 }
 
 export function transactionTimeoutsSql(settings: RunSettings): string {
   return transactionTimeoutStatements(settings).join('; ');
 }
 
-async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedMigration, resumeFrom: number, resuming: boolean): Promise<AppliedMigration> {
+async function applyStatementByStatement(
+  ctx: ApplyContext,
+  migration: PreparedMigration,
+  resumeFrom: number,
+  resuming: boolean,
+): Promise<AppliedMigration> {
   const { session, settings } = ctx;
   const began = performance.now();
   const startedAt = new Date();
@@ -401,11 +485,20 @@ async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedM
           await session.exec(sessionTimeoutsSql(wanted, settings));
           timeoutClass = wanted;
         }
-        const done = statement.concurrentIndex?.name ? await settleIndexLeftover(ctx, migration, statement, resuming && i === resumeFrom) : false;
+        const done = statement.concurrentIndex?.name
+          ? await settleIndexLeftover(ctx, migration, statement, resuming && i === resumeFrom)
+          : false;
         if (!done) await session.exec(statement.text);
       } catch (error) {
         if (isConnectionLost(error)) {
-          throw new MigrationFailure({ migration, kind: 'connection-lost', cause: error, statementIndex: i, statementsDone: durable, attempts: attempt });
+          throw new MigrationFailure({
+            migration,
+            kind: 'connection-lost',
+            cause: error,
+            statementIndex: i,
+            statementsDone: durable,
+            attempts: attempt,
+          });
         }
         if (inExplicitTransaction) await rollbackQuietly(session);
         inExplicitTransaction = false;
@@ -415,8 +508,23 @@ async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedM
           const blockers = await describeBlockers(session, statement);
           const retry = attempt <= settings.lockRetries;
           const delay = retry ? backoffDelay(attempt, settings.retryDelayMs, settings.retryMaxDelayMs, ctx.random) : undefined;
-          ctx.emit({ type: 'lock-timeout', migration: migration.name, statement: i + 1, line: statement.line, attempt, retryInMs: delay, blockers: blockers.map(blockerText) });
-          await recordQuietly(ctx, { event: 'lock-retry', migration: migration.name, attempt, errorCode: isPgError(error) ? error.code : undefined, errorMessage: errorText(error), detail: { statement: i + 1, retryInMs: delay } });
+          ctx.emit({
+            type: 'lock-timeout',
+            migration: migration.name,
+            statement: i + 1,
+            line: statement.line,
+            attempt,
+            retryInMs: delay,
+            blockers: blockers.map(blockerText),
+          });
+          await recordQuietly(ctx, {
+            event: 'lock-retry',
+            migration: migration.name,
+            attempt,
+            errorCode: isPgError(error) ? error.code : undefined,
+            errorMessage: errorText(error),
+            detail: { statement: i + 1, retryInMs: delay },
+          });
           if (delay !== undefined) {
             attempt++;
             await sleep(delay);
@@ -428,7 +536,8 @@ async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedM
         throw await failStatements(ctx, migration, handle, 'statement-error', error, i, durable, attempt, [], lockWaits);
       }
       if (statement.transactionControl === 'begin') inExplicitTransaction = true;
-      else if (statement.transactionControl === 'commit' || statement.transactionControl === 'rollback') inExplicitTransaction = false;
+      else if (statement.transactionControl === 'commit' || statement.transactionControl === 'rollback')
+        inExplicitTransaction = false;
       i++;
       if (!inExplicitTransaction) {
         durable = i;
@@ -448,8 +557,23 @@ async function applyStatementByStatement(ctx: ApplyContext, migration: PreparedM
       lockWaits,
       detail: resumeFrom > 0 ? { resumedFromStatement: resumeFrom + 1 } : undefined,
     });
-    ctx.emit({ type: 'migration-applied', migration: migration.name, mode: migration.mode, durationMs, statements: statements.length - resumeFrom, lockWaits, retries: attempt - 1 });
-    return { name: migration.name, mode: migration.mode, durationMs, statements: statements.length - resumeFrom, lockWaits, retries: attempt - 1 };
+    ctx.emit({
+      type: 'migration-applied',
+      migration: migration.name,
+      mode: migration.mode,
+      durationMs,
+      statements: statements.length - resumeFrom,
+      lockWaits,
+      retries: attempt - 1,
+    });
+    return {
+      name: migration.name,
+      mode: migration.mode,
+      durationMs,
+      statements: statements.length - resumeFrom,
+      lockWaits,
+      retries: attempt - 1,
+    };
   } finally {
     if (timeoutClass !== undefined) await session.exec('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
   }
@@ -474,7 +598,16 @@ async function failStatements(
     const state = await indexState(ctx.session, target, target.name).catch(() => undefined);
     if (state && !state.valid) invalidIndex = { schema: state.schema, name: target.name };
   }
-  const failure = new MigrationFailure({ migration, kind, cause: error, statementIndex: index, statementsDone: durable, attempts, blockers, invalidIndex });
+  const failure = new MigrationFailure({
+    migration,
+    kind,
+    cause: error,
+    statementIndex: index,
+    statementsDone: durable,
+    attempts,
+    blockers,
+    invalidIndex,
+  });
   await ctx.recorder.failed(handle, failureLogs(failure));
   await recordFailureAudit(ctx, failure, lockWaits);
   return failure;
@@ -489,7 +622,12 @@ async function failStatements(
  * (killed, or its connection broken): the statement is recorded as done instead of failing with
  * "already exists". Returns true when the statement is not to run.
  */
-async function settleIndexLeftover(ctx: ApplyContext, migration: PreparedMigration, statement: SqlStatement, resumedHere: boolean): Promise<boolean> {
+async function settleIndexLeftover(
+  ctx: ApplyContext,
+  migration: PreparedMigration,
+  statement: SqlStatement,
+  resumedHere: boolean,
+): Promise<boolean> {
   const found = await concurrentIndexLeftover(ctx.session, statement);
   if (found.state === 'invalid') {
     await ctx.session.exec(found.drop);
@@ -499,7 +637,11 @@ async function settleIndexLeftover(ctx: ApplyContext, migration: PreparedMigrati
   }
   if (found.state === 'built' && resumedHere) {
     ctx.emit({ type: 'index-already-built', migration: migration.name, index: found.index, statement: statement.index + 1 });
-    await recordQuietly(ctx, { event: 'index-already-built', migration: migration.name, detail: { index: found.index, statement: statement.index + 1, definition: found.definition } });
+    await recordQuietly(ctx, {
+      event: 'index-already-built',
+      migration: migration.name,
+      detail: { index: found.index, statement: statement.index + 1, definition: found.definition },
+    });
     return true;
   }
   return false;

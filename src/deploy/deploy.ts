@@ -97,7 +97,8 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     {
       ...options,
       onEvent: (event) => {
-        if (event.type === 'warning') warnings.push({ code: event.code, message: event.message, ...(event.migration ? { migration: event.migration } : {}) });
+        if (event.type === 'warning')
+          warnings.push({ code: event.code, message: event.message, ...(event.migration ? { migration: event.migration } : {}) });
         userEmit?.(event);
       },
     },
@@ -119,7 +120,15 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     workspace.step('waiting for the migration lock');
     const release = await takeMigrationLock(session, workspace, settings.lockWaitMs).finally(workspace.stepDone);
     try {
-      const run: DeployRun = { workspace, session, history, settings, options, strict, failures: { workspace, historyTable: history.qualifiedName } };
+      const run: DeployRun = {
+        workspace,
+        session,
+        history,
+        settings,
+        options,
+        strict,
+        failures: { workspace, historyTable: history.qualifiedName },
+      };
       const { applied, alreadyApplied } = await deployLocked(run);
       const verify = options.verify ? await verifyDeployed(run, applied) : undefined;
       return {
@@ -149,7 +158,13 @@ async function warnAboutHeadroom(session: PgSession, workspace: Workspace): Prom
 async function verifyDeployed(run: DeployRun, applied: AppliedMigration[]): Promise<DriftVerification> {
   const { verifyAfterDeploy } = await import('../drift/verify.js');
   const settings = typeof run.options.verify === 'object' ? run.options.verify : {};
-  return verifyAfterDeploy(run.workspace, run.session, run.history, settings, applied.map((a) => a.name));
+  return verifyAfterDeploy(
+    run.workspace,
+    run.session,
+    run.history,
+    settings,
+    applied.map((a) => a.name),
+  );
 }
 
 /** The texts of refusals and failures, loaded only when a deploy refuses or fails. */
@@ -195,12 +210,18 @@ async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration
     if (recorded.length === 0) await refuseUnknownSchema(run, exists);
     workspace.step('checking the pending migrations');
     const plan = await planDeploy(run, statuses);
-    if (plan.names.length > 0 || !exists) await (await import('./privileges.js')).requireHistoryPrivileges(session, workspace, history, 'write');
+    if (plan.names.length > 0 || !exists)
+      await (await import('./privileges.js')).requireHistoryPrivileges(session, workspace, history, 'write');
     let lint: LintGateResult | undefined;
     if (plan.names.length > 0) {
       // The linter and its rules load only when there is something to lint.
       const { lintGate } = await import('./lint-gate.js');
-      lint = await lintGate(workspace, session, plan.pendingNames.map((n) => workspace.disk.migrations.find((m) => m.name === n)!), { acceptLintErrors: run.options.acceptLintErrors });
+      lint = await lintGate(
+        workspace,
+        session,
+        plan.pendingNames.map((n) => workspace.disk.migrations.find((m) => m.name === n)!),
+        { acceptLintErrors: run.options.acceptLintErrors },
+      );
       // The lint's parse trees are garbage now: a big file's do not stay in the peak while it is applied.
       if (plan.big) collectBetweenPhases();
     }
@@ -211,7 +232,11 @@ async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration
     else await upgradeHistory(workspace, history);
     audit = await AuditLog.open(session, auditSettings, runContext);
     if (!audit.enabled && audit.whyDisabled !== 'turned off') {
-      workspace.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${audit.whyDisabled}; continuing without the audit log.` });
+      workspace.emit({
+        type: 'warning',
+        code: 'LS_AUDIT_DISABLED',
+        message: `${audit.whyDisabled}; continuing without the audit log.`,
+      });
     }
     if (!audit.enabled && !workspace.orm.recordsFailedTransactions) {
       workspace.emit({
@@ -226,10 +251,17 @@ async function deployLocked(run: DeployRun): Promise<{ applied: AppliedMigration
       started = true;
     }
     const result = await applyPlanned(run, audit, plan);
-    await recordOrWarn(audit, workspace, { event: 'run-finished', detail: { applied: result.applied.map((a) => a.name), ...(started ? {} : { nothingToApply: true }) } });
+    await recordOrWarn(audit, workspace, {
+      event: 'run-finished',
+      detail: { applied: result.applied.map((a) => a.name), ...(started ? {} : { nothingToApply: true }) },
+    });
     return result;
   } catch (error) {
-    await recordOrWarn(audit, workspace, { event: 'run-failed', errorCode: error instanceof LockstepError ? error.code : undefined, errorMessage: error instanceof Error ? error.message : String(error) });
+    await recordOrWarn(audit, workspace, {
+      event: 'run-failed',
+      errorCode: error instanceof LockstepError ? error.code : undefined,
+      errorMessage: error instanceof Error ? error.message : String(error),
+    });
     throw error;
   }
 }
@@ -258,7 +290,15 @@ async function startRun(run: DeployRun, audit: AuditLog): Promise<void> {
       message: `The previous deploy (started ${interrupted.startedAt.toISOString()}${interrupted.host ? ` on ${interrupted.host}` : ''}) stopped before it finished. A migration it was applying at the time ran in a transaction and was rolled back with it; pending migrations are applied now.`,
     });
   }
-  await recordOrWarn(audit, workspace, { event: 'run-started', detail: { target: workspace.targetDescription, strict: run.strict, resume: Boolean(run.options.resume), settings: run.settings } });
+  await recordOrWarn(audit, workspace, {
+    event: 'run-started',
+    detail: {
+      target: workspace.targetDescription,
+      strict: run.strict,
+      resume: Boolean(run.options.resume),
+      settings: run.settings,
+    },
+  });
 }
 
 async function recordOrWarn(audit: AuditLog, workspace: Workspace, event: AuditEvent): Promise<void> {
@@ -266,7 +306,11 @@ async function recordOrWarn(audit: AuditLog, workspace: Workspace, event: AuditE
     await audit.record(event);
   } catch (error) {
     if (!(error instanceof AuditWriteError)) throw error;
-    workspace.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${error.message}; continuing without the audit log.` });
+    workspace.emit({
+      type: 'warning',
+      code: 'LS_AUDIT_DISABLED',
+      message: `${error.message}; continuing without the audit log.`,
+    });
   }
 }
 
@@ -281,17 +325,32 @@ async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<
   let resumeTarget: DeployPlan['resumeTarget'];
   if (failed.length > 0) {
     const only = failed[0]!;
-    if (!options.resume || failed.length > 1 || only.state !== 'failed') throw (await failureMessages()).blockedByFailedError(run.failures, failed, await interruptedIndexBuild(workspace, run.session, failed));
+    if (!options.resume || failed.length > 1 || only.state !== 'failed')
+      throw (await failureMessages()).blockedByFailedError(
+        run.failures,
+        failed,
+        await interruptedIndexBuild(workspace, run.session, failed),
+      );
     resumeTarget = { status: only, from: only.statementsDone ?? 0 };
   } else if (options.resume) {
-    workspace.emit({ type: 'warning', code: 'LS_NOTHING_TO_RESUME', message: '--resume was given, but no migration is recorded as failed.' });
+    workspace.emit({
+      type: 'warning',
+      code: 'LS_NOTHING_TO_RESUME',
+      message: '--resume was given, but no migration is recorded as failed.',
+    });
   }
 
   const problems = historyProblems(statuses);
-  for (const problem of problems) workspace.emit({ type: 'warning', code: problem.code, message: problem.message, migration: problem.migration });
-  if (run.strict && problems.length > 0) throw (await failureMessages()).strictError(workspace, problems.map((p) => p.message));
+  for (const problem of problems)
+    workspace.emit({ type: 'warning', code: problem.code, message: problem.message, migration: problem.migration });
+  if (run.strict && problems.length > 0)
+    throw (await failureMessages()).strictError(
+      workspace,
+      problems.map((p) => p.message),
+    );
   const outOfOrder = statuses.filter((s) => s.outOfOrder).map((s) => s.name);
-  if (workspace.orm.outOfOrder === 'refuse' && outOfOrder.length > 0 && !options.allowOutOfOrder) throw (await failureMessages()).outOfOrderError(workspace, outOfOrder);
+  if (workspace.orm.outOfOrder === 'refuse' && outOfOrder.length > 0 && !options.allowOutOfOrder)
+    throw (await failureMessages()).outOfOrderError(workspace, outOfOrder);
 
   const pendingNames = statuses.filter((s) => s.state === 'pending' || s.state === 'rolled-back').map((s) => s.name);
   workspace.emit({
@@ -311,7 +370,11 @@ async function planDeploy(run: DeployRun, statuses: MigrationStatus[]): Promise<
   return { statuses, alreadyApplied, pendingNames, resumeTarget, names, prepared, big };
 }
 
-async function applyPlanned(run: DeployRun, audit: AuditLog, plan: DeployPlan): Promise<{ applied: AppliedMigration[]; alreadyApplied: number }> {
+async function applyPlanned(
+  run: DeployRun,
+  audit: AuditLog,
+  plan: DeployPlan,
+): Promise<{ applied: AppliedMigration[]; alreadyApplied: number }> {
   const { workspace } = run;
   const { resumeTarget, names, prepared, alreadyApplied } = plan;
   const applied: AppliedMigration[] = [];
@@ -324,16 +387,30 @@ async function applyPlanned(run: DeployRun, audit: AuditLog, plan: DeployPlan): 
     if (runtime) {
       current = names.length > 0 ? names.join(', ') : undefined;
       if (resumeTarget) await run.history.markRolledBack(resumeTarget.status.name, new Date(), audit);
-      applied.push(...(await runtime.applyPending(names.map((n) => byName.get(n)!), { session: run.session, history: run.history, settings: run.settings, audit, emit: workspace.emit, rel: workspace.rel })));
+      applied.push(
+        ...(await runtime.applyPending(
+          names.map((n) => byName.get(n)!),
+          { session: run.session, history: run.history, settings: run.settings, audit, emit: workspace.emit, rel: workspace.rel },
+        )),
+      );
     } else {
-      const ctx = { session: run.session, settings: run.settings, recorder: run.history.recorder(audit), audit, emit: reports.emit };
+      const ctx = {
+        session: run.session,
+        settings: run.settings,
+        recorder: run.history.recorder(audit),
+        audit,
+        emit: reports.emit,
+      };
       let lastWait = performance.now();
       for (const [i, migration] of prepared.entries()) {
         current = migration.name;
         workspace.step(`applying ${migration.name}`);
         // The last migration's commit waits for the disk, and one at least every DURABLE_REPORT_INTERVAL_MS,
         // so that reports follow the progress; the others do not wait (a statement-by-statement migration always does).
-        const asynchronousCommit = migration.mode === 'transaction' && i < prepared.length - 1 && performance.now() - lastWait < DURABLE_REPORT_INTERVAL_MS;
+        const asynchronousCommit =
+          migration.mode === 'transaction' &&
+          i < prepared.length - 1 &&
+          performance.now() - lastWait < DURABLE_REPORT_INTERVAL_MS;
         reports.waitsForDisk = !asynchronousCommit;
         if (resumeTarget && migration.name === resumeTarget.status.name) {
           const resumeFrom = await checkResumable(workspace, audit, migration, resumeTarget.from);
@@ -349,7 +426,10 @@ async function applyPlanned(run: DeployRun, audit: AuditLog, plan: DeployPlan): 
   } catch (error) {
     // Migrations committed without waiting for the disk are reported once they are on it; after a
     // lost connection that cannot be known, and the error names them instead.
-    const unconfirmed = isConnectionLost(error) || (error instanceof MigrationFailure && error.kind === 'connection-lost') ? reports.unconfirmed : await confirmDurable(run.session, reports);
+    const unconfirmed =
+      isConnectionLost(error) || (error instanceof MigrationFailure && error.kind === 'connection-lost')
+        ? reports.unconfirmed
+        : await confirmDurable(run.session, reports);
     if (error instanceof MigrationFailure) {
       workspace.emit({
         type: 'migration-failed',
@@ -359,12 +439,23 @@ async function applyPlanned(run: DeployRun, audit: AuditLog, plan: DeployPlan): 
         code: error.sqlState,
         message: errorText(error.cause),
       });
-      throw (await failureMessages()).migrationFailedError(run.failures, error, applied.map((a) => a.name), run.settings, unconfirmed);
+      throw (await failureMessages()).migrationFailedError(
+        run.failures,
+        error,
+        applied.map((a) => a.name),
+        run.settings,
+        unconfirmed,
+      );
     }
-    if (!(error instanceof LockstepError) && isConnectionLost(error)) throw connectionLostError(workspace, error, await brokenOffState(run, applied, current, unconfirmed));
+    if (!(error instanceof LockstepError) && isConnectionLost(error))
+      throw connectionLostError(workspace, error, await brokenOffState(run, applied, current, unconfirmed));
     throw error;
   }
-  workspace.emit({ type: 'run-finished', applied: applied.map((a) => a.name), durationMs: applied.reduce((sum, a) => sum + a.durationMs, 0) });
+  workspace.emit({
+    type: 'run-finished',
+    applied: applied.map((a) => a.name),
+    durationMs: applied.reduce((sum, a) => sum + a.durationMs, 0),
+  });
   return { applied, alreadyApplied };
 }
 
@@ -381,8 +472,17 @@ async function confirmDurable(session: PgSession, reports: DurableReports): Prom
 }
 
 /** What a connection that broke while migrations were being applied, outside their statements, left behind. */
-async function brokenOffState(run: DeployRun, applied: AppliedMigration[], current: string | undefined, unconfirmed: string[]): Promise<string> {
-  const before = (await failureMessages()).appliedThisRun(applied.map((a) => a.name), unconfirmed, run.workspace.cli('status'));
+async function brokenOffState(
+  run: DeployRun,
+  applied: AppliedMigration[],
+  current: string | undefined,
+  unconfirmed: string[],
+): Promise<string> {
+  const before = (await failureMessages()).appliedThisRun(
+    applied.map((a) => a.name),
+    unconfirmed,
+    run.workspace.cli('status'),
+  );
   if (!current) return `No migration was being applied when the connection broke.${before}`;
   return `The connection broke while ${current} was being applied, outside ${current.includes(', ') ? 'their' : 'its'} statements (while lockstep recorded its progress): ${run.history.qualifiedName} and lockstep's audit log say how far it got, and \`${run.workspace.cli('status')}\` shows it.${before}`;
 }
@@ -391,14 +491,21 @@ async function brokenOffState(run: DeployRun, applied: AppliedMigration[], curre
  * A resume re-runs a failed migration from the first statement that did not complete. The
  * statements before it must be the ones that ran: their hashes are checked against the audit log.
  */
-async function checkResumable(workspace: Workspace, audit: AuditLog, migration: PreparedMigration, from: number): Promise<number> {
+async function checkResumable(
+  workspace: Workspace,
+  audit: AuditLog,
+  migration: PreparedMigration,
+  from: number,
+): Promise<number> {
   if (migration.mode === 'transaction') return 0;
   if (from > migration.statements.length) {
     throw new LockstepError({
       code: 'LS_RESUME_MISMATCH',
       message: `${migration.file} has ${migration.statements.length} statements, but ${from} of them are recorded as completed: the file changed since the failure.`,
       state: 'Unchanged: lockstep applied nothing.',
-      recovery: [`Restore the file as it was when it failed, or resolve the migration by hand: \`${workspace.cli(`resolve --applied ${migration.name}`)}\` or \`${workspace.cli(`resolve --rolled-back ${migration.name}`)}\``],
+      recovery: [
+        `Restore the file as it was when it failed, or resolve the migration by hand: \`${workspace.cli(`resolve --applied ${migration.name}`)}\` or \`${workspace.cli(`resolve --rolled-back ${migration.name}`)}\``,
+      ],
       exitCode: ExitCode.Failed,
     });
   }
@@ -411,7 +518,9 @@ async function checkResumable(workspace: Workspace, audit: AuditLog, migration: 
         code: 'LS_RESUME_MISMATCH',
         message: `Cannot resume ${migration.name}: statement ${changed + 1} of ${migration.file} completed before the failure but its text has changed since, so the file no longer describes what is in the database.`,
         state: 'Unchanged: lockstep applied nothing.',
-        recovery: [`Restore ${statementRange(from)} as ${from === 1 ? 'it was' : 'they were'} (only the statements after it may change before a resume), then \`${workspace.cli('deploy --resume')}\`.`],
+        recovery: [
+          `Restore ${statementRange(from)} as ${from === 1 ? 'it was' : 'they were'} (only the statements after it may change before a resume), then \`${workspace.cli('deploy --resume')}\`.`,
+        ],
         exitCode: ExitCode.Failed,
       });
     }

@@ -32,7 +32,14 @@ export type DeployEvent =
       lockWaits: number;
       retries: number;
     }
-  | { type: 'migration-failed'; migration: string; statement: number | undefined; line: number | undefined; code: string | undefined; message: string }
+  | {
+      type: 'migration-failed';
+      migration: string;
+      statement: number | undefined;
+      line: number | undefined;
+      code: string | undefined;
+      message: string;
+    }
   | { type: 'run-finished'; applied: string[]; durationMs: number }
   /** `--verify`: the live database compared with the replayed history after the deploy. */
   | { type: 'verify'; inSync: boolean; replayed: number; into: string; differences: string[] }

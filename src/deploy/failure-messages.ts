@@ -3,7 +3,14 @@ import { ExitCode, LockstepError } from '../errors.js';
 import type { HistoryElsewhere } from '../orm/adapter.js';
 import type { MigrationStatus } from '../orm/types.js';
 import { formatDuration } from '../util/duration.js';
-import { blockerText, errorText, isCodeMigration, stateSentence, statementRange, type MigrationFailure } from './apply-migration.js';
+import {
+  blockerText,
+  errorText,
+  isCodeMigration,
+  stateSentence,
+  statementRange,
+  type MigrationFailure,
+} from './apply-migration.js';
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 import type { IndexLeftover } from './index-leftover.js';
@@ -28,7 +35,9 @@ function codes(workspace: Workspace) {
 
 /** Where failures of this ORM's migrations are kept: its history table, or lockstep's audit log. */
 function failureStore(ctx: FailureContext): string {
-  return ctx.workspace.orm.recordsFailedTransactions ? ctx.historyTable : `lockstep's audit log (the ${ctx.workspace.orm.orm} history keeps no failures)`;
+  return ctx.workspace.orm.recordsFailedTransactions
+    ? ctx.historyTable
+    : `lockstep's audit log (the ${ctx.workspace.orm.orm} history keeps no failures)`;
 }
 
 /** Names for a sentence: all of a few, or the first and last of many with the count between. */
@@ -46,13 +55,23 @@ export function appliedThisRun(applied: string[], unconfirmed: string[] = [], st
   if (applied.length === 0) return '';
   const confirmed = applied.filter((name) => !unconfirmed.includes(name));
   const maybe = applied.filter((name) => unconfirmed.includes(name));
-  if (maybe.length === 0) return ` This run applied ${applied.length} migration${applied.length > 1 ? 's' : ''} before it (${summariseNames(applied)}); they stay applied.`;
-  const sure = confirmed.length > 0 ? ` This run applied ${confirmed.length} migration${confirmed.length > 1 ? 's' : ''} before it (${summariseNames(confirmed)}); ${confirmed.length > 1 ? 'they stay' : 'it stays'} applied.` : '';
+  if (maybe.length === 0)
+    return ` This run applied ${applied.length} migration${applied.length > 1 ? 's' : ''} before it (${summariseNames(applied)}); they stay applied.`;
+  const sure =
+    confirmed.length > 0
+      ? ` This run applied ${confirmed.length} migration${confirmed.length > 1 ? 's' : ''} before it (${summariseNames(confirmed)}); ${confirmed.length > 1 ? 'they stay' : 'it stays'} applied.`
+      : '';
   return `${sure} ${maybe.length === 1 ? 'Migration' : 'Migrations'} ${summariseNames(maybe)} ${maybe.length === 1 ? 'was' : 'were'} committed without waiting for the disk and not yet reported as applied: if the server crashed rather than the connection alone, ${maybe.length === 1 ? 'it' : 'they'} may have been undone, together with ${maybe.length === 1 ? 'its history row' : 'their history rows'}; \`${statusCommand}\` shows what is recorded, and the next deploy applies what is missing.`;
 }
 
 /** The error for a migration that failed while this deploy applied it. */
-export function migrationFailedError(ctx: FailureContext, failure: MigrationFailure, appliedBefore: string[], settings: RunSettings, unconfirmed: string[] = []): LockstepError {
+export function migrationFailedError(
+  ctx: FailureContext,
+  failure: MigrationFailure,
+  appliedBefore: string[],
+  settings: RunSettings,
+  unconfirmed: string[] = [],
+): LockstepError {
   const { workspace } = ctx;
   const m = failure.migration;
   const s = failure.statement;
@@ -83,7 +102,9 @@ export function migrationFailedError(ctx: FailureContext, failure: MigrationFail
           ? `The server rolls the migration's transaction back when it notices the connection is gone (within a second on PostgreSQL 14 and later), unless the transaction had already reached its COMMIT: then the migration is applied and recorded, together with its history row.`
           : `${capitalize(statementRange(failure.statementsDone))} ${failure.statementsDone === 1 ? 'is' : 'are'} in effect; statement ${failure.statementsDone + 1} may or may not have completed, and the migration is recorded as started and not finished in ${failureStore(ctx)}.`) +
         appliedThisRun(appliedBefore, unconfirmed, cli('status')),
-      recovery: [`Run \`${cli('status')}\` to see what is recorded (applied or pending), then \`${cli('deploy')}\`${m.mode === 'statements' ? ` (with --resume to continue ${m.name})` : ''}.`],
+      recovery: [
+        `Run \`${cli('status')}\` to see what is recorded (applied or pending), then \`${cli('deploy')}\`${m.mode === 'statements' ? ` (with --resume to continue ${m.name})` : ''}.`,
+      ],
       exitCode: ExitCode.Failed,
       details,
     });
@@ -108,11 +129,16 @@ export function migrationFailedError(ctx: FailureContext, failure: MigrationFail
 
   const blocks = m.mode === 'statements' || workspace.orm.recordsFailedTransactions;
   const recovery: string[] = [];
-  if (failure.invalidIndex) recovery.push(`Remove the INVALID index the failed build left behind (lockstep also does this itself on --resume): ${dropIndexSql(failure.invalidIndex)}`);
+  if (failure.invalidIndex)
+    recovery.push(
+      `Remove the INVALID index the failed build left behind (lockstep also does this itself on --resume): ${dropIndexSql(failure.invalidIndex)}`,
+    );
   if (!blocks) {
     recovery.push(`Fix ${m.file} (or the data it trips on), then run \`${cli('deploy')}\` again.`);
   } else if (m.mode === 'statements' && code) {
-    recovery.push(`Undo the queries of up() that ran (or make up() safe to run twice), fix the cause, then run it again from the start: \`${cli('deploy --resume')}\``);
+    recovery.push(
+      `Undo the queries of up() that ran (or make up() safe to run twice), fix the cause, then run it again from the start: \`${cli('deploy --resume')}\``,
+    );
   } else if (m.mode === 'statements') {
     recovery.push(`Fix the cause, then continue at statement ${failure.statementsDone + 1}: \`${cli('deploy --resume')}\``);
     recovery.push(
@@ -121,10 +147,13 @@ export function migrationFailedError(ctx: FailureContext, failure: MigrationFail
         : `Or fix the file, then \`${cli(`resolve --rolled-back ${m.name}`)}\` and \`${cli('deploy')}\``,
     );
   } else {
-    recovery.push(`Fix ${m.file} (or the data it trips on), then \`${cli(`resolve --rolled-back ${m.name}`)}\` and \`${cli('deploy')}\``);
+    recovery.push(
+      `Fix ${m.file} (or the data it trips on), then \`${cli(`resolve --rolled-back ${m.name}`)}\` and \`${cli('deploy')}\``,
+    );
   }
   if (blocks) recovery.push(`If you have applied its changes by hand instead: \`${cli(`resolve --applied ${m.name}`)}\``);
-  const lockNote = failure.kind === 'lock-timeout' ? ` after its lock was not granted within lock_timeout on ${failure.attempts} attempts` : '';
+  const lockNote =
+    failure.kind === 'lock-timeout' ? ` after its lock was not granted within lock_timeout on ${failure.attempts} attempts` : '';
   const recorded = blocks
     ? ` It is recorded as failed in ${failureStore(ctx)}, which blocks later deploys until it is resolved.`
     : ' No failure is recorded (the ORM keeps none, and nothing of it is in effect): the next deploy tries it again.';
@@ -145,8 +174,11 @@ function logsExcerpt(status: MigrationStatus): string {
     return `no error was recorded: the process applying it stopped while statement ${(status.statementsDone ?? 0) + 1} was running (killed, or its connection broke), so that statement may or may not have completed`;
   }
   const lines = logs.split('\n').filter((line) => line.trim() !== '');
-  const end = lines.findIndex((line) => line === 'Statement:');
-  return lines.slice(0, end === -1 ? 4 : Math.min(end, 4)).join(' ').slice(0, 600);
+  const end = lines.indexOf('Statement:');
+  return lines
+    .slice(0, end === -1 ? 4 : Math.min(end, 4))
+    .join(' ')
+    .slice(0, 600);
 }
 
 /** The CREATE INDEX CONCURRENTLY a failed migration stopped at, and what of its index is in the database. */
@@ -158,7 +190,10 @@ export interface InterruptedIndexBuild {
 }
 
 /** What the next step is for a migration that stopped at a CREATE INDEX CONCURRENTLY, from what the database holds. */
-function indexBuildRecovery(build: InterruptedIndexBuild, cli: (args: string) => string): { state: string; step: string; replaces?: boolean } {
+function indexBuildRecovery(
+  build: InterruptedIndexBuild,
+  cli: (args: string) => string,
+): { state: string; step: string; replaces?: boolean } {
   const { leftover, statement, migration } = build;
   switch (leftover.state) {
     case 'built':
@@ -181,7 +216,11 @@ function indexBuildRecovery(build: InterruptedIndexBuild, cli: (args: string) =>
 }
 
 /** Deploy refuses while a migration is recorded as failed (Prisma: P3009). */
-export function blockedByFailedError(ctx: FailureContext, failed: MigrationStatus[], indexBuild?: InterruptedIndexBuild): LockstepError {
+export function blockedByFailedError(
+  ctx: FailureContext,
+  failed: MigrationStatus[],
+  indexBuild?: InterruptedIndexBuild,
+): LockstepError {
   const { workspace } = ctx;
   const cli = workspace.cli;
   const list = failed.map((f) => `${f.name} (started ${f.startedAt?.toISOString() ?? 'at an unknown time'}): ${logsExcerpt(f)}`);
@@ -196,7 +235,12 @@ export function blockedByFailedError(ctx: FailureContext, failed: MigrationStatu
   const build = indexBuild && indexBuildRecovery(indexBuild, cli);
   if (build?.replaces) {
     // The index is built: re-running the migration from an earlier point would fail with "already exists".
-    recovery.splice(0, recovery.length, build.step, `If you have completed its changes by hand: \`${cli(`resolve --applied ${first.name}`)}\``);
+    recovery.splice(
+      0,
+      recovery.length,
+      build.step,
+      `If you have completed its changes by hand: \`${cli(`resolve --applied ${first.name}`)}\``,
+    );
   } else if (build) {
     const at = recovery.indexOf(resumeStep);
     if (at !== -1) recovery.splice(at, 1);
@@ -212,8 +256,22 @@ export function blockedByFailedError(ctx: FailureContext, failed: MigrationStatu
     recovery,
     exitCode: ExitCode.Blocked,
     details: {
-      failed: failed.map((f) => ({ name: f.name, startedAt: f.startedAt ?? null, statementsDone: f.statementsDone ?? null, error: f.error ?? null })),
-      ...(indexBuild ? { interruptedIndexBuild: { migration: indexBuild.migration, statement: indexBuild.statement, index: indexBuild.leftover.index, state: indexBuild.leftover.state } } : {}),
+      failed: failed.map((f) => ({
+        name: f.name,
+        startedAt: f.startedAt ?? null,
+        statementsDone: f.statementsDone ?? null,
+        error: f.error ?? null,
+      })),
+      ...(indexBuild
+        ? {
+            interruptedIndexBuild: {
+              migration: indexBuild.migration,
+              statement: indexBuild.statement,
+              index: indexBuild.leftover.index,
+              state: indexBuild.leftover.state,
+            },
+          }
+        : {}),
     },
   });
 }
@@ -244,14 +302,19 @@ export function historyElsewhereError(ctx: FailureContext, found: HistoryElsewhe
   const { workspace } = ctx;
   const config = workspace.orm.configFile ? workspace.rel(workspace.orm.configFile) : undefined;
   const configured = `${ctx.historyTable}${config ? ` (as ${config} configures it)` : ''}`;
-  const list = found.map((f) => `${f.table}: ${f.rows} migration${f.rows === 1 ? '' : 's'} recorded${f.newest ? `, the newest ${f.newest}` : ''}`);
+  const list = found.map(
+    (f) => `${f.table}: ${f.rows} migration${f.rows === 1 ? '' : 's'} recorded${f.newest ? `, the newest ${f.newest}` : ''}`,
+  );
   return new LockstepError({
     code: 'LS_HISTORY_ELSEWHERE',
     message:
       `lockstep reads the ${workspace.orm.orm} history from ${configured}, which ${historyExists ? 'has no rows' : 'does not exist'}, but ${found.length === 1 ? 'another table holds' : 'other tables hold'} this ORM's history:\n${list.map((l) => `  - ${l}`).join('\n')}\n` +
       `The migrations were applied with another history table (typically by the app's runtime migrator with settings that differ from the configuration). Deploying now would apply every migration again, from the first, to a database that already has them.`,
     state: 'Unchanged: lockstep applied nothing and created nothing.',
-    recovery: [...found.slice(0, 2).map((f) => f.fix), `Then \`${workspace.cli('status')}\` shows the history where it is, and \`${workspace.cli('deploy')}\` applies only what is pending.`],
+    recovery: [
+      ...found.slice(0, 2).map((f) => f.fix),
+      `Then \`${workspace.cli('status')}\` shows the history where it is, and \`${workspace.cli('deploy')}\` applies only what is pending.`,
+    ],
     exitCode: ExitCode.Usage,
     details: { configured: ctx.historyTable, found },
   });

@@ -13,7 +13,11 @@ export function historyProblems(statuses: MigrationStatus[]): HistoryProblem[] {
   const problems: HistoryProblem[] = [];
   for (const s of statuses) {
     if (s.edited) {
-      problems.push({ code: 'LS_EDITED', migration: s.name, message: `${s.file} was edited after it was applied (its checksum no longer matches the history); the change never ran on this database.` });
+      problems.push({
+        code: 'LS_EDITED',
+        migration: s.name,
+        message: `${s.file} was edited after it was applied (its checksum no longer matches the history); the change never ran on this database.`,
+      });
     }
     if (s.state === 'missing-on-disk') {
       problems.push({
@@ -34,12 +38,22 @@ export function historyProblems(statuses: MigrationStatus[]): HistoryProblem[] {
 }
 
 /** Pending migrations that something lists but whose file is missing: deploy refuses them before applying anything. */
-export function missingFileProblems(statuses: MigrationStatus[], disk: DiskMigration[], rel: (path: string) => string): HistoryProblem[] {
+export function missingFileProblems(
+  statuses: MigrationStatus[],
+  disk: DiskMigration[],
+  rel: (path: string) => string,
+): HistoryProblem[] {
   const byName = new Map(disk.map((m) => [m.name, m]));
   return statuses.flatMap((s) => {
     const migration = byName.get(s.name);
     if (s.state === 'applied' || !migration?.listedIn || migration.script !== undefined) return [];
-    return [{ code: 'LS_FILE_MISSING' as const, migration: s.name, message: missingFileText(rel(migration.path), s.name, rel(migration.listedIn)) }];
+    return [
+      {
+        code: 'LS_FILE_MISSING' as const,
+        migration: s.name,
+        message: missingFileText(rel(migration.path), s.name, rel(migration.listedIn)),
+      },
+    ];
   });
 }
 

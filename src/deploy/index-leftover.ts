@@ -30,7 +30,9 @@ export async function concurrentIndexLeftover(session: PgSession, statement: Sql
   const index = `${found.schema}.${target.name}`;
   if (!found.valid) return { state: 'invalid', index, drop: dropIndexSql({ schema: found.schema, name: target.name }) };
   const same = found.onTable && (await sameIndexDefinition(statement.node, found.definition));
-  return same ? { state: 'built', index, definition: found.definition } : { state: 'different', index, definition: found.definition };
+  return same
+    ? { state: 'built', index, definition: found.definition }
+    : { state: 'different', index, definition: found.definition };
 }
 
 /**
@@ -38,13 +40,24 @@ export async function concurrentIndexLeftover(session: PgSession, statement: Sql
  * CONCURRENTLY, what of that index is in the database now, so that the recovery printed matches
  * it. Best effort: undefined when it cannot tell.
  */
-export async function interruptedIndexBuild(workspace: Workspace, session: PgSession, failed: MigrationStatus[]): Promise<InterruptedIndexBuild | undefined> {
+export async function interruptedIndexBuild(
+  workspace: Workspace,
+  session: PgSession,
+  failed: MigrationStatus[],
+): Promise<InterruptedIndexBuild | undefined> {
   const only = failed[0];
-  if (failed.length !== 1 || !only || only.state !== 'failed' || workspace.orm.runtime || !workspace.disk.migrations.some((m) => m.name === only.name)) return undefined;
+  if (
+    failed.length !== 1 ||
+    !only ||
+    only.state !== 'failed' ||
+    workspace.orm.runtime ||
+    !workspace.disk.migrations.some((m) => m.name === only.name)
+  )
+    return undefined;
   try {
     const [migration] = await prepareMigrations(migrationSources(workspace, [only.name]), workspace.command);
     const statement = migration?.statements[only.statementsDone ?? 0];
-    if (!migration || migration.mode !== 'statements' || !statement?.concurrentIndex?.name) return undefined;
+    if (migration?.mode !== 'statements' || !statement?.concurrentIndex?.name) return undefined;
     const leftover = await concurrentIndexLeftover(session, statement);
     return leftover.state === 'absent' ? undefined : { migration: only.name, statement: statement.index + 1, leftover };
   } catch (error) {

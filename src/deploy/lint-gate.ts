@@ -29,9 +29,16 @@ export interface LintGateResult {
  * (`-- lockstep-ignore RULE: reason`) or accepted with a reason, which the audit log keeps. It
  * runs before the deploy changes anything, so a deploy it stops leaves the database untouched.
  */
-export async function lintGate(workspace: Workspace, session: PgSession, pending: DiskMigration[], options: LintGateOptions): Promise<LintGateResult> {
+export async function lintGate(
+  workspace: Workspace,
+  session: PgSession,
+  pending: DiskMigration[],
+  options: LintGateOptions,
+): Promise<LintGateResult> {
   const auditEvents: AuditEvent[] = [];
-  const sources = pending.filter((m) => m.script !== undefined).map((m) => ({ path: workspace.rel(m.path), sql: m.script!.replace(/^\uFEFF/, '') }));
+  const sources = pending
+    .filter((m) => m.script !== undefined)
+    .map((m) => ({ path: workspace.rel(m.path), sql: m.script!.replace(/^\uFEFF/, '') }));
   if (sources.length === 0) return { auditEvents };
   const report = await lintSql(sources, {
     runner: 'lockstep',
@@ -43,13 +50,33 @@ export async function lintGate(workspace: Workspace, session: PgSession, pending
   });
   const errors = report.findings.filter((f) => f.severity === 'error' && !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
-  workspace.emit({ type: 'lint', files: sources.length, errors: errors.length, warnings: report.summary.warnings, suppressed: suppressed.length, overridden: errors.length > 0 && Boolean(options.acceptLintErrors) });
-  const compact = (f: LintFinding) => ({ rule: f.rule, file: f.file, line: f.line, table: f.table ?? null, rows: f.rows ?? null, bytes: f.bytes ?? null, message: f.message, ...(f.suppression ? { reason: f.suppression.reason } : {}) });
+  workspace.emit({
+    type: 'lint',
+    files: sources.length,
+    errors: errors.length,
+    warnings: report.summary.warnings,
+    suppressed: suppressed.length,
+    overridden: errors.length > 0 && Boolean(options.acceptLintErrors),
+  });
+  const compact = (f: LintFinding) => ({
+    rule: f.rule,
+    file: f.file,
+    line: f.line,
+    table: f.table ?? null,
+    rows: f.rows ?? null,
+    bytes: f.bytes ?? null,
+    message: f.message,
+    ...(f.suppression ? { reason: f.suppression.reason } : {}),
+  });
   if (suppressed.length > 0) auditEvents.push({ event: 'lint-suppressed', detail: { findings: suppressed.map(compact) } });
   if (errors.length === 0) return { auditEvents };
   if (options.acceptLintErrors) {
     auditEvents.push({ event: 'lint-overridden', detail: { reason: options.acceptLintErrors, findings: errors.map(compact) } });
-    workspace.emit({ type: 'warning', code: 'LS_LINT_OVERRIDDEN', message: `Deploying despite ${errors.length} lint error${errors.length > 1 ? 's' : ''} (--accept-lint-errors, recorded in the audit log): ${errors.map(findingLine).join('; ')}` });
+    workspace.emit({
+      type: 'warning',
+      code: 'LS_LINT_OVERRIDDEN',
+      message: `Deploying despite ${errors.length} lint error${errors.length > 1 ? 's' : ''} (--accept-lint-errors, recorded in the audit log): ${errors.map(findingLine).join('; ')}`,
+    });
     return { auditEvents };
   }
   throw new LockstepError({

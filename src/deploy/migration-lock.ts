@@ -1,4 +1,10 @@
-import { acquireAdvisoryLock, advisoryLockParts, describeHolder, PRISMA_LOCK_KEY, releaseAdvisoryLock } from '../db/postgres/advisory-lock.js';
+import {
+  acquireAdvisoryLock,
+  advisoryLockParts,
+  describeHolder,
+  PRISMA_LOCK_KEY,
+  releaseAdvisoryLock,
+} from '../db/postgres/advisory-lock.js';
 import type { PgSession } from '../db/postgres/session.js';
 import { ExitCode, LockstepError } from '../errors.js';
 import { formatDuration } from '../util/duration.js';
@@ -7,7 +13,9 @@ import type { Workspace } from './workspace.js';
 /** The migration lock as messages name it: Prisma's own key, or lockstep's key for the history table. */
 export function migrationLockText(workspace: Pick<Workspace, 'orm'>): string {
   const key = workspace.orm.lockKey;
-  return key === PRISMA_LOCK_KEY ? `advisory lock ${key}, shared with prisma migrate` : `advisory lock ${key}, lockstep's lock for ${workspace.orm.historyTable}`;
+  return key === PRISMA_LOCK_KEY
+    ? `advisory lock ${key}, shared with prisma migrate`
+    : `advisory lock ${key}, lockstep's lock for ${workspace.orm.historyTable}`;
 }
 
 /**

@@ -26,7 +26,9 @@ export function noMigrationsText(where: Pick<Workspace, 'orm' | 'disk' | 'rel'>)
   const origin = migrationsOrigin(where);
   if (where.orm.orm === 'typeorm') return `No TypeORM migration was found in ${where.disk.location} (${origin}).`;
   const dir = where.rel(where.disk.location);
-  return where.disk.exists ? `The migrations folder ${dir} has no migrations (${origin}).` : `The migrations folder ${dir} does not exist (${origin}).`;
+  return where.disk.exists
+    ? `The migrations folder ${dir} has no migrations (${origin}).`
+    : `The migrations folder ${dir} does not exist (${origin}).`;
 }
 
 /**
@@ -47,11 +49,21 @@ export function noMigrationsError(where: Where): LockstepError {
     if (subProjects.length > shown.length) message += `\n  - and ${subProjects.length - shown.length} more`;
     for (const sub of shown.slice(0, 3)) recovery.push(`\`lockstep ${where.command} --project ${fromCwd(sub.dir)}\``);
   } else {
-    recovery.push(`If the migrations are somewhere else, point lockstep at them: --project <the directory of the ${label} project>, or --config <its ${where.orm.orm === 'prisma' ? 'schema or prisma.config.ts' : where.orm.orm === 'drizzle' ? 'drizzle.config.ts' : 'data source'}>.`);
-    if (!where.disk.exists) recovery.push('If the build leaves them out (a .dockerignore, or a Dockerfile COPY that misses the folder), ship the folder with the build.');
-    recovery.push(`If the project has no migration yet, generate the first one (${FIRST_MIGRATION[where.orm.orm]}), then run \`${where.cli(where.command)}\`.`);
+    recovery.push(
+      `If the migrations are somewhere else, point lockstep at them: --project <the directory of the ${label} project>, or --config <its ${where.orm.orm === 'prisma' ? 'schema or prisma.config.ts' : where.orm.orm === 'drizzle' ? 'drizzle.config.ts' : 'data source'}>.`,
+    );
+    if (!where.disk.exists)
+      recovery.push(
+        'If the build leaves them out (a .dockerignore, or a Dockerfile COPY that misses the folder), ship the folder with the build.',
+      );
+    recovery.push(
+      `If the project has no migration yet, generate the first one (${FIRST_MIGRATION[where.orm.orm]}), then run \`${where.cli(where.command)}\`.`,
+    );
   }
-  return usageError('LS_NO_MIGRATIONS', message, recovery, { migrations: where.rel(where.disk.location), subProjects: subProjects.map((s) => s.dir) });
+  return usageError('LS_NO_MIGRATIONS', message, recovery, {
+    migrations: where.rel(where.disk.location),
+    subProjects: subProjects.map((s) => s.dir),
+  });
 }
 
 /** The migrations are gone from this build, but the database has them recorded. */
@@ -59,6 +71,8 @@ export function migrationsMissingError(where: Where, recorded: number): Lockstep
   return usageError(
     'LS_MIGRATIONS_MISSING',
     `${noMigrationsText(where)} The database has ${recorded} migration${recorded > 1 ? 's' : ''} recorded, so this build is missing its migrations (a .dockerignore, .gitignore or build step that leaves them out?).`,
-    [`Ship ${where.rel(where.disk.location)} with the build, or pass --project with the directory that has it, then run \`${where.cli(where.command)}\` again.`],
+    [
+      `Ship ${where.rel(where.disk.location)} with the build, or pass --project with the directory that has it, then run \`${where.cli(where.command)}\` again.`,
+    ],
   );
 }

@@ -125,12 +125,18 @@ export function resolveRunSettings(config: LockstepConfigFile, options: RunOptio
   const d = DEFAULT_RUN_SETTINGS;
   const retries = options.lockRetries ?? config.lockRetries ?? d.lockRetries;
   if (!Number.isInteger(retries) || retries < 0) {
-    throw usageError('LS_BAD_OPTION', `lock retries must be a whole number of 0 or more, got ${retries}.`, ['Pass --lock-retries with a number such as 8.']);
+    throw usageError('LS_BAD_OPTION', `lock retries must be a whole number of 0 or more, got ${retries}.`, [
+      'Pass --lock-retries with a number such as 8.',
+    ]);
   }
   return {
     lockTimeoutMs: duration(options.lockTimeout ?? config.lockTimeout, d.lockTimeoutMs, 'lock timeout'),
     statementTimeoutMs: duration(options.statementTimeout ?? config.statementTimeout, d.statementTimeoutMs, 'statement timeout'),
-    concurrentStatementTimeoutMs: duration(options.concurrentStatementTimeout ?? config.concurrentStatementTimeout, d.concurrentStatementTimeoutMs, 'concurrent statement timeout'),
+    concurrentStatementTimeoutMs: duration(
+      options.concurrentStatementTimeout ?? config.concurrentStatementTimeout,
+      d.concurrentStatementTimeoutMs,
+      'concurrent statement timeout',
+    ),
     lockRetries: retries,
     retryDelayMs: duration(options.retryDelay ?? config.retryDelay, d.retryDelayMs, 'retry delay'),
     retryMaxDelayMs: duration(options.retryMaxDelay ?? config.retryMaxDelay, d.retryMaxDelayMs, 'retry max delay'),

@@ -63,7 +63,10 @@ async function prepareOne(source: MigrationSource): Promise<PreparedMigration | 
   }
   if (source.invalidUtf8At !== undefined) {
     const line = source.script.slice(0, source.invalidUtf8At).split('\n').length;
-    return { message: `${source.file} is not valid UTF-8: the first invalid byte is at offset ${source.invalidUtf8At} (around line ${line}). Save the file as UTF-8.`, fileLevel: true };
+    return {
+      message: `${source.file} is not valid UTF-8: the first invalid byte is at offset ${source.invalidUtf8At} (around line ${line}). Save the file as UTF-8.`,
+      fileLevel: true,
+    };
   }
   const nul = nulByteProblem(source.file, source.script);
   if (nul) return { message: `${nul}.`, fileLevel: true };
@@ -92,7 +95,8 @@ async function prepareOne(source: MigrationSource): Promise<PreparedMigration | 
   if (leaves) {
     modeReason = `its COMMIT at line ${leaves.line} ends the transaction the statements before it run in${outside ? `, and ${outside.outsideTransaction} at line ${outside.line} cannot run inside one` : ''}`;
   } else if (outside) modeReason = `${outside.outsideTransaction} at line ${outside.line} cannot run inside a transaction`;
-  else if (control) modeReason = `the file controls its own transactions (${control.text.split(/\s/)[0]!.toUpperCase()} at line ${control.line})`;
+  else if (control)
+    modeReason = `the file controls its own transactions (${control.text.split(/\s/)[0]!.toUpperCase()} at line ${control.line})`;
   return {
     name: source.name,
     file: source.file,
@@ -132,6 +136,14 @@ export function migrationSources(workspace: Pick<Workspace, 'disk' | 'rel'>, nam
   const byName = new Map(workspace.disk.migrations.map((m) => [m.name, m]));
   return names.map((name) => {
     const file = byName.get(name)!;
-    return { name, file: workspace.rel(file.path), script: file.script, checksum: file.checksum, invalidUtf8At: file.invalidUtf8At, createdAt: file.createdAt, listedIn: file.listedIn && workspace.rel(file.listedIn) };
+    return {
+      name,
+      file: workspace.rel(file.path),
+      script: file.script,
+      checksum: file.checksum,
+      invalidUtf8At: file.invalidUtf8At,
+      createdAt: file.createdAt,
+      listedIn: file.listedIn && workspace.rel(file.listedIn),
+    };
   });
 }

@@ -44,9 +44,22 @@ function splitQualified(qualified: string): { schema: string; table: string } {
 }
 
 /** The privileges the session's role lacks for `access` to the history table (or to create it). */
-async function missingGrants(session: PgSession, orm: OrmName, history: OrmHistory, access: HistoryAccess): Promise<{ role: string; grants: Grant[] }> {
+async function missingGrants(
+  session: PgSession,
+  orm: OrmName,
+  history: OrmHistory,
+  access: HistoryAccess,
+): Promise<{ role: string; grants: Grant[] }> {
   const { schema, table } = splitQualified(history.qualifiedName);
-  const [facts] = await session.query<{ role: string; schema_exists: boolean; schema_usage: boolean | null; schema_create: boolean | null; database_create: boolean; database: string; table_oid: string | null }>(
+  const [facts] = await session.query<{
+    role: string;
+    schema_exists: boolean;
+    schema_usage: boolean | null;
+    schema_create: boolean | null;
+    database_create: boolean;
+    database: string;
+    table_oid: string | null;
+  }>(
     `SELECT current_user AS role, current_database() AS database,
             n.oid IS NOT NULL AS schema_exists,
             CASE WHEN n.oid IS NULL THEN NULL ELSE has_schema_privilege(n.oid, 'USAGE') END AS schema_usage,
@@ -64,14 +77,22 @@ async function missingGrants(session: PgSession, orm: OrmName, history: OrmHisto
   if (!facts.table_oid) {
     if (access === 'read') return { role, grants };
     if (!facts.schema_exists) {
-      if (!facts.database_create) grants.push({ what: `CREATE on database ${displayIdent(facts.database)} (to create schema ${schemaName})`, sql: `GRANT CREATE ON DATABASE ${displayIdent(facts.database)} TO ${who};` });
+      if (!facts.database_create)
+        grants.push({
+          what: `CREATE on database ${displayIdent(facts.database)} (to create schema ${schemaName})`,
+          sql: `GRANT CREATE ON DATABASE ${displayIdent(facts.database)} TO ${who};`,
+        });
     } else if (!facts.schema_create || !facts.schema_usage) {
       const privileges = [...(facts.schema_usage ? [] : ['USAGE']), ...(facts.schema_create ? [] : ['CREATE'])];
-      grants.push({ what: `${privileges.join(', ')} on schema ${schemaName} (to create ${history.qualifiedName})`, sql: `GRANT ${privileges.join(', ')} ON SCHEMA ${schemaName} TO ${who};` });
+      grants.push({
+        what: `${privileges.join(', ')} on schema ${schemaName} (to create ${history.qualifiedName})`,
+        sql: `GRANT ${privileges.join(', ')} ON SCHEMA ${schemaName} TO ${who};`,
+      });
     }
     return { role, grants };
   }
-  if (facts.schema_usage === false) grants.push({ what: `USAGE on schema ${schemaName}`, sql: `GRANT USAGE ON SCHEMA ${schemaName} TO ${who};` });
+  if (facts.schema_usage === false)
+    grants.push({ what: `USAGE on schema ${schemaName}`, sql: `GRANT USAGE ON SCHEMA ${schemaName} TO ${who};` });
   const wanted = access === 'read' ? ['SELECT'] : WRITE_PRIVILEGES[orm];
   const lacking = await session.query<{ privilege: string }>(
     `SELECT p AS privilege FROM unnest($2::text[]) WITH ORDINALITY AS w(p, i) WHERE NOT has_table_privilege($1::oid, p) ORDER BY i`,
@@ -79,7 +100,10 @@ async function missingGrants(session: PgSession, orm: OrmName, history: OrmHisto
   );
   if (lacking.length > 0) {
     const list = lacking.map((l) => l.privilege).join(', ');
-    grants.push({ what: `${list} on table ${history.qualifiedName}`, sql: `GRANT ${list} ON ${history.qualifiedName} TO ${who};` });
+    grants.push({
+      what: `${list} on table ${history.qualifiedName}`,
+      sql: `GRANT ${list} ON ${history.qualifiedName} TO ${who};`,
+    });
   }
   if (access === 'write') {
     // The id of Drizzle's and TypeORM's rows comes from a sequence the table owns.
@@ -89,13 +113,23 @@ async function missingGrants(session: PgSession, orm: OrmName, history: OrmHisto
           AND CASE WHEN s.relkind = 'S' THEN NOT has_sequence_privilege(s.oid, 'USAGE') ELSE false END`,
       [facts.table_oid],
     );
-    for (const sequence of sequences) grants.push({ what: `USAGE on sequence ${sequence.name}`, sql: `GRANT USAGE ON SEQUENCE ${sequence.name} TO ${who};` });
+    for (const sequence of sequences)
+      grants.push({ what: `USAGE on sequence ${sequence.name}`, sql: `GRANT USAGE ON SEQUENCE ${sequence.name} TO ${who};` });
   }
   return { role, grants };
 }
 
-function privilegeError(workspace: Workspace, history: OrmHistory, role: string, grants: Grant[], cause?: unknown): LockstepError {
-  const needs = workspace.command === 'status' ? 'to read the migration history' : `to record migrations in ${history.qualifiedName} as ${workspace.orm.orm} does`;
+function privilegeError(
+  workspace: Workspace,
+  history: OrmHistory,
+  role: string,
+  grants: Grant[],
+  cause?: unknown,
+): LockstepError {
+  const needs =
+    workspace.command === 'status'
+      ? 'to read the migration history'
+      : `to record migrations in ${history.qualifiedName} as ${workspace.orm.orm} does`;
   return new LockstepError({
     code: 'LS_PERMISSION_DENIED',
     message: `The database role ${displayIdent(role)} lacks privileges that lockstep ${workspace.command} needs ${needs}: ${grants.map((g) => g.what).join('; ')}.`,
@@ -115,7 +149,12 @@ function privilegeError(workspace: Workspace, history: OrmHistory, role: string,
  * that gives it, when the role could not record what it is about to do (instead of failing half
  * way, or leaving a migration applied without its history row).
  */
-export async function requireHistoryPrivileges(session: PgSession, workspace: Workspace, history: OrmHistory, access: HistoryAccess): Promise<void> {
+export async function requireHistoryPrivileges(
+  session: PgSession,
+  workspace: Workspace,
+  history: OrmHistory,
+  access: HistoryAccess,
+): Promise<void> {
   if (session.kind === 'embedded') return;
   const { role, grants } = await missingGrants(session, workspace.orm.orm, history, access);
   if (grants.length > 0) throw privilegeError(workspace, history, role, grants);
@@ -125,7 +164,12 @@ export async function requireHistoryPrivileges(session: PgSession, workspace: Wo
  * A "permission denied" (42501) that reached a command unexplained: named with the privileges
  * the role lacks on the history table, or else with PostgreSQL's own words and the object.
  */
-export async function explainPermissionDenied(error: unknown, session: PgSession, workspace: Workspace, history: OrmHistory): Promise<unknown> {
+export async function explainPermissionDenied(
+  error: unknown,
+  session: PgSession,
+  workspace: Workspace,
+  history: OrmHistory,
+): Promise<unknown> {
   if (!isPgError(error) || error.code !== SQLSTATE.insufficientPrivilege) return error;
   await session.exec('ROLLBACK').catch(() => undefined);
   const access: HistoryAccess = workspace.command === 'status' ? 'read' : 'write';

@@ -48,7 +48,12 @@ export async function resolve(options: ResolveOptions): Promise<ResolveResult> {
     const release = await takeMigrationLock(session, workspace, settings.lockWaitMs);
     try {
       const name = (options.applied ?? options.rolledBack)!;
-      const audit = await AuditLog.open(session, auditSettings, { runId: randomUUID(), command: 'resolve', orm: workspace.orm.orm, historyTable: history.qualifiedName });
+      const audit = await AuditLog.open(session, auditSettings, {
+        runId: randomUUID(),
+        command: 'resolve',
+        orm: workspace.orm.orm,
+        historyTable: history.qualifiedName,
+      });
       const exists = await history.exists();
       if (exists || options.applied) await requireHistoryPrivileges(session, workspace, history, 'write');
       if (exists && options.applied) await upgradeHistory(workspace, history);
@@ -60,7 +65,9 @@ export async function resolve(options: ResolveOptions): Promise<ResolveResult> {
           throw unknownMigration(workspace, name, Boolean(migration), prisma ? 'P3017' : 'LS_UNKNOWN_MIGRATION');
         }
         if (status?.state === 'applied') {
-          throw usageError(prisma ? 'P3008' : 'LS_ALREADY_APPLIED', `Migration ${name} is already recorded as applied.`, [`Nothing to do; \`${workspace.cli('status')}\` shows the history.`]);
+          throw usageError(prisma ? 'P3008' : 'LS_ALREADY_APPLIED', `Migration ${name} is already recorded as applied.`, [
+            `Nothing to do; \`${workspace.cli('status')}\` shows the history.`,
+          ]);
         }
         await session.exec('BEGIN');
         let superseded: number;
@@ -72,19 +79,38 @@ export async function resolve(options: ResolveOptions): Promise<ResolveResult> {
           await session.exec('ROLLBACK').catch(() => undefined);
           throw error;
         }
-        await audit.record({ event: 'resolved-applied', migration: name, checksum: migration.checksum, detail: { failedRecordsRolledBack: superseded } }).catch(() => undefined);
+        await audit
+          .record({
+            event: 'resolved-applied',
+            migration: name,
+            checksum: migration.checksum,
+            detail: { failedRecordsRolledBack: superseded },
+          })
+          .catch(() => undefined);
         return { migration: name, action: 'applied' as const, rowsRolledBack: superseded };
       }
       if (!exists) {
-        throw usageError(prisma ? 'P3011' : 'LS_NOT_FAILED', `Migration ${name} cannot be rolled back: the database has no ${history.qualifiedName} table, so nothing was ever applied to it.`, [
-          `Run \`${workspace.cli('deploy')}\`.`,
-        ]);
+        throw usageError(
+          prisma ? 'P3011' : 'LS_NOT_FAILED',
+          `Migration ${name} cannot be rolled back: the database has no ${history.qualifiedName} table, so nothing was ever applied to it.`,
+          [`Run \`${workspace.cli('deploy')}\`.`],
+        );
       }
-      if (!status || status.state === 'pending') throw unknownMigration(workspace, name, workspace.disk.migrations.some((m) => m.name === name), prisma ? 'P3011' : 'LS_NOT_FAILED');
+      if (!status || status.state === 'pending')
+        throw unknownMigration(
+          workspace,
+          name,
+          workspace.disk.migrations.some((m) => m.name === name),
+          prisma ? 'P3011' : 'LS_NOT_FAILED',
+        );
       if (status.state !== 'failed' && !(status.state === 'missing-on-disk' && status.finishedAt === undefined)) {
-        throw usageError(prisma ? 'P3012' : 'LS_NOT_FAILED', `Migration ${name} is not in a failed state: ${status.state === 'rolled-back' ? 'its failure is already resolved as rolled back' : 'it is recorded as applied'}.`, [
-          'Only a failed migration can be marked rolled back. To undo an applied migration, write a new migration that reverses it.',
-        ]);
+        throw usageError(
+          prisma ? 'P3012' : 'LS_NOT_FAILED',
+          `Migration ${name} is not in a failed state: ${status.state === 'rolled-back' ? 'its failure is already resolved as rolled back' : 'it is recorded as applied'}.`,
+          [
+            'Only a failed migration can be marked rolled back. To undo an applied migration, write a new migration that reverses it.',
+          ],
+        );
       }
       const count = await history.markRolledBack(name, new Date(), audit);
       await audit.record({ event: 'resolved-rolled-back', migration: name, detail: { records: count } }).catch(() => undefined);
@@ -105,6 +131,8 @@ function unknownMigration(workspace: Workspace, name: string, onDisk: boolean, c
         : `there is no migration of that name in ${workspace.rel(workspace.disk.location)}`
       : 'no migration of that name is recorded in the history';
   return usageError(code, `Migration "${name}" cannot be resolved: ${reason}.`, [
-    close.length ? `Did you mean ${close.join(' or ')}? Migration names are written out in full.` : `\`${workspace.cli('status')}\` lists the migrations by their full names.`,
+    close.length
+      ? `Did you mean ${close.join(' or ')}? Migration names are written out in full.`
+      : `\`${workspace.cli('status')}\` lists the migrations by their full names.`,
   ]);
 }

@@ -19,7 +19,8 @@ export function isConnectionLost(error: unknown): boolean {
   // Socket errors first: EPIPE has the shape of a SQLSTATE (five upper-case letters).
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ECONNRESET' || code === 'EPIPE') return true;
-  if (isPgError(error)) return error.code === SQLSTATE.adminShutdown || error.code === '57P02' || error.code === '08006' || error.code === '08003';
+  if (isPgError(error))
+    return error.code === SQLSTATE.adminShutdown || error.code === '57P02' || error.code === '08006' || error.code === '08003';
   const text = error instanceof Error ? error.message : String(error);
   return /Connection terminated|connection is closed|Client has encountered a connection error|not queryable/i.test(text);
 }

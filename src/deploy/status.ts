@@ -29,7 +29,15 @@ export interface StatusResult extends RunTarget {
   /** Every migration on disk or in the history, in order, with its state. */
   migrations: MigrationStatus[];
   /** How many migrations are in each state (counts of `migrations`). */
-  counts: { applied: number; pending: number; failed: number; rolledBack: number; edited: number; missingOnDisk: number; outOfOrder: number };
+  counts: {
+    applied: number;
+    pending: number;
+    failed: number;
+    rolledBack: number;
+    edited: number;
+    missingOnDisk: number;
+    outOfOrder: number;
+  };
   /** What is wrong with the history: edited files, rows without a file, migrations out of order, failed runs. */
   problems: HistoryProblem[];
   /** Indexes left INVALID by a failed CONCURRENTLY build, with the statement that removes each. */
@@ -56,7 +64,11 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       historyTable: history.qualifiedName,
     });
     if (!audit.enabled && audit.whyDisabled?.startsWith('the database role') && !workspace.orm.recordsFailedTransactions) {
-      workspace.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: `${audit.whyDisabled}, where failures of ${workspace.orm.orm} migrations are recorded: a failed migration is not shown.` });
+      workspace.emit({
+        type: 'warning',
+        code: 'LS_AUDIT_DISABLED',
+        message: `${audit.whyDisabled}, where failures of ${workspace.orm.orm} migrations are recorded: a failed migration is not shown.`,
+      });
     }
     const migrations = await history.statuses(workspace.disk.migrations, audit);
     refuseUnsendable(workspace, migrations);
@@ -86,11 +98,22 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       missingOnDisk: count((m) => m.state === 'missing-on-disk'),
       outOfOrder: count((m) => m.outOfOrder),
     };
-    const state: DatabaseState = counts.failed > 0 ? 'blocked' : existingTables.length > 0 ? 'needs-baseline' : counts.pending > 0 ? 'pending' : 'up-to-date';
+    const state: DatabaseState =
+      counts.failed > 0
+        ? 'blocked'
+        : existingTables.length > 0
+          ? 'needs-baseline'
+          : counts.pending > 0
+            ? 'pending'
+            : 'up-to-date';
     // The recovery texts are loaded only for a database that needs one.
     const messages = state === 'blocked' || state === 'needs-baseline' ? await import('./failure-messages.js') : undefined;
     const next =
-      state === 'blocked' ? messages!.blockedByFailedError(failures, failed, await interruptedIndexBuild(workspace, session, failed)).recovery : state === 'needs-baseline' ? messages!.needsBaselineError(failures, existingTables, exists).recovery : [];
+      state === 'blocked'
+        ? messages!.blockedByFailedError(failures, failed, await interruptedIndexBuild(workspace, session, failed)).recovery
+        : state === 'needs-baseline'
+          ? messages!.needsBaselineError(failures, existingTables, exists).recovery
+          : [];
     return {
       ...runTarget(workspace, history),
       historyExists: exists,
@@ -98,7 +121,10 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       migrations,
       counts,
       problems: [...historyProblems(migrations), ...missingFileProblems(migrations, workspace.disk.migrations, workspace.rel)],
-      invalidIndexes: invalid.map((index) => ({ ...index, cleanup: `DROP INDEX CONCURRENTLY IF EXISTS "${index.schema}"."${index.name}";` })),
+      invalidIndexes: invalid.map((index) => ({
+        ...index,
+        cleanup: `DROP INDEX CONCURRENTLY IF EXISTS "${index.schema}"."${index.name}";`,
+      })),
       lockHeldBy: holder ? describeHolder(holder) : undefined,
       existingTables,
       next,
@@ -117,7 +143,10 @@ function refuseUnsendable(workspace: Workspace, migrations: MigrationStatus[]): 
   for (const migration of workspace.disk.migrations) {
     if (!waiting.has(migration.name) || migration.script === undefined) continue;
     const file = workspace.rel(migration.path);
-    if (migration.invalidUtf8At !== undefined) problems.push(`${file} is not valid UTF-8: the first invalid byte is at offset ${migration.invalidUtf8At}. Save the file as UTF-8`);
+    if (migration.invalidUtf8At !== undefined)
+      problems.push(
+        `${file} is not valid UTF-8: the first invalid byte is at offset ${migration.invalidUtf8At}. Save the file as UTF-8`,
+      );
     else {
       const nul = nulByteProblem(file, migration.script);
       if (nul) problems.push(nul);
@@ -126,7 +155,9 @@ function refuseUnsendable(workspace: Workspace, migrations: MigrationStatus[]): 
   if (problems.length === 0) return;
   throw usageError(
     'LS_MIGRATION_FILE',
-    problems.length === 1 ? `A pending migration cannot be applied: ${problems[0]}.` : `${problems.length} pending migrations cannot be applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    problems.length === 1
+      ? `A pending migration cannot be applied: ${problems[0]}.`
+      : `${problems.length} pending migrations cannot be applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     [`Fix the file${problems.length > 1 ? 's' : ''} named above, then run \`${workspace.cli('status')}\` again.`],
     { problems },
   );

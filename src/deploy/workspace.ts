@@ -100,7 +100,9 @@ export async function openWorkspace(options: WorkspaceOptions, command: string):
   // Without migrations on disk, deploy and status have nothing to work from: say so before
   // falling back to the embedded database, or failing on a URL that a wrong directory lacks.
   const noMigrations =
-    NEEDS_MIGRATIONS.has(command) && disk.migrations.length === 0 ? async () => (await import('./no-migrations.js')).noMigrationsError({ orm, disk, rel, cli, command }) : undefined;
+    NEEDS_MIGRATIONS.has(command) && disk.migrations.length === 0
+      ? async () => (await import('./no-migrations.js')).noMigrationsError({ orm, disk, rel, cli, command })
+      : undefined;
   let resolved: ReturnType<typeof resolveTarget>;
   try {
     resolved = resolveTarget(root, orm.configuredUrls(), orm.env, {
@@ -144,13 +146,18 @@ export async function openWorkspace(options: WorkspaceOptions, command: string):
  * that breaks while `fn` runs, outside a migration (whose failures say more), is LS_CONNECTION_LOST;
  * a "permission denied" on the way is explained with the privilege the role lacks and its GRANT.
  */
-export async function withSession<T>(workspace: Workspace, fn: (session: PgSession, history: OrmHistory) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  workspace: Workspace,
+  fn: (session: PgSession, history: OrmHistory) => Promise<T>,
+): Promise<T> {
   const runtime = workspace.orm.runtime;
   if (workspace.target.kind === 'embedded') workspace.step(`starting ${workspace.targetDescription}`, { slow: true });
   else workspace.step(`connecting to ${workspace.targetDescription}`);
   let session: PgSession;
   try {
-    session = runtime ? await runtime.openSession(workspace.target, workspace.command, workspace.cli) : await connectPostgres(workspace.target, `lockstep ${workspace.command}`, workspace.command);
+    session = runtime
+      ? await runtime.openSession(workspace.target, workspace.command, workspace.cli)
+      : await connectPostgres(workspace.target, `lockstep ${workspace.command}`, workspace.command);
   } finally {
     workspace.step(undefined);
   }

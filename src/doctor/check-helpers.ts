@@ -6,12 +6,21 @@ import type { FindingInput } from './types.js';
 
 /** The command as written, on one line. */
 export function commandText(command: ProductionCommand): string {
-  return command.site.file.text.slice(command.site.start, command.site.end).replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
+  return command.site.file.text
+    .slice(command.site.start, command.site.end)
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Whether a build step copies a folder of this name itself (`cp -r drizzle dist/`), which doctor does not follow further. */
 export function buildCopiesFolder(scan: ProjectScan, name: string): boolean {
-  return scan.commands.some((c) => c.phase === 'build' && /^(cp|cpx|copyfiles|rsync|ncp|cpy|shx)$/.test(c.command.words[0]?.value.replace(/^.*\//, '') ?? '') && commandText(c).includes(name));
+  return scan.commands.some(
+    (c) =>
+      c.phase === 'build' &&
+      /^(cp|cpx|copyfiles|rsync|ncp|cpy|shx)$/.test(c.command.words[0]?.value.replace(/^.*\//, '') ?? '') &&
+      commandText(c).includes(name),
+  );
 }
 
 /** `file:line`. */

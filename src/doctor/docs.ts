@@ -16,7 +16,19 @@ const SCOPES: Array<[CheckScope, string]> = [
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function fence(file: string, text: string): string {
-  const lang = /\.(ts|js|mts|cts)$/.test(file) ? 'ts' : /\.ya?ml$/.test(file) ? 'yaml' : /\.json$/.test(file) ? 'json' : /Dockerfile/.test(file) ? 'dockerfile' : /\.sql$/.test(file) ? 'sql' : /\.prisma$/.test(file) ? 'prisma' : '';
+  const lang = /\.(ts|js|mts|cts)$/.test(file)
+    ? 'ts'
+    : /\.ya?ml$/.test(file)
+      ? 'yaml'
+      : /\.json$/.test(file)
+        ? 'json'
+        : /Dockerfile/.test(file)
+          ? 'dockerfile'
+          : /\.sql$/.test(file)
+            ? 'sql'
+            : /\.prisma$/.test(file)
+              ? 'prisma'
+              : '';
   // The docs' tests type-check every TypeScript block against lockstep's API; this one is a file of
   // the project that doctor reads, excerpted (its check's tests run doctor on it).
   const mark = lang === 'ts' ? '<!-- not-run: an excerpt of a project file that doctor reads, not a use of lockstep -->\n' : '';

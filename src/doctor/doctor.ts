@@ -79,10 +79,19 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     try {
       await check.run(scan, report);
     } catch (error) {
-      scan.notes.push(`The check ${check.meta.id} stopped on an unexpected error and reported what it had found: ${redact(error instanceof Error ? error.message : String(error))}`);
+      scan.notes.push(
+        `The check ${check.meta.id} stopped on an unexpected error and reported what it had found: ${redact(error instanceof Error ? error.message : String(error))}`,
+      );
     }
   }
-  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || RANK[a.severity] - RANK[b.severity] || a.check.localeCompare(b.check));
+  findings.sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      RANK[a.severity] - RANK[b.severity] ||
+      a.check.localeCompare(b.check),
+  );
   const count = (severity: Severity) => findings.filter((f) => f.severity === severity).length;
   const orms = scan.orms.flatMap((o) => [
     ...(o.prisma ? [{ dir: o.dir || '.', orm: 'prisma', configFile: o.prisma.configFile ?? o.prisma.schema }] : []),
@@ -96,7 +105,13 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     commands: scan.commands.length,
     checks: ran,
     findings,
-    summary: { errors: count('error'), warnings: count('warning'), infos: count('info'), files: new Set(findings.map((f) => f.file)).size, fixable: findings.filter((f) => f.fixable).length },
+    summary: {
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+      files: new Set(findings.map((f) => f.file)).size,
+      fixable: findings.filter((f) => f.fixable).length,
+    },
     failed: count('error') > 0,
     notes: scan.notes.map(redact),
   };

@@ -31,13 +31,17 @@ export function applyFixes(root: string, findings: DoctorFinding[], options: { d
     const edits: TextEdit[] = [];
     let applied = 0;
     for (const fix of fixes) {
-      const clash = fix.edits.some((e) => edits.some((o) => (e.start < o.end && o.start < e.end) || (e.start === o.start && e.end === o.end && e.text !== o.text)));
+      const clash = fix.edits.some((e) =>
+        edits.some((o) => (e.start < o.end && o.start < e.end) || (e.start === o.start && e.end === o.end && e.text !== o.text)),
+      );
       if (clash) continue;
-      for (const e of fix.edits) if (!edits.some((o) => o.start === e.start && o.end === e.end && o.text === e.text)) edits.push(e);
+      for (const e of fix.edits)
+        if (!edits.some((o) => o.start === e.start && o.end === e.end && o.text === e.text)) edits.push(e);
       applied++;
     }
     let after = before;
-    for (const edit of [...edits].sort((a, b) => b.start - a.start)) after = after.slice(0, edit.start) + edit.text + after.slice(edit.end);
+    for (const edit of [...edits].sort((a, b) => b.start - a.start))
+      after = after.slice(0, edit.start) + edit.text + after.slice(edit.end);
     if (after === before) continue;
     result.files.push({ file, diff: unifiedDiff(file, before, after), fixes: applied });
     result.applied += applied;

@@ -13,11 +13,14 @@ function diffLines(a: string[], b: string[]): Op[] {
   let prefix = 0;
   while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
   let suffix = 0;
-  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix])
+    suffix++;
   const x = a.slice(prefix, a.length - suffix);
   const y = b.slice(prefix, b.length - suffix);
   const table: number[][] = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
-  for (let i = x.length - 1; i >= 0; i--) for (let j = y.length - 1; j >= 0; j--) table[i]![j] = x[i] === y[j] ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
+  for (let i = x.length - 1; i >= 0; i--)
+    for (let j = y.length - 1; j >= 0; j--)
+      table[i]![j] = x[i] === y[j] ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
   const middle: Op[] = [];
   let i = 0;
   let j = 0;
@@ -26,10 +29,15 @@ function diffLines(a: string[], b: string[]): Op[] {
       middle.push({ kind: ' ', line: x[i]! });
       i++;
       j++;
-    } else if (i < x.length && (j === y.length || table[i + 1]![j]! >= table[i]![j + 1]!)) middle.push({ kind: '-', line: x[i++]! });
+    } else if (i < x.length && (j === y.length || table[i + 1]![j]! >= table[i]![j + 1]!))
+      middle.push({ kind: '-', line: x[i++]! });
     else middle.push({ kind: '+', line: y[j++]! });
   }
-  return [...a.slice(0, prefix).map((line) => ({ kind: ' ' as const, line })), ...middle, ...a.slice(a.length - suffix).map((line) => ({ kind: ' ' as const, line }))];
+  return [
+    ...a.slice(0, prefix).map((line) => ({ kind: ' ' as const, line })),
+    ...middle,
+    ...a.slice(a.length - suffix).map((line) => ({ kind: ' ' as const, line })),
+  ];
 }
 
 export function unifiedDiff(path: string, before: string, after: string, context = 3): string {
@@ -61,7 +69,9 @@ export function unifiedDiff(path: string, before: string, after: string, context
     const hunk = ops.slice(start, stop);
     const oldCount = hunk.filter((o) => o.kind !== '+').length;
     const newCount = hunk.filter((o) => o.kind !== '-').length;
-    out.push(`@@ -${oldCount === 0 ? oldStart - 1 : oldStart},${oldCount} +${newCount === 0 ? newStart - 1 : newStart},${newCount} @@`);
+    out.push(
+      `@@ -${oldCount === 0 ? oldStart - 1 : oldStart},${oldCount} +${newCount === 0 ? newStart - 1 : newStart},${newCount} @@`,
+    );
     for (const op of hunk) out.push(`${op.kind}${op.line}`);
     index = stop;
   }

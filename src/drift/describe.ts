@@ -30,7 +30,8 @@ export function columnSpec(column: CatalogColumn, options: { nullability?: 'expl
   else if (options.nullability !== 'sql') parts.push('NULL');
   if (column.default !== null) parts.push(`DEFAULT ${column.default}`);
   if (column.identity) parts.push(`GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
-  if (column.generated !== null) parts.push(`GENERATED ALWAYS AS (${column.generated})${column.generatedKind === 'virtual' ? ' VIRTUAL' : ' STORED'}`);
+  if (column.generated !== null)
+    parts.push(`GENERATED ALWAYS AS (${column.generated})${column.generatedKind === 'virtual' ? ' VIRTUAL' : ' STORED'}`);
   return parts.join(' ');
 }
 
@@ -53,7 +54,10 @@ export function sequenceSpec(sequence: CatalogSequence): string {
     `cache ${sequence.cache}`,
     sequence.cycle ? 'cycle' : 'no cycle',
   ];
-  if (sequence.ownedBy) parts.push(`owned by ${displayName(sequence.ownedBy.schema, sequence.ownedBy.table)}.${displayIdent(sequence.ownedBy.column)}`);
+  if (sequence.ownedBy)
+    parts.push(
+      `owned by ${displayName(sequence.ownedBy.schema, sequence.ownedBy.table)}.${displayIdent(sequence.ownedBy.column)}`,
+    );
   return parts.join(', ');
 }
 

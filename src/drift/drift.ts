@@ -80,16 +80,33 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
 
   return withSession(workspace, async (session, history) => {
     const exists = await history.exists();
-    const audit = await AuditLog.openExisting(session, resolveAuditSettings(workspace.config, {}), { runId: randomUUID(), command: 'drift', orm: orm.orm, historyTable: history.qualifiedName });
+    const audit = await AuditLog.openExisting(session, resolveAuditSettings(workspace.config, {}), {
+      runId: randomUUID(),
+      command: 'drift',
+      orm: orm.orm,
+      historyTable: history.qualifiedName,
+    });
     const statuses = await history.statuses(workspace.disk.migrations, audit);
     const plan = replayPlan(statuses, workspace.disk.migrations);
 
     let schemaFile: SchemaFileCheck | undefined;
-    if (wantSchema && orm.orm === 'drizzle') schemaFile = await compareDrizzleSchema(orm.root, (orm as DrizzleOrm).config, orm.env, settings.ignore);
-    if (wantSchema && orm.orm === 'typeorm') schemaFile = { file: relative(orm.root, orm.configFile ?? orm.root), against: 'the migrations', skipped: TYPEORM_SCHEMA, differences: [] };
+    if (wantSchema && orm.orm === 'drizzle')
+      schemaFile = await compareDrizzleSchema(orm.root, (orm as DrizzleOrm).config, orm.env, settings.ignore);
+    if (wantSchema && orm.orm === 'typeorm')
+      schemaFile = {
+        file: relative(orm.root, orm.configFile ?? orm.root),
+        against: 'the migrations',
+        skipped: TYPEORM_SCHEMA,
+        differences: [],
+      };
     const prismaSchema = wantSchema && orm.orm === 'prisma';
     if (prismaSchema && plan.partial.length > 0) {
-      schemaFile = { file: prismaSchemaFile(orm as PrismaOrm), against: 'the migrations on disk, replayed', skipped: `${plan.partial[0]!.migration} is recorded as failed part-way; resolve it first`, differences: [] };
+      schemaFile = {
+        file: prismaSchemaFile(orm as PrismaOrm),
+        against: 'the migrations on disk, replayed',
+        skipped: `${plan.partial[0]!.migration} is recorded as failed part-way; resolve it first`,
+        differences: [],
+      };
     }
     const comparePrisma = prismaSchema && plan.partial.length === 0;
     let fullHistory: { model: CatalogModel; skipped: SkippedStep[] } | undefined;
@@ -116,7 +133,13 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
         : undefined,
     });
     if (fullHistory && parsedSchema) {
-      schemaFile = comparePrismaSchema(parsedSchema, (orm as PrismaOrm).project, fullHistory.model, settings.searchPath[0]!, settings.ignore);
+      schemaFile = comparePrismaSchema(
+        parsedSchema,
+        (orm as PrismaOrm).project,
+        fullHistory.model,
+        settings.searchPath[0]!,
+        settings.ignore,
+      );
       for (const s of fullHistory.skipped) {
         (schemaFile.notes ??= []).push(
           `${s.migration} failed in the live database and was not applied, and it fails on the replayed migrations too (${s.error}); the schema file is compared with the migrations without it. The next \`${workspace.cli('deploy')}\` applies it again: fix it, or remove it if another migration replaces it`,
@@ -124,7 +147,10 @@ export async function drift(options: DriftOptions = {}): Promise<DriftResult> {
       }
     }
     const notes = [...comparison.notes];
-    if (!exists) notes.unshift(`The database has no history table (${history.qualifiedName}) yet, so the history is empty: everything in the database counts as added outside the migrations.`);
+    if (!exists)
+      notes.unshift(
+        `The database has no history table (${history.qualifiedName}) yet, so the history is empty: everything in the database counts as added outside the migrations.`,
+      );
     if (schemaFile?.skipped) notes.push(`The schema file was not compared: ${schemaFile.skipped}.`);
     for (const note of schemaFile?.notes ?? []) notes.push(`${note}.`);
     return {
@@ -165,11 +191,16 @@ async function schemaOnly(options: DriftOptions): Promise<DriftResult> {
   const config = readConfigFile(root);
   const orm = await loadOrm(root, options.orm, options.config);
   const unsupported = orm.unsupported();
-  if (unsupported) throw usageError('LS_PROVIDER_UNSUPPORTED', notSupportedYet(unsupported, orm.dialect), ['Point lockstep at a project whose migrations are written for PostgreSQL.']);
-  if (orm.orm === 'typeorm') {
-    throw usageError('LS_DRIFT_SCHEMA_UNSUPPORTED', `lockstep drift --schema-only compares Prisma and Drizzle schema files with their migrations; ${TYPEORM_SCHEMA}.`, [
-      'Run `lockstep drift` against a database to compare it with the migration history.',
+  if (unsupported)
+    throw usageError('LS_PROVIDER_UNSUPPORTED', notSupportedYet(unsupported, orm.dialect), [
+      'Point lockstep at a project whose migrations are written for PostgreSQL.',
     ]);
+  if (orm.orm === 'typeorm') {
+    throw usageError(
+      'LS_DRIFT_SCHEMA_UNSUPPORTED',
+      `lockstep drift --schema-only compares Prisma and Drizzle schema files with their migrations; ${TYPEORM_SCHEMA}.`,
+      ['Run `lockstep drift` against a database to compare it with the migration history.'],
+    );
   }
   const cli = (args: string) => `lockstep ${args}${options.cliFlags ? ` ${options.cliFlags}` : ''}`;
   const settings = resolveDriftSettings(orm, config, undefined, options);
@@ -194,7 +225,9 @@ async function schemaOnly(options: DriftOptions): Promise<DriftResult> {
   }
   if (schemaFile.skipped) {
     throw usageError('LS_DRIFT_SCHEMA_SKIPPED', `Cannot compare ${schemaFile.file} with the migrations: ${schemaFile.skipped}.`, [
-      orm.orm === 'drizzle' ? 'Install drizzle-kit (a devDependency of the project) and generate the first migration, then run the command again.' : 'Install prisma (a devDependency of the project), then run the command again.',
+      orm.orm === 'drizzle'
+        ? 'Install drizzle-kit (a devDependency of the project) and generate the first migration, then run the command again.'
+        : 'Install prisma (a devDependency of the project), then run the command again.',
     ]);
   }
   return {
@@ -210,14 +243,24 @@ async function schemaOnly(options: DriftOptions): Promise<DriftResult> {
     schemaFile,
     ignored: schemaFile.ignored ?? [],
     notes: [
-      ...(schemaFile.ignored?.length ? [`Left out by the ignore list (${settings.ignore.patterns.join(', ')}): ${schemaFile.ignored.slice(0, 10).join(', ')}${schemaFile.ignored.length > 10 ? ', …' : ''}.`] : []),
+      ...(schemaFile.ignored?.length
+        ? [
+            `Left out by the ignore list (${settings.ignore.patterns.join(', ')}): ${schemaFile.ignored.slice(0, 10).join(', ')}${schemaFile.ignored.length > 10 ? ', …' : ''}.`,
+          ]
+        : []),
       ...(schemaFile.notes ?? []).map((note) => `${note}.`),
     ],
     timings: { replayMs, introspectLiveMs: 0, introspectHistoryMs, diffMs: 0, totalMs: performance.now() - began },
   };
 }
 
-async function replayAll(orm: OrmProject, root: string, steps: ReplayStep[], settings: DriftSettings, cli: (args: string) => string): Promise<{ model: CatalogModel; into: string; replayMs: number; introspectMs: number }> {
+async function replayAll(
+  orm: OrmProject,
+  root: string,
+  steps: ReplayStep[],
+  settings: DriftSettings,
+  cli: (args: string) => string,
+): Promise<{ model: CatalogModel; into: string; replayMs: number; introspectMs: number }> {
   let replay: HistoryReplay | undefined;
   const start = performance.now();
   try {
@@ -250,4 +293,3 @@ async function replayAll(orm: OrmProject, root: string, steps: ReplayStep[], set
 export function driftExitCode(result: DriftResult): number {
   return result.inSync ? ExitCode.Ok : ExitCode.Blocked;
 }
-

@@ -57,7 +57,9 @@ function latestSnapshot(out: string): string | undefined {
     /* no journal */
   }
   if (!existsSync(meta)) return undefined;
-  const files = readdirSync(meta).filter((f) => f.endsWith('_snapshot.json')).sort();
+  const files = readdirSync(meta)
+    .filter((f) => f.endsWith('_snapshot.json'))
+    .sort();
   return files.length > 0 ? join(meta, files.at(-1)!) : undefined;
 }
 
@@ -76,14 +78,28 @@ function withoutRenameQuestions(prev: Snapshot, cur: Snapshot): { cur: Snapshot;
     if (added.length === 0 || gone.length === 0) return;
     for (const key of gone) {
       after[key] = before[key]!;
-      removed.push({ side: 'migrations', message: `${what(key)} is gone from the schema while ${added.map(what).join(', ')} appeared: a rename or a removal that no migration records (drizzle-kit generate asks which)`, sql: undefined });
+      removed.push({
+        side: 'migrations',
+        message: `${what(key)} is gone from the schema while ${added.map(what).join(', ')} appeared: a rename or a removal that no migration records (drizzle-kit generate asks which)`,
+        sql: undefined,
+      });
     }
   };
-  for (const [collection, label] of [['schemas', 'schema'], ['enums', 'enum'], ['sequences', 'sequence'], ['tables', 'table'], ['views', 'view'], ['roles', 'role'], ['policies', 'policy']] as const) {
+  for (const [collection, label] of [
+    ['schemas', 'schema'],
+    ['enums', 'enum'],
+    ['sequences', 'sequence'],
+    ['tables', 'table'],
+    ['views', 'view'],
+    ['roles', 'role'],
+    ['policies', 'policy'],
+  ] as const) {
     settle(prev[collection] as Collection | undefined, next[collection] as Collection | undefined, (key) => `${label} ${key}`);
   }
   const prevTables = (prev.tables ?? {}) as Record<string, { columns?: Collection; policies?: Collection }>;
-  for (const [key, table] of Object.entries((next.tables ?? {}) as Record<string, { columns?: Collection; policies?: Collection }>)) {
+  for (const [key, table] of Object.entries(
+    (next.tables ?? {}) as Record<string, { columns?: Collection; policies?: Collection }>,
+  )) {
     const before = prevTables[key];
     if (!before) continue;
     settle(before.columns, table.columns, (column) => `column ${key}.${column}`);
@@ -135,7 +151,12 @@ function sideOf(sql: string): SchemaFileDifference['side'] {
  * schema adds, dropping what it removed, altering what differs) is a change that no migration
  * records. Objects the ignore rules match are left out of both snapshots.
  */
-export async function compareDrizzleSchema(root: string, config: DrizzleConfig, env: ProjectEnv, ignore: IgnoreRules): Promise<SchemaFileCheck> {
+export async function compareDrizzleSchema(
+  root: string,
+  config: DrizzleConfig,
+  env: ProjectEnv,
+  ignore: IgnoreRules,
+): Promise<SchemaFileCheck> {
   const file = config.schema.map((f) => relative(root, f)).join(', ') || '(none)';
   const snapshotFile = latestSnapshot(config.out);
   const against = snapshotFile ? relative(root, snapshotFile) : `${relative(root, config.out)}/meta`;
@@ -146,9 +167,16 @@ export async function compareDrizzleSchema(root: string, config: DrizzleConfig, 
   if (!apiPath) return skip('drizzle-kit is not installed');
 
   const { glob } = await import('tinyglobby');
-  const files = (await glob(config.schema.map((f) => f.replace(/\\/g, '/')), { absolute: true, onlyFiles: true })).sort();
+  const files = (
+    await glob(
+      config.schema.map((f) => f.replace(/\\/g, '/')),
+      { absolute: true, onlyFiles: true },
+    )
+  ).sort();
   if (files.length === 0) {
-    throw usageError('LS_DRIZZLE_SCHEMA', `The schema setting of drizzle.config (${file}) matches no file.`, ['Fix `schema` in drizzle.config, then run the command again.']);
+    throw usageError('LS_DRIZZLE_SCHEMA', `The schema setting of drizzle.config (${file}) matches no file.`, [
+      'Fix `schema` in drizzle.config, then run the command again.',
+    ]);
   }
   const drizzleOrm = packageDir(root, 'drizzle-orm');
   const { createJiti } = loadJiti();
@@ -162,9 +190,11 @@ export async function compareDrizzleSchema(root: string, config: DrizzleConfig, 
     try {
       Object.assign(imports, (await env.withFileValues(() => jiti.import(schemaFile))) as Record<string, unknown>);
     } catch (error) {
-      throw usageError('LS_DRIZZLE_SCHEMA', `Could not load the schema file ${relative(root, schemaFile)}: ${redact(error instanceof Error ? error.message : String(error))}`, [
-        `Fix the error in ${relative(root, schemaFile)} (or install the packages it imports), then run the command again.`,
-      ]);
+      throw usageError(
+        'LS_DRIZZLE_SCHEMA',
+        `Could not load the schema file ${relative(root, schemaFile)}: ${redact(error instanceof Error ? error.message : String(error))}`,
+        [`Fix the error in ${relative(root, schemaFile)} (or install the packages it imports), then run the command again.`],
+      );
     }
   }
 
@@ -173,20 +203,33 @@ export async function compareDrizzleSchema(root: string, config: DrizzleConfig, 
   try {
     prev = JSON.parse(readFileSync(snapshotFile, 'utf8')) as Snapshot;
   } catch (error) {
-    throw usageError('LS_DRIZZLE_SNAPSHOT', `${against} is not valid JSON: ${(error as Error).message}.`, ['Restore it from version control (drizzle-kit writes it), then run the command again.']);
+    throw usageError('LS_DRIZZLE_SNAPSHOT', `${against} is not valid JSON: ${(error as Error).message}.`, [
+      'Restore it from version control (drizzle-kit writes it), then run the command again.',
+    ]);
   }
-  const current = api.generateDrizzleJson(imports, prev.id, config.schemaFilter.length > 0 ? config.schemaFilter : undefined, config.casing);
+  const current = api.generateDrizzleJson(
+    imports,
+    prev.id,
+    config.schemaFilter.length > 0 ? config.schemaFilter : undefined,
+    config.casing,
+  );
   const ignored = [...new Set([...withoutIgnored(prev, ignore), ...withoutIgnored(current, ignore)])].sort();
   const { cur, removed } = withoutRenameQuestions(prev, current);
   let statements: string[];
   try {
     statements = await api.generateMigration(prev, cur);
   } catch (error) {
-    return skip(`drizzle-kit could not read ${against}: ${redact(error instanceof Error ? error.message.split('\n')[0]! : String(error))}`);
+    return skip(
+      `drizzle-kit could not read ${against}: ${redact(error instanceof Error ? error.message.split('\n')[0]! : String(error))}`,
+    );
   }
   const differences: SchemaFileDifference[] = [
     ...removed,
-    ...statements.map((sql) => ({ side: sideOf(sql), message: `drizzle-kit generate would write: ${sql.trim().replace(/\s+/g, ' ')}`, sql: sql.trim() })),
+    ...statements.map((sql) => ({
+      side: sideOf(sql),
+      message: `drizzle-kit generate would write: ${sql.trim().replace(/\s+/g, ' ')}`,
+      sql: sql.trim(),
+    })),
   ];
   return { file, against, skipped: undefined, differences, ignored };
 }

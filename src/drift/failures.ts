@@ -26,7 +26,16 @@ export function replayFailedError(failure: ReplayFailure, ctx: FailureContext): 
   const at = statement ? `${file}, statement ${failure.details.statementNumber} at line ${statement.line}` : file;
   const reason = redact(failure.message);
   const rerun = ctx.cli(`${ctx.command} ${SHADOW_HINT}`);
-  const base = { state: ctx.state, exitCode: ExitCode.Failed, details: { migration: failure.migration.name, file, statement: failure.details.statementNumber, sqlState: failure.details.sqlState } };
+  const base = {
+    state: ctx.state,
+    exitCode: ExitCode.Failed,
+    details: {
+      migration: failure.migration.name,
+      file,
+      statement: failure.details.statementNumber,
+      sqlState: failure.details.sqlState,
+    },
+  };
 
   if (failure.kind === 'extension-unavailable') {
     const extension = failure.details.extension ?? '?';
@@ -45,7 +54,9 @@ export function replayFailedError(failure: ReplayFailure, ctx: FailureContext): 
       ...base,
       code: 'LS_DRIFT_EXTENSION_UNAVAILABLE',
       message: `Replaying the migration history stopped at ${failure.migration.name} (${at}): ${ctx.scratch} does not have the extension "${extension}" installed (${reason}).`,
-      recovery: [`Install "${extension}" on the shadow database's server (or use a server that has it, as production does), then run \`${rerun}\` again.`],
+      recovery: [
+        `Install "${extension}" on the shadow database's server (or use a server that has it, as production does), then run \`${rerun}\` again.`,
+      ],
     });
   }
 
@@ -54,7 +65,9 @@ export function replayFailedError(failure: ReplayFailure, ctx: FailureContext): 
       ...base,
       code: 'LS_DRIFT_TYPEORM_RUNNER',
       message: `Replaying ${failure.migration.name} (${file}) needs TypeORM's own QueryRunner: ${reason}. Into PGlite, lockstep replays TypeORM migrations through a stand-in that provides queryRunner.query() only (what \`typeorm migration:generate\` writes).`,
-      recovery: [`Replay into a real, empty scratch database, where the migrations run through TypeORM's own QueryRunner: \`${rerun}\` with SHADOW_DATABASE_URL pointing at it.`],
+      recovery: [
+        `Replay into a real, empty scratch database, where the migrations run through TypeORM's own QueryRunner: \`${rerun}\` with SHADOW_DATABASE_URL pointing at it.`,
+      ],
     });
   }
 
@@ -74,7 +87,9 @@ export function replayFailedError(failure: ReplayFailure, ctx: FailureContext): 
           `If the migration relies on something PGlite lacks (an extension, a role, a server setting), replay into a real, empty scratch database instead: \`${rerun}\` with SHADOW_DATABASE_URL pointing at it.`,
           `Otherwise the migration fails on an empty database after the ones before it: fix ${file} so that the history replays, then run \`${ctx.cli(ctx.command)}\` again.`,
         ]
-      : [`The migration fails on an empty database after the ones before it: fix ${file} so that the history replays, then run \`${rerun}\` again.`];
+      : [
+          `The migration fails on an empty database after the ones before it: fix ${file} so that the history replays, then run \`${rerun}\` again.`,
+        ];
   return new LockstepError({
     ...base,
     code: 'LS_DRIFT_REPLAY_FAILED',
@@ -84,12 +99,17 @@ export function replayFailedError(failure: ReplayFailure, ctx: FailureContext): 
 }
 
 /** The history records migrations whose files are not on disk: there is nothing to replay them from. */
-export function historyFilesMissingError(names: string[], ctx: Pick<FailureContext, 'cli' | 'command' | 'state'> & { location: string }): LockstepError {
+export function historyFilesMissingError(
+  names: string[],
+  ctx: Pick<FailureContext, 'cli' | 'command' | 'state'> & { location: string },
+): LockstepError {
   return new LockstepError({
     code: 'LS_DRIFT_HISTORY_INCOMPLETE',
     message: `The history records ${names.join(', ')} as applied, but ${names.length === 1 ? 'its file is' : 'their files are'} not in ${ctx.location}, so lockstep cannot replay the history to compare it with the live database.`,
     state: ctx.state,
-    recovery: [`Run \`${ctx.cli(ctx.command)}\` from a checkout that has every applied migration (a build that ships ${ctx.location} whole).`],
+    recovery: [
+      `Run \`${ctx.cli(ctx.command)}\` from a checkout that has every applied migration (a build that ships ${ctx.location} whole).`,
+    ],
     exitCode: ExitCode.Failed,
     details: { missingOnDisk: names },
   });

@@ -13,7 +13,13 @@ export interface IgnoreRules {
   matchesSchema(schema: string): boolean;
 }
 
-const globToRegExp = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+const globToRegExp = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 
 interface CompiledPattern {
   schema: RegExp | undefined;
@@ -46,18 +52,26 @@ export function configuredIgnorePatterns(drift: unknown, file: string | undefine
   if (drift === undefined) return [];
   const where = file ?? 'lockstep.config.json';
   if (!drift || typeof drift !== 'object' || Array.isArray(drift)) {
-    throw usageError('LS_CONFIG_INVALID', `"drift" in ${where} must be an object such as { "ignore": ["public.audit_*"] }.`, [`Fix ${where}, then run the command again.`]);
+    throw usageError('LS_CONFIG_INVALID', `"drift" in ${where} must be an object such as { "ignore": ["public.audit_*"] }.`, [
+      `Fix ${where}, then run the command again.`,
+    ]);
   }
   const unknown = Object.keys(drift).filter((key) => key !== 'ignore');
   if (unknown.length > 0) {
-    throw usageError('LS_CONFIG_INVALID', `"drift" in ${where} has unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}.`, [
-      `Remove ${unknown.length > 1 ? 'them' : 'it'} (the known setting is "ignore"), then run the command again.`,
-    ]);
+    throw usageError(
+      'LS_CONFIG_INVALID',
+      `"drift" in ${where} has unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}.`,
+      [`Remove ${unknown.length > 1 ? 'them' : 'it'} (the known setting is "ignore"), then run the command again.`],
+    );
   }
   const ignore = (drift as { ignore?: unknown }).ignore;
   if (ignore === undefined) return [];
   if (!Array.isArray(ignore) || ignore.some((item) => typeof item !== 'string')) {
-    throw usageError('LS_CONFIG_INVALID', `"drift.ignore" in ${where} must be an array of patterns such as ["public.audit_*", "legacy.*"].`, [`Fix ${where}, then run the command again.`]);
+    throw usageError(
+      'LS_CONFIG_INVALID',
+      `"drift.ignore" in ${where} must be an array of patterns such as ["public.audit_*", "legacy.*"].`,
+      [`Fix ${where}, then run the command again.`],
+    );
   }
   return ignore as string[];
 }

@@ -6,7 +6,14 @@ import type { TypeormOrm } from '../orm/typeorm/adapter.js';
 import { compareCatalogs, type DriftItem } from './compare.js';
 import { plural } from './describe.js';
 import { historyFilesMissingError, replayFailedError } from './failures.js';
-import { HistoryReplay, ReplayFailure, type ReplayContext, type ReplayPlan, type ReplayStep, type SkippedStep } from './replay.js';
+import {
+  HistoryReplay,
+  ReplayFailure,
+  type ReplayContext,
+  type ReplayPlan,
+  type ReplayStep,
+  type SkippedStep,
+} from './replay.js';
 import { scopeCatalog } from './scope.js';
 import type { DriftSettings } from './settings.js';
 import { renderSqlScript, type ReconcileStatement } from './sql.js';
@@ -81,7 +88,9 @@ export function replayContext(orm: OrmProject, settings: DriftSettings): ReplayC
     const typeorm = orm as TypeormOrm;
     const target = settings.target;
     ctx.typeormConnection = async (session) =>
-      target.kind === 'shadow' ? shadowTypeormConnection(typeorm.dataSource, target.url, typeorm.transactionMode) : standInConnection(session, typeorm.transactionMode);
+      target.kind === 'shadow'
+        ? shadowTypeormConnection(typeorm.dataSource, target.url, typeorm.transactionMode)
+        : standInConnection(session, typeorm.transactionMode);
   }
   return ctx;
 }
@@ -94,7 +103,13 @@ export function replayContext(orm: OrmProject, settings: DriftSettings): ReplayC
 export async function compareLiveWithHistory(input: LiveComparisonInput): Promise<LiveComparison> {
   const began = performance.now();
   const { plan, settings } = input;
-  if (plan.missingOnDisk.length > 0) throw historyFilesMissingError(plan.missingOnDisk, { cli: input.cli, command: input.command, state: input.state, location: input.location });
+  if (plan.missingOnDisk.length > 0)
+    throw historyFilesMissingError(plan.missingOnDisk, {
+      cli: input.cli,
+      command: input.command,
+      state: input.state,
+      location: input.location,
+    });
 
   const searchPath = settings.searchPath;
   // The live catalog first, in a snapshot held only for its eight queries (never for the length of
@@ -113,7 +128,10 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
   const scope = (model: CatalogModel) => scopeCatalog(model, settings.bookkeeping, settings.ignore);
   try {
     const start = performance.now();
-    replay = await HistoryReplay.open(settings.target, replayContext(input.orm, settings), [...plan.steps, ...(input.thenReplay ?? [])]);
+    replay = await HistoryReplay.open(settings.target, replayContext(input.orm, settings), [
+      ...plan.steps,
+      ...(input.thenReplay ?? []),
+    ]);
     into = replay.description;
     await replay.apply(plan.steps);
     replayMs = performance.now() - start;
@@ -132,7 +150,14 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
     }
   } catch (error) {
     if (error instanceof ReplayFailure) {
-      throw replayFailedError(error, { scratch: into, target: settings.target, root: input.root, cli: input.cli, command: input.command, state: input.state });
+      throw replayFailedError(error, {
+        scratch: into,
+        target: settings.target,
+        root: input.root,
+        cli: input.cli,
+        command: input.command,
+        state: input.state,
+      });
     }
     throw error;
   } finally {
@@ -147,7 +172,10 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
   await canonicalizeViews(history);
   const liveScoped = scope(liveModel);
   const historyScoped = scope(history);
-  const differences = compareCatalogs(liveScoped.model, historyScoped.model, { comments: settings.comments, liveServerVersion: input.session.serverVersion });
+  const differences = compareCatalogs(liveScoped.model, historyScoped.model, {
+    comments: settings.comments,
+    liveServerVersion: input.session.serverVersion,
+  });
   const sql = differences.flatMap((d) => d.sql);
   const sqlScript = renderSqlScript(sql, { target: input.targetDescription, searchPath });
   const diffMs = performance.now() - diffStart;
@@ -156,20 +184,44 @@ export async function compareLiveWithHistory(input: LiveComparisonInput): Promis
   const notes: string[] = [];
   if (liveModel.partitions.length > 0) {
     const shown = liveModel.partitions.slice(0, 5).join(', ');
-    notes.push(`${plural(liveModel.partitions.length, 'partition')} not compared (each follows its parent table): ${shown}${liveModel.partitions.length > 5 ? ', …' : ''}.`);
+    notes.push(
+      `${plural(liveModel.partitions.length, 'partition')} not compared (each follows its parent table): ${shown}${liveModel.partitions.length > 5 ? ', …' : ''}.`,
+    );
   }
-  if (ignored.length > 0) notes.push(`Left out by the ignore list (${settings.ignore.patterns.join(', ')}): ${ignored.slice(0, 10).join(', ')}${ignored.length > 10 ? ', …' : ''}.`);
+  if (ignored.length > 0)
+    notes.push(
+      `Left out by the ignore list (${settings.ignore.patterns.join(', ')}): ${ignored.slice(0, 10).join(', ')}${ignored.length > 10 ? ', …' : ''}.`,
+    );
   const notApplied = plan.pending.filter((name) => !plan.failed.includes(name));
-  if (notApplied.length > 0) notes.push(`${plural(notApplied.length, 'migration is', 'migrations are')} not applied yet and not part of the comparison: ${notApplied.join(', ')}.`);
-  for (const name of plan.failed) notes.push(`${name} is recorded as failed and not in effect (rolled back, or failed before its first statement completed): the replay of the live history leaves it out.`);
-  for (const p of plan.partial) notes.push(`${p.migration} is recorded as failed after ${plural(p.statements, 'statement')}: the replay includes ${p.statements === 1 ? 'that statement' : 'those statements'} only.`);
-  for (const name of plan.edited) notes.push(`${name} changed on disk after it was applied: the replay runs the file as it is now.`);
+  if (notApplied.length > 0)
+    notes.push(
+      `${plural(notApplied.length, 'migration is', 'migrations are')} not applied yet and not part of the comparison: ${notApplied.join(', ')}.`,
+    );
+  for (const name of plan.failed)
+    notes.push(
+      `${name} is recorded as failed and not in effect (rolled back, or failed before its first statement completed): the replay of the live history leaves it out.`,
+    );
+  for (const p of plan.partial)
+    notes.push(
+      `${p.migration} is recorded as failed after ${plural(p.statements, 'statement')}: the replay includes ${p.statements === 1 ? 'that statement' : 'those statements'} only.`,
+    );
+  for (const name of plan.edited)
+    notes.push(`${name} changed on disk after it was applied: the replay runs the file as it is now.`);
 
   return {
     differences,
-    sql: sql.map((s, i) => ({ s, i })).sort((a, b) => a.s.phase - b.s.phase || a.i - b.i).map(({ s }) => s),
+    sql: sql
+      .map((s, i) => ({ s, i }))
+      .sort((a, b) => a.s.phase - b.s.phase || a.i - b.i)
+      .map(({ s }) => s),
     sqlScript,
-    replay: { into, migrations: plan.steps.map((s) => s.migration.name), pending: plan.pending, partial: plan.partial, edited: plan.edited },
+    replay: {
+      into,
+      migrations: plan.steps.map((s) => s.migration.name),
+      pending: plan.pending,
+      partial: plan.partial,
+      edited: plan.edited,
+    },
     ignored,
     notes,
     timings: { replayMs, introspectLiveMs, introspectHistoryMs, diffMs, totalMs: performance.now() - began },

@@ -36,7 +36,14 @@ export function declaredBlocks(sources: string[]): DeclaredBlock[] {
       if (keyword.type !== 'word' || (keyword.value !== 'model' && keyword.value !== 'view')) continue;
       const name = tokens[i + 1];
       if (name?.type !== 'word' || tokens[i + 2]?.value !== '{') continue;
-      const block: DeclaredBlock = { kind: keyword.value, name: name.value, table: name.value, schema: undefined, ignored: false, columns: [] };
+      const block: DeclaredBlock = {
+        kind: keyword.value,
+        name: name.value,
+        table: name.value,
+        schema: undefined,
+        ignored: false,
+        columns: [],
+      };
       let j = i + 3;
       while (j < tokens.length && tokens[j]!.value !== '}') {
         const line = tokens[j]!.line;

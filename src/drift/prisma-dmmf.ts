@@ -94,7 +94,10 @@ function requireFrom(base: string): NodeRequire {
 /** @prisma/prisma-schema-wasm's own JavaScript API. */
 function fromPackage(base: string): GetDatamodel | undefined {
   try {
-    const mod = requireFrom(base)('@prisma/prisma-schema-wasm') as { get_dmmf?: (params: string) => string; get_datamodel?: (params: string) => string };
+    const mod = requireFrom(base)('@prisma/prisma-schema-wasm') as {
+      get_dmmf?: (params: string) => string;
+      get_datamodel?: (params: string) => string;
+    };
     if (typeof mod.get_datamodel === 'function') return { call: mod.get_datamodel, wrapped: false };
     return typeof mod.get_dmmf === 'function' ? { call: mod.get_dmmf, wrapped: true } : undefined;
   } catch {
@@ -121,19 +124,21 @@ function fromPrismaCli(base: string): GetDatamodel | undefined {
   for (const entry of WebAssemblyApi.Module.imports(module)) {
     let fn: (...args: number[]) => unknown;
     if (entry.name.startsWith('__wbg_Error_')) fn = (ptr, len) => new Error(read(ptr!, len!));
-    else if (entry.name.startsWith('__wbg___wbindgen_throw_')) fn = (ptr, len) => {
-      throw new Error(read(ptr!, len!));
-    };
+    else if (entry.name.startsWith('__wbg___wbindgen_throw_'))
+      fn = (ptr, len) => {
+        throw new Error(read(ptr!, len!));
+      };
     else if (entry.name.startsWith('__wbg_set_message_')) fn = () => undefined;
-    else if (entry.name === '__wbindgen_init_externref_table') fn = () => {
-      const table = exports.__wbindgen_externrefs as WasmTable;
-      const at = table.grow(4);
-      table.set(0, undefined);
-      table.set(at, undefined);
-      table.set(at + 1, null);
-      table.set(at + 2, true);
-      table.set(at + 3, false);
-    };
+    else if (entry.name === '__wbindgen_init_externref_table')
+      fn = () => {
+        const table = exports.__wbindgen_externrefs as WasmTable;
+        const at = table.grow(4);
+        table.set(0, undefined);
+        table.set(at, undefined);
+        table.set(at + 1, null);
+        table.set(at + 2, true);
+        table.set(at + 3, false);
+      };
     else return undefined; // a prisma version whose module needs more than this loader provides
     (imports[entry.module] ??= {})[entry.name] = fn;
   }
@@ -142,7 +147,10 @@ function fromPrismaCli(base: string): GetDatamodel | undefined {
   const malloc = exports.__wbindgen_malloc as (size: number, align: number) => number;
   const free = exports.__wbindgen_free as (ptr: number, len: number, align: number) => void;
   const wrapped = typeof exports.get_datamodel !== 'function';
-  const getDmmf = (wrapped ? exports.get_dmmf : exports.get_datamodel) as (ptr: number, len: number) => [number, number, number, number];
+  const getDmmf = (wrapped ? exports.get_dmmf : exports.get_datamodel) as (
+    ptr: number,
+    len: number,
+  ) => [number, number, number, number];
   const take = (index: number) => {
     const value = (exports.__wbindgen_externrefs as WasmTable).get(index);
     (exports.__externref_table_dealloc as (i: number) => void)(index);
@@ -151,7 +159,9 @@ function fromPrismaCli(base: string): GetDatamodel | undefined {
   const call = (params: string) => {
     const bytes = new TextEncoder().encode(params);
     const ptr = malloc(bytes.length, 1) >>> 0;
-    memory().subarray(ptr, ptr + bytes.length).set(bytes);
+    memory()
+      .subarray(ptr, ptr + bytes.length)
+      .set(bytes);
     const [outPtr, outLen, errorRef, failed] = getDmmf(ptr, bytes.length);
     if (failed) throw take(errorRef);
     try {
@@ -187,10 +197,13 @@ const PLACEHOLDER_URL = '  url = env("LOCKSTEP_VALIDATION_ONLY")';
  * keeps its number in Prisma's messages, and the block, with the url added, goes into a file of its own.
  */
 export function withDatasourceUrl(schema: string | Array<[string, string]>): Array<[string, string]> {
-  const files: Array<[string, string]> = typeof schema === 'string' ? [['schema.prisma', schema]] : schema.map(([path, text]) => [path, text]);
+  const files: Array<[string, string]> =
+    typeof schema === 'string' ? [['schema.prisma', schema]] : schema.map(([path, text]) => [path, text]);
   for (const file of files) {
     const tokens = tokenizePsl(file[1]);
-    const at = tokens.findIndex((t, i) => t.type === 'word' && t.value === 'datasource' && tokens[i + 1]?.type === 'word' && tokens[i + 2]?.value === '{');
+    const at = tokens.findIndex(
+      (t, i) => t.type === 'word' && t.value === 'datasource' && tokens[i + 1]?.type === 'word' && tokens[i + 2]?.value === '{',
+    );
     if (at === -1) continue;
     const close = tokens.slice(at + 3).find((t) => t.value === '}');
     if (!close) continue;
@@ -199,7 +212,10 @@ export function withDatasourceUrl(schema: string | Array<[string, string]>): Arr
     const block = lines.slice(first, last + 1);
     for (let i = first; i <= last; i++) lines[i] = '';
     file[1] = lines.join('\n');
-    files.push([`${file[0]} (datasource block, url supplied for validation)`, [block[0]!, PLACEHOLDER_URL, ...block.slice(1)].join('\n')]);
+    files.push([
+      `${file[0]} (datasource block, url supplied for validation)`,
+      [block[0]!, PLACEHOLDER_URL, ...block.slice(1)].join('\n'),
+    ]);
     return files;
   }
   return files;

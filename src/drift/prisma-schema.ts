@@ -5,7 +5,14 @@ import { usageError } from '../errors.js';
 import type { PrismaProject } from '../orm/prisma/project.js';
 import { displayIdent } from '../db/postgres/session.js';
 import { displayName, quoteLiteral, shortType } from './describe.js';
-import { prismaDatamodel, PrismaParserUnavailable, PrismaSchemaInvalid, type Datamodel, type DmmfField, type DmmfModel } from './prisma-dmmf.js';
+import {
+  prismaDatamodel,
+  PrismaParserUnavailable,
+  PrismaSchemaInvalid,
+  type Datamodel,
+  type DmmfField,
+  type DmmfModel,
+} from './prisma-dmmf.js';
 import type { IgnoreRules } from './ignore.js';
 import { declaredBlocks } from './prisma-declared.js';
 import type { SchemaFileCheck, SchemaFileDifference } from './schema-file.js';
@@ -84,7 +91,13 @@ function nativeType(name: string, args: string[]): string | undefined {
   }
 }
 
-const ACTIONS: Record<string, string> = { Cascade: 'CASCADE', Restrict: 'RESTRICT', NoAction: 'NO ACTION', SetNull: 'SET NULL', SetDefault: 'SET DEFAULT' };
+const ACTIONS: Record<string, string> = {
+  Cascade: 'CASCADE',
+  Restrict: 'RESTRICT',
+  NoAction: 'NO ACTION',
+  SetNull: 'SET NULL',
+  SetDefault: 'SET DEFAULT',
+};
 
 /** The Prisma schema file, or the files of a multi-file schema as [path, content] pairs. */
 function readSchema(path: string, root: string): string | Array<[string, string]> {
@@ -133,7 +146,11 @@ export function parsePrismaSchema(project: PrismaProject): ParsedPrismaSchema {
   } catch (error) {
     if (error instanceof PrismaParserUnavailable) return skip(`Prisma's schema parser is not installed (${error.message})`);
     if (error instanceof PrismaSchemaInvalid) {
-      throw usageError('LS_PRISMA_SCHEMA_INVALID', `${file} is not a valid Prisma schema, so it cannot be compared with the migrations:\n${error.message}`, [`Fix ${file} (\`prisma validate\` shows the same errors), then run the command again.`]);
+      throw usageError(
+        'LS_PRISMA_SCHEMA_INVALID',
+        `${file} is not a valid Prisma schema, so it cannot be compared with the migrations:\n${error.message}`,
+        [`Fix ${file} (\`prisma validate\` shows the same errors), then run the command again.`],
+      );
     }
     throw error;
   }
@@ -147,7 +164,13 @@ export function parsePrismaSchema(project: PrismaProject): ParsedPrismaSchema {
  * history creates in the schema's schemas and the schema does not describe. Models and enums the
  * ignore rules match are left out.
  */
-export function comparePrismaSchema(parsed: ParsedPrismaSchema, project: PrismaProject, history: CatalogModel, defaultSchema: string, ignore: IgnoreRules): SchemaFileCheck {
+export function comparePrismaSchema(
+  parsed: ParsedPrismaSchema,
+  project: PrismaProject,
+  history: CatalogModel,
+  defaultSchema: string,
+  ignore: IgnoreRules,
+): SchemaFileCheck {
   const { file, against, datamodel, source } = parsed;
   if (parsed.skipped !== undefined || !datamodel || !source) return { file, against, skipped: parsed.skipped, differences: [] };
 
@@ -194,7 +217,9 @@ export function comparePrismaSchema(parsed: ParsedPrismaSchema, project: PrismaP
       note(`enum ${displayName(schema, name)}: value ${quoteLiteral(value)} is in the schema; the migrations do not add it`);
     }
     for (const value of inHistory.values.filter((v) => !values.includes(v))) {
-      lacks(`enum ${displayName(schema, name)}: value ${quoteLiteral(value)} is added by the migrations; the schema's enum ${e.name} does not have it`);
+      lacks(
+        `enum ${displayName(schema, name)}: value ${quoteLiteral(value)} is added by the migrations; the schema's enum ${e.name} does not have it`,
+      );
     }
   }
 
@@ -202,7 +227,11 @@ export function comparePrismaSchema(parsed: ParsedPrismaSchema, project: PrismaP
     let base: string | undefined;
     if (field.kind === 'enum') {
       const e = enumNames.get(field.type);
-      base = e ? (e.schema === defaultSchema ? quoteIdentLike(e.name) : `${quoteIdentLike(e.schema)}.${quoteIdentLike(e.name)}`) : undefined;
+      base = e
+        ? e.schema === defaultSchema
+          ? quoteIdentLike(e.name)
+          : `${quoteIdentLike(e.schema)}.${quoteIdentLike(e.name)}`
+        : undefined;
     } else if (field.nativeType) {
       base = nativeType(field.nativeType[0], field.nativeType[1]);
     } else {
@@ -228,13 +257,17 @@ export function comparePrismaSchema(parsed: ParsedPrismaSchema, project: PrismaP
       const nullability = (notNull: boolean) => (notNull ? 'NOT NULL' : 'NULL');
       const expectedNotNull = field.isRequired && !field.isList;
       if (!column) {
-        note(`${where} is in the schema${expected ? ` as ${shortType(expected)} ${nullability(expectedNotNull)}` : ''}; the migrations do not create it`);
+        note(
+          `${where} is in the schema${expected ? ` as ${shortType(expected)} ${nullability(expectedNotNull)}` : ''}; the migrations do not create it`,
+        );
         continue;
       }
       const typeDiffers = expected !== undefined && expected !== column.type;
       const nullDiffers = !field.isList && expectedNotNull !== column.notNull;
       if (typeDiffers || nullDiffers) {
-        differ(`${where}: the schema says ${shortType(expected ?? column.type)} ${nullability(nullDiffers ? expectedNotNull : column.notNull)}, the migrations create ${shortType(column.type)} ${nullability(column.notNull)}`);
+        differ(
+          `${where}: the schema says ${shortType(expected ?? column.type)} ${nullability(nullDiffers ? expectedNotNull : column.notNull)}, the migrations create ${shortType(column.type)} ${nullability(column.notNull)}`,
+        );
       }
     }
     comparePrimaryKey(map, inHistory, note, differ);
@@ -247,10 +280,14 @@ export function comparePrismaSchema(parsed: ParsedPrismaSchema, project: PrismaP
     const columns = index.fields.map((f) => map.column(f.name));
     const unique = index.type === 'unique';
     const method = index.algorithm?.toLowerCase();
-    const found = inHistory.indexes.some((i) => i.unique === unique && sameList(i.columns, columns) && (!method || i.method === method));
+    const found = inHistory.indexes.some(
+      (i) => i.unique === unique && sameList(i.columns, columns) && (!method || i.method === method),
+    );
     if (!found) {
       const attribute = `${unique ? '@@unique' : '@@index'}([${index.fields.map((f) => f.name).join(', ')}])`;
-      note(`${unique ? 'unique index' : 'index'} on ${displayName(map.schema, map.table)} (${columns.join(', ')}) is in the schema (${attribute} on ${map.model.name}); the migrations do not create it`);
+      note(
+        `${unique ? 'unique index' : 'index'} on ${displayName(map.schema, map.table)} (${columns.join(', ')}) is in the schema (${attribute} on ${map.model.name}); the migrations do not create it`,
+      );
     }
   }
 
@@ -269,10 +306,17 @@ export function comparePrismaSchema(parsed: ParsedPrismaSchema, project: PrismaP
         const onUpdate = ACTIONS[field.relationOnUpdate ?? 'Cascade'] ?? field.relationOnUpdate;
         const what = `foreign key ${displayName(map.schema, map.table)} (${columns.join(', ')}) → ${displayName(target.schema, target.table)} (${refColumns.join(', ')}) (${map.model.name}.${field.name})`;
         const fk = inHistory.constraints.find((c) => c.kind === 'foreign key' && sameList(c.columns, columns));
-        if (!fk || !fk.references || fk.references.schema !== target.schema || fk.references.table !== target.table || !sameList(fk.references.columns, refColumns)) {
+        if (
+          !fk?.references ||
+          fk.references.schema !== target.schema ||
+          fk.references.table !== target.table ||
+          !sameList(fk.references.columns, refColumns)
+        ) {
           note(`${what} is in the schema; the migrations do not create it`);
         } else if (fk.references.onDelete !== onDelete || fk.references.onUpdate !== onUpdate) {
-          differ(`${what}: the schema says ON DELETE ${onDelete} ON UPDATE ${onUpdate}, the migrations create ON DELETE ${fk.references.onDelete} ON UPDATE ${fk.references.onUpdate}`);
+          differ(
+            `${what}: the schema says ON DELETE ${onDelete} ON UPDATE ${onUpdate}, the migrations create ON DELETE ${fk.references.onDelete} ON UPDATE ${fk.references.onUpdate}`,
+          );
         }
       }
     }
@@ -299,11 +343,14 @@ function migrationsOnly(
   const schemas = new Set(project.datasource?.schemas.length ? project.datasource.schemas : [defaultSchema]);
   const byTable = new Map([...models.values()].map((m) => [`${m.schema}.${m.table}`, m]));
   const declaredByModel = new Map(declared.map((b) => [b.name, b]));
-  const described = new Set(declared.filter((b) => b.ignored || b.kind === 'view').map((b) => `${b.schema ?? defaultSchema}.${b.table}`));
+  const described = new Set(
+    declared.filter((b) => b.ignored || b.kind === 'view').map((b) => `${b.schema ?? defaultSchema}.${b.table}`),
+  );
   const joinTables = new Set<string>();
   for (const model of datamodel.models) {
     for (const field of model.fields) {
-      if (field.kind === 'object' && field.isList && !field.relationFromFields?.length && field.relationName) joinTables.add(`_${field.relationName}`);
+      if (field.kind === 'object' && field.isList && !field.relationFromFields?.length && field.relationName)
+        joinTables.add(`_${field.relationName}`);
     }
   }
   const notExpressed: string[] = [];
@@ -311,7 +358,9 @@ function migrationsOnly(
   for (const e of history.enums) {
     if (!schemas.has(e.schema)) continue;
     if (!datamodel.enums.some((d) => (d.schema ?? defaultSchema) === e.schema && (d.dbName ?? d.name) === e.name)) {
-      lacks(`enum ${displayName(e.schema, e.name)} (${e.values.join(', ')}) is created by the migrations; the schema has no enum for it`);
+      lacks(
+        `enum ${displayName(e.schema, e.name)} (${e.values.join(', ')}) is created by the migrations; the schema has no enum for it`,
+      );
     }
   }
   for (const table of history.tables) {
@@ -320,23 +369,43 @@ function migrationsOnly(
     const tableName = displayName(table.schema, table.name);
     const map = byTable.get(key);
     if (!map) {
-      if (!described.has(key) && !joinTables.has(table.name)) lacks(`table ${tableName} is created by the migrations; the schema has no model for it`);
+      if (!described.has(key) && !joinTables.has(table.name))
+        lacks(`table ${tableName} is created by the migrations; the schema has no model for it`);
       continue;
     }
-    const columns = new Set([...map.model.fields.map((f) => f.dbName ?? f.name), ...(declaredByModel.get(map.model.name)?.columns ?? [])]);
+    const columns = new Set([
+      ...map.model.fields.map((f) => f.dbName ?? f.name),
+      ...(declaredByModel.get(map.model.name)?.columns ?? []),
+    ]);
     for (const column of table.columns.filter((c) => !columns.has(c.name))) {
-      lacks(`column ${tableName}.${displayIdent(column.name)} (${shortType(column.type)} ${column.notNull ? 'NOT NULL' : 'NULL'}) is created by the migrations; model ${map.model.name} has no field for it`);
+      lacks(
+        `column ${tableName}.${displayIdent(column.name)} (${shortType(column.type)} ${column.notNull ? 'NOT NULL' : 'NULL'}) is created by the migrations; model ${map.model.name} has no field for it`,
+      );
     }
     const indexes = datamodel.indexes.filter((i) => i.model === map.model.name && i.type !== 'id');
     for (const index of table.indexes) {
-      if (index.primary || (index.constraint && table.constraints.some((c) => c.name === index.constraint && c.kind === 'exclusion'))) continue;
+      if (
+        index.primary ||
+        (index.constraint && table.constraints.some((c) => c.name === index.constraint && c.kind === 'exclusion'))
+      )
+        continue;
       if (index.predicate !== null || index.columns.some((c) => c === null)) {
         notExpressed.push(displayName(table.schema, index.name));
         continue;
       }
-      const found = indexes.some((i) => (i.type === 'unique') === index.unique && sameList(index.columns, i.fields.map((f) => map.column(f.name))) && (!i.algorithm || i.algorithm.toLowerCase() === index.method));
+      const found = indexes.some(
+        (i) =>
+          (i.type === 'unique') === index.unique &&
+          sameList(
+            index.columns,
+            i.fields.map((f) => map.column(f.name)),
+          ) &&
+          (!i.algorithm || i.algorithm.toLowerCase() === index.method),
+      );
       if (!found) {
-        lacks(`${index.unique ? 'unique index' : 'index'} ${displayName(table.schema, index.name)} on ${tableName} (${index.columns.join(', ')}) is created by the migrations; the schema has no ${index.unique ? '@unique or @@unique' : '@@index'} for it on ${map.model.name}`);
+        lacks(
+          `${index.unique ? 'unique index' : 'index'} ${displayName(table.schema, index.name)} on ${tableName} (${index.columns.join(', ')}) is created by the migrations; the schema has no ${index.unique ? '@unique or @@unique' : '@@index'} for it on ${map.model.name}`,
+        );
       }
     }
     if (relationMode) continue;
@@ -345,27 +414,40 @@ function migrationsOnly(
       // A foreign key to a table with no model (reported itself, or left out by the ignore rules) cannot have a relation.
       const target = fk.references ? byTable.get(`${fk.references.schema}.${fk.references.table}`) : undefined;
       if (!target) continue;
-      const found = relations.some((f) => sameList(fk.columns, f.relationFromFields!.map(map.column)) && models.get(f.type) === target);
+      const found = relations.some(
+        (f) => sameList(fk.columns, f.relationFromFields!.map(map.column)) && models.get(f.type) === target,
+      );
       if (!found) {
-        lacks(`foreign key ${fk.name} on ${tableName} (${fk.columns.join(', ')}) → ${displayName(target.schema, target.table)} (${fk.references!.columns.join(', ')}) is created by the migrations; model ${map.model.name} has no relation for it`);
+        lacks(
+          `foreign key ${fk.name} on ${tableName} (${fk.columns.join(', ')}) → ${displayName(target.schema, target.table)} (${fk.references!.columns.join(', ')}) is created by the migrations; model ${map.model.name} has no relation for it`,
+        );
       }
     }
   }
   const notes: string[] = [];
   if (notExpressed.length > 0) {
-    notes.push(`${notExpressed.length === 1 ? '1 index the migrations create is' : `${notExpressed.length} indexes the migrations create are`} not compared with the schema, which cannot express indexes on expressions or partial indexes: ${notExpressed.slice(0, 5).join(', ')}${notExpressed.length > 5 ? ', …' : ''}`);
+    notes.push(
+      `${notExpressed.length === 1 ? '1 index the migrations create is' : `${notExpressed.length} indexes the migrations create are`} not compared with the schema, which cannot express indexes on expressions or partial indexes: ${notExpressed.slice(0, 5).join(', ')}${notExpressed.length > 5 ? ', …' : ''}`,
+    );
   }
   return notes;
 }
 
-function comparePrimaryKey(map: ModelMap, table: CatalogTable, note: (message: string) => void, differ: (message: string) => void): void {
+function comparePrimaryKey(
+  map: ModelMap,
+  table: CatalogTable,
+  note: (message: string) => void,
+  differ: (message: string) => void,
+): void {
   const { model } = map;
   const fields = model.primaryKey?.fields ?? model.fields.filter((f) => f.isId).map((f) => f.name);
   if (fields.length === 0) return;
   const columns = fields.map(map.column);
   const pk = table.constraints.find((c) => c.kind === 'primary key');
   if (!pk || !sameList(pk.columns, columns)) {
-    (pk ? differ : note)(`primary key of ${displayName(map.schema, map.table)} (${columns.join(', ')}) is in the schema (${model.name}); the migrations create ${pk ? `(${pk.columns.join(', ')})` : 'none'}`);
+    (pk ? differ : note)(
+      `primary key of ${displayName(map.schema, map.table)} (${columns.join(', ')}) is in the schema (${model.name}); the migrations create ${pk ? `(${pk.columns.join(', ')})` : 'none'}`,
+    );
   }
 }
 

@@ -79,7 +79,8 @@ interface PreparedStep {
  * such statement, so it goes into a batch without being parsed; any other is classified by
  * PostgreSQL's parser.
  */
-const MAY_NEED_PARSER = /\b(concurrently|vacuum|reindex|cluster|database|tablespace|system|subscription|extension|begin|start|commit|end|rollback|abort|savepoint|release|prepare)\b/i;
+const MAY_NEED_PARSER =
+  /\b(concurrently|vacuum|reindex|cluster|database|tablespace|system|subscription|extension|begin|start|commit|end|rollback|abort|savepoint|release|prepare)\b/i;
 
 /** Migrations per batch, and the SQL text size at which a batch is sent anyway. */
 const BATCH_MIGRATIONS = 250;
@@ -109,7 +110,10 @@ const EXTENSION_MISSING = /extension "([^"]+)" is not available|could not open e
 
 function errorFields(error: unknown): { message: string; code: string | undefined } {
   const e = error as { message?: unknown; code?: unknown };
-  return { message: typeof e?.message === 'string' ? e.message : String(error), code: typeof e?.code === 'string' ? e.code : undefined };
+  return {
+    message: typeof e?.message === 'string' ? e.message : String(error),
+    code: typeof e?.code === 'string' ? e.code : undefined,
+  };
 }
 
 /** Extension names that `CREATE EXTENSION` statements in the scripts ask for. */
@@ -198,7 +202,8 @@ export class HistoryReplay {
         await this.applyAll(steps.filter((step) => !this.done.includes(step)));
         return;
       } catch (error) {
-        const extension = error instanceof ReplayFailure && error.kind === 'extension-unavailable' ? error.details.extension : undefined;
+        const extension =
+          error instanceof ReplayFailure && error.kind === 'extension-unavailable' ? error.details.extension : undefined;
         if (!extension || this.target.kind !== 'pglite' || this.extensions.includes(extension) || restarts > 8) throw error;
         // PGlite loads an extension's files when it starts: start again with it.
         this.extensions.push(extension);
@@ -255,20 +260,30 @@ export class HistoryReplay {
   private async prepareStep(step: ReplayStep): Promise<PreparedStep> {
     const { migration } = step;
     if (this.ctx.orm.orm === 'typeorm') return { step, script: '', statements: [], batchable: false };
-    if (migration.script === undefined) throw new ReplayFailure('missing-file', migration, `the file ${migration.path} does not exist`);
+    if (migration.script === undefined)
+      throw new ReplayFailure('missing-file', migration, `the file ${migration.path} does not exist`);
     const script = migration.script.replace(/^\uFEFF/, '');
     if (step.upTo === undefined && !MAY_NEED_PARSER.test(script)) return { step, script, statements: undefined, batchable: true };
     let statements: SqlStatement[];
     try {
       statements = await splitStatements(script);
     } catch (error) {
-      if (error instanceof SqlSyntaxError) throw new ReplayFailure('syntax', migration, `line ${error.line}, column ${error.column}: ${error.message}`);
+      if (error instanceof SqlSyntaxError)
+        throw new ReplayFailure('syntax', migration, `line ${error.line}, column ${error.column}: ${error.message}`);
       throw error;
     }
-    const unavailable = statements.map((s) => ({ s, ...nodeKind(s.node) })).find(({ kind, body }) => kind === 'CreateExtensionStmt' && this.scratch.unavailableExtensions.includes(String(body.extname)));
+    const unavailable = statements
+      .map((s) => ({ s, ...nodeKind(s.node) }))
+      .find(
+        ({ kind, body }) => kind === 'CreateExtensionStmt' && this.scratch.unavailableExtensions.includes(String(body.extname)),
+      );
     if (unavailable) {
       const extension = String(unavailable.body.extname);
-      throw new ReplayFailure('extension-unavailable', migration, `extension "${extension}" is not available`, { statement: unavailable.s, statementNumber: unavailable.s.index + 1, extension });
+      throw new ReplayFailure('extension-unavailable', migration, `extension "${extension}" is not available`, {
+        statement: unavailable.s,
+        statementNumber: unavailable.s.index + 1,
+        extension,
+      });
     }
     const alone = step.upTo !== undefined || statements.some((s) => s.outsideTransaction || s.transactionControl);
     return { step, script, statements, batchable: !alone && statements.length > 0 };
@@ -279,7 +294,12 @@ export class HistoryReplay {
     try {
       return await splitStatements(prepared.script);
     } catch (error) {
-      if (error instanceof SqlSyntaxError) throw new ReplayFailure('syntax', prepared.step.migration, `line ${error.line}, column ${error.column}: ${error.message}`);
+      if (error instanceof SqlSyntaxError)
+        throw new ReplayFailure(
+          'syntax',
+          prepared.step.migration,
+          `line ${error.line}, column ${error.column}: ${error.message}`,
+        );
       throw error;
     }
   }
@@ -299,7 +319,8 @@ export class HistoryReplay {
     const completed = row?.at ? Number(row.at) + 1 : 0;
     for (const p of batch.slice(0, completed)) this.done.push(p.step);
     const failing = batch[completed];
-    if (!failing) throw new ReplayFailure('sql', batch[0]!.step.migration, 'a batch of migrations failed, but none of them fails on its own');
+    if (!failing)
+      throw new ReplayFailure('sql', batch[0]!.step.migration, 'a batch of migrations failed, but none of them fails on its own');
     // Find the statement that fails, inside a transaction that is rolled back, for the message.
     await this.session.exec('BEGIN');
     try {
@@ -307,7 +328,11 @@ export class HistoryReplay {
     } finally {
       await this.session.exec('ROLLBACK').catch(() => undefined);
     }
-    throw new ReplayFailure('sql', failing.step.migration, 'the migration failed as a whole, but each of its statements succeeds on its own');
+    throw new ReplayFailure(
+      'sql',
+      failing.step.migration,
+      'the migration failed as a whole, but each of its statements succeeds on its own',
+    );
   }
 
   /**
@@ -341,9 +366,15 @@ export class HistoryReplay {
     const { migration, upTo } = prepared.step;
     if (this.ctx.orm.orm === 'typeorm') {
       try {
-        await runTypeormMigration(migration as TypeormMigration, this.typeorm!, (error, query) => this.failure(migration, error, undefined, query), upTo);
+        await runTypeormMigration(
+          migration as TypeormMigration,
+          this.typeorm!,
+          (error, query) => this.failure(migration, error, undefined, query),
+          upTo,
+        );
       } catch (error) {
-        if (error instanceof QueryRunnerMethodMissing) throw new ReplayFailure('query-runner-method', migration, error.message, { method: error.method });
+        if (error instanceof QueryRunnerMethodMissing)
+          throw new ReplayFailure('query-runner-method', migration, error.message, { method: error.method });
         throw error;
       }
       return;
@@ -366,9 +397,20 @@ export class HistoryReplay {
     const { message, code } = errorFields(error);
     const missing = EXTENSION_MISSING.exec(message);
     if (missing) {
-      return new ReplayFailure('extension-unavailable', migration, message, { statement, statementNumber: statement ? statement.index + 1 : undefined, extension: missing[1] ?? missing[2], sqlState: code, cause: error });
+      return new ReplayFailure('extension-unavailable', migration, message, {
+        statement,
+        statementNumber: statement ? statement.index + 1 : undefined,
+        extension: missing[1] ?? missing[2],
+        sqlState: code,
+        cause: error,
+      });
     }
     const text = query ? `${message} (in the query: ${query.replace(/\s+/g, ' ').trim().slice(0, 200)})` : message;
-    return new ReplayFailure('sql', migration, text, { statement, statementNumber: statement ? statement.index + 1 : undefined, sqlState: code, cause: error });
+    return new ReplayFailure('sql', migration, text, {
+      statement,
+      statementNumber: statement ? statement.index + 1 : undefined,
+      sqlState: code,
+      cause: error,
+    });
   }
 }

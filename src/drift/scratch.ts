@@ -48,7 +48,9 @@ export async function openScratch(target: ReplayTarget, extensions: string[]): P
         code: 'LS_SHADOW_NOT_EMPTY',
         message: `${description} (--shadow-url) is not empty: it has ${contents.slice(0, 5).join(', ')}${contents.length > 5 ? `, and ${contents.length - 5} more` : ''}. lockstep replays the migration history into an empty database and empties it again afterwards, so it never uses one that holds anything.`,
         state: `Unchanged: lockstep changed nothing in the live database or in ${description}.`,
-        recovery: [`Point --shadow-url at a new, empty database (for example: createdb -h ${url.host} -p ${url.port} -U ${url.user} ${url.database}_shadow), then run \`lockstep drift\` again.`],
+        recovery: [
+          `Point --shadow-url at a new, empty database (for example: createdb -h ${url.host} -p ${url.port} -U ${url.user} ${url.database}_shadow), then run \`lockstep drift\` again.`,
+        ],
         exitCode: ExitCode.Usage,
       });
     }

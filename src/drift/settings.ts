@@ -62,21 +62,39 @@ function externalTables(orm: OrmProject): string[] {
   return orm.orm === 'prisma' ? (orm as PrismaOrm).project.externalTables : [];
 }
 
-export function resolveDriftSettings(orm: OrmProject, config: LockstepConfigFile, target: PgTarget | undefined, options: DriftSettingsOptions): DriftSettings {
+export function resolveDriftSettings(
+  orm: OrmProject,
+  config: LockstepConfigFile,
+  target: PgTarget | undefined,
+  options: DriftSettingsOptions,
+): DriftSettings {
   let replayTarget: ReplayTarget = { kind: 'pglite' };
   if (options.shadowUrl) {
     try {
       replayTarget = { kind: 'shadow', url: parseDatabaseUrl(options.shadowUrl) };
     } catch (error) {
-      if (error instanceof InvalidDatabaseUrl) throw usageError('LS_BAD_DATABASE_URL', `The --shadow-url is not usable: ${error.message}.`, ['Pass --shadow-url with the URL of an empty scratch database, e.g. postgresql://user@host:5432/shadow.']);
+      if (error instanceof InvalidDatabaseUrl)
+        throw usageError('LS_BAD_DATABASE_URL', `The --shadow-url is not usable: ${error.message}.`, [
+          'Pass --shadow-url with the URL of an empty scratch database, e.g. postgresql://user@host:5432/shadow.',
+        ]);
       throw error;
     }
     const shadow = replayTarget.url;
-    if (shadow.dialect !== 'postgres') throw usageError('LS_BAD_DATABASE_URL', 'The --shadow-url must be a PostgreSQL URL (postgresql://...).', ['Pass --shadow-url with the URL of an empty PostgreSQL scratch database.']);
-    if (target?.kind === 'server' && target.url.host === shadow.host && target.url.port === shadow.port && target.url.database === shadow.database) {
-      throw usageError('LS_SHADOW_IS_LIVE', `The --shadow-url names the live database itself ("${shadow.database}" on ${shadow.host}:${shadow.port}); the shadow database must be a separate, empty scratch database.`, [
-        'Create an empty database for the replay (e.g. createdb shadow_check) and pass its URL with --shadow-url.',
+    if (shadow.dialect !== 'postgres')
+      throw usageError('LS_BAD_DATABASE_URL', 'The --shadow-url must be a PostgreSQL URL (postgresql://...).', [
+        'Pass --shadow-url with the URL of an empty PostgreSQL scratch database.',
       ]);
+    if (
+      target?.kind === 'server' &&
+      target.url.host === shadow.host &&
+      target.url.port === shadow.port &&
+      target.url.database === shadow.database
+    ) {
+      throw usageError(
+        'LS_SHADOW_IS_LIVE',
+        `The --shadow-url names the live database itself ("${shadow.database}" on ${shadow.host}:${shadow.port}); the shadow database must be a separate, empty scratch database.`,
+        ['Create an empty database for the replay (e.g. createdb shadow_check) and pass its URL with --shadow-url.'],
+      );
     }
   }
   const patterns = [...configuredIgnorePatterns(config.drift, config.file), ...externalTables(orm), ...(options.ignore ?? [])];

@@ -133,8 +133,13 @@ export function standInConnection(initial: PgSession, mode: TransactionMode): Ty
  * TypeORM's own QueryRunner on the shadow database (`--shadow-url`): a second DataSource with the
  * project's options, pointed at the shadow database, never synchronize, migrationsRun or dropSchema.
  */
-export async function shadowTypeormConnection(dataSource: LoadedDataSource, url: DatabaseUrl, mode: TransactionMode): Promise<TypeormReplayConnection> {
-  const DataSourceClass = (dataSource as unknown as { constructor: new (options: Record<string, unknown>) => LoadedDataSource }).constructor;
+export async function shadowTypeormConnection(
+  dataSource: LoadedDataSource,
+  url: DatabaseUrl,
+  mode: TransactionMode,
+): Promise<TypeormReplayConnection> {
+  const DataSourceClass = (dataSource as unknown as { constructor: new (options: Record<string, unknown>) => LoadedDataSource })
+    .constructor;
   const options = dataSource.options;
   const shadow = new DataSourceClass({
     ...options,

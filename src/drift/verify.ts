@@ -34,15 +34,47 @@ function listDifferences(items: DriftItem[]): string {
  * same lock, replays the whole history and compares it with the live database. Emits a `verify`
  * event; on drift throws a LockstepError (exit 3), so that the app never starts.
  */
-export async function verifyAfterDeploy(workspace: Workspace, session: PgSession, history: OrmHistory, options: DriftSettingsOptions, applied: string[]): Promise<DriftVerification> {
+export async function verifyAfterDeploy(
+  workspace: Workspace,
+  session: PgSession,
+  history: OrmHistory,
+  options: DriftSettingsOptions,
+  applied: string[],
+): Promise<DriftVerification> {
   const settings = resolveDriftSettings(workspace.orm, workspace.config, workspace.target, options);
-  const audit = await AuditLog.openExisting(session, resolveAuditSettings(workspace.config, {}), { runId: randomUUID(), command: 'deploy', orm: workspace.orm.orm, historyTable: history.qualifiedName });
+  const audit = await AuditLog.openExisting(session, resolveAuditSettings(workspace.config, {}), {
+    runId: randomUUID(),
+    command: 'deploy',
+    orm: workspace.orm.orm,
+    historyTable: history.qualifiedName,
+  });
   const statuses = (await history.exists()) ? await history.statuses(workspace.disk.migrations, audit) : [];
   const plan = replayPlan(statuses, workspace.disk.migrations);
-  const appliedText = applied.length > 0 ? `This deploy applied ${applied.join(', ')} (recorded in ${history.qualifiedName}).` : 'This deploy had nothing to apply.';
-  const comparison = await compareWorkspace(workspace, session, plan, settings, 'deploy --verify', `${appliedText} The app was not started.`);
-  const result: DriftVerification = { inSync: comparison.differences.length === 0, replayed: comparison.replay.migrations.length, into: comparison.replay.into, differences: comparison.differences };
-  workspace.emit({ type: 'verify', inSync: result.inSync, replayed: result.replayed, into: result.into, differences: comparison.differences.map((d) => d.message) });
+  const appliedText =
+    applied.length > 0
+      ? `This deploy applied ${applied.join(', ')} (recorded in ${history.qualifiedName}).`
+      : 'This deploy had nothing to apply.';
+  const comparison = await compareWorkspace(
+    workspace,
+    session,
+    plan,
+    settings,
+    'deploy --verify',
+    `${appliedText} The app was not started.`,
+  );
+  const result: DriftVerification = {
+    inSync: comparison.differences.length === 0,
+    replayed: comparison.replay.migrations.length,
+    into: comparison.replay.into,
+    differences: comparison.differences,
+  };
+  workspace.emit({
+    type: 'verify',
+    inSync: result.inSync,
+    replayed: result.replayed,
+    into: result.into,
+    differences: comparison.differences.map((d) => d.message),
+  });
   if (!result.inSync) {
     throw new LockstepError({
       code: 'LS_DRIFT',
@@ -53,14 +85,28 @@ export async function verifyAfterDeploy(workspace: Workspace, session: PgSession
         'Record intended changes in a new migration, or undo the changes made by hand; then deploy again.',
       ],
       exitCode: ExitCode.Blocked,
-      details: { differences: comparison.differences.map((d) => ({ object: d.object, change: d.change, name: d.name, message: d.message })) },
+      details: {
+        differences: comparison.differences.map((d) => ({
+          object: d.object,
+          change: d.change,
+          name: d.name,
+          message: d.message,
+        })),
+      },
     });
   }
   return result;
 }
 
 /** compareLiveWithHistory for the workspace a command opened; `state` is what a replay failure says about the database. */
-function compareWorkspace(workspace: Workspace, session: PgSession, plan: ReplayPlan, settings: ReturnType<typeof resolveDriftSettings>, command: string, state: string) {
+function compareWorkspace(
+  workspace: Workspace,
+  session: PgSession,
+  plan: ReplayPlan,
+  settings: ReturnType<typeof resolveDriftSettings>,
+  command: string,
+  state: string,
+) {
   return compareLiveWithHistory({
     orm: workspace.orm,
     root: workspace.orm.root,
@@ -80,11 +126,30 @@ function compareWorkspace(workspace: Workspace, session: PgSession, plan: Replay
  * into a scratch database and compares the result with the live schema. On any difference throws
  * a LockstepError (exit 3) and nothing is recorded.
  */
-export async function checkBeforeBaseline(workspace: Workspace, session: PgSession, selected: DiskMigration[], options: DriftSettingsOptions): Promise<void> {
+export async function checkBeforeBaseline(
+  workspace: Workspace,
+  session: PgSession,
+  selected: DiskMigration[],
+  options: DriftSettingsOptions,
+): Promise<void> {
   const settings = resolveDriftSettings(workspace.orm, workspace.config, workspace.target, options);
-  const plan: ReplayPlan = { steps: selected.map((migration) => ({ migration })), pending: [], missingOnDisk: [], edited: [], partial: [], failed: [] };
+  const plan: ReplayPlan = {
+    steps: selected.map((migration) => ({ migration })),
+    pending: [],
+    missingOnDisk: [],
+    edited: [],
+    partial: [],
+    failed: [],
+  };
   const last = selected.at(-1)!.name;
-  const comparison = await compareWorkspace(workspace, session, plan, settings, 'baseline --check', 'Unchanged: lockstep recorded nothing.');
+  const comparison = await compareWorkspace(
+    workspace,
+    session,
+    plan,
+    settings,
+    'baseline --check',
+    'Unchanged: lockstep recorded nothing.',
+  );
   if (comparison.differences.length === 0) return;
   throw new LockstepError({
     code: 'LS_BASELINE_DRIFT',
@@ -95,6 +160,8 @@ export async function checkBeforeBaseline(workspace: Workspace, session: PgSessi
       `Otherwise bring the schema in line with the migrations (or add a migration for the difference), then run \`${workspace.cli('baseline --check')}\` again.`,
     ],
     exitCode: ExitCode.Blocked,
-    details: { differences: comparison.differences.map((d) => ({ object: d.object, change: d.change, name: d.name, message: d.message })) },
+    details: {
+      differences: comparison.differences.map((d) => ({ object: d.object, change: d.change, name: d.name, message: d.message })),
+    },
   });
 }

@@ -47,7 +47,17 @@ export const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpressio
 /** Strips parentheses, `as`, `!`, `satisfies` and type assertions. */
 export function unwrapExpression(node: AstNode | null | undefined): AstNode | undefined {
   let current = node ?? undefined;
-  while (current && ['ParenthesizedExpression', 'TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'TSTypeAssertion', 'ChainExpression'].includes(current.type)) {
+  while (
+    current &&
+    [
+      'ParenthesizedExpression',
+      'TSAsExpression',
+      'TSNonNullExpression',
+      'TSSatisfiesExpression',
+      'TSTypeAssertion',
+      'ChainExpression',
+    ].includes(current.type)
+  ) {
     current = current.expression as AstNode;
   }
   return current;
@@ -95,7 +105,8 @@ export function calleeName(call: AstNode): string | undefined {
   const callee = unwrapExpression(call.callee as AstNode);
   if (!callee) return undefined;
   if (callee.type === 'Identifier') return callee.name as string;
-  if (callee.type === 'MemberExpression' && !callee.computed && (callee.property as AstNode).type === 'Identifier') return (callee.property as AstNode).name as string;
+  if (callee.type === 'MemberExpression' && !callee.computed && (callee.property as AstNode).type === 'Identifier')
+    return (callee.property as AstNode).name as string;
   return undefined;
 }
 

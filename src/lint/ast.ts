@@ -27,7 +27,12 @@ export function relationOf(value: unknown): RelationName | undefined {
   const rv = unwrap(value, 'RangeVar');
   if (!rv || typeof rv.relname !== 'string') return undefined;
   const schema = typeof rv.schemaname === 'string' ? rv.schemaname : undefined;
-  return { schema, name: rv.relname, display: displayName(schema, rv.relname), location: typeof rv.location === 'number' ? rv.location : undefined };
+  return {
+    schema,
+    name: rv.relname,
+    display: displayName(schema, rv.relname),
+    location: typeof rv.location === 'number' ? rv.location : undefined,
+  };
 }
 
 /** A qualified name given as a list of `String` nodes (DROP objects, type names, domain names). */
@@ -179,7 +184,9 @@ export function columnDef(value: unknown): ColumnDefinition | undefined {
   return {
     name: typeof def.colname === 'string' ? def.colname : undefined,
     type: typeReference(def.typeName),
-    constraints: (Array.isArray(def.constraints) ? def.constraints : []).map(constraintInfo).filter((c): c is ConstraintInfo => c !== undefined),
+    constraints: (Array.isArray(def.constraints) ? def.constraints : [])
+      .map(constraintInfo)
+      .filter((c): c is ConstraintInfo => c !== undefined),
     location: typeof def.location === 'number' ? def.location : undefined,
     using: def.raw_default,
   };
@@ -266,8 +273,19 @@ export function typeReference(value: unknown): TypeReference | undefined {
 
 /** `varchar(20)`, `timestamp(3)`, `int4[]`: for messages. */
 export function typeDisplay(type: TypeReference): string {
-  const alias: Record<string, string> = { int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bpchar: 'char', bool: 'boolean' };
-  const base = type.schema === undefined || type.schema === 'pg_catalog' ? (alias[type.name] ?? type.name) : displayName(type.schema, type.name);
+  const alias: Record<string, string> = {
+    int2: 'smallint',
+    int4: 'integer',
+    int8: 'bigint',
+    float4: 'real',
+    float8: 'double precision',
+    bpchar: 'char',
+    bool: 'boolean',
+  };
+  const base =
+    type.schema === undefined || type.schema === 'pg_catalog'
+      ? (alias[type.name] ?? type.name)
+      : displayName(type.schema, type.name);
   return `${base}${type.modifiers.length ? `(${type.modifiers.join(',')})` : ''}${type.array ? '[]' : ''}`;
 }
 

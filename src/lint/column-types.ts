@@ -62,7 +62,20 @@ const BUILTIN_ALIASES: Record<string, string> = {
   serial2: 'int2',
 };
 
-const BUILTINS = new Set([...Object.keys(FAMILY), 'date', 'interval', 'uuid', 'bytea', 'inet', 'cidr', 'varbit', 'bit', 'money', 'xml', 'oid']);
+const BUILTINS = new Set([
+  ...Object.keys(FAMILY),
+  'date',
+  'interval',
+  'uuid',
+  'bytea',
+  'inet',
+  'cidr',
+  'varbit',
+  'bit',
+  'money',
+  'xml',
+  'oid',
+]);
 
 export function fromReference(type: TypeReference): ColumnType {
   const name = BUILTIN_ALIASES[type.name] ?? type.name;
@@ -88,7 +101,8 @@ export function fromFormatType(text: string): ColumnType {
     }
     rest = `${rest.slice(0, open)}${rest.slice(close + 1)}`.replace(/\s+/g, ' ').trim();
   }
-  if (rest.startsWith('"') && rest.endsWith('"')) return { name: rest.slice(1, -1).replace(/""/g, '"'), modifiers, array, builtin: false };
+  if (rest.startsWith('"') && rest.endsWith('"'))
+    return { name: rest.slice(1, -1).replace(/""/g, '"'), modifiers, array, builtin: false };
   const unqualified = rest.startsWith('pg_catalog.') ? rest.slice('pg_catalog.'.length) : rest;
   const name = BUILTIN_ALIASES[unqualified] ?? unqualified;
   return { name, modifiers, array, builtin: BUILTINS.has(name) };
@@ -98,7 +112,16 @@ function family(type: ColumnType): Family {
   return type.builtin ? (FAMILY[type.name] ?? 'other') : 'other';
 }
 
-const DISPLAY: Record<string, string> = { int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bpchar: 'char', bool: 'boolean', varbit: 'bit varying' };
+const DISPLAY: Record<string, string> = {
+  int2: 'smallint',
+  int4: 'integer',
+  int8: 'bigint',
+  float4: 'real',
+  float8: 'double precision',
+  bpchar: 'char',
+  bool: 'boolean',
+  varbit: 'bit varying',
+};
 
 export function describeType(type: ColumnType): string {
   const base = type.builtin ? (DISPLAY[type.name] ?? type.name) : `"${type.name}"`;
@@ -142,23 +165,35 @@ export function analyzeTypeChange(from: ColumnType, to: ColumnType): TypeChange 
 
   // Changes PostgreSQL makes in the catalog only (binary-coercible, or a wider type modifier).
   if (sameType(from, to)) return { ...change, rewrite: false, note: 'the type does not change' };
-  if ((from.name === 'varchar' || from.name === 'text') && (to.name === 'text' || (to.name === 'varchar' && length(to) === undefined))) {
+  if (
+    (from.name === 'varchar' || from.name === 'text') &&
+    (to.name === 'text' || (to.name === 'varchar' && length(to) === undefined))
+  ) {
     return { ...change, rewrite: false, note: `${describeType(from)} to ${describeType(to)} is binary-coercible` };
   }
   if (from.name === 'varchar' && to.name === 'varchar' && length(from) !== undefined && length(to)! >= length(from)!) {
     return { ...change, rewrite: false, note: 'a longer varchar limit needs no rewrite' };
   }
-  if (from.name === 'varbit' && to.name === 'varbit' && (length(to) === undefined || (length(from) !== undefined && length(to)! >= length(from)!))) {
+  if (
+    from.name === 'varbit' &&
+    to.name === 'varbit' &&
+    (length(to) === undefined || (length(from) !== undefined && length(to)! >= length(from)!))
+  ) {
     return { ...change, rewrite: false, note: 'a longer bit varying limit needs no rewrite' };
   }
   if (from.name === 'numeric' && to.name === 'numeric') {
     if (to.modifiers.length === 0) return { ...change, rewrite: false, note: 'unconstrained numeric needs no rewrite' };
-    if (from.modifiers.length > 0 && (from.modifiers[1] ?? 0) === (to.modifiers[1] ?? 0) && to.modifiers[0]! >= from.modifiers[0]!) {
+    if (
+      from.modifiers.length > 0 &&
+      (from.modifiers[1] ?? 0) === (to.modifiers[1] ?? 0) &&
+      to.modifiers[0]! >= from.modifiers[0]!
+    ) {
       return { ...change, rewrite: false, note: 'a larger numeric precision with the same scale needs no rewrite' };
     }
   }
   if (['timestamp', 'timestamptz', 'time', 'timetz', 'interval'].includes(from.name) && from.name === to.name) {
-    if (length(to) === undefined || (length(from) !== undefined && length(to)! >= length(from)!)) return { ...change, rewrite: false, note: 'a higher fractional-second precision needs no rewrite' };
+    if (length(to) === undefined || (length(from) !== undefined && length(to)! >= length(from)!))
+      return { ...change, rewrite: false, note: 'a higher fractional-second precision needs no rewrite' };
   }
   if (from.name === 'cidr' && to.name === 'inet') return { ...change, rewrite: false, note: 'cidr to inet is binary-coercible' };
   if (from.name === 'timestamp' && to.name === 'timestamptz') {
@@ -168,20 +203,30 @@ export function analyzeTypeChange(from: ColumnType, to: ColumnType): TypeChange 
 
   // Values that can fail or change.
   const intRank: Record<string, number> = { int2: 1, int4: 2, int8: 3 };
-  if (fromFamily === 'integer' && toFamily === 'integer' && intRank[to.name]! < intRank[from.name]!) change.lossy = `values outside the range of ${describeType(to)} make the ALTER fail`;
+  if (fromFamily === 'integer' && toFamily === 'integer' && intRank[to.name]! < intRank[from.name]!)
+    change.lossy = `values outside the range of ${describeType(to)} make the ALTER fail`;
   if (fromFamily === 'decimal' && toFamily === 'integer') change.lossy = 'fractions are rounded away';
   if (from.name === 'float8' && to.name === 'float4') change.lossy = 'values lose precision';
   if (from.name === 'numeric' && to.name === 'numeric' && to.modifiers.length > 0) {
     const [fp, fs] = [from.modifiers[0], from.modifiers[1] ?? 0];
     const [tp, ts] = [to.modifiers[0]!, to.modifiers[1] ?? 0];
-    if (fp === undefined || ts < fs) change.lossy = `values are rounded to ${ts} decimal place${ts === 1 ? '' : 's'}${fp === undefined || tp - ts < fp - fs ? ', and larger values make the ALTER fail' : ''}`;
-    else if (tp - ts < fp - fs) change.lossy = `values with more than ${tp - ts} integer digit${tp - ts === 1 ? '' : 's'} make the ALTER fail`;
+    if (fp === undefined || ts < fs)
+      change.lossy = `values are rounded to ${ts} decimal place${ts === 1 ? '' : 's'}${fp === undefined || tp - ts < fp - fs ? ', and larger values make the ALTER fail' : ''}`;
+    else if (tp - ts < fp - fs)
+      change.lossy = `values with more than ${tp - ts} integer digit${tp - ts === 1 ? '' : 's'} make the ALTER fail`;
   }
-  if ((to.name === 'varchar' || to.name === 'bpchar') && length(to) !== undefined && fromFamily === 'string' && (length(from) === undefined || length(from)! > length(to)!)) {
+  if (
+    (to.name === 'varchar' || to.name === 'bpchar') &&
+    length(to) !== undefined &&
+    fromFamily === 'string' &&
+    (length(from) === undefined || length(from)! > length(to)!)
+  ) {
     change.lossy = `values longer than ${length(to)} characters make the ALTER fail`;
   }
-  if (from.name === 'timestamptz' && to.name === 'timestamp') change.lossy = 'the UTC offset is dropped (values are converted to the session time zone)';
-  if ((from.name === 'timestamptz' || from.name === 'timestamp') && to.name === 'date') change.lossy = 'the time of day is dropped';
+  if (from.name === 'timestamptz' && to.name === 'timestamp')
+    change.lossy = 'the UTC offset is dropped (values are converted to the session time zone)';
+  if ((from.name === 'timestamptz' || from.name === 'timestamp') && to.name === 'date')
+    change.lossy = 'the time of day is dropped';
 
   // No assignment cast: PostgreSQL says "column cannot be cast automatically" without USING.
   const automatic =

@@ -21,7 +21,12 @@ export interface LintConfig {
   thresholds: SizeThresholds;
 }
 
-export const EMPTY_LINT_CONFIG: LintConfig = { rules: {}, postgresVersion: undefined, runner: undefined, thresholds: DEFAULT_THRESHOLDS };
+export const EMPTY_LINT_CONFIG: LintConfig = {
+  rules: {},
+  postgresVersion: undefined,
+  runner: undefined,
+  thresholds: DEFAULT_THRESHOLDS,
+};
 
 const KEYS = ['postgresVersion', 'runner', 'rules', 'thresholds'];
 const SETTINGS: SeveritySetting[] = ['error', 'warning', 'info', 'off'];
@@ -37,33 +42,56 @@ export const DEFAULT_PG_VERSION = 14;
 export function readLintConfig(raw: unknown, where: string): LintConfig {
   if (raw === undefined) return EMPTY_LINT_CONFIG;
   const fail = (problem: string, next: string) =>
-    usageError('LS_CONFIG_INVALID', `The "lint" setting in ${where} ${problem}.`, [`${next}, then run the command again.`, 'The settings are described in docs/lint.md, "Configuration".']);
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw fail('must be an object', `Write it as "lint": { "rules": { ... } }`);
+    usageError('LS_CONFIG_INVALID', `The "lint" setting in ${where} ${problem}.`, [
+      `${next}, then run the command again.`,
+      'The settings are described in docs/lint.md, "Configuration".',
+    ]);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw fail('must be an object', `Write it as "lint": { "rules": { ... } }`);
   const input = raw as Record<string, unknown>;
   const unknown = Object.keys(input).filter((key) => !KEYS.includes(key));
-  if (unknown.length > 0) throw fail(`has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`, `Use only ${KEYS.join(', ')}`);
+  if (unknown.length > 0)
+    throw fail(
+      `has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`,
+      `Use only ${KEYS.join(', ')}`,
+    );
 
   let postgresVersion: number | undefined;
   if (input.postgresVersion !== undefined) {
     postgresVersion = parsePostgresVersion(input.postgresVersion);
-    if (postgresVersion === undefined) throw fail(`has postgresVersion ${JSON.stringify(input.postgresVersion)}`, `Set "postgresVersion" to a major version from ${MIN_PG_VERSION} to ${MAX_PG_VERSION}, e.g. 16`);
+    if (postgresVersion === undefined)
+      throw fail(
+        `has postgresVersion ${JSON.stringify(input.postgresVersion)}`,
+        `Set "postgresVersion" to a major version from ${MIN_PG_VERSION} to ${MAX_PG_VERSION}, e.g. 16`,
+      );
   }
 
   let runner: Runner | undefined;
   if (input.runner !== undefined) {
-    if (!RUNNERS.includes(input.runner as Runner)) throw fail(`has runner ${JSON.stringify(input.runner)}`, `Set "runner" to one of ${RUNNERS.join(', ')}`);
+    if (!RUNNERS.includes(input.runner as Runner))
+      throw fail(`has runner ${JSON.stringify(input.runner)}`, `Set "runner" to one of ${RUNNERS.join(', ')}`);
     runner = input.runner as Runner;
   }
 
   const rules: Record<string, SeveritySetting> = {};
   if (input.rules !== undefined) {
-    if (!input.rules || typeof input.rules !== 'object' || Array.isArray(input.rules)) throw fail('has "rules" that is not an object', 'Write "rules" as { "rule-id": "error" | "warning" | "info" | "off" }');
+    if (!input.rules || typeof input.rules !== 'object' || Array.isArray(input.rules))
+      throw fail('has "rules" that is not an object', 'Write "rules" as { "rule-id": "error" | "warning" | "info" | "off" }');
     for (const [id, value] of Object.entries(input.rules as Record<string, unknown>)) {
       if (!findRule(id)) {
         const near = closestRule(id);
-        throw fail(`names the unknown rule "${id}"`, near ? `Did you mean "${near}"? \`lockstep lint --list-rules\` lists the rules; fix the name` : 'Run `lockstep lint --list-rules` for the rule ids and fix the name');
+        throw fail(
+          `names the unknown rule "${id}"`,
+          near
+            ? `Did you mean "${near}"? \`lockstep lint --list-rules\` lists the rules; fix the name`
+            : 'Run `lockstep lint --list-rules` for the rule ids and fix the name',
+        );
       }
-      if (!SETTINGS.includes(value as SeveritySetting)) throw fail(`sets rule "${id}" to ${JSON.stringify(value)}`, `Set it to one of ${SETTINGS.map((s) => `"${s}"`).join(', ')}`);
+      if (!SETTINGS.includes(value as SeveritySetting))
+        throw fail(
+          `sets rule "${id}" to ${JSON.stringify(value)}`,
+          `Set it to one of ${SETTINGS.map((s) => `"${s}"`).join(', ')}`,
+        );
       if (FIXED.has(id)) throw fail(`sets the severity of "${id}", which is always an error`, `Remove "${id}" from "rules"`);
       rules[id] = value as SeveritySetting;
     }
@@ -71,10 +99,13 @@ export function readLintConfig(raw: unknown, where: string): LintConfig {
 
   const thresholds: SizeThresholds = { ...DEFAULT_THRESHOLDS };
   if (input.thresholds !== undefined) {
-    if (!input.thresholds || typeof input.thresholds !== 'object' || Array.isArray(input.thresholds)) throw fail('has "thresholds" that is not an object', 'Write "thresholds" as { "smallRows": 10000, ... }');
+    if (!input.thresholds || typeof input.thresholds !== 'object' || Array.isArray(input.thresholds))
+      throw fail('has "thresholds" that is not an object', 'Write "thresholds" as { "smallRows": 10000, ... }');
     for (const [key, value] of Object.entries(input.thresholds as Record<string, unknown>)) {
-      if (!(key in DEFAULT_THRESHOLDS)) throw fail(`has the unknown threshold "${key}"`, `Use ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}`);
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw fail(`sets threshold "${key}" to ${JSON.stringify(value)}`, `Set "${key}" to a number of rows or bytes`);
+      if (!(key in DEFAULT_THRESHOLDS))
+        throw fail(`has the unknown threshold "${key}"`, `Use ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}`);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+        throw fail(`sets threshold "${key}" to ${JSON.stringify(value)}`, `Set "${key}" to a number of rows or bytes`);
       thresholds[key as keyof SizeThresholds] = value;
     }
     if (thresholds.smallRows > thresholds.largeRows || thresholds.smallBytes > thresholds.largeBytes) {

@@ -8,12 +8,16 @@ import { readFileSync } from 'node:fs';
  */
 export function docsPageUrl(page: string): string | undefined {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { homepage?: string; repository?: string | { url?: string } };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      homepage?: string;
+      repository?: string | { url?: string };
+    };
     const repository = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
     const github = repository?.match(/github\.com[/:]([^/]+\/[^/.]+)/)?.[1];
     if (github?.startsWith('OWNER/') || pkg.homepage?.includes('/OWNER/')) return undefined;
     if (github) return `https://github.com/${github}/blob/HEAD/docs/${page}`;
-    if (pkg.homepage && /^https?:\/\//.test(pkg.homepage)) return `${pkg.homepage.replace(/#.*$/, '').replace(/\/$/, '')}/docs/${page}`;
+    if (pkg.homepage && /^https?:\/\//.test(pkg.homepage))
+      return `${pkg.homepage.replace(/#.*$/, '').replace(/\/$/, '')}/docs/${page}`;
   } catch {
     /* no package.json next to the build */
   }

@@ -12,8 +12,11 @@ import { SQUAWK_COVERAGE } from './squawk-mapping.js';
 import { DEFAULT_THRESHOLDS, EMPTY_BYTES, formatBytes } from './table-stats.js';
 import { RUNNERS } from './types.js';
 
-const table = (header: string[], rows: string[][]) => [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-const code = (items: string[] | undefined) => (items && items.length ? items.map((i) => `\`${i}\``).join(', ') : '');
+const table = (header: string[], rows: string[][]) =>
+  [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
+const code = (items: string[] | undefined) => (items?.length ? items.map((i) => `\`${i}\``).join(', ') : '');
 const link = (id: string) => `[\`${id}\`](#${id})`;
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -97,7 +100,8 @@ ${table(
   RUNNERS.map((id) => {
     const model = RUNNER_MODELS[id];
     const shape = {
-      lockstep: 'one transaction per file; a file with a statement PostgreSQL refuses in a transaction (CONCURRENTLY, VACUUM, ...) or with its own BEGIN/COMMIT runs statement by statement, with progress recorded; a file that starts with a COMMIT of its own (Drizzle\'s convention) runs the statements before it in one transaction and the rest one by one',
+      lockstep:
+        "one transaction per file; a file with a statement PostgreSQL refuses in a transaction (CONCURRENTLY, VACUUM, ...) or with its own BEGIN/COMMIT runs statement by statement, with progress recorded; a file that starts with a COMMIT of its own (Drizzle's convention) runs the statements before it in one transaction and the rest one by one",
       prisma: 'the file as one query: one implicit transaction when it has several statements',
       drizzle: 'all pending migrations in one transaction',
       typeorm: 'all pending migrations in one transaction (migrationsTransactionMode "all", the default)',

@@ -14,7 +14,16 @@ import type { RelationName } from './ast.js';
 import { allRules, findRule, closestRule, META_RULE_IDS } from './registry.js';
 import type { Rule } from './rule.js';
 import { gradeTable, tableKey, type TableStats, type TableStatsProvider } from './table-stats.js';
-import { SEVERITIES, type LintFileSummary, type LintFinding, type LintReport, type Runner, type Severity, type SeveritySetting, type TableSize } from './types.js';
+import {
+  SEVERITIES,
+  type LintFileSummary,
+  type LintFinding,
+  type LintReport,
+  type Runner,
+  type Severity,
+  type SeveritySetting,
+  type TableSize,
+} from './types.js';
 import type { Suppression } from './suppressions.js';
 
 /** What `lintSql()` takes besides the files. */
@@ -85,7 +94,16 @@ export async function lintSql(files: Array<{ path: string; sql: string }>, optio
   const results: FileResult[] = [];
   for (const file of files) {
     try {
-      results.push(await lintFile(file.path, file.sql, { runner, postgresVersion, plan, meta: { emptyMigration: meta('empty-migration') }, shared, ...(earlier ? { earlier } : {}) }));
+      results.push(
+        await lintFile(file.path, file.sql, {
+          runner,
+          postgresVersion,
+          plan,
+          meta: { emptyMigration: meta('empty-migration') },
+          shared,
+          ...(earlier ? { earlier } : {}),
+        }),
+      );
     } catch (error) {
       if (error instanceof LintTooLargeError) throw tooLarge(file, error);
       throw error;
@@ -97,7 +115,8 @@ export async function lintSql(files: Array<{ path: string; sql: string }>, optio
   for (const result of results) findings.push(...finishFile(result, { severityOf, stats, thresholds: config.thresholds }));
   const unlisted = meta('unlisted-migration');
   const unlistedSeverity = severityOf(unlisted);
-  if (unlistedSeverity !== 'off') for (const file of options.unlisted ?? []) findings.push(unlistedFinding(file, unlisted, unlistedSeverity));
+  if (unlistedSeverity !== 'off')
+    for (const file of options.unlisted ?? []) findings.push(unlistedFinding(file, unlisted, unlistedSeverity));
 
   const count = (severity: Severity) => findings.filter((f) => !f.suppressed && f.severity === severity).length;
   const summary = {
@@ -108,7 +127,12 @@ export async function lintSql(files: Array<{ path: string; sql: string }>, optio
     files: results.length,
     statements: results.reduce((n, r) => n + r.statements, 0),
   };
-  const fileSummaries: LintFileSummary[] = results.map((r) => ({ path: redact(r.path), statements: r.statements, generator: r.info.generator, execution: r.execution }));
+  const fileSummaries: LintFileSummary[] = results.map((r) => ({
+    path: redact(r.path),
+    statements: r.statements,
+    generator: r.info.generator,
+    execution: r.execution,
+  }));
   return {
     runner,
     postgresVersion,
@@ -145,13 +169,17 @@ function unlistedFinding(file: { path: string; sql: string; message: string }, r
 }
 
 function tooLarge(file: { path: string; sql: string }, error: LintTooLargeError): LockstepError {
-  const line = file.sql.slice(0, Buffer.from(file.sql, 'utf8').subarray(0, error.byte).toString('utf8').length).split('\n').length;
+  const line = file.sql
+    .slice(0, Buffer.from(file.sql, 'utf8').subarray(0, error.byte).toString('utf8').length)
+    .split('\n').length;
   const mb = (error.bytes / 1024 / 1024).toFixed(1);
   return new LockstepError({
     code: 'LS_LINT_TOO_LARGE',
     message: `${file.path}: the statement that starts at line ${line} is too large for PostgreSQL's parser to handle in one piece (${mb} MB without a statement boundary): ${error.message}.`,
     state: 'Unchanged: lint reads files only.',
-    recovery: [`Split the statement (for example, a huge INSERT into several of a few MB each), or load such data with COPY outside the migration, then run \`lockstep lint\` again.`],
+    recovery: [
+      `Split the statement (for example, a huge INSERT into several of a few MB each), or load such data with COPY outside the migration, then run \`lockstep lint\` again.`,
+    ],
     exitCode: ExitCode.Usage,
   });
 }
@@ -211,7 +239,9 @@ function findingsOfFile(result: FileResult, ctx: FinishContext): LintFinding[] {
 
   if (result.syntaxError) {
     const at = position(result.syntaxError.byte);
-    return [fileLevelFinding(result, 'syntax-error', 'error', `PostgreSQL cannot parse this: ${result.syntaxError.message}.`, at)];
+    return [
+      fileLevelFinding(result, 'syntax-error', 'error', `PostgreSQL cannot parse this: ${result.syntaxError.message}.`, at),
+    ];
   }
 
   const texts = new TextCache(result);
@@ -223,7 +253,10 @@ function findingsOfFile(result: FileResult, ctx: FinishContext): LintFinding[] {
   // Suppressions: a reason is required; unknown rule names and suppressions that match nothing are reported.
   const all = [...result.fileSuppressions, ...[...result.statementSuppressions.values()].flat()];
   for (const finding of out) {
-    const candidates = [...(finding.statement ? (result.statementSuppressions.get(finding.statement.index) ?? []) : []), ...result.fileSuppressions];
+    const candidates = [
+      ...(finding.statement ? (result.statementSuppressions.get(finding.statement.index) ?? []) : []),
+      ...result.fileSuppressions,
+    ];
     const match = candidates.find((s) => s.reason !== undefined && s.rules.includes(finding.rule));
     if (match) {
       match.used.add(finding.rule);
@@ -280,7 +313,9 @@ function finishFinding(raw: RawFinding, result: FileResult, ctx: FinishContext, 
       rows = facts.rows;
       bytes = facts.bytes;
       if (raw.refine) {
-        const refined = raw.refine({ table: { table: raw.table.display, exists: facts.exists, rows, bytes, size: tableSize, columns: facts.columns } });
+        const refined = raw.refine({
+          table: { table: raw.table.display, exists: facts.exists, rows, bytes, size: tableSize, columns: facts.columns },
+        });
         if (refined === 'drop') return undefined;
         if (refined?.message) message = refined.message;
         if (refined?.shift) level += refined.shift;
@@ -332,7 +367,13 @@ function finishFinding(raw: RawFinding, result: FileResult, ctx: FinishContext, 
 }
 
 /** A finding about the file or a comment in it rather than about a statement. */
-function fileLevelFinding(result: FileResult, id: string, severity: LintFinding['severity'], message: string, at: { line: number; column: number }): LintFinding {
+function fileLevelFinding(
+  result: FileResult,
+  id: string,
+  severity: LintFinding['severity'],
+  message: string,
+  at: { line: number; column: number },
+): LintFinding {
   const rule = meta(id);
   return {
     rule: id,
@@ -367,13 +408,20 @@ function directiveFindings(suppression: Suppression, result: FileResult, ctx: Fi
   const directive = suppression.scope === 'file' ? 'lockstep-ignore-file' : 'lockstep-ignore';
   const push = (finding: LintFinding | undefined) => finding && out.push(finding);
   if (suppression.rules.length === 0) {
-    push(make('unused-ignore', `\`${directive}\` names no rule, so it suppresses nothing. Write \`-- ${directive} RULE: reason\`.`));
+    push(
+      make('unused-ignore', `\`${directive}\` names no rule, so it suppresses nothing. Write \`-- ${directive} RULE: reason\`.`),
+    );
     return out;
   }
   const unknown = suppression.rules.filter((name) => !findRule(name));
   for (const name of unknown) {
     const near = closestRule(name);
-    push(make('unused-ignore', `\`${directive}\` names the unknown rule "${name}"${near ? ` (did you mean "${near}"?)` : ''}; \`lockstep lint --list-rules\` lists the rules.`));
+    push(
+      make(
+        'unused-ignore',
+        `\`${directive}\` names the unknown rule "${name}"${near ? ` (did you mean "${near}"?)` : ''}; \`lockstep lint --list-rules\` lists the rules.`,
+      ),
+    );
   }
   const known = suppression.rules.filter((name) => findRule(name));
   if (suppression.reason === undefined) {
@@ -394,7 +442,12 @@ function directiveFindings(suppression: Suppression, result: FileResult, ctx: Fi
   const unused = known.filter((name) => !suppression.used.has(name) && ctx.severityOf(findRule(name)!) !== 'off');
   if (unused.length > 0) {
     const where = suppression.scope === 'file' ? 'in this file' : 'on the statement it precedes';
-    push(make('unused-ignore', `\`${directive} ${unused.join(', ')}\` suppresses nothing: no ${unused.join(' or ')} finding ${where}. Remove it, or move it next to the statement it is meant for.`));
+    push(
+      make(
+        'unused-ignore',
+        `\`${directive} ${unused.join(', ')}\` suppresses nothing: no ${unused.join(' or ')} finding ${where}. Remove it, or move it next to the statement it is meant for.`,
+      ),
+    );
   }
   return out;
 }

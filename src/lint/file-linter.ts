@@ -5,7 +5,7 @@
  * handed to the rules as they are parsed and not kept, so a file of any size fits in memory.
  */
 import type { Node } from 'libpg-query';
-import { loadParser } from '../sql/postgres/parser.js';
+import type { loadParser } from '../sql/postgres/parser.js';
 import { displayName, kindOf, relationOf, tableColumns, type AstObject, type RelationName, type TypeReference } from './ast.js';
 import { alteredTable } from './rule-helpers.js';
 import { generatorOfGap, prismaWarnings } from './generators.js';
@@ -299,7 +299,12 @@ class FileLinter implements RuleContext {
    * with the columns it was given; a live table is still the live table, under another name.
    */
   private renameTable(from: RelationName, newName: string): void {
-    const to: RelationName = { schema: from.schema, name: newName, display: displayName(from.schema, newName), location: undefined };
+    const to: RelationName = {
+      schema: from.schema,
+      name: newName,
+      display: displayName(from.schema, newName),
+      location: undefined,
+    };
     if (this.isNewTable(from)) this.addNewTable(to);
     else {
       const list = this.renamed.get(to.name) ?? [];
@@ -307,8 +312,10 @@ class FileLinter implements RuleContext {
       this.renamed.set(to.name, list);
     }
     const prefix = columnKey(from, '');
-    for (const [key, type] of [...this.columnTypes]) if (key.startsWith(prefix)) this.columnTypes.set(columnKey(to, key.slice(prefix.length)), type);
-    for (const key of [...this.addedColumns]) if (key.startsWith(prefix)) this.addedColumns.add(columnKey(to, key.slice(prefix.length)));
+    for (const [key, type] of [...this.columnTypes])
+      if (key.startsWith(prefix)) this.columnTypes.set(columnKey(to, key.slice(prefix.length)), type);
+    for (const key of [...this.addedColumns])
+      if (key.startsWith(prefix)) this.addedColumns.add(columnKey(to, key.slice(prefix.length)));
   }
 
   /** For a live table renamed earlier in the run: the name the database knows it by. */
@@ -335,8 +342,7 @@ class FileLinter implements RuleContext {
 
   private comments(gap: string, from: number): Array<{ text: string; byte: number }> {
     const bytes = Buffer.from(gap, 'utf8');
-    return this.parser!
-      .scanSync(gap)
+    return this.parser!.scanSync(gap)
       .tokens.filter((token) => token.tokenName === 'SQL_COMMENT' || token.tokenName === 'C_COMMENT')
       .map((token) => ({ text: bytes.toString('utf8', token.start, token.end), byte: from + token.start }));
   }
@@ -382,7 +388,9 @@ class FileLinter implements RuleContext {
     const commit = this.runnerCommit;
     if (!commit || this.runner.id === 'psql') return false;
     // lockstep deploy opens that transaction only when nothing before the COMMIT refuses to run in one.
-    return this.runner.id !== 'lockstep' || this.nonTransactional === undefined || this.nonTransactional.statement.index > commit.index;
+    return (
+      this.runner.id !== 'lockstep' || this.nonTransactional === undefined || this.nonTransactional.statement.index > commit.index
+    );
   }
 
   execution(): Execution {

@@ -67,5 +67,7 @@ export function prismaWarnings(comment: string): string[] | undefined {
 
 /** The Prisma warning that names this table (and column), e.g. "You are about to drop the column `x` on the `User` table...". */
 export function prismaWarningAbout(warnings: string[], table: string, column?: string): string | undefined {
-  return warnings.find((warning) => warning.includes(`\`${table}\``) && (column === undefined || warning.includes(`\`${column}\``)));
+  return warnings.find(
+    (warning) => warning.includes(`\`${table}\``) && (column === undefined || warning.includes(`\`${column}\``)),
+  );
 }

@@ -78,12 +78,16 @@ export interface LintOptions {
 export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const root = resolve(options.project ?? process.cwd());
   if (options.project && (!existsSync(root) || !statSync(root).isDirectory())) {
-    throw usageError('LS_NO_PROJECT', `The project directory ${root} does not exist.`, ['Pass --project with the directory that holds lockstep.config.json or the migrations.']);
+    throw usageError('LS_NO_PROJECT', `The project directory ${root} does not exist.`, [
+      'Pass --project with the directory that holds lockstep.config.json or the migrations.',
+    ]);
   }
   const config = projectLintConfig(root);
   const files = options.files ?? [];
   if (files.length > 0 && options.since) {
-    throw usageError('LS_BAD_OPTION', 'Name files to lint or pass --since, not both.', ['Drop the file arguments to lint what changed since the ref, or drop --since to lint the named files.']);
+    throw usageError('LS_BAD_OPTION', 'Name files to lint or pass --since, not both.', [
+      'Drop the file arguments to lint what changed since the ref, or drop --since to lint the named files.',
+    ]);
   }
   const runner = options.runner ?? config.runner ?? 'lockstep';
 
@@ -93,19 +97,41 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
     let unlisted: RunContext['unlisted'] = [];
     if (options.since) {
       const { migrationsChangedSince } = await projectFiles();
-      const changed = await migrationsChangedSince({ project: options.project, orm: options.orm, config: options.config }, options.since);
+      const changed = await migrationsChangedSince(
+        { project: options.project, orm: options.orm, config: options.config },
+        options.since,
+      );
       paths = changed.paths;
       notes = changed.notes;
       unlisted = changed.unlisted;
     }
-    const sources = paths.length > 0 ? await readSources(paths, { ...(options.stdin ? { stdin: options.stdin } : {}), ...(options.stdinFilename ? { stdinFilename: options.stdinFilename } : {}) }) : [];
+    const sources =
+      paths.length > 0
+        ? await readSources(paths, {
+            ...(options.stdin ? { stdin: options.stdin } : {}),
+            ...(options.stdinFilename ? { stdinFilename: options.stdinFilename } : {}),
+          })
+        : [];
     // The migrations a branch adds all run in the next deploy, in folder order; named files are linted each on its own.
-    return withOptionalDatabase(options.url, (session, database) => run(sources, { options, config, runner, session, database, notes, sequence: Boolean(options.since), unlisted }));
+    return withOptionalDatabase(options.url, (session, database) =>
+      run(sources, { options, config, runner, session, database, notes, sequence: Boolean(options.since), unlisted }),
+    );
   }
 
   const { withPendingMigrations } = await projectFiles();
-  return withPendingMigrations({ project: options.project, orm: options.orm, config: options.config, url: options.url }, (selection) =>
-    run(selection.sources, { options, config, runner, session: selection.session, database: selection.database, notes: selection.notes, sequence: selection.pending, unlisted: selection.unlisted }),
+  return withPendingMigrations(
+    { project: options.project, orm: options.orm, config: options.config, url: options.url },
+    (selection) =>
+      run(selection.sources, {
+        options,
+        config,
+        runner,
+        session: selection.session,
+        database: selection.database,
+        notes: selection.notes,
+        sequence: selection.pending,
+        unlisted: selection.unlisted,
+      }),
   );
 }
 
@@ -141,7 +167,10 @@ function projectLintConfig(root: string): LintConfig {
 }
 
 /** With `--url`, opens a session for table sizes; named files are never matched against a database the user did not name. */
-async function withOptionalDatabase<T>(url: string | undefined, fn: (session: PgSession | undefined, database: string | undefined) => Promise<T>): Promise<T> {
+async function withOptionalDatabase<T>(
+  url: string | undefined,
+  fn: (session: PgSession | undefined, database: string | undefined) => Promise<T>,
+): Promise<T> {
   if (url === undefined) return fn(undefined, undefined);
   if (url.trim() === '') throw (await import('../project/database-url.js')).emptyUrlError('--url', 'lint');
   const { InvalidDatabaseUrl, parseDatabaseUrl } = await import('../db/url.js');
@@ -150,11 +179,18 @@ async function withOptionalDatabase<T>(url: string | undefined, fn: (session: Pg
   try {
     target = { kind: 'server', url: parseDatabaseUrl(url), source: '--url' };
   } catch (error) {
-    if (error instanceof InvalidDatabaseUrl) throw usageError('LS_BAD_DATABASE_URL', `The database URL from --url is not usable: ${error.message}.`, ['Fix --url, then run `lockstep lint` again.']);
+    if (error instanceof InvalidDatabaseUrl)
+      throw usageError('LS_BAD_DATABASE_URL', `The database URL from --url is not usable: ${error.message}.`, [
+        'Fix --url, then run `lockstep lint` again.',
+      ]);
     throw error;
   }
   if (target.url.dialect !== 'postgres') {
-    throw usageError('LS_DIALECT_UNSUPPORTED', `The database URL from --url is a ${target.url.dialect} URL; lockstep lint reads table sizes from PostgreSQL.`, ['Pass a postgresql:// URL, or lint without --url.']);
+    throw usageError(
+      'LS_DIALECT_UNSUPPORTED',
+      `The database URL from --url is a ${target.url.dialect} URL; lockstep lint reads table sizes from PostgreSQL.`,
+      ['Pass a postgresql:// URL, or lint without --url.'],
+    );
   }
   const session = await connectPostgres(target, 'lockstep lint', 'lint');
   try {

@@ -116,7 +116,7 @@ export async function parseAhead(map: SourceMap, chunkBytes: number, onPiece: (p
       const stmts = ((JSON.parse(reply.json) as { stmts?: AheadPiece['stmts'] }).stmts ?? []) as AheadPiece['stmts'];
       const last = stmts[stmts.length - 1];
       // Like the sequential path: a piece other than the last must end with a statement at its semicolon.
-      if (end !== total && !(last && last.stmt_len && start + (last.stmt_location ?? 0) + last.stmt_len === end - 1)) return done;
+      if (end !== total && !(last?.stmt_len && start + (last.stmt_location ?? 0) + last.stmt_len === end - 1)) return done;
       onPiece({ start, end, stmts });
       done = end;
     }

@@ -64,7 +64,9 @@ export async function parseFile(map: SourceMap, onStatement: (statement: ParsedS
   const parser = await loadLintParser();
   let from = 0;
   if (map.byteLength >= PARSE_AHEAD_BYTES) {
-    from = await parseAhead(map, CHUNK_BYTES, (piece) => emit(piece.stmts as RawStmt[], piece.start, piece.end, map, parser, onStatement));
+    from = await parseAhead(map, CHUNK_BYTES, (piece) =>
+      emit(piece.stmts as RawStmt[], piece.start, piece.end, map, parser, onStatement),
+    );
   }
   parseWith(parser, map, onStatement, from);
 }
@@ -102,7 +104,13 @@ function parseWith(parser: Parser, map: SourceMap, onStatement: (statement: Pars
  * Tries to parse from `pos` up to a semicolon before `limit` that ends a statement. Returns the
  * offset after that semicolon, or undefined when no cut before `limit` works (the caller widens).
  */
-function parsePiece(parser: Parser, map: SourceMap, pos: number, limit: number, onStatement: (statement: ParsedStatement) => void): number | undefined {
+function parsePiece(
+  parser: Parser,
+  map: SourceMap,
+  pos: number,
+  limit: number,
+  onStatement: (statement: ParsedStatement) => void,
+): number | undefined {
   let cut = map.lastIndexOfByte(SEMICOLON, limit - 1);
   for (let attempt = 0; attempt < MAX_ATTEMPTS && cut > pos; attempt++) {
     const result = attemptParse(parser, map, pos, cut + 1);
@@ -110,7 +118,7 @@ function parsePiece(parser: Parser, map: SourceMap, pos: number, limit: number, 
       const last = result.stmts[result.stmts.length - 1];
       // The cut is good when the piece's last statement ends right at this semicolon; otherwise the
       // semicolon sits in a trailing comment (or an empty statement) and an earlier one is tried.
-      if (last && last.stmt_len && pos + (last.stmt_location ?? 0) + last.stmt_len === cut) {
+      if (last?.stmt_len && pos + (last.stmt_location ?? 0) + last.stmt_len === cut) {
         emit(result.stmts, pos, cut + 1, map, parser, onStatement);
         return cut + 1;
       }
@@ -139,12 +147,23 @@ function attemptParse(parser: Parser, map: SourceMap, from: number, to: number):
     if (!details) {
       throw new LintTooLargeError((error as Error).message, from, to - from);
     }
-    return { ok: false, errorByte: from + map.byteOfCharacter(text, details.cursorPosition ?? 0), message: (error as Error).message };
+    return {
+      ok: false,
+      errorByte: from + map.byteOfCharacter(text, details.cursorPosition ?? 0),
+      message: (error as Error).message,
+    };
   }
   return { ok: true, stmts: (result.stmts ?? []) as RawStmt[] };
 }
 
-function emit(stmts: RawStmt[], base: number, rangeEnd: number, map: SourceMap, parser: Parser, onStatement: (statement: ParsedStatement) => void): void {
+function emit(
+  stmts: RawStmt[],
+  base: number,
+  rangeEnd: number,
+  map: SourceMap,
+  parser: Parser,
+  onStatement: (statement: ParsedStatement) => void,
+): void {
   for (const raw of stmts) {
     if (!raw.stmt) continue;
     const start = base + (raw.stmt_location ?? 0);

@@ -39,14 +39,27 @@ export interface ProjectLintOptions {
 }
 
 function open(options: ProjectLintOptions): Promise<Workspace> {
-  return openWorkspace({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}), ...(options.config ? { config: options.config } : {}), ...(options.url !== undefined ? { url: options.url } : {}), embedded: 'placeholder', cliFlags: '' }, 'lint');
+  return openWorkspace(
+    {
+      ...(options.project ? { project: options.project } : {}),
+      ...(options.orm ? { orm: options.orm } : {}),
+      ...(options.config ? { config: options.config } : {}),
+      ...(options.url !== undefined ? { url: options.url } : {}),
+      embedded: 'placeholder',
+      cliFlags: '',
+    },
+    'lint',
+  );
 }
 
 /**
  * Calls `fn` with the project's pending migrations and a session on its database; with no
  * database URL configured, with all of its migrations and no session.
  */
-export async function withPendingMigrations<T>(options: ProjectLintOptions, fn: (selection: ProjectSelection) => Promise<T>): Promise<T> {
+export async function withPendingMigrations<T>(
+  options: ProjectLintOptions,
+  fn: (selection: ProjectSelection) => Promise<T>,
+): Promise<T> {
   const workspace = await open(options);
   const all = workspace.disk.migrations;
   const folder = displayPath(workspace.disk.location);
@@ -84,7 +97,10 @@ export async function withPendingMigrations<T>(options: ProjectLintOptions, fn: 
       database: workspace.targetDescription,
       pending: true,
       unlisted,
-      notes: [`${pending.length} of ${plural(all.length, 'migration')} in ${folder} ${pending.length === 1 ? 'is' : 'are'} pending on ${workspace.targetDescription}.`, ...notes],
+      notes: [
+        `${pending.length} of ${plural(all.length, 'migration')} in ${folder} ${pending.length === 1 ? 'is' : 'are'} pending on ${workspace.targetDescription}.`,
+        ...notes,
+      ],
     });
   });
 }
@@ -99,10 +115,14 @@ function refuseNothingToLint(workspace: Workspace): void {
   const where = displayPath(workspace.disk.location);
   if (workspace.orm.orm === 'typeorm') {
     const source = workspace.orm.configFile ? displayPath(workspace.orm.configFile) : 'the data source';
-    throw usageError('LS_NO_MIGRATIONS', `Nothing to lint: the migrations of ${source} (${where}) match no file, so TypeORM would find no migration either.`, [
-      `Check the \`migrations\` option of ${source}: a pattern relative to the data source (\`\${__dirname}/migration/*.{ts,js}\`) matches both the TypeScript sources and the compiled files. \`lockstep detect\` shows what lockstep found.`,
-      'To lint SQL files directly, name them: `lockstep lint path/to/file.sql`.',
-    ]);
+    throw usageError(
+      'LS_NO_MIGRATIONS',
+      `Nothing to lint: the migrations of ${source} (${where}) match no file, so TypeORM would find no migration either.`,
+      [
+        `Check the \`migrations\` option of ${source}: a pattern relative to the data source (\`\${__dirname}/migration/*.{ts,js}\`) matches both the TypeScript sources and the compiled files. \`lockstep detect\` shows what lockstep found.`,
+        'To lint SQL files directly, name them: `lockstep lint path/to/file.sql`.',
+      ],
+    );
   }
   if (!workspace.disk.exists) {
     throw usageError('LS_NO_MIGRATIONS', `Nothing to lint: the migrations folder ${where} does not exist.`, [
@@ -142,18 +162,27 @@ function readMigrations(workspace: Workspace, migrations: DiskMigration[]): { so
     const path = displayPath(migration.path);
     if (migration.script === undefined && workspace.orm.orm === 'typeorm') classes.push(migration.name);
     else if (migration.script === undefined) problems.push(`${path} does not exist (migration "${migration.name}")`);
-    else if (migration.invalidUtf8At !== undefined) problems.push(`${path} is not valid UTF-8: the first invalid byte is at offset ${migration.invalidUtf8At}; save the file as UTF-8`);
+    else if (migration.invalidUtf8At !== undefined)
+      problems.push(
+        `${path} is not valid UTF-8: the first invalid byte is at offset ${migration.invalidUtf8At}; save the file as UTF-8`,
+      );
     else if (nulByteProblem(path, migration.script)) problems.push(nulByteProblem(path, migration.script)!);
     else sources.push({ path, sql: migration.script });
   }
   if (problems.length > 0) {
-    throw usageError('LS_LINT_FILE', problems.length === 1 ? `Cannot lint: ${problems[0]}.` : `Cannot lint ${problems.length} migrations:\n${problems.map((p) => `  - ${p}`).join('\n')}`, [
-      'Fix the migrations named above, then run `lockstep lint` again.',
-    ]);
+    throw usageError(
+      'LS_LINT_FILE',
+      problems.length === 1
+        ? `Cannot lint: ${problems[0]}.`
+        : `Cannot lint ${problems.length} migrations:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      ['Fix the migrations named above, then run `lockstep lint` again.'],
+    );
   }
   const notes =
     classes.length > 0
-      ? [`${plural(classes.length, 'TypeORM migration')} ${classes.length === 1 ? 'is a class' : 'are classes'}, not SQL, and ${classes.length === 1 ? 'was' : 'were'} not linted (${classes.slice(0, 3).join(', ')}${classes.length > 3 ? ', ...' : ''}); lint the SQL they run by passing it as files.`]
+      ? [
+          `${plural(classes.length, 'TypeORM migration')} ${classes.length === 1 ? 'is a class' : 'are classes'}, not SQL, and ${classes.length === 1 ? 'was' : 'were'} not linted (${classes.slice(0, 3).join(', ')}${classes.length > 3 ? ', ...' : ''}); lint the SQL they run by passing it as files.`,
+        ]
       : [];
   return { sources, notes };
 }
@@ -162,12 +191,19 @@ function readMigrations(workspace: Workspace, migrations: DiskMigration[]): { so
  * The migration files added or changed between `ref` and HEAD (`git diff --name-only
  * --diff-filter=AM ref...HEAD`), limited to the project's migrations folder: the pull-request gate.
  */
-export async function migrationsChangedSince(options: ProjectLintOptions, ref: string): Promise<{ paths: string[]; unlisted: Array<{ path: string; sql: string; message: string }>; notes: string[] }> {
+export async function migrationsChangedSince(
+  options: ProjectLintOptions,
+  ref: string,
+): Promise<{ paths: string[]; unlisted: Array<{ path: string; sql: string; message: string }>; notes: string[] }> {
   const workspace = await open(options);
   const root = workspace.orm.root;
   const dir = workspace.disk.location;
   const top = git(['rev-parse', '--show-toplevel'], root, ref).trim();
-  const changed = git(['diff', '--name-only', '--diff-filter=AM', '-z', `${ref}...HEAD`, '--', relative(root, dir) || '.'], root, ref)
+  const changed = git(
+    ['diff', '--name-only', '--diff-filter=AM', '-z', `${ref}...HEAD`, '--', relative(root, dir) || '.'],
+    root,
+    ref,
+  )
     .split('\0')
     .filter(Boolean)
     .map((file) => resolve(top, file))
@@ -178,7 +214,9 @@ export async function migrationsChangedSince(options: ProjectLintOptions, ref: s
     paths: changed.filter((file) => !unlisted.some((u) => u.path === displayPath(file))),
     unlisted,
     notes: [
-      changed.length === 0 ? `No migration in ${folder} was added or changed since ${ref}.` : `${plural(changed.length, 'migration file')} in ${folder} added or changed since ${ref}.`,
+      changed.length === 0
+        ? `No migration in ${folder} was added or changed since ${ref}.`
+        : `${plural(changed.length, 'migration file')} in ${folder} added or changed since ${ref}.`,
     ],
   };
 }
@@ -186,7 +224,9 @@ export async function migrationsChangedSince(options: ProjectLintOptions, ref: s
 function git(args: string[], cwd: string, ref: string): string {
   const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
   if (result.error) {
-    throw usageError('LS_GIT', `--since needs git, which could not be run: ${result.error.message}.`, ['Install git, or name the migration files to lint instead of using --since.']);
+    throw usageError('LS_GIT', `--since needs git, which could not be run: ${result.error.message}.`, [
+      'Install git, or name the migration files to lint instead of using --since.',
+    ]);
   }
   if (result.status !== 0) {
     const detail = (result.stderr || result.stdout).trim().split('\n')[0] ?? '';

@@ -37,7 +37,9 @@ export async function readSources(paths: string[], options: ReadOptions = {}): P
     try {
       files = statSync(absolute).isDirectory() ? sqlFilesUnder(absolute) : [absolute];
     } catch (error) {
-      problems.push(`${given} ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`}`);
+      problems.push(
+        `${given} ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`}`,
+      );
       continue;
     }
     if (files.length === 0) problems.push(`${given} is a directory with no .sql files`);
@@ -57,7 +59,9 @@ export async function readSources(paths: string[], options: ReadOptions = {}): P
   if (problems.length > 0) {
     throw usageError(
       'LS_LINT_FILE',
-      problems.length === 1 ? `Cannot lint: ${problems[0]}.` : `Cannot lint ${problems.length} files:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      problems.length === 1
+        ? `Cannot lint: ${problems[0]}.`
+        : `Cannot lint ${problems.length} files:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
       ['Fix the paths or the files named above (save SQL files as UTF-8), then run `lockstep lint` again.'],
       { problems },
     );
@@ -75,7 +79,9 @@ function decode(bytes: Buffer, name: string, problems: string[]): string | undef
   }
   let line = 1;
   for (let i = 0; i < invalid; i++) if (bytes[i] === 10) line++;
-  problems.push(`${name} is not valid UTF-8: the first invalid byte is at offset ${invalid} (line ${line}); save the file as UTF-8`);
+  problems.push(
+    `${name} is not valid UTF-8: the first invalid byte is at offset ${invalid} (line ${line}); save the file as UTF-8`,
+  );
   return undefined;
 }
 
@@ -83,7 +89,9 @@ function decode(bytes: Buffer, name: string, problems: string[]): string | undef
 function sqlFilesUnder(dir: string): string[] {
   const out: string[] = [];
   const visit = (current: string) => {
-    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const entry of entries) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       const path = join(current, entry.name);

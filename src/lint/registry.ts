@@ -113,7 +113,13 @@ const RULES: readonly Rule[] = [
 ];
 
 /** Rules the engine reports itself rather than from a statement. */
-export const META_RULE_IDS: ReadonlySet<string> = new Set(['syntax-error', 'empty-migration', 'unlisted-migration', 'unused-ignore', 'suppression-missing-reason']);
+export const META_RULE_IDS: ReadonlySet<string> = new Set([
+  'syntax-error',
+  'empty-migration',
+  'unlisted-migration',
+  'unused-ignore',
+  'suppression-missing-reason',
+]);
 
 const BY_ID = new Map(RULES.map((rule) => [rule.meta.id, rule]));
 

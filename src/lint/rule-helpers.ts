@@ -1,5 +1,14 @@
 /** Small things several rules need. */
-import { alterCommands, altersTable, relationOf, type AlterCommand, type ColumnDefinition, type ConstraintInfo, type ConstraintType, type RelationName } from './ast.js';
+import {
+  alterCommands,
+  altersTable,
+  relationOf,
+  type AlterCommand,
+  type ColumnDefinition,
+  type ConstraintInfo,
+  type ConstraintType,
+  type RelationName,
+} from './ast.js';
 import { prismaWarningAbout } from './generators.js';
 import type { LintStatement, RuleContext, ScanToken } from './rule.js';
 
@@ -22,7 +31,11 @@ export function withPrismaWarning(context: RuleContext, message: string, table: 
 }
 
 /** The commands of one kind (`AT_AddColumn`, `AT_DropColumn`, ...) that an ALTER TABLE runs on a table this migration did not create. */
-export function commandsOnExistingTable(statement: LintStatement, context: RuleContext, subtype: string): Array<{ table: RelationName; cmd: AlterCommand }> {
+export function commandsOnExistingTable(
+  statement: LintStatement,
+  context: RuleContext,
+  subtype: string,
+): Array<{ table: RelationName; cmd: AlterCommand }> {
   const altered = alteredTable(statement);
   if (!altered || context.isNewTable(altered.table)) return [];
   return altered.cmds.filter((cmd) => cmd.subtype === subtype).map((cmd) => ({ table: altered.table, cmd }));
@@ -37,7 +50,11 @@ export interface AddedConstraint {
 }
 
 /** The constraints of one type that an `ALTER TABLE` adds to an existing table, by ADD CONSTRAINT or ADD COLUMN. */
-export function constraintsAddedToExistingTable(statement: LintStatement, context: RuleContext, type: ConstraintType): AddedConstraint[] {
+export function constraintsAddedToExistingTable(
+  statement: LintStatement,
+  context: RuleContext,
+  type: ConstraintType,
+): AddedConstraint[] {
   const altered = alteredTable(statement);
   if (!altered || context.isNewTable(altered.table)) return [];
   const added: AddedConstraint[] = [];
@@ -66,7 +83,10 @@ export function alterCommandAt(statement: LintStatement, context: RuleContext, c
   if (!altered || altered.cmds.length < 2) return undefined;
   let starts = commandStarts.get(statement.body);
   if (!starts) {
-    starts = splitAlterCommands(context.tokens(statement).filter((t) => t.name !== 'SQL_COMMENT' && t.name !== 'C_COMMENT'), altered.cmds.length).map((byte) => (byte === undefined ? undefined : byte - statement.base));
+    starts = splitAlterCommands(
+      context.tokens(statement).filter((t) => t.name !== 'SQL_COMMENT' && t.name !== 'C_COMMENT'),
+      altered.cmds.length,
+    ).map((byte) => (byte === undefined ? undefined : byte - statement.base));
     commandStarts.set(statement.body, starts);
   }
   return starts[altered.cmds.indexOf(cmd)];

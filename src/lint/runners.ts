@@ -51,7 +51,8 @@ export const RUNNER_MODELS: Record<Runner, RunnerModel> = {
     // Prisma sends the whole script as one query: several statements form one implicit transaction.
     execution: (file) => (file.statements > 1 && !file.transactionControl ? 'transaction' : 'autocommit'),
     inTransaction: 'prisma migrate deploy sends this file as one query, so its statements run in one implicit transaction',
-    nonTransactionalAdvice: 'put the statement alone in a migration of its own (prisma migrate dev --create-only), or deploy with lockstep',
+    nonTransactionalAdvice:
+      'put the statement alone in a migration of its own (prisma migrate dev --create-only), or deploy with lockstep',
   },
   drizzle: {
     id: 'drizzle',
@@ -59,7 +60,8 @@ export const RUNNER_MODELS: Record<Runner, RunnerModel> = {
     setsTimeouts: false,
     execution: () => 'shared-transaction',
     inTransaction: "drizzle's migrator runs all pending migrations in one transaction",
-    nonTransactionalAdvice: "drizzle's migrator cannot run it (it wraps every migration in one transaction); deploy with lockstep, or run the statement outside the migrator",
+    nonTransactionalAdvice:
+      "drizzle's migrator cannot run it (it wraps every migration in one transaction); deploy with lockstep, or run the statement outside the migrator",
   },
   typeorm: {
     id: 'typeorm',
@@ -67,8 +69,10 @@ export const RUNNER_MODELS: Record<Runner, RunnerModel> = {
     setsTimeouts: false,
     // migrationsTransactionMode "all" is TypeORM's default.
     execution: () => 'shared-transaction',
-    inTransaction: 'TypeORM\'s migration:run runs all pending migrations in one transaction by default (migrationsTransactionMode "all")',
-    nonTransactionalAdvice: 'set `transaction = false` on that migration class (with migrationsTransactionMode "each"), or deploy with lockstep',
+    inTransaction:
+      'TypeORM\'s migration:run runs all pending migrations in one transaction by default (migrationsTransactionMode "all")',
+    nonTransactionalAdvice:
+      'set `transaction = false` on that migration class (with migrationsTransactionMode "each"), or deploy with lockstep',
   },
   psql: {
     id: 'psql',

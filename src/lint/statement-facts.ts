@@ -33,7 +33,9 @@ export function nonTransactionalReason(kind: string, body: AstObject, postgresVe
       return body.concurrent ? 'DROP INDEX CONCURRENTLY' : undefined;
     case 'ReindexStmt':
       if (hasOption(body.params, 'concurrently')) return 'REINDEX CONCURRENTLY';
-      return body.kind === 'REINDEX_OBJECT_SYSTEM' || body.kind === 'REINDEX_OBJECT_DATABASE' ? 'REINDEX SYSTEM/DATABASE' : undefined;
+      return body.kind === 'REINDEX_OBJECT_SYSTEM' || body.kind === 'REINDEX_OBJECT_DATABASE'
+        ? 'REINDEX SYSTEM/DATABASE'
+        : undefined;
     case 'VacuumStmt':
       if (!body.is_vacuumcmd) return undefined;
       return hasOption(body.options, 'full') ? 'VACUUM FULL' : 'VACUUM';
@@ -59,7 +61,11 @@ export function nonTransactionalReason(kind: string, body: AstObject, postgresVe
       // Before PostgreSQL 12, ALTER TYPE ... ADD VALUE could not run inside a transaction block.
       return postgresVersion < 12 && body.oldVal === undefined ? 'ALTER TYPE ... ADD VALUE (before PostgreSQL 12)' : undefined;
     case 'AlterTableStmt':
-      return alterCommands(body).some((cmd) => cmd.subtype === 'AT_DetachPartition' && (cmd.def as { PartitionCmd?: { concurrent?: boolean } })?.PartitionCmd?.concurrent)
+      return alterCommands(body).some(
+        (cmd) =>
+          cmd.subtype === 'AT_DetachPartition' &&
+          (cmd.def as { PartitionCmd?: { concurrent?: boolean } })?.PartitionCmd?.concurrent,
+      )
         ? 'DETACH PARTITION CONCURRENTLY'
         : undefined;
     default:
@@ -128,9 +134,26 @@ export function hasForeignKey(node: unknown): boolean {
   return found;
 }
 
-export type LockMode = 'ACCESS EXCLUSIVE' | 'EXCLUSIVE' | 'SHARE ROW EXCLUSIVE' | 'SHARE' | 'SHARE UPDATE EXCLUSIVE' | 'ROW EXCLUSIVE' | 'ROW SHARE' | 'ACCESS SHARE';
+export type LockMode =
+  | 'ACCESS EXCLUSIVE'
+  | 'EXCLUSIVE'
+  | 'SHARE ROW EXCLUSIVE'
+  | 'SHARE'
+  | 'SHARE UPDATE EXCLUSIVE'
+  | 'ROW EXCLUSIVE'
+  | 'ROW SHARE'
+  | 'ACCESS SHARE';
 
-const LOCK_MODES: LockMode[] = ['ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'];
+const LOCK_MODES: LockMode[] = [
+  'ACCESS SHARE',
+  'ROW SHARE',
+  'ROW EXCLUSIVE',
+  'SHARE UPDATE EXCLUSIVE',
+  'SHARE',
+  'SHARE ROW EXCLUSIVE',
+  'EXCLUSIVE',
+  'ACCESS EXCLUSIVE',
+];
 
 /** What a lock mode blocks for the application. */
 export function lockBlocks(mode: LockMode): string {
@@ -173,7 +196,11 @@ export function tableLock(kind: string, body: AstObject): LockMode | undefined {
       for (const cmd of alterCommands(body)) {
         let mode: LockMode = ALTER_LOCKS[cmd.subtype] ?? 'ACCESS EXCLUSIVE';
         if (cmd.subtype === 'AT_AddConstraint' && hasForeignKey(cmd.def)) mode = 'SHARE ROW EXCLUSIVE';
-        if (cmd.subtype === 'AT_DetachPartition' && (cmd.def as { PartitionCmd?: { concurrent?: boolean } })?.PartitionCmd?.concurrent) mode = 'SHARE UPDATE EXCLUSIVE';
+        if (
+          cmd.subtype === 'AT_DetachPartition' &&
+          (cmd.def as { PartitionCmd?: { concurrent?: boolean } })?.PartitionCmd?.concurrent
+        )
+          mode = 'SHARE UPDATE EXCLUSIVE';
         if (!strongest || LOCK_MODES.indexOf(mode) > LOCK_MODES.indexOf(strongest)) strongest = mode;
       }
       return strongest ?? 'ACCESS EXCLUSIVE';
@@ -182,7 +209,9 @@ export function tableLock(kind: string, body: AstObject): LockMode | undefined {
       return body.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
     case 'DropStmt':
       if (body.removeType === 'OBJECT_INDEX') return body.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
-      return body.removeType === 'OBJECT_TABLE' || body.removeType === 'OBJECT_VIEW' || body.removeType === 'OBJECT_MATVIEW' ? 'ACCESS EXCLUSIVE' : undefined;
+      return body.removeType === 'OBJECT_TABLE' || body.removeType === 'OBJECT_VIEW' || body.removeType === 'OBJECT_MATVIEW'
+        ? 'ACCESS EXCLUSIVE'
+        : undefined;
     case 'ReindexStmt':
       return hasOption(body.params, 'concurrently') ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
     case 'VacuumStmt':

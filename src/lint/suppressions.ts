@@ -28,7 +28,11 @@ const FILE_DIRECTIVE = 'lockstep-ignore-file';
 
 /** Reads a directive from a comment's text (with its `--` or `/* *\/`), or undefined. */
 export function parseDirective(comment: string, byte: number): Suppression | undefined {
-  const body = comment.startsWith('--') ? comment.slice(2) : comment.startsWith('/*') ? comment.slice(2, comment.endsWith('*/') ? -2 : undefined) : comment;
+  const body = comment.startsWith('--')
+    ? comment.slice(2)
+    : comment.startsWith('/*')
+      ? comment.slice(2, comment.endsWith('*/') ? -2 : undefined)
+      : comment;
   const text = body.trim();
   let scope: SuppressionScope;
   let rest: string;

@@ -53,7 +53,16 @@ const ORDER: TableSize[] = ['empty', 'small', 'medium', 'large'];
 /** The grade of a table from its row estimate and its size; the larger of the two grades wins. */
 export function gradeTable(stats: TableStats, thresholds: SizeThresholds = DEFAULT_THRESHOLDS): TableSize {
   if (!stats.exists) return 'new';
-  const byRows = stats.rows === undefined ? undefined : stats.rows <= 0 ? 'empty' : stats.rows < thresholds.smallRows ? 'small' : stats.rows < thresholds.largeRows ? 'medium' : 'large';
+  const byRows =
+    stats.rows === undefined
+      ? undefined
+      : stats.rows <= 0
+        ? 'empty'
+        : stats.rows < thresholds.smallRows
+          ? 'small'
+          : stats.rows < thresholds.largeRows
+            ? 'medium'
+            : 'large';
   const byBytes =
     stats.bytes === undefined
       ? undefined
@@ -98,7 +107,12 @@ export function postgresTableStats(session: Pick<PgSession, 'query'>): TableStat
       const keys = [...new Set(tables.map(tableKey))];
       const out = new Map<string, TableStats>();
       if (keys.length === 0) return out;
-      const rows = await session.query<{ key: string; rows: number | null; bytes: number | null; columns: Record<string, string> | null }>(STATS_SQL, [keys]);
+      const rows = await session.query<{
+        key: string;
+        rows: number | null;
+        bytes: number | null;
+        columns: Record<string, string> | null;
+      }>(STATS_SQL, [keys]);
       for (const key of keys) out.set(key, { exists: false, rows: undefined, bytes: undefined });
       for (const row of rows) {
         out.set(row.key, {

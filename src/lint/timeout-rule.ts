@@ -17,14 +17,19 @@ export function setsTimeout(kind: string, body: Record<string, unknown>, name: s
 const BLOCKING: LockMode[] = ['SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'];
 
 /** The lock this statement takes that blocks the application's reads or writes of a table that already exists, if any. */
-export function blockingLock(statement: LintStatement, context: RuleContext): { mode: LockMode; table: RelationName | undefined } | undefined {
+export function blockingLock(
+  statement: LintStatement,
+  context: RuleContext,
+): { mode: LockMode; table: RelationName | undefined } | undefined {
   const body = statement.body;
   const mode = tableLock(statement.kind, body);
   if (mode && BLOCKING.includes(mode)) {
     const targets: Array<RelationName | undefined> = [];
     if (body.relation) targets.push(relationOf(body.relation));
     for (const r of Array.isArray(body.relations) ? body.relations : []) targets.push(relationOf(r));
-    if (statement.kind === 'DropStmt') for (const o of Array.isArray(body.objects) ? body.objects : []) targets.push(nameFromList((o as { List?: { items?: unknown } }).List?.items));
+    if (statement.kind === 'DropStmt')
+      for (const o of Array.isArray(body.objects) ? body.objects : [])
+        targets.push(nameFromList((o as { List?: { items?: unknown } }).List?.items));
     const named = targets.filter((t): t is RelationName => t !== undefined);
     if (named.length === 0) return { mode, table: undefined };
     const existing = named.find((t) => !context.isNewTable(t));

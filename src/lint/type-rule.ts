@@ -39,7 +39,11 @@ export function isCatalogType(type: TypeReference, names: readonly string[]): bo
 }
 
 /** A rule that reports each declared column whose type `matches`; `message` says what to use instead. */
-export function typeRule(meta: RuleMeta, matches: (type: TypeReference) => boolean, advice: (type: TypeReference) => string): Rule {
+export function typeRule(
+  meta: RuleMeta,
+  matches: (type: TypeReference) => boolean,
+  advice: (type: TypeReference) => string,
+): Rule {
   return {
     meta,
     kinds: ['CreateStmt', 'AlterTableStmt'],
@@ -48,7 +52,11 @@ export function typeRule(meta: RuleMeta, matches: (type: TypeReference) => boole
         statement(statement) {
           for (const { column, type } of declaredTypes(statement)) {
             if (!matches(type)) continue;
-            context.report({ statement, at: type.location, message: `${column ? `"${column}" is ${typeDisplay(type)}` : typeDisplay(type)}: ${advice(type)}` });
+            context.report({
+              statement,
+              at: type.location,
+              message: `${column ? `"${column}" is ${typeDisplay(type)}` : typeDisplay(type)}: ${advice(type)}`,
+            });
           }
         },
       };

@@ -15,7 +15,11 @@ export interface HistoryShapedTable {
  * table has a shape of its own: Drizzle's `hash` and `created_at`, Prisma's `migration_name` and
  * `checksum`), other than `except`, with how many rows each holds. At most ten.
  */
-export async function historyShapedTables(session: PgSession, columns: string[], except: { schema: string; table: string }): Promise<HistoryShapedTable[]> {
+export async function historyShapedTables(
+  session: PgSession,
+  columns: string[],
+  except: { schema: string; table: string },
+): Promise<HistoryShapedTable[]> {
   const found = await session.query<{ schema: string; table: string }>(
     `SELECT n.nspname AS schema, c.relname AS table
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

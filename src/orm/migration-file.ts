@@ -29,7 +29,9 @@ export function unreadableFileError(path: string, what: string, error: unknown):
       : code === 'EACCES' || code === 'EPERM'
         ? `Make ${shown} readable by the user lockstep runs as (e.g. chmod a+r ${shown})`
         : `Make ${shown} readable`;
-  return usageError('LS_MIGRATION_FILE', `Cannot read ${shown} (${what}): ${reason}.`, [`${fix}, then run the command again.`], { file: shown });
+  return usageError('LS_MIGRATION_FILE', `Cannot read ${shown} (${what}): ${reason}.`, [`${fix}, then run the command again.`], {
+    file: shown,
+  });
 }
 
 /** The bytes of a migration file, or a usage error naming it when it cannot be read. */

@@ -58,7 +58,13 @@ export class CompileCache {
   }
 
   private key(identity: string, input: TransformInput): string {
-    const flags = JSON.stringify([input.filename ? extname(input.filename) : '', input.async, input.interopDefault, input.jsx, input.ts]);
+    const flags = JSON.stringify([
+      input.filename ? extname(input.filename) : '',
+      input.async,
+      input.interopDefault,
+      input.jsx,
+      input.ts,
+    ]);
     return createHash('sha256').update(`${FORMAT}\0${identity}\0${flags}\0${input.source}`).digest('hex');
   }
 

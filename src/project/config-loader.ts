@@ -29,7 +29,12 @@ function configTransform(babel: import('jiti').Jiti): JitiTransform {
   return (options) =>
     /\bimport\s*\.\s*meta\b|\bawait\b/.test(options.source)
       ? { code: babel.transform(options) }
-      : { code: transform(options.source, { transforms: ['typescript', 'imports'], ...(options.filename ? { filePath: options.filename } : {}) }).code };
+      : {
+          code: transform(options.source, {
+            transforms: ['typescript', 'imports'],
+            ...(options.filename ? { filePath: options.filename } : {}),
+          }).code,
+        };
 }
 
 /**
@@ -42,8 +47,17 @@ function configTransform(babel: import('jiti').Jiti): JitiTransform {
 export async function loadConfigModule(file: string, root: string, env: ProjectEnv, code: string): Promise<unknown> {
   const { createJiti } = loadJiti();
   const tsconfig = tsconfigForPaths(projectTsconfig(root));
-  const jitiOptions = { alias: { ...CONFIG_SHIMS }, fsCache: false, moduleCache: false, interopDefault: true, ...(tsconfig ? { tsconfigPaths: tsconfig } : {}) };
-  const jiti = createJiti(import.meta.url, { ...jitiOptions, transform: configTransform(createJiti(import.meta.url, jitiOptions)) });
+  const jitiOptions = {
+    alias: { ...CONFIG_SHIMS },
+    fsCache: false,
+    moduleCache: false,
+    interopDefault: true,
+    ...(tsconfig ? { tsconfigPaths: tsconfig } : {}),
+  };
+  const jiti = createJiti(import.meta.url, {
+    ...jitiOptions,
+    transform: configTransform(createJiti(import.meta.url, jitiOptions)),
+  });
   try {
     return await inProjectDir(root, () =>
       env.withFileValues(async () => {

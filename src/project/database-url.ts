@@ -93,7 +93,12 @@ export interface UrlSourceTried {
 /** An explicitly empty URL: a secret that did not arrive, never a request for the embedded database. */
 export function emptyUrlError(source: string, command: string, phrasing: 'cli' | 'api' = 'cli'): LockstepError {
   const api = phrasing === 'api';
-  const given = source === '--url' ? (api ? 'The url option is an empty string' : '--url was given an empty value') : `The database URL from ${source} is empty`;
+  const given =
+    source === '--url'
+      ? api
+        ? 'The url option is an empty string'
+        : '--url was given an empty value'
+      : `The database URL from ${source} is empty`;
   const rerun = api ? 'then call it again' : `then run \`lockstep ${command}\` again`;
   return usageError(
     'LS_EMPTY_DATABASE_URL',
@@ -113,7 +118,12 @@ export function emptyUrlError(source: string, command: string, phrasing: 'cli' |
  * a configuration error. With none set, the project's embedded database when the embedded mode
  * allows it (see EmbeddedMode), else LS_NO_DATABASE_URL listing the sources that were tried.
  */
-export function resolveTarget(projectRoot: string, configured: ConfiguredUrl[], env: ProjectEnv, options: TargetOptions): ResolvedTarget {
+export function resolveTarget(
+  projectRoot: string,
+  configured: ConfiguredUrl[],
+  env: ProjectEnv,
+  options: TargetOptions,
+): ResolvedTarget {
   const phrasing = options.phrasing ?? 'cli';
   if (options.url !== undefined && options.url.trim() === '') throw emptyUrlError('--url', options.command, phrasing);
   const mode = options.embedded === 'placeholder' ? 'placeholder' : embeddedMode(options.embedded);

@@ -40,7 +40,18 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[], confi
   try {
     loaded = await loadOrm(root, orm, config);
   } catch (error) {
-    return { orm, evidence, configFile: undefined, configRead: undefined, dialect: undefined, migrations: undefined, historyTable: undefined, databaseUrlFrom: undefined, supported: false, problems: [isLockstepError(error) ? error.message : String(error)] };
+    return {
+      orm,
+      evidence,
+      configFile: undefined,
+      configRead: undefined,
+      dialect: undefined,
+      migrations: undefined,
+      historyTable: undefined,
+      databaseUrlFrom: undefined,
+      supported: false,
+      problems: [isLockstepError(error) ? error.message : String(error)],
+    };
   }
   const problems = [...(loaded.notes ?? [])];
   // A migrations folder that cannot be read (a broken journal, an unreadable file) is a problem to report, not a reason to stop.
@@ -54,7 +65,10 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[], confi
   let databaseUrlFrom: string | undefined;
   try {
     // `placeholder`: with no URL, say what the commands would do instead of failing here.
-    const { target } = resolveTarget(root, loaded.configuredUrls(), loaded.env, { command: 'detect', embedded: loaded.runtime || unsupported ? 'never' : 'placeholder' });
+    const { target } = resolveTarget(root, loaded.configuredUrls(), loaded.env, {
+      command: 'detect',
+      embedded: loaded.runtime || unsupported ? 'never' : 'placeholder',
+    });
     databaseUrlFrom =
       target.kind === 'server'
         ? target.source
@@ -77,7 +91,16 @@ async function describeOrm(root: string, orm: OrmName, evidence: string[], confi
     configFile: loaded.configFile ? rel(loaded.configFile) : undefined,
     configRead: loaded.configRead,
     dialect: loaded.dialect,
-    migrations: disk ? { location: disk.location.split(', ').map((l) => (l.startsWith('/') ? rel(l) : l)).join(', '), exists: disk.exists, count: disk.migrations.length } : undefined,
+    migrations: disk
+      ? {
+          location: disk.location
+            .split(', ')
+            .map((l) => (l.startsWith('/') ? rel(l) : l))
+            .join(', '),
+          exists: disk.exists,
+          count: disk.migrations.length,
+        }
+      : undefined,
     historyTable: loaded.historyTable,
     databaseUrlFrom,
     supported: !unsupported,
@@ -106,7 +129,9 @@ export async function detect(options: { project?: string; orm?: OrmName; config?
   if (options.orm && !found.some((d) => d.orm === options.orm)) found.push({ orm: options.orm, evidence: ['chosen with --orm'] });
   const chosen = options.orm ?? (found.length === 1 ? found[0]!.orm : undefined);
   // --config is the configuration of the ORM lockstep uses.
-  const orms = await Promise.all(found.map((d) => describeOrm(root, d.orm, d.evidence, d.orm === chosen ? options.config : undefined)));
+  const orms = await Promise.all(
+    found.map((d) => describeOrm(root, d.orm, d.evidence, d.orm === chosen ? options.config : undefined)),
+  );
   const note =
     chosen !== undefined
       ? undefined

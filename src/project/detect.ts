@@ -73,7 +73,9 @@ function noProjectError(root: string): LockstepError {
   const message = `No Prisma, Drizzle or TypeORM project was found in ${root}: no ORM dependency in package.json, no prisma.config.ts or prisma/schema.prisma, no drizzle.config.*, no TypeORM data source.`;
   const below = findSubProjects(root);
   if (below.length === 0) {
-    return usageError('LS_NO_PROJECT', message, ['Run lockstep in the project directory, or pass --project with its path (and --orm prisma|drizzle|typeorm if its files are elsewhere).']);
+    return usageError('LS_NO_PROJECT', message, [
+      'Run lockstep in the project directory, or pass --project with its path (and --orm prisma|drizzle|typeorm if its files are elsewhere).',
+    ]);
   }
   const shown = below.slice(0, 5);
   const fromCwd = (dir: string) => relative(process.cwd(), join(root, dir)) || '.';

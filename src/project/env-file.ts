@@ -17,7 +17,10 @@ export interface EnvValue {
 export class ProjectEnv {
   private readonly fileValues = new Map<string, EnvValue>();
 
-  constructor(dirs: string[], private readonly processEnv: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    dirs: string[],
+    private readonly processEnv: NodeJS.ProcessEnv = process.env,
+  ) {
     for (const dir of dirs) {
       const file = join(dir, '.env');
       if (!existsSync(file)) continue;

@@ -10,7 +10,7 @@ export function explicitConfigFile(root: string, config: string): string {
   const file = resolve(root, config);
   if (!existsSync(file)) {
     throw usageError('LS_CONFIG_NOT_FOUND', `--config names ${relative(process.cwd(), file) || file}, which does not exist.`, [
-      'Pass --config with the path of the ORM\'s configuration file, relative to the project directory (--project) or absolute.',
+      "Pass --config with the path of the ORM's configuration file, relative to the project directory (--project) or absolute.",
     ]);
   }
   return file;

@@ -9,7 +9,8 @@ import { SourceSyntaxError } from './typescript-transform.js';
  * counts lines of the compiled output, not of the file.
  */
 export function loadErrorText(error: unknown, file: string, root: string): string {
-  if (error instanceof SourceSyntaxError) return redact(`SyntaxError: ${error.text} (line ${error.line}, column ${error.column})`);
+  if (error instanceof SourceSyntaxError)
+    return redact(`SyntaxError: ${error.text} (line ${error.line}, column ${error.column})`);
   if (!(error instanceof Error)) return redact(String(error));
   const shown = relative(root, file) || file;
   // jiti's Babel parser puts "<absolute path>:<line>:<column>" on a line of its own.

@@ -22,7 +22,13 @@ const extensions = (Module as unknown as { _extensions: Record<string, Extension
 export function needsFullLoader(error: unknown): boolean {
   if (error instanceof SourceSyntaxError) return false;
   const code = (error as { code?: unknown } | undefined)?.code;
-  return code === 'ERR_REQUIRE_ESM' || code === 'MODULE_NOT_FOUND' || code === 'ERR_UNKNOWN_FILE_EXTENSION' || code === 'ERR_REQUIRE_ASYNC_MODULE' || error instanceof SyntaxError;
+  return (
+    code === 'ERR_REQUIRE_ESM' ||
+    code === 'MODULE_NOT_FOUND' ||
+    code === 'ERR_UNKNOWN_FILE_EXTENSION' ||
+    code === 'ERR_REQUIRE_ASYNC_MODULE' ||
+    error instanceof SyntaxError
+  );
 }
 
 /**

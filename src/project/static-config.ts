@@ -125,13 +125,20 @@ class Evaluator {
         for (const property of n.properties as AstNode[]) {
           if (property.type !== 'Property' || property.kind !== 'init' || property.method || property.computed) notData();
           const key = property.key as AstNode;
-          const name = key.type === 'Identifier' ? key.name : key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number') ? String(key.value) : notData();
+          const name =
+            key.type === 'Identifier'
+              ? key.name
+              : key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')
+                ? String(key.value)
+                : notData();
           out[name as string] = this.value(property.value as AstNode);
         }
         return out;
       }
       case 'ArrayExpression':
-        return (n.elements as Array<AstNode | null>).map((element) => (element && element.type !== 'SpreadElement' ? this.value(element) : notData()));
+        return (n.elements as Array<AstNode | null>).map((element) =>
+          element && element.type !== 'SpreadElement' ? this.value(element) : notData(),
+        );
       case 'Identifier': {
         if (n.name === 'undefined') return undefined;
         const init = this.constants.get(n.name as string);
@@ -142,7 +149,13 @@ class Evaluator {
       case 'CallExpression': {
         const callee = unwrapExpression(n.callee as AstNode);
         const args = n.arguments as AstNode[];
-        if (callee?.type !== 'Identifier' || !this.identities.has(callee.name as string) || args.length !== 1 || args[0]!.type === 'SpreadElement') notData();
+        if (
+          callee?.type !== 'Identifier' ||
+          !this.identities.has(callee.name as string) ||
+          args.length !== 1 ||
+          args[0]!.type === 'SpreadElement'
+        )
+          notData();
         return this.value(args[0]);
       }
       case 'LogicalExpression': {
@@ -176,12 +189,18 @@ class Evaluator {
   private environmentVariable(n: AstNode): unknown {
     const object = unwrapExpression(n.object as AstNode);
     const property = n.property as AstNode;
-    const name = !n.computed && property.type === 'Identifier' ? property.name : n.computed && property.type === 'Literal' && typeof property.value === 'string' ? property.value : undefined;
+    const name =
+      !n.computed && property.type === 'Identifier'
+        ? property.name
+        : n.computed && property.type === 'Literal' && typeof property.value === 'string'
+          ? property.value
+          : undefined;
     if (
       typeof name === 'string' &&
       object?.type === 'MemberExpression' &&
       !object.computed &&
-      ((object.object as AstNode).type === 'Identifier' && (object.object as AstNode).name === 'process') &&
+      (object.object as AstNode).type === 'Identifier' &&
+      (object.object as AstNode).name === 'process' &&
       (object.property as AstNode).name === 'env'
     ) {
       return this.options.env(name);

@@ -41,7 +41,7 @@ export function findSubProjects(root: string, orm?: OrmName): SubProject[] {
       if (held.length > 0) continue;
     }
     if (depth >= MAX_DEPTH) continue;
-    let entries;
+    let entries: import('node:fs').Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {

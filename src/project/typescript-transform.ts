@@ -30,7 +30,11 @@ export class SourceSyntaxError extends SyntaxError {
  * installed (a production image running compiled JavaScript), in which case jiti's own transform is
  * used. With a cache, output compiled by an earlier run is reused and the compiler is not loaded.
  */
-export function projectTypescriptTransform(root: string, tsconfig: ProjectTsconfig | undefined, cache?: CompileCache): Transform | undefined {
+export function projectTypescriptTransform(
+  root: string,
+  tsconfig: ProjectTsconfig | undefined,
+  cache?: CompileCache,
+): Transform | undefined {
   const require = createRequire(join(root, 'package.json'));
   let version: string;
   try {
@@ -45,18 +49,27 @@ export function projectTypescriptTransform(root: string, tsconfig: ProjectTsconf
     compile ??= typescriptCompiler(require('typescript') as TypeScript, root, tsconfig?.file);
     return compile(input);
   };
-  return cache ? cache.wrap(transform, `typescript@${version}\0${tsconfigIdentity(tsconfig)}\0${transformIdentity()}`) : transform;
+  return cache
+    ? cache.wrap(transform, `typescript@${version}\0${tsconfigIdentity(tsconfig)}\0${transformIdentity()}`)
+    : transform;
 }
 
 /** This module's own code, which decides the options and the rewriting around the compiler: a new lockstep build is a new cache key. */
 let ownSource: string | undefined;
 function transformIdentity(): string {
-  ownSource ??= createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
+  ownSource ??= createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .digest('hex');
   return ownSource;
 }
 
 function typescriptCompiler(ts: TypeScript, root: string, tsconfig: string | undefined): Transform {
-  let compilerOptions: import('typescript').CompilerOptions = { experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, target: ts.ScriptTarget.ES2021 };
+  let compilerOptions: import('typescript').CompilerOptions = {
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    esModuleInterop: true,
+    target: ts.ScriptTarget.ES2021,
+  };
   if (tsconfig) {
     const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
     if (!read.error) compilerOptions = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(tsconfig)).options;
@@ -94,10 +107,18 @@ function typescriptCompiler(ts: TypeScript, root: string, tsconfig: string | und
 function importMetaAsCommonJs(ts: TypeScript): import('typescript').TransformerFactory<import('typescript').SourceFile> {
   return (context) => (sourceFile) => {
     const f = context.factory;
-    const isImportMeta = (node: import('typescript').Node) => ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword;
+    const isImportMeta = (node: import('typescript').Node) =>
+      ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword;
     const url = () =>
       f.createPropertyAccessExpression(
-        f.createCallExpression(f.createPropertyAccessExpression(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral('node:url')]), 'pathToFileURL'), undefined, [f.createIdentifier('__filename')]),
+        f.createCallExpression(
+          f.createPropertyAccessExpression(
+            f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral('node:url')]),
+            'pathToFileURL',
+          ),
+          undefined,
+          [f.createIdentifier('__filename')],
+        ),
         'href',
       );
     const visit = (node: import('typescript').Node): import('typescript').Node => {

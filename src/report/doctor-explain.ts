@@ -5,7 +5,10 @@ import type { Style } from './style.js';
 
 export function listChecks(checks: readonly DoctorCheck[], style: Style): string {
   const width = Math.max(...checks.map((c) => c.meta.id.length));
-  const lines = checks.map(({ meta }) => `${meta.id.padEnd(width)}  ${meta.severity.padEnd(7)}  ${meta.scope.padEnd(7)}  ${meta.title.replace(/`/g, '')}${meta.fixable ? style.dim(' (--fix)') : ''}`);
+  const lines = checks.map(
+    ({ meta }) =>
+      `${meta.id.padEnd(width)}  ${meta.severity.padEnd(7)}  ${meta.scope.padEnd(7)}  ${meta.title.replace(/`/g, '')}${meta.fixable ? style.dim(' (--fix)') : ''}`,
+  );
   return [style.bold(`${'check'.padEnd(width)}  severity scope    finds`), ...lines].join('\n');
 }
 

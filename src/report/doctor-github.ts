@@ -6,7 +6,14 @@ import type { Style } from './style.js';
 
 export function renderDoctorGithub(report: DoctorReport, style: Style): string {
   const lines = report.findings.map((f) =>
-    workflowCommand({ severity: f.severity, file: f.file, line: f.line, column: f.column, title: `lockstep ${f.check}`, message: `${f.message}\nWhy: ${f.why}\nFix: ${f.fix}` }),
+    workflowCommand({
+      severity: f.severity,
+      file: f.file,
+      line: f.line,
+      column: f.column,
+      title: `lockstep ${f.check}`,
+      message: `${f.message}\nWhy: ${f.why}\nFix: ${f.fix}`,
+    }),
   );
   lines.push(summaryLine(report, style));
   return lines.join('\n');

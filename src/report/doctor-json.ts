@@ -18,8 +18,18 @@ export interface DoctorJsonReport extends Omit<DoctorReport, 'findings'> {
 /** The report is redacted by doctor() already (src/doctor/doctor.ts). */
 export function renderDoctorJson(report: DoctorReport): string {
   const used = new Set(report.findings.map((f) => f.check));
-  const checks = Object.fromEntries(allChecks().filter((c) => used.has(c.meta.id)).map((c) => [c.meta.id, { scope: c.meta.scope, title: c.meta.title, why: c.meta.why }]));
+  const checks = Object.fromEntries(
+    allChecks()
+      .filter((c) => used.has(c.meta.id))
+      .map((c) => [c.meta.id, { scope: c.meta.scope, title: c.meta.title, why: c.meta.why }]),
+  );
   const findings = report.findings.map(({ edits: _edits, why: _why, title: _title, ...finding }) => finding);
-  const json: DoctorJsonReport = { version: DOCTOR_JSON_VERSION, tool: { name: 'lockstep', version: LOCKSTEP_VERSION }, ...report, checkInfo: checks, findings };
+  const json: DoctorJsonReport = {
+    version: DOCTOR_JSON_VERSION,
+    tool: { name: 'lockstep', version: LOCKSTEP_VERSION },
+    ...report,
+    checkInfo: checks,
+    findings,
+  };
   return JSON.stringify(json);
 }

@@ -26,7 +26,11 @@ function sarifResult(finding: DoctorFinding): SarifResult {
     file: finding.file,
     region: { startLine: finding.line, startColumn: finding.column, snippet: finding.snippet },
     fingerprint: `${finding.check}:${finding.file}:${finding.snippet.trim().replace(/\s+/g, ' ')}`,
-    relatedLocations: finding.related.map((r) => ({ file: r.file, region: { startLine: r.line, startColumn: r.column }, message: r.message })),
+    relatedLocations: finding.related.map((r) => ({
+      file: r.file,
+      region: { startLine: r.line, startColumn: r.column },
+      message: r.message,
+    })),
     properties: { scope: finding.scope, fixable: finding.fixable },
   };
 }

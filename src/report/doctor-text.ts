@@ -9,7 +9,8 @@ import type { Style } from './style.js';
 
 export function renderDoctorText(report: DoctorReport, style: Style): string {
   const out: string[] = [];
-  const colour = (severity: Severity, text: string) => (severity === 'error' ? style.red(text) : severity === 'warning' ? style.yellow(text) : style.cyan(text));
+  const colour = (severity: Severity, text: string) =>
+    severity === 'error' ? style.red(text) : severity === 'warning' ? style.yellow(text) : style.cyan(text);
   for (const note of report.notes) out.push(...wrap(style.dim(`note: ${note}`), 0));
   if (report.notes.length > 0) out.push('');
   const byFile = new Map<string, DoctorFinding[]>();
@@ -42,7 +43,10 @@ function labelled(label: string, text: string): string[] {
 export function summaryLine(report: DoctorReport, style: Style): string {
   const { errors, warnings, infos, files, fixable } = report.summary;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const orms = report.orms.length > 0 ? report.orms.map((o) => `${o.orm} in ${o.dir}`).join(', ') : 'no Prisma, Drizzle or TypeORM project found';
+  const orms =
+    report.orms.length > 0
+      ? report.orms.map((o) => `${o.orm} in ${o.dir}`).join(', ')
+      : 'no Prisma, Drizzle or TypeORM project found';
   const head = errors > 0 ? style.red(style.bold('✖ ')) : style.green(style.bold('✔ '));
   const where = report.findings.length > 0 ? ` in ${plural(files, 'file')}` : '';
   const fix = fixable > 0 ? ` ${fixable} can be fixed with --fix.` : '';

@@ -11,12 +11,18 @@ function equivalents(rule: Rule): string[] {
   return out;
 }
 
-const indent = (text: string, by = '    ') => text.split('\n').map((line) => `${by}${line}`).join('\n');
+const indent = (text: string, by = '    ') =>
+  text
+    .split('\n')
+    .map((line) => `${by}${line}`)
+    .join('\n');
 
 export function explainRule(rule: Rule, style: Style): string {
   const { meta } = rule;
   const options = meta.doc.options;
-  const context = options ? ` (linted with ${[options.runner ? `--runner ${options.runner}` : '', options.postgresVersion ? `--pg-version ${options.postgresVersion}` : ''].filter(Boolean).join(' ')})` : '';
+  const context = options
+    ? ` (linted with ${[options.runner ? `--runner ${options.runner}` : '', options.postgresVersion ? `--pg-version ${options.postgresVersion}` : ''].filter(Boolean).join(' ')})`
+    : '';
   return [
     `${style.bold(meta.id)}  ${meta.severity === 'off' ? 'off by default' : `default severity: ${meta.severity}`}, category: ${meta.category}${meta.sizeGraded ? ', graded by table size' : ''}`,
     '',
@@ -68,5 +74,10 @@ export function listRules(rules: readonly Rule[], style: Style): string {
     const severity = rule.meta.severity === 'off' ? 'off' : rule.meta.severity;
     return `${rule.meta.id.padEnd(width)}  ${severity.padEnd(7)}  ${rule.meta.category.padEnd(11)}  ${rule.meta.summary}`;
   });
-  return [style.bold(`${'rule'.padEnd(width)}  ${'default'.padEnd(7)}  ${'category'.padEnd(11)}  flags`), ...lines, '', 'Details: lockstep lint --explain <rule>'].join('\n');
+  return [
+    style.bold(`${'rule'.padEnd(width)}  ${'default'.padEnd(7)}  ${'category'.padEnd(11)}  flags`),
+    ...lines,
+    '',
+    'Details: lockstep lint --explain <rule>',
+  ].join('\n');
 }

@@ -26,6 +26,12 @@ export function renderLintJson(report: LintReport): string {
     return finding;
   });
   const { findings: _all, ...rest } = report;
-  const json: LintJsonReport = { version: LINT_JSON_VERSION, tool: { name: 'lockstep', version: LOCKSTEP_VERSION }, ...rest, rules, findings };
+  const json: LintJsonReport = {
+    version: LINT_JSON_VERSION,
+    tool: { name: 'lockstep', version: LOCKSTEP_VERSION },
+    ...rest,
+    rules,
+    findings,
+  };
   return JSON.stringify(json);
 }

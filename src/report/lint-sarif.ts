@@ -22,7 +22,11 @@ export function buildSarif(report: LintReport, options: SarifOptions = {}): Reco
     rules: allRules().map(sarifRule),
     results: report.findings.map(sarifResult),
     docsUrl: options.docsUrl,
-    properties: { runner: report.runner, postgresVersion: report.postgresVersion, ...(report.database ? { database: report.database } : {}) },
+    properties: {
+      runner: report.runner,
+      postgresVersion: report.postgresVersion,
+      ...(report.database ? { database: report.database } : {}),
+    },
   });
 }
 
@@ -36,7 +40,11 @@ function sarifRule(rule: Rule): SarifRule {
     helpMarkdown: explainRuleMarkdown(rule),
     level: sarifLevel(meta.severity),
     enabled: meta.severity !== 'off',
-    properties: { category: meta.category, tags: ['migration', 'postgresql', meta.category], ...(meta.sizeGraded ? { sizeGraded: true } : {}) },
+    properties: {
+      category: meta.category,
+      tags: ['migration', 'postgresql', meta.category],
+      ...(meta.sizeGraded ? { sizeGraded: true } : {}),
+    },
   };
 }
 
@@ -54,7 +62,9 @@ function sarifResult(finding: LintFinding): SarifResult {
     file: finding.file,
     region,
     fingerprint: `${finding.rule}:${finding.file}:${finding.statement?.text.replace(/\s+/g, ' ') ?? finding.line}`,
-    ...(finding.suppressed && finding.suppression ? { suppressions: [{ kind: 'inSource' as const, justification: finding.suppression.reason }] } : {}),
+    ...(finding.suppressed && finding.suppression
+      ? { suppressions: [{ kind: 'inSource' as const, justification: finding.suppression.reason }] }
+      : {}),
     properties: {
       category: finding.category,
       ...(finding.table ? { table: finding.table } : {}),

@@ -10,7 +10,8 @@ import type { Style } from './style.js';
 
 export function renderLintText(report: LintReport, style: Style): string {
   const out: string[] = [];
-  const colour = (severity: Severity, text: string) => (severity === 'error' ? style.red(text) : severity === 'warning' ? style.yellow(text) : style.cyan(text));
+  const colour = (severity: Severity, text: string) =>
+    severity === 'error' ? style.red(text) : severity === 'warning' ? style.yellow(text) : style.cyan(text);
   for (const note of report.notes) out.push(style.dim(note));
   if (report.notes.length > 0) out.push('');
 
@@ -44,7 +45,10 @@ export function renderLintText(report: LintReport, style: Style): string {
 }
 
 function tableLine(f: LintFinding): string {
-  if (f.tableSize === 'new') return f.rows === 0 && f.bytes === undefined ? 'created by this migration, so empty' : 'does not exist yet (an earlier pending migration creates it), so empty';
+  if (f.tableSize === 'new')
+    return f.rows === 0 && f.bytes === undefined
+      ? 'created by this migration, so empty'
+      : 'does not exist yet (an earlier pending migration creates it), so empty';
   const size = describeSize(f.rows, f.bytes);
   return `${size ? `${size}, ` : ''}${f.tableSize}`;
 }

@@ -118,7 +118,15 @@ export function buildSarifLog(run: SarifRun): Record<string, unknown> {
             level: result.level,
             message: { text: result.message },
             locations: [location(result.file, result.region)],
-            ...(result.relatedLocations?.length ? { relatedLocations: result.relatedLocations.map((r, id) => ({ id, ...location(r.file, r.region), message: { text: r.message } })) } : {}),
+            ...(result.relatedLocations?.length
+              ? {
+                  relatedLocations: result.relatedLocations.map((r, id) => ({
+                    id,
+                    ...location(r.file, r.region),
+                    message: { text: r.message },
+                  })),
+                }
+              : {}),
             partialFingerprints: { lockstepFinding: result.fingerprint },
             ...(result.suppressions?.length ? { suppressions: result.suppressions } : {}),
             ...(result.properties ? { properties: result.properties } : {}),

@@ -43,7 +43,11 @@ const STATE_TEXT: Record<StatusResult['state'], (cli: (args: string) => string) 
 };
 
 /** `cli` spells a command with the flags that chose the project (`lockstep deploy --project app`). */
-export function renderStatus(result: StatusResult, style: Style, cli: (args: string) => string = (args) => `lockstep ${args}`): string {
+export function renderStatus(
+  result: StatusResult,
+  style: Style,
+  cli: (args: string) => string = (args) => `lockstep ${args}`,
+): string {
   const lines: string[] = [];
   if (result.embedded) lines.push(embeddedNotice(result.target));
   lines.push(`${result.orm} project ${result.projectRoot} → ${result.target}`);
@@ -64,10 +68,16 @@ export function renderStatus(result: StatusResult, style: Style, cli: (args: str
       (c.outOfOrder ? `, ${c.outOfOrder} out of order` : ''),
   );
   // The other problems are in each migration's note; a missing file stops the next deploy, so it is spelled out.
-  for (const problem of result.problems.filter((p) => p.code === 'LS_FILE_MISSING')) lines.push(`${style.red('Missing file:')} ${problem.message}`);
-  if (result.existingTables.length) lines.push(`Tables without history: ${result.existingTables.slice(0, 10).join(', ')}${result.existingTables.length > 10 ? ', …' : ''}`);
+  for (const problem of result.problems.filter((p) => p.code === 'LS_FILE_MISSING'))
+    lines.push(`${style.red('Missing file:')} ${problem.message}`);
+  if (result.existingTables.length)
+    lines.push(
+      `Tables without history: ${result.existingTables.slice(0, 10).join(', ')}${result.existingTables.length > 10 ? ', …' : ''}`,
+    );
   for (const index of result.invalidIndexes) {
-    lines.push(`${style.yellow('INVALID index')} ${index.schema}.${index.name} on ${index.table} (left by a failed CONCURRENTLY build): ${index.cleanup}`);
+    lines.push(
+      `${style.yellow('INVALID index')} ${index.schema}.${index.name} on ${index.table} (left by a failed CONCURRENTLY build): ${index.cleanup}`,
+    );
   }
   if (result.lockHeldBy) lines.push(`A deploy holds the migration lock right now: ${result.lockHeldBy}`);
   const stateStyle = result.state === 'up-to-date' ? style.green : result.state === 'pending' ? style.cyan : style.red;

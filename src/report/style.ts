@@ -10,7 +10,10 @@ export interface Style {
 }
 
 export function styleFor(stream: NodeJS.WritableStream & { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
-  const color = env.NO_COLOR === undefined && env.TERM !== 'dumb' && (Boolean(stream.isTTY) || (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0'));
+  const color =
+    env.NO_COLOR === undefined &&
+    env.TERM !== 'dumb' &&
+    (Boolean(stream.isTTY) || (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0'));
   const wrap = (open: number, close: number) => (text: string) => (color ? `\u001b[${open}m${text}\u001b[${close}m` : text);
   return {
     color,

@@ -6,7 +6,8 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, 
  */
 export function parseDuration(input: string | number, what = 'duration'): number {
   if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0) throw new RangeError(`${what} must be a non-negative number of milliseconds, got ${input}`);
+    if (!Number.isFinite(input) || input < 0)
+      throw new RangeError(`${what} must be a non-negative number of milliseconds, got ${input}`);
     return Math.round(input);
   }
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(input);

@@ -7,5 +7,8 @@ import { relative, sep } from 'node:path';
  */
 export function relativeFrom(root: string, whenRoot = '.'): (path: string) => string {
   const under = root.endsWith(sep) ? root : root + sep;
-  return (path) => (path.startsWith(under) && !path.includes(`${sep}..`) && !path.includes(`${sep}.${sep}`) ? path.slice(under.length) : relative(root, path) || whenRoot);
+  return (path) =>
+    path.startsWith(under) && !path.includes(`${sep}..`) && !path.includes(`${sep}.${sep}`)
+      ? path.slice(under.length)
+      : relative(root, path) || whenRoot;
 }

@@ -14,7 +14,11 @@ import { copyExample, REPO_ROOT, type TestProject } from '../support/project.js'
 const FIXTURE = join(REPO_ROOT, 'test', 'compat', 'prisma-cli');
 const PRISMA = join(REPO_ROOT, 'node_modules', 'prisma', 'build', 'index.js');
 
-function prisma(args: string[], project: TestProject, databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function prisma(
+  args: string[],
+  project: TestProject,
+  databaseUrl: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const placeholder = join(project.dir, 'query-engine.placeholder');
   writeFileSync(placeholder, '');
   return new Promise((resolve, reject) => {
@@ -61,7 +65,10 @@ describe('compatibility with prisma migrate', () => {
   it('prisma migrate status sees a migration lockstep recorded as failed, and lockstep sees one Prisma recorded as failed', async () => {
     db = await freshDatabase();
     project = copyExample('prisma-shop');
-    project.migration('20250501000000_broken', 'ALTER TABLE "Order" ADD COLUMN "note" TEXT;\nALTER TABLE "Nope" ADD COLUMN "x" INTEGER;\n');
+    project.migration(
+      '20250501000000_broken',
+      'ALTER TABLE "Order" ADD COLUMN "note" TEXT;\nALTER TABLE "Nope" ADD COLUMN "x" INTEGER;\n',
+    );
     expect((await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } })).code).toBe(1);
     const status = await prisma(['migrate', 'status'], project, db.url);
     expect(status.code).toBe(1);
@@ -79,7 +86,10 @@ describe('compatibility with prisma migrate', () => {
     const status = await runCli(['status', '--json'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ state: 'up-to-date', counts: { applied: 7, pending: 0, edited: 0 } });
-    project.migration('20250501000000_add_wishlist', 'CREATE TABLE "Wishlist" ("id" SERIAL NOT NULL, CONSTRAINT "Wishlist_pkey" PRIMARY KEY ("id"));\n');
+    project.migration(
+      '20250501000000_add_wishlist',
+      'CREATE TABLE "Wishlist" ("id" SERIAL NOT NULL, CONSTRAINT "Wishlist_pkey" PRIMARY KEY ("id"));\n',
+    );
     const next = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
     expect(next.code).toBe(0);
     expect(next.stdout).toContain('1 pending migration (7 already applied)');

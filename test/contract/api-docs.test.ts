@@ -9,7 +9,12 @@ const API_DOC = join(REPO_ROOT, 'docs', 'api', 'index.md');
 /** The built package's public exports (values and types), read from dist/index.d.ts as a user's compiler sees them. */
 function packageExports(): Map<string, ts.Symbol[]> {
   const entry = join(REPO_ROOT, 'dist', 'index.d.ts');
-  const program = ts.createProgram([entry], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [] });
+  const program = ts.createProgram([entry], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    types: [],
+  });
   const checker = program.getTypeChecker();
   const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
   const exports = new Map<string, ts.Symbol[]>();
@@ -17,7 +22,9 @@ function packageExports(): Map<string, ts.Symbol[]> {
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
     // The properties of an interface or object type, so that a renamed option or result field is caught too.
     const declared = target.declarations?.[0];
-    const objectType = declared && (ts.isInterfaceDeclaration(declared) || (ts.isTypeAliasDeclaration(declared) && ts.isTypeLiteralNode(declared.type)));
+    const objectType =
+      declared &&
+      (ts.isInterfaceDeclaration(declared) || (ts.isTypeAliasDeclaration(declared) && ts.isTypeLiteralNode(declared.type)));
     const properties = objectType ? checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(target)) : [];
     exports.set(symbol.getName(), properties);
   }
@@ -61,7 +68,16 @@ describe('docs/api (npm run docs:api)', () => {
 
   it('gives every option of every *Options type its default', () => {
     // Drift's own options are documented in src/drift, which changes separately.
-    const pending = new Set(['DriftOptions.schema', 'DriftOptions.schemaOnly', 'DriftOptions.shadowUrl', 'DriftOptions.ignore', 'DriftOptions.comments', 'DriftSettingsOptions.shadowUrl', 'DriftSettingsOptions.ignore', 'DriftSettingsOptions.comments']);
+    const pending = new Set([
+      'DriftOptions.schema',
+      'DriftOptions.schemaOnly',
+      'DriftOptions.shadowUrl',
+      'DriftOptions.ignore',
+      'DriftOptions.comments',
+      'DriftSettingsOptions.shadowUrl',
+      'DriftSettingsOptions.ignore',
+      'DriftSettingsOptions.comments',
+    ]);
     const missing: string[] = [];
     let checked = 0;
     for (const [name] of exports) {
@@ -69,7 +85,10 @@ describe('docs/api (npm run docs:api)', () => {
       const lines = (documented.get(name) ?? '').split('\n');
       const header = lines.find((line) => line.startsWith('| Property'));
       if (!header) continue; // an alias of another Options type, documented there
-      const column = header.split(/(?<!\\)\|/).map((cell) => cell.trim()).indexOf('Default value');
+      const column = header
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim())
+        .indexOf('Default value');
       for (const row of lines.filter((line) => line.startsWith('| <a id='))) {
         const cells = row.split(/(?<!\\)\|/).map((cell) => cell.trim());
         const property = /`(\w+)\?`/.exec(cells[1] ?? '')?.[1];
@@ -84,7 +103,16 @@ describe('docs/api (npm run docs:api)', () => {
 
   it('gives every timeout and retry option its default', () => {
     const section = documented.get('RunOptions')!;
-    for (const [option, value] of Object.entries({ lockTimeout: '"2s"', statementTimeout: '"10m"', concurrentStatementTimeout: '"4h"', lockRetries: '8', retryDelay: '"500ms"', retryMaxDelay: '"15s"', lockWait: '"5m"', audit: 'true' })) {
+    for (const [option, value] of Object.entries({
+      lockTimeout: '"2s"',
+      statementTimeout: '"10m"',
+      concurrentStatementTimeout: '"4h"',
+      lockRetries: '8',
+      retryDelay: '"500ms"',
+      retryMaxDelay: '"15s"',
+      lockWait: '"5m"',
+      audit: 'true',
+    })) {
       const row = section.split('\n').find((line) => line.includes(`\`${option}?\``));
       expect(row, option).toContain(`\`${value}\``);
     }

@@ -19,7 +19,9 @@ import { REPO_ROOT } from '../support/project.js';
 
 const DOCS = [
   'README.md',
-  ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  ...readdirSync(join(REPO_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
   ...readdirSync(join(REPO_ROOT, 'examples')).map((example) => `examples/${example}/README.md`),
 ];
 const blocks = DOCS.flatMap((file) => codeBlocks(join(REPO_ROOT, file)));
@@ -51,7 +53,9 @@ function cliProblems(program: Command, args: string[]): string[] {
       continue;
     }
     if (word === '--help' || word === '-h') continue;
-    const [flag, inline] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
+    const [flag, inline] = word.includes('=')
+      ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]
+      : [word, undefined];
     const option = options.find((o) => o.long === flag || o.short === flag);
     if (!option) {
       problems.push(`${command.name()} has no option ${flag}`);
@@ -61,9 +65,11 @@ function cliProblems(program: Command, args: string[]): string[] {
     const value = inline ?? (option.optional && args[i + 1]?.startsWith('-') ? undefined : args[++i]);
     if (value === undefined && option.required) problems.push(`${flag} needs a value`);
     const literal = value !== undefined && !/[<$*…]|\.\.\./.test(value);
-    if (literal && option.argChoices && !option.argChoices.includes(value)) problems.push(`${flag} ${value}: not one of ${option.argChoices.join(', ')}`);
+    if (literal && option.argChoices && !option.argChoices.includes(value))
+      problems.push(`${flag} ${value}: not one of ${option.argChoices.join(', ')}`);
   }
-  if (positional.length > 0 && command.registeredArguments.length === 0) problems.push(`${command.name()} takes no arguments, given ${positional.join(' ')}`);
+  if (positional.length > 0 && command.registeredArguments.length === 0)
+    problems.push(`${command.name()} takes no arguments, given ${positional.join(' ')}`);
   return problems;
 }
 
@@ -123,7 +129,8 @@ describe("the code blocks of README.md, docs/*.md and the examples' READMEs", ()
         const args = lockstepArgs(words);
         if (!args) continue;
         checked++;
-        for (const problem of cliProblems(program, args)) problems.push(`${where(block)}: lockstep ${args.join(' ')}: ${problem}`);
+        for (const problem of cliProblems(program, args))
+          problems.push(`${where(block)}: lockstep ${args.join(' ')}: ${problem}`);
       }
     }
     expect(problems).toEqual([]);
@@ -131,7 +138,9 @@ describe("the code blocks of README.md, docs/*.md and the examples' READMEs", ()
     // The check itself catches a renamed flag or command.
     expect(cliProblems(program, ['deploy', '--lock-timeout', '2s', '--', 'node', 'x.js'])).toEqual([]);
     expect(cliProblems(program, ['deploy', '--lock-timout', '2s'])).toEqual(['deploy has no option --lock-timout']);
-    expect(cliProblems(program, ['lint', '--format', 'xml'])).toEqual(['--format xml: not one of text, json, sarif, github, gitlab']);
+    expect(cliProblems(program, ['lint', '--format', 'xml'])).toEqual([
+      '--format xml: not one of text, json, sarif, github, gitlab',
+    ]);
     expect(cliProblems(program, ['migrate'])).toEqual(['no command "migrate"']);
     expect(cliProblems(program, ['doctor', '--embedded'])).toEqual(['doctor has no option --embedded']);
   });
@@ -140,10 +149,12 @@ describe("the code blocks of README.md, docs/*.md and the examples' READMEs", ()
 describe('facts the docs state', () => {
   it("the README's list of the options each command shares matches the CLI", async () => {
     const { cliProgram } = (await import(join(REPO_ROOT, 'dist', 'cli', 'program.js'))) as { cliProgram: () => Command };
-    const flags = (name: string) => new Set(((cliProgram().commands.find((c) => c.name() === name)!.options as Option[]).map((o) => o.long)));
+    const flags = (name: string) =>
+      new Set((cliProgram().commands.find((c) => c.name() === name)!.options as Option[]).map((o) => o.long));
     const shared = ['--project', '--cwd', '--json'];
     const database = ['--orm', '--config', '--url', '--embedded', '--no-embedded'];
-    for (const command of ['deploy', 'status', 'resolve', 'baseline', 'detect', 'drift']) for (const flag of [...shared, ...database]) expect(flags(command).has(flag), `${command} ${flag}`).toBe(true);
+    for (const command of ['deploy', 'status', 'resolve', 'baseline', 'detect', 'drift'])
+      for (const flag of [...shared, ...database]) expect(flags(command).has(flag), `${command} ${flag}`).toBe(true);
     for (const flag of [...shared, '--orm', '--config', '--url']) expect(flags('lint').has(flag), `lint ${flag}`).toBe(true);
     expect(flags('lint').has('--embedded')).toBe(false);
     for (const flag of shared) expect(flags('doctor').has(flag), `doctor ${flag}`).toBe(true);
@@ -171,18 +182,32 @@ describe("the README's quick start, run as written on a copy of the examples", {
   it('each block exits 0, and the server block reports on the server it deployed to', async () => {
     db = await freshDatabase();
     dir = mkdtempSync(join(tmpdir(), 'lockstep-quickstart-'));
-    const quickStart = blocks.filter((b) => b.file.endsWith('README.md') && b.section === 'Run the example' && SHELL.has(b.lang) && b.notRun === undefined);
+    const quickStart = blocks.filter(
+      (b) => b.file.endsWith('README.md') && b.section === 'Run the example' && SHELL.has(b.lang) && b.notRun === undefined,
+    );
     expect(quickStart.length).toBeGreaterThanOrEqual(2);
     // The examples as the installed package carries them (node_modules/lockstep/examples) and as a clone has them.
-    const copyExamples = (to: string) => cpSync(join(REPO_ROOT, 'examples'), to, { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('.lockstep') });
+    const copyExamples = (to: string) =>
+      cpSync(join(REPO_ROOT, 'examples'), to, {
+        recursive: true,
+        filter: (src) => !src.includes('node_modules') && !src.includes('.lockstep'),
+      });
     copyExamples(join(dir, 'examples'));
     copyExamples(join(dir, 'node_modules', 'lockstep', 'examples'));
     // `npx lockstep` and `lockstep` are the built package; `npm install` (of the repository or of lockstep) is the install this checkout already is.
     const bin = join(dir, '.bin');
     mkdirSync(bin);
     writeFileSync(join(bin, 'lockstep'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
-    writeFileSync(join(bin, 'npx'), `#!/bin/sh\nwhile [ "\${1#-}" != "$1" ]; do shift; done\n[ "$1" = lockstep ] || { echo "npx $1: not in the quick start" >&2; exit 9; }\nshift\nexec lockstep "$@"\n`, { mode: 0o755 });
-    writeFileSync(join(bin, 'npm'), `#!/bin/sh\ncase "$1" in install|i|ci) exit 0 ;; esac\necho "npm $*: not in the quick start" >&2\nexit 9\n`, { mode: 0o755 });
+    writeFileSync(
+      join(bin, 'npx'),
+      `#!/bin/sh\nwhile [ "\${1#-}" != "$1" ]; do shift; done\n[ "$1" = lockstep ] || { echo "npx $1: not in the quick start" >&2; exit 9; }\nshift\nexec lockstep "$@"\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(
+      join(bin, 'npm'),
+      `#!/bin/sh\ncase "$1" in install|i|ci) exit 0 ;; esac\necho "npm $*: not in the quick start" >&2\nexit 9\n`,
+      { mode: 0o755 },
+    );
     for (const [index, block] of quickStart.entries()) {
       // The block's server URL becomes this test's own database.
       const script = block.code.replace(/postgres(ql)?:\/\/[^\s'"]+/g, db.url);

@@ -25,7 +25,11 @@ function documentedFindings(example: string): Array<[string, string]> {
 }
 
 async function lintExample(example: string, url?: string) {
-  const run = await runCli(['lint', '--project', join('examples', example), '--json', ...(url ? ['--url', url] : [])], { cwd: REPO_ROOT, env: { CI: 'true' }, timeoutMs: 120_000 });
+  const run = await runCli(['lint', '--project', join('examples', example), '--json', ...(url ? ['--url', url] : [])], {
+    cwd: REPO_ROOT,
+    env: { CI: 'true' },
+    timeoutMs: 120_000,
+  });
   const report = JSON.parse(run.stdout) as { findings: Finding[]; files: unknown[]; notes: string[] };
   return { code: run.code, report };
 }
@@ -55,7 +59,11 @@ describe('the bundled examples at lint defaults', { timeout: 180_000 }, () => {
     const { code, report } = await lintExample('prisma-shop', db.url);
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
-    const deployed = await runCli(['deploy', '--project', join('examples', 'prisma-shop')], { cwd: REPO_ROOT, env: { DATABASE_URL: db.url }, timeoutMs: 150_000 });
+    const deployed = await runCli(['deploy', '--project', join('examples', 'prisma-shop')], {
+      cwd: REPO_ROOT,
+      env: { DATABASE_URL: db.url },
+      timeoutMs: 150_000,
+    });
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(deployed.stdout).toContain('Applied 7 migrations');
   });

@@ -36,7 +36,10 @@ function expectValid(command: string, run: CliResult): Array<Record<string, unkn
   return lines.map((line) => {
     const value = JSON.parse(line) as Record<string, unknown>;
     const ok = validate(value);
-    expect(ok, `${command} --json output does not match schemas/${command}.json: ${ajv.errorsText(validate.errors)}\n${line}`).toBe(true);
+    expect(
+      ok,
+      `${command} --json output does not match schemas/${command}.json: ${ajv.errorsText(validate.errors)}\n${line}`,
+    ).toBe(true);
     return value;
   });
 }
@@ -45,19 +48,26 @@ const A = 'CREATE TABLE "a" ("id" INTEGER PRIMARY KEY);\n';
 const B_BROKEN = 'CREATE TABLE "b" ("id" INTEGER PRIMARY KEY);\nINSERT INTO "b" VALUES (1 / 0);\n';
 const B = 'CREATE TABLE "b" ("id" INTEGER PRIMARY KEY);\n';
 /** The schema those migrations build, so that drift's schema comparison finds nothing either. */
-const SCHEMA = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel a {\n  id Int @id\n}\n\nmodel b {\n  id Int @id\n}\n';
+const SCHEMA =
+  'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel a {\n  id Int @id\n}\n\nmodel b {\n  id Int @id\n}\n';
 
 describe('JSON Schemas of the --json output', { timeout: 240_000 }, () => {
   it('are generated from the output types and up to date (npm run schemas)', () => {
     const rendered = renderJsonSchemas();
     expect(Object.keys(rendered).sort()).toEqual([...COMMANDS].sort());
     for (const [command, text] of Object.entries(rendered)) {
-      expect(readFileSync(join(REPO_ROOT, 'schemas', `${command}.json`), 'utf8'), `schemas/${command}.json is stale: run npm run schemas`).toBe(text);
+      expect(
+        readFileSync(join(REPO_ROOT, 'schemas', `${command}.json`), 'utf8'),
+        `schemas/${command}.json is stale: run npm run schemas`,
+      ).toBe(text);
     }
   });
 
   it('are valid schemas, shipped in the package and exported as lockstep/schemas/<command>.json', () => {
-    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; files: string[] };
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+      files: string[];
+    };
     expect(pkg.exports['./schemas/*']).toBe('./schemas/*');
     expect(pkg.files).toContain('schemas');
     for (const command of COMMANDS) expect(schemaFor(command)).toBeTypeOf('function');
@@ -81,7 +91,8 @@ describe('JSON Schemas of the --json output', { timeout: 240_000 }, () => {
     let db: TestDatabase;
     let other: TestDatabase;
     let project: TestProject;
-    const cli = (args: string[], url = db.url) => runCli([...args, '--json'], { cwd: project.dir, env: { DATABASE_URL: url }, timeoutMs: 180_000 });
+    const cli = (args: string[], url = db.url) =>
+      runCli([...args, '--json'], { cwd: project.dir, env: { DATABASE_URL: url }, timeoutMs: 180_000 });
 
     beforeAll(async () => {
       db = await freshDatabase();
@@ -127,10 +138,25 @@ describe('JSON Schemas of the --json output', { timeout: 240_000 }, () => {
       expect(expectValid('resolve', resolved)[0]).toMatchObject({ action: 'rolled-back' });
 
       project.migration('20240102000000_b', B);
-      const deployed = await runCli(['deploy', '--json', '--', process.execPath, '-e', ''], { cwd: project.dir, env: { DATABASE_URL: db.url }, timeoutMs: 180_000 });
+      const deployed = await runCli(['deploy', '--json', '--', process.execPath, '-e', ''], {
+        cwd: project.dir,
+        env: { DATABASE_URL: db.url },
+        timeoutMs: 180_000,
+      });
       expect(deployed.code, deployed.stderr).toBe(0);
       const lines = expectValid('deploy', deployed);
-      expect(lines.map((line) => line.type)).toEqual(expect.arrayContaining(['run-started', 'plan', 'lint', 'migration-started', 'migration-applied', 'run-finished', 'result', 'app-starting']));
+      expect(lines.map((line) => line.type)).toEqual(
+        expect.arrayContaining([
+          'run-started',
+          'plan',
+          'lint',
+          'migration-started',
+          'migration-applied',
+          'run-finished',
+          'result',
+          'app-starting',
+        ]),
+      );
 
       const upToDate = await cli(['status']);
       expect(upToDate.code).toBe(0);
@@ -139,7 +165,9 @@ describe('JSON Schemas of the --json output', { timeout: 240_000 }, () => {
       project.migration('20240101000000_a', `${A}-- a comment added after it was applied\n`);
       const edited = await cli(['deploy', '--verify']);
       expect(edited.code, edited.stderr).toBe(0);
-      expect(expectValid('deploy', edited).map((line) => line.type)).toEqual(expect.arrayContaining(['warning', 'verify', 'result']));
+      expect(expectValid('deploy', edited).map((line) => line.type)).toEqual(
+        expect.arrayContaining(['warning', 'verify', 'result']),
+      );
       const emptyUrl = await cli(['status', '--url', '']);
       expect(emptyUrl.code).toBe(2);
       expect(expectValid('status', emptyUrl)[0]).toMatchObject({ type: 'error', error: { code: 'LS_EMPTY_DATABASE_URL' } });
@@ -170,7 +198,8 @@ describe('JSON Schemas of the --json output', { timeout: 240_000 }, () => {
       const other = prismaProject({ '20240101000000_a': A });
       const holder = await locked.connect();
       try {
-        const run = (args: string[]) => runCli(['deploy', '--json', ...args], { cwd: other.dir, env: { DATABASE_URL: locked.url }, timeoutMs: 120_000 });
+        const run = (args: string[]) =>
+          runCli(['deploy', '--json', ...args], { cwd: other.dir, env: { DATABASE_URL: locked.url }, timeoutMs: 120_000 });
         await holder.query('SELECT pg_advisory_lock(72707369)');
         // lockstep reports the holder after 1 s of waiting, and gives up at --lock-wait.
         const gaveUp = await run(['--lock-wait', '3s']);
@@ -185,7 +214,9 @@ describe('JSON Schemas of the --json output', { timeout: 240_000 }, () => {
         const timedOut = await run(['--lock-timeout', '100ms', '--lock-retries', '1', '--retry-delay', '10ms']);
         await holder.query('ROLLBACK');
         expect(timedOut.code).toBe(1);
-        expect(expectValid('deploy', timedOut).map((line) => line.type)).toEqual(expect.arrayContaining(['lock-timeout', 'migration-failed', 'error']));
+        expect(expectValid('deploy', timedOut).map((line) => line.type)).toEqual(
+          expect.arrayContaining(['lock-timeout', 'migration-failed', 'error']),
+        );
       } finally {
         await holder.end();
         await locked.drop();
@@ -211,7 +242,15 @@ describe('JSON Schemas of the --json output', { timeout: 240_000 }, () => {
       const doctor = await runCli(['doctor', '--json', '--project', shop]);
       expect([0, 1]).toContain(doctor.code);
       expectValid('doctor', doctor);
-      project.write('package.json', JSON.stringify({ name: 'x', scripts: { start: 'prisma db push && node server.js' }, dependencies: { '@prisma/client': '^6.0.0' }, devDependencies: { prisma: '^6.0.0' } }));
+      project.write(
+        'package.json',
+        JSON.stringify({
+          name: 'x',
+          scripts: { start: 'prisma db push && node server.js' },
+          dependencies: { '@prisma/client': '^6.0.0' },
+          devDependencies: { prisma: '^6.0.0' },
+        }),
+      );
       const withFindings = await runCli(['doctor', '--json', '--project', project.dir]);
       expect(withFindings.code).toBe(1);
       expect((expectValid('doctor', withFindings)[0]!.findings as unknown[]).length).toBeGreaterThan(0);

@@ -31,7 +31,10 @@ describe('deploy -- <command>', () => {
     project = prismaProject({ '20240101000000_a': 'CREATE TABLE "a" ("id" INTEGER);\n' });
     const app = project.write('app.cjs', APP);
     const marker = join(project.dir, 'started.txt');
-    const result = await runCli(['deploy', '--', process.execPath, app, marker, '7'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
+    const result = await runCli(['deploy', '--', process.execPath, app, marker, '7'], {
+      cwd: project.dir,
+      env: { DATABASE_URL: db.url },
+    });
     expect(result.code).toBe(7);
     expect(existsSync(marker)).toBe(true);
     expect(result.stdout).toContain('app output');
@@ -43,10 +46,16 @@ describe('deploy -- <command>', () => {
     project = prismaProject({ '20240101000000_a': 'CREATE TABLE "a" ("id" INTEGER);\nSELECT * FROM nowhere;\n' });
     const app = project.write('app.cjs', APP);
     const marker = join(project.dir, 'started.txt');
-    const result = await runCli(['deploy', '--', process.execPath, app, marker], { cwd: project.dir, env: { DATABASE_URL: db.url } });
+    const result = await runCli(['deploy', '--', process.execPath, app, marker], {
+      cwd: project.dir,
+      env: { DATABASE_URL: db.url },
+    });
     expect(result.code).toBe(1);
     expect(existsSync(marker)).toBe(false);
-    const blocked = await runCli(['deploy', '--', process.execPath, app, marker], { cwd: project.dir, env: { DATABASE_URL: db.url } });
+    const blocked = await runCli(['deploy', '--', process.execPath, app, marker], {
+      cwd: project.dir,
+      env: { DATABASE_URL: db.url },
+    });
     expect(blocked.code).toBe(3);
     expect(existsSync(marker)).toBe(false);
   });
@@ -57,7 +66,11 @@ describe('deploy -- <command>', () => {
     const app = project.write('app.cjs', APP);
     const marker = join(project.dir, 'started.txt');
     let child: import('node:child_process').ChildProcess | undefined;
-    const running = runCli(['deploy', '--', process.execPath, app, marker, '0', 'wait'], { cwd: project.dir, env: { DATABASE_URL: db.url }, onSpawn: (c) => (child = c) });
+    const running = runCli(['deploy', '--', process.execPath, app, marker, '0', 'wait'], {
+      cwd: project.dir,
+      env: { DATABASE_URL: db.url },
+      onSpawn: (c) => (child = c),
+    });
     for (let i = 0; i < 200 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
     child!.kill('SIGTERM');
     const result = await running;
@@ -77,7 +90,9 @@ describe('deploy -- <command>', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('with --embedded, serves the embedded database to the app as DATABASE_URL for its lifetime: a real client connects', { timeout: 180_000 }, async () => {
+  it('with --embedded, serves the embedded database to the app as DATABASE_URL for its lifetime: a real client connects', {
+    timeout: 180_000,
+  }, async () => {
     project = prismaProject({
       '20240101000000_init': 'CREATE TABLE "Note" ("id" SERIAL PRIMARY KEY, "body" TEXT NOT NULL);\n',
       '20240102000000_seed': `INSERT INTO "Note" ("body") VALUES ('from the migration');\n`,
@@ -118,15 +133,30 @@ writeFileSync(${JSON.stringify(report)}, JSON.stringify({ notes: notes.rows.map(
 process.exit(7);
 `,
     );
-    const result = await runCli(['deploy', '--embedded', '--', process.execPath, app], { cwd: project.dir, env: { CI: 'true', DATABASE_URL: undefined }, timeoutMs: 150_000 });
+    const result = await runCli(['deploy', '--embedded', '--', process.execPath, app], {
+      cwd: project.dir,
+      env: { CI: 'true', DATABASE_URL: undefined },
+      timeoutMs: 150_000,
+    });
     expect(result.code, result.stderr).toBe(7);
-    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual({ notes: ['from the migration'], applied: 2, seen: 'division by zero', prepared: [2, 'two', 42], host: '127.0.0.1' });
-    expect(result.stdout).toMatch(/Starting .*app\.mjs with the embedded PostgreSQL \(PGlite\) in .*pglite, served on 127\.0\.0\.1:\d+ as DATABASE_URL/);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual({
+      notes: ['from the migration'],
+      applied: 2,
+      seen: 'division by zero',
+      prepared: [2, 'two', 42],
+      host: '127.0.0.1',
+    });
+    expect(result.stdout).toMatch(
+      /Starting .*app\.mjs with the embedded PostgreSQL \(PGlite\) in .*pglite, served on 127\.0\.0\.1:\d+ as DATABASE_URL/,
+    );
 
     // What the app wrote is in the embedded database after it exited (and the server let go of it).
     const status = await runCli(['status', '--embedded', '--json'], { cwd: project.dir });
     expect(status.code).toBe(0);
-    const after = await runCli(['deploy', '--embedded', '--', process.execPath, '-e', `${COUNT_NOTES}`], { cwd: project.dir, timeoutMs: 150_000 });
+    const after = await runCli(['deploy', '--embedded', '--', process.execPath, '-e', `${COUNT_NOTES}`], {
+      cwd: project.dir,
+      timeoutMs: 150_000,
+    });
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).toContain('notes: 2');
   });

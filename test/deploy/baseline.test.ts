@@ -17,7 +17,9 @@ describe('a database whose schema exists without a history (P3005) and baseline'
     expect(result.stderr).toContain('[P3005]');
     expect(result.stderr).toContain('public.a');
     expect(result.stderr).toContain('lockstep baseline');
-    const tables = await db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`);
+    const tables = await db.query<{ tablename: string }>(
+      `SELECT tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`,
+    );
     expect(tables.map((t) => t.tablename)).toEqual(['a']);
     const schemas = await db.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'lockstep'`);
     expect(schemas).toHaveLength(0);
@@ -34,7 +36,13 @@ describe('a database whose schema exists without a history (P3005) and baseline'
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Recorded 2 migrations as applied without running them');
     expect(result.stdout).toContain('20240103000000_c');
-    const rows = await db.query<{ migration_name: string; logs: string; checksum: string; applied_steps_count: number; same: boolean }>(
+    const rows = await db.query<{
+      migration_name: string;
+      logs: string;
+      checksum: string;
+      applied_steps_count: number;
+      same: boolean;
+    }>(
       'SELECT migration_name, logs, checksum, applied_steps_count, started_at = finished_at AS same FROM _prisma_migrations ORDER BY started_at',
     );
     expect(rows).toEqual([

@@ -22,7 +22,9 @@ describe('concurrent deploys', () => {
     migrations['20240107000000_index'] = 'CREATE INDEX CONCURRENTLY "t1_id_idx" ON "t1"("id");\n';
     project = prismaProject(migrations);
 
-    const runs = await Promise.all(Array.from({ length: 8 }, () => runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } })));
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, () => runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } })),
+    );
     for (const run of runs) {
       expect(withoutProgress(run.stderr)).toBe('');
       expect(run.code).toBe(0);

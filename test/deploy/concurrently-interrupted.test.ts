@@ -25,7 +25,8 @@ describe('an interrupted CREATE INDEX CONCURRENTLY', () => {
 
   const INIT = { '20240101000000_init': 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "email" TEXT NOT NULL);\n' };
   const NAME = '20240102000000_email_index';
-  const INDEX_SQL = 'CREATE TABLE "Team" ("id" SERIAL PRIMARY KEY);\nCREATE INDEX CONCURRENTLY "User_email_idx" ON "User"("email");\nCREATE INDEX CONCURRENTLY "User_id_email_idx" ON "User"("id", "email");\n';
+  const INDEX_SQL =
+    'CREATE TABLE "Team" ("id" SERIAL PRIMARY KEY);\nCREATE INDEX CONCURRENTLY "User_email_idx" ON "User"("email");\nCREATE INDEX CONCURRENTLY "User_id_email_idx" ON "User"("id", "email");\n';
   const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
 
   /** Starts the deploy with the build held up by an open writing transaction; resolves with the build's backend pid. */
@@ -37,7 +38,11 @@ describe('an interrupted CREATE INDEX CONCURRENTLY', () => {
     holder = await db.connect();
     await holder.query('BEGIN');
     await holder.query(`INSERT INTO "User" ("email") VALUES ('a@example.com')`);
-    const running = runCli(['deploy', '--json'], { cwd: project.dir, env: { DATABASE_URL: db.url }, ...(onSpawn ? { onSpawn } : {}) });
+    const running = runCli(['deploy', '--json'], {
+      cwd: project.dir,
+      env: { DATABASE_URL: db.url },
+      ...(onSpawn ? { onSpawn } : {}),
+    });
     for (let i = 0; i < 600; i++) {
       const [row] = await db.query<{ pid: number }>(
         `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY "User_email_idx"%' AND wait_event_type = 'Lock'`,
@@ -101,7 +106,10 @@ describe('an interrupted CREATE INDEX CONCURRENTLY', () => {
       { finished: false, rolled_back: true, steps: 1 },
       { finished: true, rolled_back: false, steps: 1 },
     ]);
-    const audit = await db.query<{ event: string }>(`SELECT event FROM lockstep.audit_log WHERE migration = $1 AND event = 'index-already-built'`, [NAME]);
+    const audit = await db.query<{ event: string }>(
+      `SELECT event FROM lockstep.audit_log WHERE migration = $1 AND event = 'index-already-built'`,
+      [NAME],
+    );
     expect(audit).toHaveLength(1);
     expect((await cli('status')).code).toBe(0);
     expect((await cli('deploy')).stdout).toContain('Up to date');
@@ -114,7 +122,11 @@ describe('an interrupted CREATE INDEX CONCURRENTLY', () => {
     expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).not.toContain('LS_INTERNAL');
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    const error = events(run.stdout).find((e) => e.type === 'error')?.error as { code: string; state: string; recovery: string[] };
+    const error = events(run.stdout).find((e) => e.type === 'error')?.error as {
+      code: string;
+      state: string;
+      recovery: string[];
+    };
     expect(error.code).toBe('LS_CONNECTION_LOST');
     expect(error.state).toContain('Statement 1 is in effect');
     expect(error.recovery.join(' ')).toContain('lockstep status');

@@ -12,7 +12,8 @@ describe('CREATE INDEX CONCURRENTLY', () => {
       '20240101000000_init': INIT,
       '20240102000000_email_index': 'CREATE INDEX CONCURRENTLY "User_email_idx" ON "User"("email");\n',
       // prisma migrate deploy fails on this file (CONCURRENTLY inside its implicit transaction); lockstep runs it statement by statement.
-      '20240103000000_mixed': 'ALTER TABLE "User" ADD COLUMN "name" TEXT;\nCREATE INDEX CONCURRENTLY "User_name_idx" ON "User"("name");\n',
+      '20240103000000_mixed':
+        'ALTER TABLE "User" ADD COLUMN "name" TEXT;\nCREATE INDEX CONCURRENTLY "User_name_idx" ON "User"("name");\n',
     });
     const result = await cli('deploy', '--json');
     expect(result.code).toBe(0);
@@ -45,7 +46,9 @@ describe('CREATE INDEX CONCURRENTLY', () => {
 
     const failed = await cli('deploy');
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain('failed at statement 2 of 3 (prisma/migrations/20240102000000_unique_email/migration.sql:2:1)');
+    expect(failed.stderr).toContain(
+      'failed at statement 2 of 3 (prisma/migrations/20240102000000_unique_email/migration.sql:2:1)',
+    );
     expect(failed.stderr).toContain('Key (email)=(a@example.com) is duplicated');
     expect(failed.stderr).toContain('statement 1 of 3 is in effect');
     expect(failed.stderr).toContain('INVALID index public.User_email_key');
@@ -83,9 +86,15 @@ describe('CREATE INDEX CONCURRENTLY', () => {
     const { db, project, cli } = await suite.start({ '20240101000000_init': INIT });
     expect((await cli('deploy')).code).toBe(0);
     await db.query(`INSERT INTO "User" ("email") VALUES ('a'), ('a')`);
-    project.migration('20240102000000_u', 'ALTER TABLE "User" ADD COLUMN "x" INTEGER;\nCREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");\n');
+    project.migration(
+      '20240102000000_u',
+      'ALTER TABLE "User" ADD COLUMN "x" INTEGER;\nCREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");\n',
+    );
     expect((await cli('deploy')).code).toBe(1);
-    project.migration('20240102000000_u', 'ALTER TABLE "User" ADD COLUMN "y" INTEGER;\nCREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");\n');
+    project.migration(
+      '20240102000000_u',
+      'ALTER TABLE "User" ADD COLUMN "y" INTEGER;\nCREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");\n',
+    );
     const resumed = await cli('deploy', '--resume');
     expect(resumed.code).toBe(1);
     expect(resumed.stderr).toContain('[LS_RESUME_MISMATCH]');

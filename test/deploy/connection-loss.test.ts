@@ -38,7 +38,9 @@ describe('a connection that breaks outside a migration', () => {
   function expectConnectionLost(run: CliResult, during: string) {
     expect(run.stderr).not.toContain('LS_INTERNAL');
     expect(run.stdout).not.toContain('LS_INTERNAL');
-    const error = events(run.stdout).find((e) => e.type === 'error')?.error as { code: string; message: string; state: string; recovery: string[]; exitCode: number } | undefined;
+    const error = events(run.stdout).find((e) => e.type === 'error')?.error as
+      | { code: string; message: string; state: string; recovery: string[]; exitCode: number }
+      | undefined;
     expect(error, run.stdout + run.stderr).toBeDefined();
     expect(error!.code).toBe('LS_CONNECTION_LOST');
     expect(error!.exitCode).toBe(1);
@@ -102,18 +104,24 @@ describe('a connection that breaks outside a migration', () => {
       holder = undefined;
 
       // Nothing of the migration is in effect, status says how it stands, and the next run gets through.
-      expect(await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'a' AND column_name = 'b'`)).toHaveLength(0);
+      expect(
+        await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'a' AND column_name = 'b'`),
+      ).toHaveLength(0);
       const status = await runCli(['status', '--json'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
       expect(status.stdout + status.stderr).not.toContain('LS_INTERNAL');
       const next = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
       if (sql.startsWith('BEGIN') && next.code === 3) {
         // Statement by statement: recorded as started and not finished, so it blocks until resolved.
-        expect((await runCli(['resolve', '--rolled-back', name], { cwd: project.dir, env: { DATABASE_URL: db.url } })).code).toBe(0);
+        expect((await runCli(['resolve', '--rolled-back', name], { cwd: project.dir, env: { DATABASE_URL: db.url } })).code).toBe(
+          0,
+        );
         expect((await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } })).code).toBe(0);
       } else {
         expect(next.code, next.stderr).toBe(0);
       }
-      expect(await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'a' AND column_name = 'b'`)).toHaveLength(1);
+      expect(
+        await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'a' AND column_name = 'b'`),
+      ).toHaveLength(1);
     });
   }
 
@@ -133,7 +141,9 @@ describe('a connection that breaks outside a migration', () => {
       await db.query('SELECT pg_terminate_backend($1)', [pid]);
       const run = await running;
       const error = expectConnectionLost(run, 'while lockstep was reading the migration history');
-      expect(error.state).toContain(command === 'status' ? 'Unchanged: lockstep status only reads the database.' : 'No migration was applied by this run');
+      expect(error.state).toContain(
+        command === 'status' ? 'Unchanged: lockstep status only reads the database.' : 'No migration was applied by this run',
+      );
       await holder.query('ROLLBACK');
       await holder.end();
       holder = undefined;

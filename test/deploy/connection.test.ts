@@ -33,7 +33,9 @@ describe('choosing and checking the connection', () => {
     project.write('prisma/schema.prisma', `datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n`);
     const warned = await runCli(['status'], { cwd: project.dir, env: { DATABASE_URL: `${db.url}?pgbouncer=true` } });
     expect(warned.code).toBe(0);
-    expect(warned.stderr).toContain('looks like a transaction-mode pooler (it sets pgbouncer=true) and no direct URL is configured');
+    expect(warned.stderr).toContain(
+      'looks like a transaction-mode pooler (it sets pgbouncer=true) and no direct URL is configured',
+    );
   });
 
   it('reads the URL from prisma.config.ts and the project .env, and honours a custom migrations path', async () => {
@@ -51,7 +53,9 @@ describe('choosing and checking the connection', () => {
     expect(withoutProgress(result.stderr)).toBe('');
     expect(result.code).toBe(0);
     expect(events(result.stdout).find((e) => e.type === 'run-started')).toMatchObject({ embedded: false });
-    expect((await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations')).map((r) => r.migration_name)).toEqual(['20240101000000_a']);
+    expect(
+      (await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations')).map((r) => r.migration_name),
+    ).toEqual(['20240101000000_a']);
   });
 
   it("--config takes a schema elsewhere, as Prisma's --schema does; its migrations folder is next to it", async () => {
@@ -66,7 +70,9 @@ describe('choosing and checking the connection', () => {
     expect(unfound.stderr).toContain('The migrations folder prisma/migrations does not exist (');
     const result = await runCli(['deploy', '--config', 'db/schema.prisma'], { cwd: project.dir, env });
     expect(result.code).toBe(0);
-    expect((await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations')).map((r) => r.migration_name)).toEqual(['20240101000000_a']);
+    expect(
+      (await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations')).map((r) => r.migration_name),
+    ).toEqual(['20240101000000_a']);
   });
 
   it('--project and --cwd choose the project; --url wins over the configuration', async () => {
@@ -77,7 +83,9 @@ describe('choosing and checking the connection', () => {
     // The command it suggests works from where it was run, and never holds the URL itself (nor
     // claims it came from DATABASE_URL, which is not set here).
     expect(viaProject.stdout).toContain(`run \`lockstep deploy --project ${project.dir} --url "<the URL you passed>"\``);
-    const viaCwd = await runCli(['deploy', '--cwd', project.dir, '--url', db.url], { env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/nothing' } });
+    const viaCwd = await runCli(['deploy', '--cwd', project.dir, '--url', db.url], {
+      env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/nothing' },
+    });
     expect(viaCwd.code).toBe(0);
   });
 

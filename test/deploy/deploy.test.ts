@@ -48,26 +48,83 @@ describe('deploy', () => {
     const applied = events(result.stdout).filter((e) => e.type === 'migration-applied');
     expect(applied.map((e) => e.migration)).toEqual(['20240101000000_init', '20240102000000_posts']);
 
-    const columns = await db.query<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null; character_maximum_length: number | null }>(
+    const columns = await db.query<{
+      column_name: string;
+      data_type: string;
+      is_nullable: string;
+      column_default: string | null;
+      character_maximum_length: number | null;
+    }>(
       `SELECT column_name, data_type, is_nullable, column_default, character_maximum_length FROM information_schema.columns
         WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
     );
     expect(columns).toEqual([
-      { column_name: 'id', data_type: 'character varying', is_nullable: 'NO', column_default: null, character_maximum_length: 36 },
-      { column_name: 'checksum', data_type: 'character varying', is_nullable: 'NO', column_default: null, character_maximum_length: 64 },
-      { column_name: 'finished_at', data_type: 'timestamp with time zone', is_nullable: 'YES', column_default: null, character_maximum_length: null },
-      { column_name: 'migration_name', data_type: 'character varying', is_nullable: 'NO', column_default: null, character_maximum_length: 255 },
+      {
+        column_name: 'id',
+        data_type: 'character varying',
+        is_nullable: 'NO',
+        column_default: null,
+        character_maximum_length: 36,
+      },
+      {
+        column_name: 'checksum',
+        data_type: 'character varying',
+        is_nullable: 'NO',
+        column_default: null,
+        character_maximum_length: 64,
+      },
+      {
+        column_name: 'finished_at',
+        data_type: 'timestamp with time zone',
+        is_nullable: 'YES',
+        column_default: null,
+        character_maximum_length: null,
+      },
+      {
+        column_name: 'migration_name',
+        data_type: 'character varying',
+        is_nullable: 'NO',
+        column_default: null,
+        character_maximum_length: 255,
+      },
       { column_name: 'logs', data_type: 'text', is_nullable: 'YES', column_default: null, character_maximum_length: null },
-      { column_name: 'rolled_back_at', data_type: 'timestamp with time zone', is_nullable: 'YES', column_default: null, character_maximum_length: null },
-      { column_name: 'started_at', data_type: 'timestamp with time zone', is_nullable: 'NO', column_default: 'now()', character_maximum_length: null },
-      { column_name: 'applied_steps_count', data_type: 'integer', is_nullable: 'NO', column_default: '0', character_maximum_length: null },
+      {
+        column_name: 'rolled_back_at',
+        data_type: 'timestamp with time zone',
+        is_nullable: 'YES',
+        column_default: null,
+        character_maximum_length: null,
+      },
+      {
+        column_name: 'started_at',
+        data_type: 'timestamp with time zone',
+        is_nullable: 'NO',
+        column_default: 'now()',
+        character_maximum_length: null,
+      },
+      {
+        column_name: 'applied_steps_count',
+        data_type: 'integer',
+        is_nullable: 'NO',
+        column_default: '0',
+        character_maximum_length: null,
+      },
     ]);
-    const [pk] = await db.query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE conrelid = '_prisma_migrations'::regclass AND contype = 'p'`);
+    const [pk] = await db.query<{ conname: string }>(
+      `SELECT conname FROM pg_constraint WHERE conrelid = '_prisma_migrations'::regclass AND contype = 'p'`,
+    );
     expect(pk?.conname).toBe('_prisma_migrations_pkey');
 
-    const rows = await db.query<{ id: string; checksum: string; migration_name: string; logs: string | null; finished_at: Date | null; rolled_back_at: Date | null; started_at: Date; applied_steps_count: number }>(
-      'SELECT * FROM _prisma_migrations ORDER BY started_at',
-    );
+    const rows = await db.query<{
+      id: string;
+      checksum: string;
+      migration_name: string;
+      logs: string | null;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+      started_at: Date;
+      applied_steps_count: number;
+    }>('SELECT * FROM _prisma_migrations ORDER BY started_at');
     expect(rows).toHaveLength(2);
     expect(rows[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(rows[0]!.checksum).toBe(sha256Hex(INIT));
@@ -78,7 +135,9 @@ describe('deploy', () => {
       expect(row.applied_steps_count).toBe(1);
       expect(row.finished_at!.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
     }
-    const tables = await db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+    const tables = await db.query<{ tablename: string }>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`,
+    );
     expect(tables.map((t) => t.tablename)).toEqual(['Post', 'User', '_prisma_migrations']);
   });
 
@@ -111,14 +170,18 @@ describe('deploy', () => {
     db = await freshDatabase();
     project = prismaProject({ '20240101000000_init': INIT });
     await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
-    const audit = await db.query<{ event: string; migration: string | null }>('SELECT event, migration FROM lockstep.audit_log ORDER BY id');
+    const audit = await db.query<{ event: string; migration: string | null }>(
+      'SELECT event, migration FROM lockstep.audit_log ORDER BY id',
+    );
     expect(audit).toEqual([
       { event: 'run-started', migration: null },
       { event: 'migration-applied', migration: '20240101000000_init' },
       { event: 'run-finished', migration: null },
     ]);
     // Written in the migration's own transaction, with the time the server measured.
-    const [applied] = await db.query<{ duration_ms: number; statements_done: number; attempt: number }>(`SELECT duration_ms, statements_done, attempt FROM lockstep.audit_log WHERE event = 'migration-applied'`);
+    const [applied] = await db.query<{ duration_ms: number; statements_done: number; attempt: number }>(
+      `SELECT duration_ms, statements_done, attempt FROM lockstep.audit_log WHERE event = 'migration-applied'`,
+    );
     expect(applied).toMatchObject({ statements_done: 3, attempt: 1 });
     expect(applied!.duration_ms).toBeGreaterThanOrEqual(0);
     expect(applied!.duration_ms).toBeLessThan(60_000);

@@ -62,7 +62,11 @@ describe('the embedded database', { timeout: 180_000 }, () => {
       expect(existsSync(embeddedDir(project))).toBe(false);
     }
     // At a terminal too, with NODE_ENV=production.
-    const production = await runCliInTerminal(['deploy'], { timeoutMs: 150_000, cwd: project.dir, env: { CI: undefined, NODE_ENV: 'production' } });
+    const production = await runCliInTerminal(['deploy'], {
+      timeoutMs: 150_000,
+      cwd: project.dir,
+      env: { CI: undefined, NODE_ENV: 'production' },
+    });
     expect(production.code).toBe(2);
     expect(production.stdout).toContain('here NODE_ENV is production');
     expect(existsSync(embeddedDir(project))).toBe(false);
@@ -72,11 +76,17 @@ describe('the embedded database', { timeout: 180_000 }, () => {
     project = copyExample('prisma-shop');
     const emptyEnv = await runCli(['deploy'], { timeoutMs: 150_000, cwd: project.dir, env: { DATABASE_URL: '', CI: 'true' } });
     expect(emptyEnv.code).toBe(2);
-    expect(emptyEnv.stderr).toContain('[LS_EMPTY_DATABASE_URL] The database URL from DATABASE_URL (url in prisma/schema.prisma, from the environment) is empty.');
+    expect(emptyEnv.stderr).toContain(
+      '[LS_EMPTY_DATABASE_URL] The database URL from DATABASE_URL (url in prisma/schema.prisma, from the environment) is empty.',
+    );
     const emptyFlag = await runCli(['status', '--url', ''], { timeoutMs: 150_000, cwd: project.dir });
     expect(emptyFlag.code).toBe(2);
     expect(emptyFlag.stderr).toContain('[LS_EMPTY_DATABASE_URL] --url was given an empty value.');
-    const atTerminal = await runCliInTerminal(['deploy'], { timeoutMs: 150_000, cwd: project.dir, env: { DATABASE_URL: '', CI: undefined } });
+    const atTerminal = await runCliInTerminal(['deploy'], {
+      timeoutMs: 150_000,
+      cwd: project.dir,
+      env: { DATABASE_URL: '', CI: undefined },
+    });
     expect(atTerminal.code).toBe(2);
     expect(atTerminal.stdout).toContain('[LS_EMPTY_DATABASE_URL]');
     const lint = await runCli(['lint', '--url', ''], { timeoutMs: 150_000, cwd: project.dir });
@@ -99,15 +109,29 @@ describe('the embedded database', { timeout: 180_000 }, () => {
       const source = join(typeorm.dir, 'src', 'data-source.ts');
       const original = readFileSync(source, 'utf8');
       writeFileSync(source, original.replace('url: process.env.DATABASE_URL,', "url: '',"));
-      const empty = await runCli(['deploy'], { timeoutMs: 150_000, cwd: typeorm.dir, env: { DATABASE_URL: undefined, CI: 'true' } });
+      const empty = await runCli(['deploy'], {
+        timeoutMs: 150_000,
+        cwd: typeorm.dir,
+        env: { DATABASE_URL: undefined, CI: 'true' },
+      });
       expect(empty.code, empty.stderr).toBe(2);
-      expect(empty.stderr).toContain('[LS_EMPTY_DATABASE_URL] The database URL from the data source in src/data-source.ts is empty.');
+      expect(empty.stderr).toContain(
+        '[LS_EMPTY_DATABASE_URL] The database URL from the data source in src/data-source.ts is empty.',
+      );
       // DATABASE_URL does not stand in for it: the data source decides, and it says "empty".
-      const withEnv = await runCli(['status'], { timeoutMs: 150_000, cwd: typeorm.dir, env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none', CI: 'true' } });
+      const withEnv = await runCli(['status'], {
+        timeoutMs: 150_000,
+        cwd: typeorm.dir,
+        env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none', CI: 'true' },
+      });
       expect(withEnv.code).toBe(2);
       expect(withEnv.stderr).toContain('[LS_EMPTY_DATABASE_URL]');
       writeFileSync(source, original.replace('url: process.env.DATABASE_URL,', "url: '', host: '127.0.0.1', database: 'none',"));
-      const withHost = await runCli(['deploy'], { timeoutMs: 150_000, cwd: typeorm.dir, env: { DATABASE_URL: undefined, CI: 'true' } });
+      const withHost = await runCli(['deploy'], {
+        timeoutMs: 150_000,
+        cwd: typeorm.dir,
+        env: { DATABASE_URL: undefined, CI: 'true' },
+      });
       expect(withHost.code).toBe(2);
       expect(withHost.stderr).toContain('[LS_EMPTY_DATABASE_URL]');
       await expect(deploy({ project: typeorm.dir })).rejects.toMatchObject({ code: 'LS_EMPTY_DATABASE_URL', exitCode: 2 });
@@ -127,12 +151,17 @@ describe('the embedded database', { timeout: 180_000 }, () => {
       const error = await deploy({ project: project.dir }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LockstepError);
       expect(error).toMatchObject({ code: 'LS_NO_DATABASE_URL', exitCode: 2 });
-      expect((error as LockstepError).message).toContain("The API uses the project's embedded database only when asked (embedded: true). Tried: the url option (not given), DATABASE_URL (url in prisma/schema.prisma) (not set).");
+      expect((error as LockstepError).message).toContain(
+        "The API uses the project's embedded database only when asked (embedded: true). Tried: the url option (not given), DATABASE_URL (url in prisma/schema.prisma) (not set).",
+      );
       expect((error as LockstepError).details.tried).toEqual([
         { source: 'the url option', state: 'not given' },
         { source: 'DATABASE_URL (url in prisma/schema.prisma)', state: 'not set' },
       ]);
-      await expect(deploy({ project: project.dir, url: '' })).rejects.toMatchObject({ code: 'LS_EMPTY_DATABASE_URL', exitCode: 2 });
+      await expect(deploy({ project: project.dir, url: '' })).rejects.toMatchObject({
+        code: 'LS_EMPTY_DATABASE_URL',
+        exitCode: 2,
+      });
       expect(existsSync(embeddedDir(project))).toBe(false);
 
       const result = await deploy({ project: project.dir, embedded: true });
@@ -148,13 +177,21 @@ describe('the embedded database', { timeout: 180_000 }, () => {
 
   it('is refused with --no-embedded, even at a terminal', async () => {
     project = copyExample('prisma-shop');
-    const refused = await runCliInTerminal(['deploy', '--no-embedded'], { timeoutMs: 150_000, cwd: project.dir, env: { CI: undefined } });
+    const refused = await runCliInTerminal(['deploy', '--no-embedded'], {
+      timeoutMs: 150_000,
+      cwd: project.dir,
+      env: { CI: undefined },
+    });
     expect(refused.code).toBe(2);
     expect(refused.stdout).toContain('[LS_NO_DATABASE_URL]');
     // Run from elsewhere, the command to run again names the project.
     const elsewhere = await runCli(['deploy', '--no-embedded', '--project', project.dir]);
     expect(elsewhere.stderr).toContain(`then run \`lockstep deploy --project ${project.dir}`);
-    const forced = await runCli(['status', '--embedded'], { timeoutMs: 150_000, cwd: project.dir, env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' } });
+    const forced = await runCli(['status', '--embedded'], {
+      timeoutMs: 150_000,
+      cwd: project.dir,
+      env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' },
+    });
     expect(forced.code).toBe(1); // pending: nothing applied yet
     expect(forced.stdout).toContain('embedded PostgreSQL');
   });

@@ -25,10 +25,13 @@ describe('execScript', () => {
   });
 
   const sessions: Array<[string, () => Promise<PgSession>]> = [
-    ['a PostgreSQL server (one round trip)', async () => {
-      db = await freshDatabase();
-      return openNodeSession(parseDatabaseUrl(db.url), 'lockstep-test');
-    }],
+    [
+      'a PostgreSQL server (one round trip)',
+      async () => {
+        db = await freshDatabase();
+        return openNodeSession(parseDatabaseUrl(db.url), 'lockstep-test');
+      },
+    ],
     ['PGlite (statement by statement)', () => openScratchPglite()],
   ];
 

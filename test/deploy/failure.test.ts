@@ -23,11 +23,17 @@ describe('a failing migration', () => {
   const rows = (db: TestDatabase) => db.query<Row>('SELECT * FROM _prisma_migrations ORDER BY started_at');
 
   it('is recorded as failed with its error, blocks the next deploy, and recovers through resolve --rolled-back', async () => {
-    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT, '20240102000000_broken': BROKEN, '20240103000000_later': LATER });
+    const { db, project, cli } = await suite.start({
+      '20240101000000_init': INIT,
+      '20240102000000_broken': BROKEN,
+      '20240103000000_later': LATER,
+    });
 
     const failed = await cli('deploy');
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain('[P3018] Migration 20240102000000_broken failed at statement 2 of 2 (prisma/migrations/20240102000000_broken/migration.sql:3:1)');
+    expect(failed.stderr).toContain(
+      '[P3018] Migration 20240102000000_broken failed at statement 2 of 2 (prisma/migrations/20240102000000_broken/migration.sql:3:1)',
+    );
     expect(failed.stderr).toContain('relation "Missing" does not exist');
     expect(failed.stderr).toContain('none of its statements is in effect');
     expect(failed.stderr).toContain('lockstep resolve --rolled-back 20240102000000_broken');
@@ -44,7 +50,9 @@ describe('a failing migration', () => {
     expect(failedRow.applied_steps_count).toBe(0);
     expect(failedRow.checksum).toBe(sha256Hex(BROKEN));
     // The transaction rolled back: the first statement is not in effect either.
-    expect(await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'User' AND column_name = 'name'`)).toHaveLength(0);
+    expect(
+      await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'User' AND column_name = 'name'`),
+    ).toHaveLength(0);
 
     const blocked = await cli('deploy');
     expect(blocked.code).toBe(3);
@@ -79,7 +87,7 @@ describe('a failing migration', () => {
   });
 
   it('can be resolved as applied, with the rows prisma migrate resolve writes', async () => {
-    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT, '20240102000000_broken': BROKEN });
+    const { db, cli } = await suite.start({ '20240101000000_init': INIT, '20240102000000_broken': BROKEN });
     expect((await cli('deploy')).code).toBe(1);
     await db.query('ALTER TABLE "User" ADD COLUMN "name" TEXT');
 
@@ -101,7 +109,7 @@ describe('a failing migration', () => {
   });
 
   it('refuses resolve requests that do not match the history', async () => {
-    const { db, project, cli } = await suite.start({ '20240101000000_init': INIT });
+    const { cli } = await suite.start({ '20240101000000_init': INIT });
     const noTable = await cli('resolve', '--rolled-back', '20240101000000_init');
     expect(noTable.code).toBe(2);
     expect(noTable.stderr).toContain('[P3011]');

@@ -10,8 +10,14 @@ import { prismaProject, type TestProject } from '../support/project.js';
 function drizzleProject(migrations: Record<string, unknown> | undefined): TestProject {
   const project = prismaProject({}, { lockToml: null });
   project.remove('prisma');
-  project.write('package.json', JSON.stringify({ name: 'app', dependencies: { 'drizzle-orm': '^0.45.0' }, devDependencies: { 'drizzle-kit': '^0.31.0' } }));
-  project.write('drizzle.config.json', JSON.stringify({ dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle', ...(migrations ? { migrations } : {}) }));
+  project.write(
+    'package.json',
+    JSON.stringify({ name: 'app', dependencies: { 'drizzle-orm': '^0.45.0' }, devDependencies: { 'drizzle-kit': '^0.31.0' } }),
+  );
+  project.write(
+    'drizzle.config.json',
+    JSON.stringify({ dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle', ...(migrations ? { migrations } : {}) }),
+  );
   const out = join(project.dir, 'drizzle');
   mkdirSync(join(out, 'meta'), { recursive: true });
   const entries = [
@@ -42,9 +48,13 @@ describe('history in another place than the configuration names', () => {
 
     const deploy = await runCli(['deploy'], { cwd: project.dir, env });
     expect(deploy.code).toBe(2);
-    expect(deploy.stderr).toContain('[LS_HISTORY_ELSEWHERE] lockstep reads the drizzle history from public.migrations (as drizzle.config.json configures it), which does not exist');
+    expect(deploy.stderr).toContain(
+      '[LS_HISTORY_ELSEWHERE] lockstep reads the drizzle history from public.migrations (as drizzle.config.json configures it), which does not exist',
+    );
     expect(deploy.stderr).toContain('drizzle.__drizzle_migrations: 2 migrations recorded, the newest created_at 1700000100000');
-    expect(deploy.stderr).toContain("Set `migrations: { schema: 'drizzle', table: '__drizzle_migrations' }` in drizzle.config.json");
+    expect(deploy.stderr).toContain(
+      "Set `migrations: { schema: 'drizzle', table: '__drizzle_migrations' }` in drizzle.config.json",
+    );
     expect(deploy.stderr).toContain('Unchanged: lockstep applied nothing and created nothing.');
     expect(await db.query(`SELECT to_regclass('public.migrations') AS t`)).toEqual([{ t: null }]);
     expect(await db.query('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations')).toEqual([{ n: 2 }]);
@@ -54,7 +64,15 @@ describe('history in another place than the configuration names', () => {
     expect(status.stderr).toContain('[LS_HISTORY_ELSEWHERE]');
 
     // The fix it names: the config names the table the history is in; then nothing is pending.
-    project.write('drizzle.config.json', JSON.stringify({ dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle', migrations: { schema: 'drizzle', table: '__drizzle_migrations' } }));
+    project.write(
+      'drizzle.config.json',
+      JSON.stringify({
+        dialect: 'postgresql',
+        schema: './src/schema.ts',
+        out: './drizzle',
+        migrations: { schema: 'drizzle', table: '__drizzle_migrations' },
+      }),
+    );
     const fixed = await runCli(['deploy'], { cwd: project.dir, env });
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toContain('Up to date: 2 migrations applied');
@@ -67,7 +85,9 @@ describe('history in another place than the configuration names', () => {
     await db.query('CREATE TABLE "accounts" ("id" serial PRIMARY KEY, "email" text NOT NULL)');
     const result = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('[LS_NEEDS_BASELINE] The database is not empty (it has 1 table: public.accounts) but has no public.migrations table');
+    expect(result.stderr).toContain(
+      '[LS_NEEDS_BASELINE] The database is not empty (it has 1 table: public.accounts) but has no public.migrations table',
+    );
     expect(await db.query(`SELECT to_regclass('public.migrations') AS t`)).toEqual([{ t: null }]);
   });
 
@@ -75,7 +95,9 @@ describe('history in another place than the configuration names', () => {
     db = await freshDatabase();
     project = drizzleProject(undefined);
     // drizzle-orm creates its table before it migrates; a first migration that failed on an existing table leaves it empty.
-    await db.query('CREATE SCHEMA drizzle; CREATE TABLE drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)');
+    await db.query(
+      'CREATE SCHEMA drizzle; CREATE TABLE drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)',
+    );
     await db.query('CREATE TABLE "accounts" ("id" serial PRIMARY KEY, "email" text NOT NULL)');
     const drizzle = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
     expect(drizzle.code).toBe(3);
@@ -92,7 +114,9 @@ describe('history in another place than the configuration names', () => {
         await other.query('CREATE TABLE "Order" ("id" INTEGER)');
         const result = await runCli(['deploy'], { cwd: prisma.dir, env: { DATABASE_URL: other.url } });
         expect(result.code).toBe(3);
-        expect(result.stderr).toContain('[P3005] The database is not empty (it has 1 table: public.Order) but has no migration recorded in public._prisma_migrations');
+        expect(result.stderr).toContain(
+          '[P3005] The database is not empty (it has 1 table: public.Order) but has no migration recorded in public._prisma_migrations',
+        );
       } finally {
         await other.drop();
       }
@@ -128,7 +152,9 @@ describe('history in another place than the configuration names', () => {
     // A Drizzle app next to another app's Drizzle history (none of its migrations) is told about its own tables only.
     const drizzle = drizzleProject(undefined);
     try {
-      await db.query(`CREATE SCHEMA other_app; CREATE TABLE other_app.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint); INSERT INTO other_app.__drizzle_migrations (hash, created_at) VALUES ('0123abcd', 1600000000000)`);
+      await db.query(
+        `CREATE SCHEMA other_app; CREATE TABLE other_app.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint); INSERT INTO other_app.__drizzle_migrations (hash, created_at) VALUES ('0123abcd', 1600000000000)`,
+      );
       const fresh = await runCli(['deploy'], { cwd: drizzle.dir, env: { DATABASE_URL: db.url } });
       expect(fresh.code).toBe(0);
       await db.query('DROP SCHEMA drizzle CASCADE');

@@ -22,14 +22,25 @@ describe('history that disagrees with the files', () => {
     expect(await db.query(`SELECT 1 FROM pg_tables WHERE tablename = 'c'`)).toHaveLength(0);
 
     const status = await cli('status', '--json');
-    const report = JSON.parse(status.stdout) as { counts: { edited: number }; problems: Array<{ code: string; migration: string }> };
+    const report = JSON.parse(status.stdout) as {
+      counts: { edited: number };
+      problems: Array<{ code: string; migration: string }>;
+    };
     expect(report.counts.edited).toBe(1);
     expect(report.problems).toEqual([expect.objectContaining({ code: 'LS_EDITED', migration: '20240102000000_b' })]);
 
     const lenient = await cli('deploy', '--json');
     expect(lenient.code).toBe(0);
-    expect(events(lenient.stdout).filter((e) => e.type === 'warning').map((e) => e.code)).toContain('LS_EDITED');
-    expect(events(lenient.stdout).filter((e) => e.type === 'migration-applied').map((e) => e.migration)).toEqual(['20240103000000_c']);
+    expect(
+      events(lenient.stdout)
+        .filter((e) => e.type === 'warning')
+        .map((e) => e.code),
+    ).toContain('LS_EDITED');
+    expect(
+      events(lenient.stdout)
+        .filter((e) => e.type === 'migration-applied')
+        .map((e) => e.migration),
+    ).toEqual(['20240103000000_c']);
   });
 
   it('does not count a line-ending conversion as an edit', async () => {
@@ -58,7 +69,10 @@ describe('history that disagrees with the files', () => {
     expect((await cli('deploy')).code).toBe(0);
     project.migration('20240102000000_b', B);
     const status = await cli('status', '--json');
-    const report = JSON.parse(status.stdout) as { state: string; migrations: Array<{ name: string; state: string; outOfOrder: boolean }> };
+    const report = JSON.parse(status.stdout) as {
+      state: string;
+      migrations: Array<{ name: string; state: string; outOfOrder: boolean }>;
+    };
     expect(report.state).toBe('pending');
     expect(report.migrations.find((m) => m.name === '20240102000000_b')).toMatchObject({ state: 'pending', outOfOrder: true });
     expect(status.code).toBe(1);

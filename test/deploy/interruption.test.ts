@@ -15,7 +15,11 @@ async function killDuring(project: TestProject, db: TestDatabase, waitFor: (db: 
 
 // A transactional migration reaches the server as one query that starts with BEGIN; a statement-by-statement one, statement by statement.
 const sleeping = (db: TestDatabase) =>
-  db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(30)%' AND state = 'active'`).then((r) => r.length > 0);
+  db
+    .query(
+      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(30)%' AND state = 'active'`,
+    )
+    .then((r) => r.length > 0);
 
 describe('a deploy killed in the middle of a migration', () => {
   let db: TestDatabase;
@@ -40,7 +44,9 @@ describe('a deploy killed in the middle of a migration', () => {
       expect(Date.now() - killedAt).toBeLessThan(10_000);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const rows = await db.query<{ migration_name: string; finished_at: Date | null }>('SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY started_at');
+    const rows = await db.query<{ migration_name: string; finished_at: Date | null }>(
+      'SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY started_at',
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(['20240101000000_init']);
     expect(await db.query(`SELECT 1 FROM pg_tables WHERE tablename = 'b'`)).toHaveLength(0);
 
@@ -49,7 +55,9 @@ describe('a deploy killed in the middle of a migration', () => {
     expect(next.code).toBe(0);
     expect(next.stderr).toContain('The previous deploy');
     expect(next.stderr).toContain('stopped before it finished');
-    const after = await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY started_at');
+    const after = await db.query<{ migration_name: string }>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY started_at',
+    );
     expect(after.map((r) => r.migration_name)).toEqual(['20240101000000_init', '20240102000000_slow']);
   });
 
@@ -65,7 +73,9 @@ describe('a deploy killed in the middle of a migration', () => {
       ].join('\n'),
     });
     await killDuring(project, db, sleeping);
-    await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'`);
+    await db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'`,
+    );
     const [row] = await db.query<{ finished_at: Date | null; applied_steps_count: number; logs: string | null }>(
       `SELECT finished_at, applied_steps_count, logs FROM _prisma_migrations WHERE migration_name = '20240102000000_steps'`,
     );
@@ -77,7 +87,10 @@ describe('a deploy killed in the middle of a migration', () => {
     expect(blocked.stderr).toContain('statement 1 of it is in effect');
     expect(blocked.stderr).toContain('lockstep deploy --resume');
 
-    project.migration('20240102000000_steps', 'CREATE INDEX CONCURRENTLY "a_id_idx" ON "a"("id");\nSELECT 1;\nCREATE INDEX CONCURRENTLY "a_id2_idx" ON "a"("id");\n');
+    project.migration(
+      '20240102000000_steps',
+      'CREATE INDEX CONCURRENTLY "a_id_idx" ON "a"("id");\nSELECT 1;\nCREATE INDEX CONCURRENTLY "a_id2_idx" ON "a"("id");\n',
+    );
     const resumed = await runCli(['deploy', '--resume'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
     expect(withoutProgress(resumed.stderr)).toBe('');
     expect(resumed.code).toBe(0);

@@ -33,7 +33,8 @@ describe('the lint gate in deploy', () => {
     // history belongs to a table no running app has seen, on this database.
     const { db, cli } = await suite.start({
       '20240101000000_init': INIT,
-      '20240102000000_drop_legacy': '-- AlterTable\nALTER TABLE "User" DROP COLUMN "legacy";\nALTER TABLE "User" RENAME COLUMN "email" TO "mail";\nCREATE INDEX "User_mail_idx" ON "User"("mail");\n',
+      '20240102000000_drop_legacy':
+        '-- AlterTable\nALTER TABLE "User" DROP COLUMN "legacy";\nALTER TABLE "User" RENAME COLUMN "email" TO "mail";\nCREATE INDEX "User_mail_idx" ON "User"("mail");\n',
     });
     const result = await cli('deploy');
     expect(result.stderr).not.toContain('LS_LINT_FAILED');
@@ -45,12 +46,19 @@ describe('the lint gate in deploy', () => {
   it('applies a finding suppressed in the SQL with a reason, and records the suppression', async () => {
     const { db, project, cli } = await suite.start({ '20240101000000_init': INIT });
     expect((await cli('deploy')).code).toBe(0);
-    project.migration('20240102000000_drop_legacy', '-- lockstep-ignore ban-drop-column: legacy has been unused since release 42\nALTER TABLE "User" DROP COLUMN "legacy";\n');
+    project.migration(
+      '20240102000000_drop_legacy',
+      '-- lockstep-ignore ban-drop-column: legacy has been unused since release 42\nALTER TABLE "User" DROP COLUMN "legacy";\n',
+    );
     const result = await cli('deploy');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('1 suppressed in the SQL');
-    const [audit] = await db.query<{ detail: { findings: Array<{ rule: string; reason: string }> } }>(`SELECT detail FROM lockstep.audit_log WHERE event = 'lint-suppressed'`);
-    expect(audit?.detail.findings).toEqual([expect.objectContaining({ rule: 'ban-drop-column', reason: 'legacy has been unused since release 42' })]);
+    const [audit] = await db.query<{ detail: { findings: Array<{ rule: string; reason: string }> } }>(
+      `SELECT detail FROM lockstep.audit_log WHERE event = 'lint-suppressed'`,
+    );
+    expect(audit?.detail.findings).toEqual([
+      expect.objectContaining({ rule: 'ban-drop-column', reason: 'legacy has been unused since release 42' }),
+    ]);
   });
 
   it('applies with --accept-lint-errors and keeps the reason and the findings in the audit log', async () => {
@@ -62,7 +70,9 @@ describe('the lint gate in deploy', () => {
     const result = await cli('deploy', '--accept-lint-errors', 'approved in change request CR-1234');
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Deploying despite 1 lint error');
-    const [audit] = await db.query<{ detail: { reason: string; findings: Array<{ rule: string }> } }>(`SELECT detail FROM lockstep.audit_log WHERE event = 'lint-overridden'`);
+    const [audit] = await db.query<{ detail: { reason: string; findings: Array<{ rule: string }> } }>(
+      `SELECT detail FROM lockstep.audit_log WHERE event = 'lint-overridden'`,
+    );
     expect(audit?.detail.reason).toBe('approved in change request CR-1234');
     expect(audit?.detail.findings.map((f) => f.rule)).toEqual(['ban-drop-column']);
   });
@@ -71,7 +81,8 @@ describe('the lint gate in deploy', () => {
     const { cli } = await suite.start({
       '20240101000000_init': INIT,
       '20240102000000_index': 'CREATE INDEX "User_email_idx" ON "User"("email");\n',
-      '20240103000000_fk': 'CREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");\n',
+      '20240103000000_fk':
+        'CREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");\n',
     });
     const result = await cli('deploy');
     expect(withoutProgress(result.stderr)).toBe('');

@@ -42,7 +42,7 @@ describe('one migration lock per history table, taken by every command', () => {
     for (const args of [['deploy'], ['resolve', '--rolled-back', '0001_add_tasks'], ['baseline']]) {
       const blocked = await cli(...args, '--lock-wait', '1ms');
       expect(blocked.code).toBe(3);
-      expect(blocked.stderr).toContain("[LS_LOCK_TIMEOUT] The migration lock (advisory lock");
+      expect(blocked.stderr).toContain('[LS_LOCK_TIMEOUT] The migration lock (advisory lock');
       expect(blocked.stderr).toContain("lockstep's lock for drizzle.__drizzle_migrations) is held by pid");
       expect(blocked.stderr).toContain('application "other-deploy"');
     }

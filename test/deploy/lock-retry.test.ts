@@ -13,7 +13,9 @@ describe('a migration that needs a lock held by a long transaction', () => {
 
   it('times out, retries with backoff and succeeds after the transaction ends, while application queries never wait behind it', async () => {
     db = await freshDatabase();
-    project = prismaProject({ '20240101000000_init': 'CREATE TABLE "Account" ("id" SERIAL PRIMARY KEY, "balance" INTEGER NOT NULL DEFAULT 0);\n' });
+    project = prismaProject({
+      '20240101000000_init': 'CREATE TABLE "Account" ("id" SERIAL PRIMARY KEY, "balance" INTEGER NOT NULL DEFAULT 0);\n',
+    });
     expect((await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } })).code).toBe(0);
     await db.query('INSERT INTO "Account" ("balance") SELECT g FROM generate_series(1, 1000) g');
     project.migration('20240102000000_add_currency', 'ALTER TABLE "Account" ADD COLUMN "currency" TEXT;\n');
@@ -42,14 +44,28 @@ describe('a migration that needs a lock held by a long transaction', () => {
     let lockTimeouts = 0;
     let twoTimeoutsSeen: () => void = () => undefined;
     const twoTimeouts = new Promise<void>((resolve) => (twoTimeoutsSeen = resolve));
-    const deploy = runCli(['deploy', '--json', '--lock-timeout', `${lockTimeoutMs}ms`, '--retry-delay', '200ms', '--retry-max-delay', '400ms', '--lock-retries', '30'], {
-      cwd: project.dir,
-      env: { DATABASE_URL: db.url },
-      onStdout: (chunk) => {
-        lockTimeouts += chunk.split('"lock-timeout"').length - 1;
-        if (lockTimeouts >= 2) twoTimeoutsSeen();
+    const deploy = runCli(
+      [
+        'deploy',
+        '--json',
+        '--lock-timeout',
+        `${lockTimeoutMs}ms`,
+        '--retry-delay',
+        '200ms',
+        '--retry-max-delay',
+        '400ms',
+        '--lock-retries',
+        '30',
+      ],
+      {
+        cwd: project.dir,
+        env: { DATABASE_URL: db.url },
+        onStdout: (chunk) => {
+          lockTimeouts += chunk.split('"lock-timeout"').length - 1;
+          if (lockTimeouts >= 2) twoTimeoutsSeen();
+        },
       },
-    });
+    );
     await Promise.race([twoTimeouts, new Promise((r) => setTimeout(r, 20_000))]);
     await longTransaction.query('COMMIT');
     await longTransaction.end();
@@ -62,13 +78,21 @@ describe('a migration that needs a lock held by a long transaction', () => {
     const timeouts = events(result.stdout).filter((e) => e.type === 'lock-timeout');
     expect(timeouts.length).toBeGreaterThanOrEqual(2);
     // The long transaction is named; an application read that happened to hold its lock at that moment may be too.
-    expect(timeouts[0]!.blockers).toEqual(expect.arrayContaining([expect.stringContaining(`pid ${longPid} holds AccessShareLock on "Account"`)]));
+    expect(timeouts[0]!.blockers).toEqual(
+      expect.arrayContaining([expect.stringContaining(`pid ${longPid} holds AccessShareLock on "Account"`)]),
+    );
     const applied = events(result.stdout).find((e) => e.type === 'migration-applied');
-    expect(applied).toMatchObject({ migration: '20240102000000_add_currency', lockWaits: timeouts.length, retries: timeouts.length });
+    expect(applied).toMatchObject({
+      migration: '20240102000000_add_currency',
+      lockWaits: timeouts.length,
+      retries: timeouts.length,
+    });
     // A naive runner would have queued every read behind the ALTER until the transaction ended; lockstep's
     // worst case is one lock_timeout (plus scheduling noise on a busy test machine).
     expect(worstStall).toBeLessThan(lockTimeoutMs + 700);
-    const columns = await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Account' AND column_name = 'currency'`);
+    const columns = await db.query(
+      `SELECT 1 FROM information_schema.columns WHERE table_name = 'Account' AND column_name = 'currency'`,
+    );
     expect(columns).toHaveLength(1);
   });
 });

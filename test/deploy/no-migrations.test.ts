@@ -13,11 +13,17 @@ const APP = ['--', process.execPath, '-e', "require('node:fs').writeFileSync('ap
 function monorepo(): TestProject {
   const project = prismaProject({}, { lockToml: null });
   project.remove('prisma');
-  project.write('package.json', JSON.stringify({ name: 'shop', private: true, workspaces: ['packages/*'], devDependencies: { prisma: '^6.0.0' } }));
+  project.write(
+    'package.json',
+    JSON.stringify({ name: 'shop', private: true, workspaces: ['packages/*'], devDependencies: { prisma: '^6.0.0' } }),
+  );
   project.write('packages/db/package.json', JSON.stringify({ name: '@shop/db', dependencies: { '@prisma/client': '^6.0.0' } }));
   project.write('packages/db/prisma/schema.prisma', SCHEMA);
   project.write('packages/db/prisma/migrations/migration_lock.toml', PRISMA_LOCK_TOML);
-  project.write('packages/db/prisma/migrations/20240101000000_init/migration.sql', 'CREATE TABLE "Order" ("id" INTEGER PRIMARY KEY);\n');
+  project.write(
+    'packages/db/prisma/migrations/20240101000000_init/migration.sql',
+    'CREATE TABLE "Order" ("id" INTEGER PRIMARY KEY);\n',
+  );
   project.write('packages/web/package.json', JSON.stringify({ name: '@shop/web', dependencies: { '@prisma/client': '^6.0.0' } }));
   return project;
 }
@@ -35,10 +41,15 @@ describe('a project with no migrations on disk', () => {
     db = await freshDatabase();
     project = monorepo();
     const env = { DATABASE_URL: db.url };
-    for (const args of [['deploy', ...APP], ['deploy', '--strict', ...APP]]) {
+    for (const args of [
+      ['deploy', ...APP],
+      ['deploy', '--strict', ...APP],
+    ]) {
       const result = await runCli(args, { cwd: project.dir, env });
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain('[LS_NO_MIGRATIONS] Nothing to deploy: The migrations folder prisma/migrations does not exist');
+      expect(result.stderr).toContain(
+        '[LS_NO_MIGRATIONS] Nothing to deploy: The migrations folder prisma/migrations does not exist',
+      );
       expect(result.stderr).toContain("Prisma's default, since no schema was found here");
       expect(result.stderr).toContain('packages/db (prisma/schema.prisma, prisma/migrations/migration_lock.toml)');
       expect(result.stderr).not.toContain('packages/web');
@@ -46,7 +57,11 @@ describe('a project with no migrations on disk', () => {
       expect(existsSync(join(project.dir, 'app-started'))).toBe(false);
     }
     // Nothing was created in the database, and status does not call it up to date.
-    expect(await db.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'lockstep' UNION ALL SELECT 1 FROM pg_class WHERE relname = '_prisma_migrations'`)).toEqual([]);
+    expect(
+      await db.query(
+        `SELECT 1 FROM pg_namespace WHERE nspname = 'lockstep' UNION ALL SELECT 1 FROM pg_class WHERE relname = '_prisma_migrations'`,
+      ),
+    ).toEqual([]);
     const status = await runCli(['status'], { cwd: project.dir, env });
     expect(status.code).toBe(2);
     expect(status.stdout).not.toContain('up to date');
@@ -74,7 +89,9 @@ describe('a project with no migrations on disk', () => {
     project = prismaProject({});
     const result = await runCli(['deploy', ...APP], { cwd: project.dir, env: { DATABASE_URL: db.url } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("The migrations folder prisma/migrations has no migrations (Prisma's default, next to the schema prisma/schema.prisma)");
+    expect(result.stderr).toContain(
+      "The migrations folder prisma/migrations has no migrations (Prisma's default, next to the schema prisma/schema.prisma)",
+    );
     expect(result.stderr).toContain('npx prisma migrate dev --name init');
     expect(existsSync(join(project.dir, 'app-started'))).toBe(false);
   });
@@ -83,8 +100,14 @@ describe('a project with no migrations on disk', () => {
     db = await freshDatabase();
     project = prismaProject({}, { lockToml: null });
     project.remove('prisma');
-    project.write('package.json', JSON.stringify({ name: 'app', dependencies: { 'drizzle-orm': '^0.45.0' }, devDependencies: { 'drizzle-kit': '^0.31.0' } }));
-    project.write('drizzle.config.json', JSON.stringify({ dialect: 'postgresql', schema: './src/schema.ts', out: './db/migrations' }));
+    project.write(
+      'package.json',
+      JSON.stringify({ name: 'app', dependencies: { 'drizzle-orm': '^0.45.0' }, devDependencies: { 'drizzle-kit': '^0.31.0' } }),
+    );
+    project.write(
+      'drizzle.config.json',
+      JSON.stringify({ dialect: 'postgresql', schema: './src/schema.ts', out: './db/migrations' }),
+    );
     const result = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('The migrations folder db/migrations does not exist (`out` in drizzle.config.json)');
@@ -93,10 +116,15 @@ describe('a project with no migrations on disk', () => {
     project = monorepo();
     project.write('package.json', JSON.stringify({ name: 'shop', private: true, workspaces: ['packages/*'] }));
     project.write('apps/api/package.json', JSON.stringify({ name: '@shop/api', dependencies: { 'drizzle-orm': '^0.45.0' } }));
-    project.write('apps/api/drizzle.config.ts', "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n");
+    project.write(
+      'apps/api/drizzle.config.ts',
+      "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n",
+    );
     const detected = await runCli(['detect'], { cwd: project.dir });
     expect(detected.code).toBe(2);
-    expect(detected.stdout).toContain('Below it: apps/api (drizzle), packages/db (prisma); pass the one to use with --project (e.g. --project apps/api).');
+    expect(detected.stdout).toContain(
+      'Below it: apps/api (drizzle), packages/db (prisma); pass the one to use with --project (e.g. --project apps/api).',
+    );
     for (const args of [['deploy', ...APP], ['status']]) {
       const result = await runCli(args, { cwd: project.dir, env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' } });
       expect(result.code, result.stderr).toBe(2);

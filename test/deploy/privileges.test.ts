@@ -33,7 +33,9 @@ describe('a database role without privileges on the history table', () => {
     const status = await runCli(['status'], { cwd: prisma.dir, env });
     expect(status.code).toBe(2);
     expect(status.stderr).not.toContain('LS_INTERNAL');
-    expect(status.stderr).toContain(`[LS_PERMISSION_DENIED] The database role ${role} lacks privileges that lockstep status needs to read the migration history: SELECT on table public._prisma_migrations.`);
+    expect(status.stderr).toContain(
+      `[LS_PERMISSION_DENIED] The database role ${role} lacks privileges that lockstep status needs to read the migration history: SELECT on table public._prisma_migrations.`,
+    );
     expect(status.stderr).toContain(`GRANT SELECT ON public._prisma_migrations TO ${role};`);
 
     const deploy = await runCli(['deploy'], { cwd: prisma.dir, env });
@@ -46,9 +48,13 @@ describe('a database role without privileges on the history table', () => {
     expect((await runCli(['status'], { cwd: prisma.dir, env })).code).toBe(1);
     const readOnly = await runCli(['deploy'], { cwd: prisma.dir, env });
     expect(readOnly.code).toBe(2);
-    expect(readOnly.stderr).toContain(`lacks privileges that lockstep deploy needs to record migrations in public._prisma_migrations as prisma does: INSERT, UPDATE on table public._prisma_migrations.`);
+    expect(readOnly.stderr).toContain(
+      `lacks privileges that lockstep deploy needs to record migrations in public._prisma_migrations as prisma does: INSERT, UPDATE on table public._prisma_migrations.`,
+    );
     expect(readOnly.stderr).toContain('Unchanged: lockstep stopped before changing anything.');
-    expect(await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Order' AND column_name = 'note'`)).toEqual([]);
+    expect(
+      await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Order' AND column_name = 'note'`),
+    ).toEqual([]);
   });
 
   it("Drizzle: names the sequence behind the history table's id too", async () => {
@@ -59,7 +65,9 @@ describe('a database role without privileges on the history table', () => {
     drizzle.add('0005_note', ['ALTER TABLE "tasks" ADD COLUMN "note" text;'], 1742000000000);
     role = `ls_writer_${randomBytes(4).toString('hex')}`;
     await adminQuery(`CREATE ROLE ${role} LOGIN`);
-    await db.query(`GRANT CONNECT ON DATABASE ${db.name} TO ${role}; GRANT USAGE ON SCHEMA drizzle TO ${role}; GRANT SELECT, INSERT ON drizzle.__drizzle_migrations TO ${role}`);
+    await db.query(
+      `GRANT CONNECT ON DATABASE ${db.name} TO ${role}; GRANT USAGE ON SCHEMA drizzle TO ${role}; GRANT SELECT, INSERT ON drizzle.__drizzle_migrations TO ${role}`,
+    );
     const url = new URL(db.url);
     url.username = role;
     const deploy = await runCli(['deploy'], { cwd: drizzle.dir, env: { DATABASE_URL: url.toString() } });

@@ -20,7 +20,10 @@ interface Repo {
 /** A repository with one ORM project, a copy of `example`, in packages/db; node_modules hoisted to the root. */
 function repoWith(example: string): Repo {
   const root = mkdtempSync(join(tmpdir(), 'lockstep-repo-'));
-  cpSync(join(REPO_ROOT, 'examples', example), join(root, 'packages', 'db'), { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('.lockstep') });
+  cpSync(join(REPO_ROOT, 'examples', example), join(root, 'packages', 'db'), {
+    recursive: true,
+    filter: (src) => !src.includes('node_modules') && !src.includes('.lockstep'),
+  });
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'repo', private: true, workspaces: ['packages/*'] }));
   return {
@@ -74,7 +77,10 @@ export default defineConfig({
     repo.write('.env', `SHOP_DATABASE_URL=${db.url}\n`);
     // The repository's base tsconfig maps @config/*; the package's tsconfig extends it.
     repo.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@config/*': ['config/*'] } } }));
-    repo.write('packages/db/tsconfig.json', JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { strict: true } }));
+    repo.write(
+      'packages/db/tsconfig.json',
+      JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { strict: true } }),
+    );
     repo.write(
       'config/database.ts',
       `import { resolve } from 'node:path';

@@ -9,7 +9,10 @@ describe('a project for another database than PostgreSQL', () => {
   it('detect says MySQL is not supported yet, shows the table Prisma uses there, offers no embedded PostgreSQL, and exits 2', async () => {
     project = prismaProject(
       { '20240101000000_init': 'CREATE TABLE `Order` (`id` INTEGER NOT NULL, PRIMARY KEY (`id`));\n' },
-      { schema: 'datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n', lockToml: 'provider = "mysql"\n' },
+      {
+        schema: 'datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n',
+        lockToml: 'provider = "mysql"\n',
+      },
     );
     const detect = await runCli(['detect'], { cwd: project.dir });
     expect(detect.code).toBe(2);
@@ -17,7 +20,9 @@ describe('a project for another database than PostgreSQL', () => {
     expect(detect.stdout).not.toContain('public._prisma_migrations');
     expect(detect.stdout).not.toContain('embedded');
     expect(detect.stdout).toContain('MySQL is not supported yet: lockstep works with PostgreSQL only for now');
-    expect(detect.stdout).toContain("database URL:   none configured (DATABASE_URL is not set in the environment or the project's .env; no --url)");
+    expect(detect.stdout).toContain(
+      "database URL:   none configured (DATABASE_URL is not set in the environment or the project's .env; no --url)",
+    );
     const json = JSON.parse((await runCli(['detect', '--json'], { cwd: project.dir })).stdout);
     expect(json.orms[0]).toMatchObject({ orm: 'prisma', dialect: 'mysql', supported: false, historyTable: '_prisma_migrations' });
 
@@ -25,7 +30,7 @@ describe('a project for another database than PostgreSQL', () => {
     expect(deploy.code).toBe(2);
     expect(deploy.stderr).toContain('[LS_PROVIDER_UNSUPPORTED]');
     expect(deploy.stderr).toContain('MySQL is not supported yet');
-    expect(deploy.stderr).toContain('deploy this project with prisma\'s own tool (prisma migrate deploy)');
+    expect(deploy.stderr).toContain("deploy this project with prisma's own tool (prisma migrate deploy)");
   });
 
   it('detect on a PostgreSQL project without a URL names the variables it looked for', async () => {

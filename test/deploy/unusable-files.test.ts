@@ -48,7 +48,12 @@ describe('migration files that cannot be used as they are', () => {
     const user = process.getuid?.() === 0 ? { user: NOBODY } : {};
     for (const command of [['deploy'], ['status'], ['lint']]) {
       const run = await runCli(command, { cwd: project.dir, env: { DATABASE_URL: db.url }, ...user });
-      expectRefused(run, 'LS_MIGRATION_FILE', 'Cannot read prisma/migrations/20240102000000_b/migration.sql (migration "20240102000000_b"): permission denied', 'chmod a+r');
+      expectRefused(
+        run,
+        'LS_MIGRATION_FILE',
+        'Cannot read prisma/migrations/20240102000000_b/migration.sql (migration "20240102000000_b"): permission denied',
+        'chmod a+r',
+      );
     }
     expect(await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public'`)).toHaveLength(0);
   });
@@ -58,7 +63,11 @@ describe('migration files that cannot be used as they are', () => {
     project = prismaProject({ '20240101000000_a': 'CREATE TABLE "a" ("id" INTEGER);\n' });
     mkdirSync(join(project.migrationsDir, '20240102000000_b', 'migration.sql'), { recursive: true });
     const prisma = await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
-    expectRefused(prisma, 'LS_MIGRATION_FILE', 'Cannot read prisma/migrations/20240102000000_b/migration.sql (migration "20240102000000_b"): it is a directory, not a file.');
+    expectRefused(
+      prisma,
+      'LS_MIGRATION_FILE',
+      'Cannot read prisma/migrations/20240102000000_b/migration.sql (migration "20240102000000_b"): it is a directory, not a file.',
+    );
 
     drizzleProject = copyDrizzleExample();
     const tag = drizzleProject.journal().entries[1]!.tag;
@@ -67,7 +76,11 @@ describe('migration files that cannot be used as they are', () => {
     rmSync(file);
     mkdirSync(file);
     const drizzle = await runCli(['deploy'], { cwd: drizzleProject.dir, env: { DATABASE_URL: db.url } });
-    expectRefused(drizzle, 'LS_MIGRATION_FILE', `Cannot read drizzle/${tag}.sql (migration "${tag}"): it is a directory, not a file.`);
+    expectRefused(
+      drizzle,
+      'LS_MIGRATION_FILE',
+      `Cannot read drizzle/${tag}.sql (migration "${tag}"): it is a directory, not a file.`,
+    );
     expect(await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public'`)).toHaveLength(0);
   });
 
@@ -85,7 +98,11 @@ describe('migration files that cannot be used as they are', () => {
 
     expectRefused(await runCli(['status'], { cwd: project.dir, env: { DATABASE_URL: db.url } }), 'LS_MIGRATION_FILE', where);
     expectRefused(await runCli(['lint'], { cwd: project.dir }), 'LS_LINT_FILE', where);
-    expectRefused(await runCli(['lint', 'prisma/migrations/20240102000000_b/migration.sql'], { cwd: project.dir }), 'LS_LINT_FILE', where);
+    expectRefused(
+      await runCli(['lint', 'prisma/migrations/20240102000000_b/migration.sql'], { cwd: project.dir }),
+      'LS_LINT_FILE',
+      where,
+    );
 
     // Once the first migration is applied and the second fixed, both apply.
     project.migration('20240102000000_b', 'CREATE TABLE "b" ("id" INTEGER);\nCREATE TABLE "c" ("id" INTEGER);\n');
@@ -108,9 +125,18 @@ describe('a Drizzle journal with the wrong structure', () => {
     drizzleProject = copyDrizzleExample();
     const good = drizzleProject.journal();
     const cases: Array<[unknown, string]> = [
-      [{ ...good, entries: '0000_init' }, 'drizzle/meta/_journal.json has "entries" that is a string, where an array of migrations is expected.'],
-      [good.entries, 'drizzle/meta/_journal.json is not a drizzle-kit journal: it is an array, where an object with an "entries" array is expected.'],
-      [{ ...good, entries: [good.entries[0], null] }, 'drizzle/meta/_journal.json has an entry that drizzle-orm cannot apply: entry 1 is null, not a migration.'],
+      [
+        { ...good, entries: '0000_init' },
+        'drizzle/meta/_journal.json has "entries" that is a string, where an array of migrations is expected.',
+      ],
+      [
+        good.entries,
+        'drizzle/meta/_journal.json is not a drizzle-kit journal: it is an array, where an object with an "entries" array is expected.',
+      ],
+      [
+        { ...good, entries: [good.entries[0], null] },
+        'drizzle/meta/_journal.json has an entry that drizzle-orm cannot apply: entry 1 is null, not a migration.',
+      ],
       [{ ...good, entries: [{ ...good.entries[0], tag: undefined }] }, 'entry 0 has no "tag"'],
       [{ version: '7' }, 'drizzle/meta/_journal.json has no "entries" array.'],
       [null, 'is not a drizzle-kit journal: it is null'],
@@ -132,7 +158,12 @@ describe('a Drizzle journal with the wrong structure', () => {
     writeFileSync(journalFile(), JSON.stringify({ ...drizzleProject.journal(), entries: [] }));
     for (const command of ['deploy', 'status']) {
       const run = await runCli([command], { cwd: drizzleProject.dir, env: { DATABASE_URL: db.url } });
-      expectRefused(run, 'LS_DRIZZLE_JOURNAL', `drizzle/meta/_journal.json lists no migrations, but drizzle has ${sqlFiles} SQL files (`, 'drizzle-orm would apply none of them');
+      expectRefused(
+        run,
+        'LS_DRIZZLE_JOURNAL',
+        `drizzle/meta/_journal.json lists no migrations, but drizzle has ${sqlFiles} SQL files (`,
+        'drizzle-orm would apply none of them',
+      );
       expect(run.stdout).not.toContain('no migrations');
     }
     const detect = await runCli(['detect', '--json'], { cwd: drizzleProject.dir });

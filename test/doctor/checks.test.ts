@@ -64,7 +64,18 @@ describe('doctor checks', () => {
 
   it('every check has complete metadata: one-line why and fix, doc with what, why, fix and an example', () => {
     for (const { meta } of allChecks()) {
-      for (const text of [meta.title, meta.why, meta.fix, meta.doc.what, meta.doc.why, meta.doc.fix, meta.doc.example.bad, meta.doc.example.good, meta.doc.example.file]) expect(text.trim().length, meta.id).toBeGreaterThan(3);
+      for (const text of [
+        meta.title,
+        meta.why,
+        meta.fix,
+        meta.doc.what,
+        meta.doc.why,
+        meta.doc.fix,
+        meta.doc.example.bad,
+        meta.doc.example.good,
+        meta.doc.example.file,
+      ])
+        expect(text.trim().length, meta.id).toBeGreaterThan(3);
       expect(meta.why.split('\n'), meta.id).toHaveLength(1);
       expect(meta.fix.split('\n'), meta.id).toHaveLength(1);
       expect(['error', 'warning', 'info']).toContain(meta.severity);

@@ -25,7 +25,9 @@ describe('lockstep doctor (CLI)', () => {
     const result = await doctor(p.dir);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('package.json\n  9:17  error  prisma-db-push-in-production');
-    expect(result.stdout).toContain('    9 |     "db:sync": "dotenv -e .env.production -- prisma db push --accept-data-loss",\n      |                 ^');
+    expect(result.stdout).toContain(
+      '    9 |     "db:sync": "dotenv -e .env.production -- prisma db push --accept-data-loss",\n      |                 ^',
+    );
     expect(result.stdout).toMatch(/ {4}why {2}`db push` makes the database match/);
     expect(result.stdout).toMatch(/ {4}fix {2}Generate migrations with `prisma migrate dev`/);
     expect(result.stdout).toContain('✖ 2 errors, 0 warnings, 0 infos in 2 files (prisma in .;');
@@ -49,8 +51,22 @@ describe('lockstep doctor (CLI)', () => {
     const result = await doctor(p.dir, ['--json']);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ version: 1, tool: { name: 'lockstep' }, project: '.', failed: true, summary: { errors: 2, warnings: 0 }, orms: [{ orm: 'prisma', dir: '.' }] });
-    expect(report.findings[1]).toMatchObject({ check: 'start-before-migrate', severity: 'error', file: 'package.json', line: 8, column: 15, fixable: false });
+    expect(report).toMatchObject({
+      version: 1,
+      tool: { name: 'lockstep' },
+      project: '.',
+      failed: true,
+      summary: { errors: 2, warnings: 0 },
+      orms: [{ orm: 'prisma', dir: '.' }],
+    });
+    expect(report.findings[1]).toMatchObject({
+      check: 'start-before-migrate',
+      severity: 'error',
+      file: 'package.json',
+      line: 8,
+      column: 15,
+      fixable: false,
+    });
     expect(report.findings[1].related[0]).toMatchObject({ file: 'package.json', line: 9, message: 'the migration' });
     expect(report.findings[0].edits).toBeUndefined();
     expect(report.checkInfo['start-before-migrate'].why).toContain('old schema');
@@ -64,12 +80,22 @@ describe('lockstep doctor (CLI)', () => {
     expect(sarif.version).toBe('2.1.0');
     const run = sarif.runs[0];
     expect(run.tool.driver.rules).toHaveLength(allChecks().length);
-    expect(run.tool.driver.rules.find((r: { id: string }) => r.id === 'typeorm-entity-import-cycle')).toMatchObject({ name: 'TypeormEntityImportCycle', defaultConfiguration: { level: 'error' } });
+    expect(run.tool.driver.rules.find((r: { id: string }) => r.id === 'typeorm-entity-import-cycle')).toMatchObject({
+      name: 'TypeormEntityImportCycle',
+      defaultConfiguration: { level: 'error' },
+    });
     expect(run.results).toHaveLength(1);
     expect(run.results[0]).toMatchObject({
       ruleId: 'typeorm-entity-import-cycle',
       level: 'error',
-      locations: [{ physicalLocation: { artifactLocation: { uri: 'src/entity/User.ts', uriBaseId: 'SRCROOT' }, region: { startLine: 5, startColumn: 27 } } }],
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'src/entity/User.ts', uriBaseId: 'SRCROOT' },
+            region: { startLine: 5, startColumn: 27 },
+          },
+        },
+      ],
     });
     expect(run.results[0].message.text).toContain('src/entity/User.ts → src/entity/AuditedEntity.ts → src/entity/User.ts');
   });
@@ -79,8 +105,14 @@ describe('lockstep doctor (CLI)', () => {
     const result = await doctor(p.dir, ['--format', 'github']);
     expect(result.code).toBe(1);
     const lines = result.stdout.split('\n');
-    expect(lines).toContainEqual(expect.stringMatching(/^::error file=Dockerfile,line=5,col=5,title=lockstep migrate-in-build-step::`npx prisma migrate deploy` runs at build time/));
-    expect(lines).toContainEqual(expect.stringMatching(/^::warning file=package.json,line=7,col=19,title=lockstep migrate-in-build-step::/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^::error file=Dockerfile,line=5,col=5,title=lockstep migrate-in-build-step::`npx prisma migrate deploy` runs at build time/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^::warning file=package.json,line=7,col=19,title=lockstep migrate-in-build-step::/),
+    );
     expect(lines.filter(Boolean).at(-1)).toMatch(/^✖ 1 error, 2 warnings/);
   });
 
@@ -114,12 +146,16 @@ describe('lockstep doctor (CLI)', () => {
     const list = await doctor(p.dir, ['--list-checks']);
     expect(list.code).toBe(0);
     expect(list.stdout.trimEnd().split('\n')).toHaveLength(allChecks().length + 1);
-    expect(list.stdout).toMatch(/drizzle-unawaited-migrate\s+error\s+drizzle\s+drizzle-orm migrate\(\) not awaited before the server starts \(--fix\)/);
+    expect(list.stdout).toMatch(
+      /drizzle-unawaited-migrate\s+error\s+drizzle\s+drizzle-orm migrate\(\) not awaited before the server starts \(--fix\)/,
+    );
     const explain = await doctor(p.dir, ['--explain', 'typeorm-synchronize']);
     expect(explain.stdout).toContain('Why it fails in production');
     expect(explain.stdout).toContain("synchronize: process.env.NODE_ENV !== 'production'");
     const help = await runCli(['doctor', '--help']);
-    expect(flat(help.stdout)).toContain('Exit code: 0 no error-level finding, 1 error-level findings, 2 usage or configuration error.');
+    expect(flat(help.stdout)).toContain(
+      'Exit code: 0 no error-level finding, 1 error-level findings, 2 usage or configuration error.',
+    );
     expect(help.stdout).toContain('--fix');
   });
 });
@@ -132,7 +168,19 @@ describe('lockstep doctor --fix', () => {
   it('prints the diff, writes the file, and checks again: clean, exit 0', async () => {
     p = fixture('drizzle-unawaited-migrate', 'bad');
     const result = await doctor(p.dir, ['--fix']);
-    expect(result.stdout).toContain(["--- a/src/server.ts", "+++ b/src/server.ts", "@@ -9,6 +9,6 @@", " });", " ", " // Bring the schema up to date on boot.", "-migrate(db, { migrationsFolder: './drizzle' });", "+await migrate(db, { migrationsFolder: './drizzle' });", " "].join('\n'));
+    expect(result.stdout).toContain(
+      [
+        '--- a/src/server.ts',
+        '+++ b/src/server.ts',
+        '@@ -9,6 +9,6 @@',
+        ' });',
+        ' ',
+        ' // Bring the schema up to date on boot.',
+        "-migrate(db, { migrationsFolder: './drizzle' });",
+        "+await migrate(db, { migrationsFolder: './drizzle' });",
+        ' ',
+      ].join('\n'),
+    );
     expect(result.stdout).toContain('Applied 1 fix in 1 file.');
     expect(result.stdout).toMatch(/✔ 0 errors, 0 warnings, 0 infos/);
     expect(result.code).toBe(0);
@@ -160,7 +208,9 @@ describe('lockstep doctor --fix', () => {
     const result = await doctor(p.dir, ['--fix']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('-function main() {\n+async function main() {');
-    expect(server()).toContain("async function main() {\n  const app = express();\n  await migrate(db, { migrationsFolder: './drizzle' });");
+    expect(server()).toContain(
+      "async function main() {\n  const app = express();\n  await migrate(db, { migrationsFolder: './drizzle' });",
+    );
   });
 
   it('refuses, and says why, when the fix is not mechanical: CommonJS top level, an exported function, a server that starts first', async () => {
@@ -171,14 +221,22 @@ describe('lockstep doctor --fix', () => {
     const cjs = await doctor(p.dir, ['--fix']);
     expect(cjs.code).toBe(1);
     expect(cjs.stdout).toContain('No fix to apply');
-    expect(flat(cjs.stdout)).toContain('not applied automatically: src/server.ts is a CommonJS module, where top-level await is not allowed');
+    expect(flat(cjs.stdout)).toContain(
+      'not applied automatically: src/server.ts is a CommonJS module, where top-level await is not allowed',
+    );
 
     p.write('package.json', JSON.stringify({ ...pkg, type: 'module' }, null, 2));
-    p.write('src/server.ts', "import { migrate } from 'drizzle-orm/node-postgres/migrator';\nimport { db } from './db/index.js';\nimport { app } from './app.js';\n\nexport function start() {\n  migrate(db, { migrationsFolder: './drizzle' });\n  return app.listen(3000);\n}\n");
+    p.write(
+      'src/server.ts',
+      "import { migrate } from 'drizzle-orm/node-postgres/migrator';\nimport { db } from './db/index.js';\nimport { app } from './app.js';\n\nexport function start() {\n  migrate(db, { migrationsFolder: './drizzle' });\n  return app.listen(3000);\n}\n",
+    );
     const exported = await doctor(p.dir, ['--fix']);
     expect(flat(exported.stdout)).toContain('start() is exported, so callers elsewhere may use what it returns');
 
-    p.write('src/server.ts', "import { migrate } from 'drizzle-orm/node-postgres/migrator';\nimport { db } from './db/index.js';\nimport { app } from './app.js';\n\napp.listen(3000);\nmigrate(db, { migrationsFolder: './drizzle' });\n");
+    p.write(
+      'src/server.ts',
+      "import { migrate } from 'drizzle-orm/node-postgres/migrator';\nimport { db } from './db/index.js';\nimport { app } from './app.js';\n\napp.listen(3000);\nmigrate(db, { migrationsFolder: './drizzle' });\n",
+    );
     const late = await doctor(p.dir, ['--fix']);
     expect(flat(late.stdout)).toContain('the server already starts at line 5, before this call');
     expect(readFileSync(join(p.dir, 'src/server.ts'), 'utf8')).toContain('\nmigrate(db');

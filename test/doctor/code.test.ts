@@ -12,7 +12,11 @@ function source(code: string, path = 'src/server.ts'): ParsedSource {
   const imports: StaticImport[] = parsed.module.staticImports.map((s) => ({
     specifier: s.moduleRequest.value,
     start: s.start,
-    bindings: s.entries.map((e) => ({ local: e.localName.value, imported: (e.importName.kind as string) === 'NamespaceObject' ? '*' : (e.importName.name ?? 'default'), typeOnly: e.isType })),
+    bindings: s.entries.map((e) => ({
+      local: e.localName.value,
+      imported: (e.importName.kind as string) === 'NamespaceObject' ? '*' : (e.importName.name ?? 'default'),
+      typeOnly: e.isType,
+    })),
     typeOnly: false,
     reexport: false,
   }));
@@ -30,7 +34,11 @@ describe('drizzle migrate() calls', () => {
     expect(handling(`${head}async function f() { const p = migrate(db, {}); log(); await p; }`)).toEqual(['awaited']);
     expect(handling(`${head}await Promise.all([migrate(db, {}), warm()]);`)).toEqual(['awaited']);
     expect(handling(`${head}migrate(db, {}).then(() => app.listen(3000));`)).toEqual(['then']);
-    expect(handling(`${head}migrate(db, {});\nvoid migrate(db, {});\nmigrate(db, {}).catch(console.error);`)).toEqual(['none', 'none', 'none']);
+    expect(handling(`${head}migrate(db, {});\nvoid migrate(db, {});\nmigrate(db, {}).catch(console.error);`)).toEqual([
+      'none',
+      'none',
+      'none',
+    ]);
     expect(handling("import * as m from 'drizzle-orm/postgres-js/migrator';\nm.migrate(db, {});")).toEqual(['none']);
     expect(handling("const { migrate: run } = require('drizzle-orm/node-postgres/migrator');\nrun(db, {});")).toEqual(['none']);
     // Not drizzle's migrate: a local function of the same name, or a comment.
@@ -38,7 +46,11 @@ describe('drizzle migrate() calls', () => {
   });
 
   it('knows the dialect of drivers, schema builders and migrators', () => {
-    const imports = drizzleImports(source("import { drizzle } from 'drizzle-orm/mysql2';\nimport { pgTable } from 'drizzle-orm/pg-core';\nimport { migrate } from 'drizzle-orm/libsql/migrator';\nimport { sql } from 'drizzle-orm';\n"));
+    const imports = drizzleImports(
+      source(
+        "import { drizzle } from 'drizzle-orm/mysql2';\nimport { pgTable } from 'drizzle-orm/pg-core';\nimport { migrate } from 'drizzle-orm/libsql/migrator';\nimport { sql } from 'drizzle-orm';\n",
+      ),
+    );
     expect(imports.map((i) => [i.module, i.dialect, i.migrator])).toEqual([
       ['drizzle-orm/mysql2', 'mysql', false],
       ['drizzle-orm/pg-core', 'postgresql', false],
@@ -49,7 +61,11 @@ describe('drizzle migrate() calls', () => {
 
 describe('server starts', () => {
   it('finds app.listen, Hono serve and Bun.serve, not process.on or other listen-like names', () => {
-    const starts = serverStarts(source("import { serve } from '@hono/node-server';\napp.listen(3000);\nserve({ fetch: app.fetch });\nBun.serve({ fetch });\nprocess.on('SIGTERM', stop);\nemitter.on('listen', f);\n"));
+    const starts = serverStarts(
+      source(
+        "import { serve } from '@hono/node-server';\napp.listen(3000);\nserve({ fetch: app.fetch });\nBun.serve({ fetch });\nprocess.on('SIGTERM', stop);\nemitter.on('listen', f);\n",
+      ),
+    );
     expect(starts.map((s) => s.name)).toEqual(['app.listen', 'serve', 'Bun.serve']);
   });
 });
@@ -64,11 +80,24 @@ describe('load-time uses of imports', () => {
     expect(uses('class A { @ManyToOne(B) b: B; }', ['B'])).toEqual(['a decorator (B)']);
     expect(uses('class A { static repo = B.create(); }', ['B'])).toEqual(['B at module level']);
     expect(uses('register(B);', ['B'])).toEqual(['B at module level']);
-    expect(uses('class A implements B { @ManyToOne(() => B) b: B; x = new B(); m(): B { return new B(); } }\nlet y: B;\nconst z = {} as B;', ['B'])).toEqual([]);
+    expect(
+      uses(
+        'class A implements B { @ManyToOne(() => B) b: B; x = new B(); m(): B { return new B(); } }\nlet y: B;\nconst z = {} as B;',
+        ['B'],
+      ),
+    ).toEqual([]);
   });
 
   it('with emitDecoratorMetadata, the type of a decorated property that names the class itself', () => {
-    expect(uses('class A { @ManyToOne(() => B) b: B; }', ['B'], true)).toEqual(['the decorated property b: B (its design:type metadata)']);
-    expect(uses('class A { @ManyToOne(() => B) b: Relation<B>; @OneToMany(() => B, (b) => b.a) bs: B[]; @Column() c: B | null; }', ['B'], true)).toEqual([]);
+    expect(uses('class A { @ManyToOne(() => B) b: B; }', ['B'], true)).toEqual([
+      'the decorated property b: B (its design:type metadata)',
+    ]);
+    expect(
+      uses(
+        'class A { @ManyToOne(() => B) b: Relation<B>; @OneToMany(() => B, (b) => b.a) bs: B[]; @Column() c: B | null; }',
+        ['B'],
+        true,
+      ),
+    ).toEqual([]);
   });
 });

@@ -66,4 +66,5 @@ export async function check(dir: string, only?: string[]): Promise<Found[]> {
   }));
 }
 
-export const pkgJson = (scripts: Record<string, string>, extra: Record<string, unknown> = {}) => `${JSON.stringify({ name: 'app', version: '1.0.0', private: true, scripts, ...extra }, null, 2)}\n`;
+export const pkgJson = (scripts: Record<string, string>, extra: Record<string, unknown> = {}) =>
+  `${JSON.stringify({ name: 'app', version: '1.0.0', private: true, scripts, ...extra }, null, 2)}\n`;

@@ -45,7 +45,11 @@ describe('gitignore matching', () => {
   });
 
   it('** matches any number of directories; nested .gitignore files apply below them and win', () => {
-    const is = ignore({ '.gitignore': '**/generated/**\n', 'apps/api/.gitignore': '/drizzle\n', 'apps/web/.gitignore': '!keep.sql\n*.sql\n' });
+    const is = ignore({
+      '.gitignore': '**/generated/**\n',
+      'apps/api/.gitignore': '/drizzle\n',
+      'apps/web/.gitignore': '!keep.sql\n*.sql\n',
+    });
     expect(is('a/b/generated/c/d.ts')).toBe(true);
     expect(is('apps/api/drizzle/0000.sql')).toBe(true);
     expect(is('drizzle/0000.sql')).toBe(false);
@@ -96,7 +100,10 @@ describe('YAML', () => {
     const job = get(root, 'job');
     expect(scalarText(get(job, 'image'))).toBe('node:20');
     const script = get(job, 'script') as Extract<YamlNode, { kind: 'seq' }>;
-    expect(script.items.map((i) => (i.kind === 'scalar' ? i.text : i.kind))).toEqual(['echo a: b', 'npm run build\nnpx prisma migrate deploy\n']);
+    expect(script.items.map((i) => (i.kind === 'scalar' ? i.text : i.kind))).toEqual([
+      'echo a: b',
+      'npm run build\nnpx prisma migrate deploy\n',
+    ]);
     const block = script.items[1]!;
     if (block.kind !== 'scalar') throw new Error('not a scalar');
     const at = block.text.indexOf('npx');
@@ -109,7 +116,9 @@ describe('YAML', () => {
   });
 
   it('several documents, comments, and a sequence at the same indent as its key', () => {
-    const docs = parseYamlDocuments('# a\nkind: Job # trailing\n---\nkind: Deployment\nspec:\n  containers:\n  - name: api\n    args: ["--port", "80"]\n');
+    const docs = parseYamlDocuments(
+      '# a\nkind: Job # trailing\n---\nkind: Deployment\nspec:\n  containers:\n  - name: api\n    args: ["--port", "80"]\n',
+    );
     expect(docs.map((d) => scalarText(get(d, 'kind')))).toEqual(['Job', 'Deployment']);
     const containers = get(get(docs[1], 'spec'), 'containers') as { items: YamlNode[] };
     expect(scalarText(get(containers.items[0], 'name'))).toBe('api');
@@ -120,18 +129,28 @@ describe('shell commands', () => {
   it('splits on && || ; | & and newlines, keeps quotes, offsets and backgrounding', () => {
     const text = `FOO=1 npx prisma migrate deploy && node "dist/server.js" & echo 'a && b' # done\nnext`;
     const commands = parseShell(text);
-    expect(commands.map((c) => c.words.map((w) => w.value))).toEqual([['FOO=1', 'npx', 'prisma', 'migrate', 'deploy'], ['node', 'dist/server.js'], ['echo', 'a && b'], ['next']]);
+    expect(commands.map((c) => c.words.map((w) => w.value))).toEqual([
+      ['FOO=1', 'npx', 'prisma', 'migrate', 'deploy'],
+      ['node', 'dist/server.js'],
+      ['echo', 'a && b'],
+      ['next'],
+    ]);
     expect(commands[1]!.background).toBe(true);
     expect(text.slice(commands[1]!.start, commands[1]!.end)).toBe('node "dist/server.js"');
     expect(parseShell('a \\\n  b > /dev/null 2>&1').map((c) => c.words.map((w) => w.value))).toEqual([['a', 'b']]);
   });
 
   it('recognises ORM commands through wrappers, and script calls of npm, pnpm, yarn and turbo', () => {
-    const kind = (text: string, scripts: string[] = []) => classifyCommand(parseShell(text)[0]!.words, (n) => scripts.includes(n));
+    const kind = (text: string, scripts: string[] = []) =>
+      classifyCommand(parseShell(text)[0]!.words, (n) => scripts.includes(n));
     expect(kind('dotenv -e .env.production -- npx prisma db push').kind).toBe('prisma-db-push');
-    expect(kind('cross-env NODE_ENV=production pnpm exec prisma migrate deploy --schema ./db/schema.prisma').kind).toBe('prisma-migrate-deploy');
+    expect(kind('cross-env NODE_ENV=production pnpm exec prisma migrate deploy --schema ./db/schema.prisma').kind).toBe(
+      'prisma-migrate-deploy',
+    );
     expect(kind('yarn drizzle-kit push:pg').kind).toBe('drizzle-kit-push');
-    expect(kind('./node_modules/.bin/typeorm-ts-node-commonjs migration:run -d src/data-source.ts').kind).toBe('typeorm-migration-run');
+    expect(kind('./node_modules/.bin/typeorm-ts-node-commonjs migration:run -d src/data-source.ts').kind).toBe(
+      'typeorm-migration-run',
+    );
     expect(kind('npx typeorm schema:sync -d dist/data-source.js').kind).toBe('typeorm-schema-sync');
     expect(kind('npm run db:migrate -- --force').script).toMatchObject({ name: 'db:migrate', runner: 'npm' });
     expect(kind('pnpm --filter @acme/api release').script).toMatchObject({ name: 'release', workspace: '@acme/api' });
@@ -141,7 +160,9 @@ describe('shell commands', () => {
     expect(kind('lockstep deploy -- node dist/server.js').then?.map((w) => w.value)).toEqual(['node', 'dist/server.js']);
     expect(kind('node --enable-source-maps -r dotenv/config dist/main.js').file).toBe('dist/main.js');
     expect(kind('flyctl deploy --remote-only').kind).toBe('app-deploy');
-    expect(kind('sh -c "npx drizzle-kit migrate && node dist/server.js"').parts?.[0]?.shell?.text).toBe('npx drizzle-kit migrate && node dist/server.js');
+    expect(kind('sh -c "npx drizzle-kit migrate && node dist/server.js"').parts?.[0]?.shell?.text).toBe(
+      'npx drizzle-kit migrate && node dist/server.js',
+    );
   });
 });
 
@@ -178,7 +199,10 @@ describe('Dockerfiles', () => {
     expect(run.flags).toEqual({ mount: 'type=cache,target=/root/.npm' });
     expect(run.args).toBe('npm ci');
     const build = dockerfile.stages[1]!.instructions.find((i) => i.keyword === 'RUN')!;
-    expect(parseShell(build.args).map((c) => c.words.map((w) => w.value).join(' '))).toEqual(['npm run build', 'npx prisma generate']);
+    expect(parseShell(build.args).map((c) => c.words.map((w) => w.value).join(' '))).toEqual([
+      'npm run build',
+      'npx prisma generate',
+    ]);
     const cmd = dockerfile.stages[2]!.instructions.find((i) => i.keyword === 'CMD')!;
     expect(cmd.exec!.map((w) => w.value)).toEqual(['node', 'dist/server.js']);
     expect(text.slice(cmd.exec![1]!.start, cmd.exec![1]!.end)).toBe('"dist/server.js"');
@@ -186,16 +210,25 @@ describe('Dockerfiles', () => {
 
   it('follows COPY and COPY --from through the stages to the final image', () => {
     const final = finalStage(dockerfile)!;
-    expect(imagePaths(dockerfile, final, 'prisma/migrations/1_init/migration.sql', undefined)).toEqual(['/srv/prisma/migrations/1_init/migration.sql']);
+    expect(imagePaths(dockerfile, final, 'prisma/migrations/1_init/migration.sql', undefined)).toEqual([
+      '/srv/prisma/migrations/1_init/migration.sql',
+    ]);
     expect(imagePaths(dockerfile, final, 'src/server.ts', undefined)).toEqual([]);
     expect(imagePaths(dockerfile, dockerfile.stages[1]!, 'src/server.ts', undefined)).toEqual(['/app/src/server.ts']);
-    expect(imagePaths(dockerfile, final, 'prisma/migrations/1_init/migration.sql', new DockerIgnore('.dockerignore', 'prisma/migrations\n'))).toEqual([]);
+    expect(
+      imagePaths(
+        dockerfile,
+        final,
+        'prisma/migrations/1_init/migration.sql',
+        new DockerIgnore('.dockerignore', 'prisma/migrations\n'),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('static evaluation', () => {
   const parse = (code: string) => parseSync('x.ts', code).program as unknown as AstNode;
-  const valueOf = (code: string, env: Record<string, string | undefined>, dirname?: string) => {
+  const evaluated = (code: string, env: Record<string, string | undefined>, dirname?: string) => {
     const program = parse(code);
     const bindings = moduleBindings(program);
     return evaluate(bindings.constants.get('x'), { env, dirname, ...bindings });
@@ -203,13 +236,17 @@ describe('static evaluation', () => {
 
   it('evaluates process.env, comparisons, logic, consts, templates and path.join', () => {
     const prod = { NODE_ENV: 'production' };
-    expect(valueOf(`const x = process.env.NODE_ENV !== 'production';`, prod)).toBe(false);
-    expect(valueOf(`const x = process.env.NODE_ENV !== 'production';`, {})).toBe(true);
-    expect(valueOf(`const isProd = process.env['NODE_ENV'] === 'production'; const x = !isProd && process.env.SYNC === 'true';`, {})).toBe(false);
-    expect(valueOf(`const x = process.env.DB_SYNC ?? 'yes';`, {})).toBe('yes');
-    expect(valueOf('const x = `${__dirname}/migration/*.{ts,js}`;', {}, 'dist')).toBe('dist/migration/*.{ts,js}');
-    expect(valueOf(`import path from 'node:path'; const x = path.join(__dirname, '..', 'migrations', '*.js');`, {}, 'dist/db')).toBe('dist/migrations/*.js');
-    expect(valueOf(`const x = config.get('sync');`, {})).toBe(UNKNOWN);
+    expect(evaluated(`const x = process.env.NODE_ENV !== 'production';`, prod)).toBe(false);
+    expect(evaluated(`const x = process.env.NODE_ENV !== 'production';`, {})).toBe(true);
+    expect(
+      evaluated(`const isProd = process.env['NODE_ENV'] === 'production'; const x = !isProd && process.env.SYNC === 'true';`, {}),
+    ).toBe(false);
+    expect(evaluated(`const x = process.env.DB_SYNC ?? 'yes';`, {})).toBe('yes');
+    expect(evaluated('const x = `${__dirname}/migration/*.{ts,js}`;', {}, 'dist')).toBe('dist/migration/*.{ts,js}');
+    expect(
+      evaluated(`import path from 'node:path'; const x = path.join(__dirname, '..', 'migrations', '*.js');`, {}, 'dist/db'),
+    ).toBe('dist/migrations/*.js');
+    expect(evaluated(`const x = config.get('sync');`, {})).toBe(UNKNOWN);
   });
 
   it('knows which branches lead to an object', () => {
@@ -217,7 +254,8 @@ describe('static evaluation', () => {
     const bindings = moduleBindings(program);
     const conditional = bindings.constants.get('options')!;
     const consequent = conditional.consequent as AstNode;
-    for (const scenario of PRODUCTION_SCENARIOS) expect(reached([conditional], consequent, { env: scenario.env, ...bindings })).toBe(false);
+    for (const scenario of PRODUCTION_SCENARIOS)
+      expect(reached([conditional], consequent, { env: scenario.env, ...bindings })).toBe(false);
     expect(reached([conditional], consequent, { env: { NODE_ENV: 'test' }, ...bindings })).toBe(true);
   });
 });

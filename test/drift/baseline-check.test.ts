@@ -33,8 +33,12 @@ describe('baseline --check', () => {
     // The live schema has every migration; up to 0002 it lacks the index of 0003 and the enum value of 0004.
     const early = await example.cli('baseline', '--check', '--to', '0002_add_due_dates_and_last_login');
     expect(early.code).toBe(3);
-    expect(early.stderr).toContain('error [LS_BASELINE_DRIFT] The live schema does not match the migrations up to 0002_add_due_dates_and_last_login (3 migrations, replayed into PGlite');
-    expect(early.stderr).toContain("it differs in 2 ways:\n  - enum public.task_status: value 'blocked' added outside the migrations\n  - index public.tasks_due_at_idx: added outside the migrations (USING btree (due_at))");
+    expect(early.stderr).toContain(
+      'error [LS_BASELINE_DRIFT] The live schema does not match the migrations up to 0002_add_due_dates_and_last_login (3 migrations, replayed into PGlite',
+    );
+    expect(early.stderr).toContain(
+      "it differs in 2 ways:\n  - enum public.task_status: value 'blocked' added outside the migrations\n  - index public.tasks_due_at_idx: added outside the migrations (USING btree (due_at))",
+    );
     expect(await example.db.query(`SELECT 1 FROM pg_tables WHERE tablename = '__drizzle_migrations'`)).toEqual([]);
     expect((await example.cli('baseline', '--check')).code).toBe(0);
   });
@@ -47,7 +51,9 @@ describe('baseline --check', () => {
     const run = await example.cli('baseline', '--check');
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('error [LS_BASELINE_DRIFT] The live schema does not match the migrations up to 20250402071509_order_created_at_index_concurrently (7 migrations, replayed into PGlite');
+    expect(run.stderr).toContain(
+      'error [LS_BASELINE_DRIFT] The live schema does not match the migrations up to 20250402071509_order_created_at_index_concurrently (7 migrations, replayed into PGlite',
+    );
     expect(run.stderr).toContain(
       'it differs in 2 ways:\n  - column public."Order"."shippingAddress": live is varchar(32) NULL, history says text NULL\n  - column public."User".nickname: added outside the migrations (text NULL)\n  Database: Unchanged: lockstep recorded nothing.',
     );

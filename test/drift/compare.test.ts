@@ -62,27 +62,101 @@ const model = (extra: Partial<CatalogModel> = {}): CatalogModel => ({
 });
 
 const options = { comments: false, liveServerVersion: 150000 };
-const messages = (live: CatalogModel, history: CatalogModel, opts = options) => compareCatalogs(live, history, opts).map((d) => d.message);
+const messages = (live: CatalogModel, history: CatalogModel, opts = options) =>
+  compareCatalogs(live, history, opts).map((d) => d.message);
 
 describe('compareCatalogs', () => {
   it('finds nothing in two equal catalogs, whatever the server versions', () => {
     const t = table('t', { indexes: [index('t_id_idx', 'USING btree (id)')] });
-    expect(compareCatalogs(model({ tables: [t] }), model({ serverVersion: 180000, tables: [structuredClone(t)] }), options)).toEqual([]);
+    expect(
+      compareCatalogs(model({ tables: [t] }), model({ serverVersion: 180000, tables: [structuredClone(t)] }), options),
+    ).toEqual([]);
   });
 
   it('names an index or constraint that only changed its name as renamed', () => {
-    const live = model({ tables: [table('t', { indexes: [index('t_idx_old', 'USING btree (id)')], constraints: [{ name: 'c_old', kind: 'check', definition: 'CHECK ((id > 0))', validated: true, columns: ['id'], references: null, comment: null }] })] });
-    const history = model({ tables: [table('t', { indexes: [index('t_id_idx', 'USING btree (id)')], constraints: [{ name: 't_id_check', kind: 'check', definition: 'CHECK ((id > 0))', validated: true, columns: ['id'], references: null, comment: null }] })] });
+    const live = model({
+      tables: [
+        table('t', {
+          indexes: [index('t_idx_old', 'USING btree (id)')],
+          constraints: [
+            {
+              name: 'c_old',
+              kind: 'check',
+              definition: 'CHECK ((id > 0))',
+              validated: true,
+              columns: ['id'],
+              references: null,
+              comment: null,
+            },
+          ],
+        }),
+      ],
+    });
+    const history = model({
+      tables: [
+        table('t', {
+          indexes: [index('t_id_idx', 'USING btree (id)')],
+          constraints: [
+            {
+              name: 't_id_check',
+              kind: 'check',
+              definition: 'CHECK ((id > 0))',
+              validated: true,
+              columns: ['id'],
+              references: null,
+              comment: null,
+            },
+          ],
+        }),
+      ],
+    });
     const items = compareCatalogs(live, history, options);
-    expect(items.map((d) => d.message)).toEqual(['constraint t_id_check on public.t: live names it c_old', 'index public.t_id_idx: live names it t_idx_old']);
-    expect(items.flatMap((d) => d.sql.map((s) => s.sql))).toEqual(['ALTER TABLE "public"."t" RENAME CONSTRAINT "c_old" TO "t_id_check";', 'ALTER INDEX "public"."t_idx_old" RENAME TO "t_id_idx";']);
+    expect(items.map((d) => d.message)).toEqual([
+      'constraint t_id_check on public.t: live names it c_old',
+      'index public.t_id_idx: live names it t_idx_old',
+    ]);
+    expect(items.flatMap((d) => d.sql.map((s) => s.sql))).toEqual([
+      'ALTER TABLE "public"."t" RENAME CONSTRAINT "c_old" TO "t_id_check";',
+      'ALTER INDEX "public"."t_idx_old" RENAME TO "t_id_idx";',
+    ]);
   });
 
   it('describes sequences, views, extensions and schemas', () => {
-    const seq = { schema: 'public', name: 'n_seq', type: 'bigint', start: '1', increment: '1', min: '1', max: '9223372036854775807', cache: '1', cycle: false, ownedBy: null, comment: null };
-    const view = { schema: 'public', name: 'v', materialized: false, definition: 'SELECT 1;', canonical: 'SELECT 1;', comment: null };
-    const live = model({ sequences: [{ ...seq, increment: '10' }], views: [{ ...view, definition: 'SELECT 2;', canonical: 'SELECT 2;' }], extensions: [{ name: 'citext', schema: 'extensions', version: '1.6' }], schemas: [{ name: 'public', comment: null }, { name: 'scratch', comment: null }] });
-    const history = model({ sequences: [seq], views: [view], extensions: [{ name: 'citext', schema: 'public', version: '1.6' }] });
+    const seq = {
+      schema: 'public',
+      name: 'n_seq',
+      type: 'bigint',
+      start: '1',
+      increment: '1',
+      min: '1',
+      max: '9223372036854775807',
+      cache: '1',
+      cycle: false,
+      ownedBy: null,
+      comment: null,
+    };
+    const view = {
+      schema: 'public',
+      name: 'v',
+      materialized: false,
+      definition: 'SELECT 1;',
+      canonical: 'SELECT 1;',
+      comment: null,
+    };
+    const live = model({
+      sequences: [{ ...seq, increment: '10' }],
+      views: [{ ...view, definition: 'SELECT 2;', canonical: 'SELECT 2;' }],
+      extensions: [{ name: 'citext', schema: 'extensions', version: '1.6' }],
+      schemas: [
+        { name: 'public', comment: null },
+        { name: 'scratch', comment: null },
+      ],
+    });
+    const history = model({
+      sequences: [seq],
+      views: [view],
+      extensions: [{ name: 'citext', schema: 'public', version: '1.6' }],
+    });
     expect(messages(live, history)).toEqual([
       'schema scratch: added outside the migrations',
       'extension citext: live is in schema extensions, history says public',
@@ -95,14 +169,22 @@ describe('compareCatalogs', () => {
     const live = model({ schemas: [{ name: 'public', comment: null }], tables: [table('t', { comment: 'a table' })] });
     const history = model({ tables: [table('t')] });
     expect(messages(live, history)).toEqual([]);
-    expect(messages(live, history, { ...options, comments: true })).toEqual(["comment on table public.t: live is 'a table', history says none"]);
+    expect(messages(live, history, { ...options, comments: true })).toEqual([
+      "comment on table public.t: live is 'a table', history says none",
+    ]);
   });
 
   it('a generated column: SET EXPRESSION from PostgreSQL 17, otherwise the column is rebuilt (destructive)', () => {
-    const live = model({ tables: [table('t', { columns: [column('total', 'numeric', { generated: '(a * 2)', generatedKind: 'stored' })] })] });
-    const history = model({ tables: [table('t', { columns: [column('total', 'numeric', { generated: '(a * 3)', generatedKind: 'stored' })] })] });
+    const live = model({
+      tables: [table('t', { columns: [column('total', 'numeric', { generated: '(a * 2)', generatedKind: 'stored' })] })],
+    });
+    const history = model({
+      tables: [table('t', { columns: [column('total', 'numeric', { generated: '(a * 3)', generatedKind: 'stored' })] })],
+    });
     const on17 = compareCatalogs(live, history, { comments: false, liveServerVersion: 170002 });
-    expect(on17[0]!.sql.map((s) => s.sql)).toEqual(['ALTER TABLE "public"."t" ALTER COLUMN "total" SET EXPRESSION AS ((a * 3));']);
+    expect(on17[0]!.sql.map((s) => s.sql)).toEqual([
+      'ALTER TABLE "public"."t" ALTER COLUMN "total" SET EXPRESSION AS ((a * 3));',
+    ]);
     const on15 = compareCatalogs(live, history, options);
     expect(on15[0]!.sql.map((s) => [s.sql, s.destructive])).toEqual([
       ['ALTER TABLE "public"."t" DROP COLUMN "total";', true],
@@ -125,8 +207,13 @@ describe('reconciling SQL', () => {
   });
 
   it('orders the script: creations first, drops that lose data last, each destructive one marked', () => {
-    const live = model({ tables: [table('old'), table('t', { columns: [column('id', 'integer', { notNull: true }), column('legacy', 'text')] })] });
-    const history = model({ enums: [{ schema: 'public', name: 'mood', values: ['ok'], comment: null }], tables: [table('t', { columns: [column('id', 'integer', { notNull: true }), column('mood', '"mood"')] })] });
+    const live = model({
+      tables: [table('old'), table('t', { columns: [column('id', 'integer', { notNull: true }), column('legacy', 'text')] })],
+    });
+    const history = model({
+      enums: [{ schema: 'public', name: 'mood', values: ['ok'], comment: null }],
+      tables: [table('t', { columns: [column('id', 'integer', { notNull: true }), column('mood', '"mood"')] })],
+    });
     const statements = compareCatalogs(live, history, options).flatMap((d) => d.sql);
     expect(renderSqlScript(statements, { target: 'database "app" on db:5432', searchPath: ['public'] }).split('\n')).toEqual([
       '-- Statements that bring database "app" on db:5432 back to its migration history (lockstep drift --sql).',
@@ -157,9 +244,28 @@ describe('what is compared', () => {
   });
 
   it('bookkeeping tables, their sequences and bookkeeping-only schemas are left out silently', () => {
-    const seq = { schema: 'drizzle', name: '__drizzle_migrations_id_seq', type: 'integer', start: '1', increment: '1', min: '1', max: '2147483647', cache: '1', cycle: false, ownedBy: { schema: 'drizzle', table: '__drizzle_migrations', column: 'id' }, comment: null };
+    const seq = {
+      schema: 'drizzle',
+      name: '__drizzle_migrations_id_seq',
+      type: 'integer',
+      start: '1',
+      increment: '1',
+      min: '1',
+      max: '2147483647',
+      cache: '1',
+      cycle: false,
+      ownedBy: { schema: 'drizzle', table: '__drizzle_migrations', column: 'id' },
+      comment: null,
+    };
     const scoped = scopeCatalog(
-      model({ schemas: [{ name: 'public', comment: null }, { name: 'drizzle', comment: null }], tables: [table('users'), { ...table('__drizzle_migrations'), schema: 'drizzle' }], sequences: [seq] }),
+      model({
+        schemas: [
+          { name: 'public', comment: null },
+          { name: 'drizzle', comment: null },
+        ],
+        tables: [table('users'), { ...table('__drizzle_migrations'), schema: 'drizzle' }],
+        sequences: [seq],
+      }),
       { tables: ['drizzle.__drizzle_migrations'], schemas: ['drizzle', 'lockstep'] },
       ignoreRules([]),
     );
@@ -173,9 +279,13 @@ describe('what is compared', () => {
     const pg15 = `SELECT o.id, o.total FROM "Order" o WHERE (o.status = 'PAID'::"OrderStatus");`;
     const pg18 = `SELECT id, total FROM "Order" o WHERE (status = 'PAID'::"OrderStatus");`;
     expect(await viewDefinitionKey(pg15)).toBe(await viewDefinitionKey(pg18));
-    expect(await viewDefinitionKey(pg18)).not.toBe(await viewDefinitionKey(`SELECT id FROM "Order" o WHERE (status = 'PAID'::"OrderStatus");`));
+    expect(await viewDefinitionKey(pg18)).not.toBe(
+      await viewDefinitionKey(`SELECT id FROM "Order" o WHERE (status = 'PAID'::"OrderStatus");`),
+    );
     const join = `SELECT o.id, u.email FROM ("Order" o JOIN "User" u ON ((u.id = o."userId")));`;
-    expect(await viewDefinitionKey(join)).not.toBe(await viewDefinitionKey(`SELECT id, email FROM ("Order" o JOIN "User" u ON ((u.id = o."userId")));`));
+    expect(await viewDefinitionKey(join)).not.toBe(
+      await viewDefinitionKey(`SELECT id, email FROM ("Order" o JOIN "User" u ON ((u.id = o."userId")));`),
+    );
   });
 
   it('types read as people write them', () => {

@@ -25,7 +25,9 @@ describe('no false drift after a clean deploy', () => {
     const run = await runCli(['drift', '--embedded'], { cwd: project.dir, timeoutMs: 150_000 });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Using the embedded PostgreSQL (PGlite) in .lockstep/pglite');
-    expect(run.stdout).toContain('In sync: the live database matches the migration history, and prisma/schema.prisma matches the migrations.');
+    expect(run.stdout).toContain(
+      'In sync: the live database matches the migration history, and prisma/schema.prisma matches the migrations.',
+    );
   });
 
   for (const { name, migrations, schemaFile } of EXAMPLES) {
@@ -34,7 +36,9 @@ describe('no false drift after a clean deploy', () => {
       const text = await example.cli('drift');
       expect(withoutProgress(text.stderr)).toBe('');
       expect(text.code).toBe(0);
-      expect(text.stdout).toContain(`with the ${name.split('-')[0]} migration history (${migrations} migrations replayed into PGlite (PostgreSQL 18.`);
+      expect(text.stdout).toContain(
+        `with the ${name.split('-')[0]} migration history (${migrations} migrations replayed into PGlite (PostgreSQL 18.`,
+      );
       expect(text.stdout).toContain('The live database matches the migration history.');
       expect(text.stdout).toContain('In sync: the live database matches the migration history');
 

@@ -15,9 +15,22 @@ describe('drift made by hand on a deployed example is found and described exactl
     const { code, result } = await example.driftJson('--no-schema');
     expect(code).toBe(3);
     expect(result.differences).toMatchObject([
-      { object: 'column', change: 'extra', name: 'public.users.nickname', table: 'public.users', message: 'column public.users.nickname: added outside the migrations (varchar(32) NULL)' },
+      {
+        object: 'column',
+        change: 'extra',
+        name: 'public.users.nickname',
+        table: 'public.users',
+        message: 'column public.users.nickname: added outside the migrations (varchar(32) NULL)',
+      },
     ]);
-    expect(result.differences[0]!.sql).toEqual([{ sql: 'ALTER TABLE "public"."users" DROP COLUMN "nickname";', destructive: true, outsideTransaction: false, phase: expect.any(Number) }]);
+    expect(result.differences[0]!.sql).toEqual([
+      {
+        sql: 'ALTER TABLE "public"."users" DROP COLUMN "nickname";',
+        destructive: true,
+        outsideTransaction: false,
+        phase: expect.any(Number),
+      },
+    ]);
   });
 
   it('a column whose type and nullability were changed', async () => {
@@ -34,8 +47,17 @@ describe('drift made by hand on a deployed example is found and described exactl
     await example.db.query('DROP INDEX tasks_due_at_idx');
     const { code, result } = await example.driftJson('--no-schema');
     expect(code).toBe(3);
-    expect(result.differences).toMatchObject([{ object: 'index', change: 'missing', table: 'public.tasks', message: 'index public.tasks_due_at_idx: in the history, missing from the live database' }]);
-    expect(result.sql.map((s) => s.sql)).toEqual(['CREATE INDEX CONCURRENTLY tasks_due_at_idx ON public.tasks USING btree (due_at);']);
+    expect(result.differences).toMatchObject([
+      {
+        object: 'index',
+        change: 'missing',
+        table: 'public.tasks',
+        message: 'index public.tasks_due_at_idx: in the history, missing from the live database',
+      },
+    ]);
+    expect(result.sql.map((s) => s.sql)).toEqual([
+      'CREATE INDEX CONCURRENTLY tasks_due_at_idx ON public.tasks USING btree (due_at);',
+    ]);
   });
 
   it('a changed default', async () => {
@@ -43,7 +65,9 @@ describe('drift made by hand on a deployed example is found and described exactl
     await example.db.query('ALTER TABLE "Product" ALTER COLUMN stock SET DEFAULT 5');
     const { code, result } = await example.driftJson('--no-schema');
     expect(code).toBe(3);
-    expect(messages(result)).toEqual(['column public."Product".stock: live is integer NOT NULL DEFAULT 5, history says integer NOT NULL DEFAULT 0']);
+    expect(messages(result)).toEqual([
+      'column public."Product".stock: live is integer NOT NULL DEFAULT 5, history says integer NOT NULL DEFAULT 0',
+    ]);
     expect(result.sql.map((s) => s.sql)).toEqual(['ALTER TABLE "public"."Product" ALTER COLUMN "stock" SET DEFAULT 0;']);
   });
 
@@ -53,43 +77,71 @@ describe('drift made by hand on a deployed example is found and described exactl
     const added = await example.driftJson('--no-schema');
     expect(added.code).toBe(3);
     expect(messages(added.result)).toEqual([`enum public.task_status: value 'archived' added outside the migrations`]);
-    expect(added.result.sql).toMatchObject([{ destructive: true, sql: expect.stringMatching(/^-- by hand: PostgreSQL cannot drop a value from an enum: recreate public.task_status without 'archived'/) }]);
+    expect(added.result.sql).toMatchObject([
+      {
+        destructive: true,
+        sql: expect.stringMatching(
+          /^-- by hand: PostgreSQL cannot drop a value from an enum: recreate public.task_status without 'archived'/,
+        ),
+      },
+    ]);
 
     // The history adds 'blocked' BEFORE 'done'; a hand-made fix that appended it is out of order.
     await example.db.query(`ALTER TYPE task_status RENAME TO task_status_old`);
     await example.db.query(`CREATE TYPE task_status AS ENUM ('todo', 'in_progress', 'done', 'blocked')`);
-    await example.db.query(`ALTER TABLE tasks ALTER COLUMN status DROP DEFAULT, ALTER COLUMN status TYPE task_status USING status::text::task_status, ALTER COLUMN status SET DEFAULT 'todo'`);
+    await example.db.query(
+      `ALTER TABLE tasks ALTER COLUMN status DROP DEFAULT, ALTER COLUMN status TYPE task_status USING status::text::task_status, ALTER COLUMN status SET DEFAULT 'todo'`,
+    );
     await example.db.query(`DROP TYPE task_status_old`);
     const reordered = await example.driftJson('--no-schema');
-    expect(messages(reordered.result)).toEqual(['enum public.task_status: live orders the values todo, in_progress, done, blocked; history says todo, in_progress, blocked, done']);
+    expect(messages(reordered.result)).toEqual([
+      'enum public.task_status: live orders the values todo, in_progress, done, blocked; history says todo, in_progress, blocked, done',
+    ]);
   });
 
   it('an enum value the history adds but the live database lacks', async () => {
     example = await deployedExample('prisma-shop');
     await example.db.query(`ALTER TYPE "OrderStatus" RENAME TO "OrderStatus_old"`);
     await example.db.query(`CREATE TYPE "OrderStatus" AS ENUM ('PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED')`);
-    await example.db.query(`ALTER TABLE "Order" ALTER COLUMN status DROP DEFAULT, ALTER COLUMN status TYPE "OrderStatus" USING status::text::"OrderStatus", ALTER COLUMN status SET DEFAULT 'PENDING'`);
+    await example.db.query(
+      `ALTER TABLE "Order" ALTER COLUMN status DROP DEFAULT, ALTER COLUMN status TYPE "OrderStatus" USING status::text::"OrderStatus", ALTER COLUMN status SET DEFAULT 'PENDING'`,
+    );
     await example.db.query(`DROP TYPE "OrderStatus_old"`);
     const { code, result } = await example.driftJson('--no-schema');
     expect(code).toBe(3);
-    expect(messages(result)).toEqual([`enum public."OrderStatus": value 'REFUNDED' is in the history, missing from the live database`]);
+    expect(messages(result)).toEqual([
+      `enum public."OrderStatus": value 'REFUNDED' is in the history, missing from the live database`,
+    ]);
     expect(result.sql.map((s) => s.sql)).toEqual([`ALTER TYPE "public"."OrderStatus" ADD VALUE 'REFUNDED' AFTER 'CANCELLED';`]);
   });
 
   it('a constraint left NOT VALID', async () => {
     example = await deployedExample('drizzle-app');
     await example.db.query('ALTER TABLE projects DROP CONSTRAINT projects_owner_id_users_id_fk');
-    await example.db.query('ALTER TABLE projects ADD CONSTRAINT projects_owner_id_users_id_fk FOREIGN KEY (owner_id) REFERENCES users(id) ON DELETE CASCADE NOT VALID');
+    await example.db.query(
+      'ALTER TABLE projects ADD CONSTRAINT projects_owner_id_users_id_fk FOREIGN KEY (owner_id) REFERENCES users(id) ON DELETE CASCADE NOT VALID',
+    );
     const { code, result } = await example.driftJson('--no-schema');
     expect(code).toBe(3);
-    expect(result.differences).toMatchObject([{ object: 'constraint', change: 'not-valid', table: 'public.projects', message: 'constraint projects_owner_id_users_id_fk on public.projects: live is NOT VALID' }]);
-    expect(result.sql.map((s) => s.sql)).toEqual(['ALTER TABLE "public"."projects" VALIDATE CONSTRAINT "projects_owner_id_users_id_fk";']);
+    expect(result.differences).toMatchObject([
+      {
+        object: 'constraint',
+        change: 'not-valid',
+        table: 'public.projects',
+        message: 'constraint projects_owner_id_users_id_fk on public.projects: live is NOT VALID',
+      },
+    ]);
+    expect(result.sql.map((s) => s.sql)).toEqual([
+      'ALTER TABLE "public"."projects" VALIDATE CONSTRAINT "projects_owner_id_users_id_fk";',
+    ]);
   });
 
   it('a foreign key whose action was changed', async () => {
     example = await deployedExample('prisma-shop');
     await example.db.query('ALTER TABLE "Review" DROP CONSTRAINT "Review_userId_fkey"');
-    await example.db.query('ALTER TABLE "Review" ADD CONSTRAINT "Review_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"(id) ON DELETE SET NULL ON UPDATE CASCADE');
+    await example.db.query(
+      'ALTER TABLE "Review" ADD CONSTRAINT "Review_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"(id) ON DELETE SET NULL ON UPDATE CASCADE',
+    );
     const { result } = await example.driftJson('--no-schema');
     expect(messages(result)).toEqual([
       'constraint "Review_userId_fkey" on public."Review": live is FOREIGN KEY ("userId") REFERENCES "User"(id) ON UPDATE CASCADE ON DELETE SET NULL, history says FOREIGN KEY ("userId") REFERENCES "User"(id) ON UPDATE CASCADE ON DELETE CASCADE',
@@ -100,7 +152,9 @@ describe('drift made by hand on a deployed example is found and described exactl
     example = await deployedExample('drizzle-app');
     await example.db.query(`INSERT INTO users (email) VALUES ('a@example.com'), ('b@example.com')`);
     await example.db.query(`INSERT INTO projects (owner_id, name) SELECT id, 'same name' FROM users`);
-    await expect(example.db.query('CREATE UNIQUE INDEX CONCURRENTLY projects_name_key ON projects (name)')).rejects.toThrow(/could not create unique index/);
+    await expect(example.db.query('CREATE UNIQUE INDEX CONCURRENTLY projects_name_key ON projects (name)')).rejects.toThrow(
+      /could not create unique index/,
+    );
     const { code, result } = await example.driftJson('--no-schema');
     expect(code).toBe(3);
     expect(result.differences).toMatchObject([
@@ -108,19 +162,26 @@ describe('drift made by hand on a deployed example is found and described exactl
         object: 'index',
         change: 'invalid',
         table: 'public.projects',
-        message: 'index public.projects_name_key is INVALID in the live database (a failed CREATE INDEX CONCURRENTLY); drop it with: DROP INDEX CONCURRENTLY public.projects_name_key;',
+        message:
+          'index public.projects_name_key is INVALID in the live database (a failed CREATE INDEX CONCURRENTLY); drop it with: DROP INDEX CONCURRENTLY public.projects_name_key;',
       },
     ]);
-    expect(result.sql).toMatchObject([{ sql: 'DROP INDEX CONCURRENTLY IF EXISTS "public"."projects_name_key";', outsideTransaction: true, destructive: false }]);
+    expect(result.sql).toMatchObject([
+      { sql: 'DROP INDEX CONCURRENTLY IF EXISTS "public"."projects_name_key";', outsideTransaction: true, destructive: false },
+    ]);
   });
 
   it('an index of the history that was rebuilt by hand and left INVALID', async () => {
     example = await deployedExample('prisma-shop');
     await example.db.query('DROP INDEX "Order_createdAt_idx"');
     await example.db.query(`INSERT INTO "User" (email, "passwordHash", "updatedAt") VALUES ('a@example.com', 'x', now())`);
-    await example.db.query(`INSERT INTO "Order" ("userId", total, "updatedAt", "createdAt") SELECT id, 1, now(), '2025-01-01' FROM "User", generate_series(1, 2)`);
+    await example.db.query(
+      `INSERT INTO "Order" ("userId", total, "updatedAt", "createdAt") SELECT id, 1, now(), '2025-01-01' FROM "User", generate_series(1, 2)`,
+    );
     // A unique build of the history's index name fails on the duplicate timestamps and stays INVALID.
-    await expect(example.db.query('CREATE UNIQUE INDEX CONCURRENTLY "Order_createdAt_idx" ON "Order" ("createdAt")')).rejects.toThrow(/could not create unique index/);
+    await expect(
+      example.db.query('CREATE UNIQUE INDEX CONCURRENTLY "Order_createdAt_idx" ON "Order" ("createdAt")'),
+    ).rejects.toThrow(/could not create unique index/);
     const { result } = await example.driftJson('--no-schema');
     expect(messages(result)).toEqual([
       'index public."Order_createdAt_idx" is INVALID in the live database (a failed CREATE INDEX CONCURRENTLY); drop it with: DROP INDEX CONCURRENTLY public."Order_createdAt_idx"; then build it again with: CREATE INDEX CONCURRENTLY "Order_createdAt_idx" ON public."Order" USING btree ("createdAt");',
@@ -142,7 +203,9 @@ describe('drift made by hand on a deployed example is found and described exactl
     expect(run.code).toBe(3);
     expect(withoutProgress(run.stderr)).toBe('');
     const body = run.stdout.split('\n');
-    expect(body[0]).toMatch(/^Comparing database "lockstep_t_[0-9a-f]+" on 127\.0\.0\.1:5432 with the drizzle migration history \(5 migrations replayed into PGlite \(PostgreSQL 18\.\d+, in this process\)\)$/);
+    expect(body[0]).toMatch(
+      /^Comparing database "lockstep_t_[0-9a-f]+" on 127\.0\.0\.1:5432 with the drizzle migration history \(5 migrations replayed into PGlite \(PostgreSQL 18\.\d+, in this process\)\)$/,
+    );
     expect(body.slice(2).join('\n')).toBe(
       [
         'Schemas, extensions, types and sequences',
@@ -174,8 +237,12 @@ describe('drift made by hand on a deployed example is found and described exactl
     ]);
     const create = result.sql.map((s) => s.sql).join('\n');
     expect(create).toContain('CREATE SEQUENCE "public"."invoice_line_id_seq" AS integer');
-    expect(create).toContain('CREATE TABLE "public"."invoice_line" (\n  "id" integer NOT NULL DEFAULT nextval(\'invoice_line_id_seq\'::regclass),');
-    expect(create).toContain('ALTER TABLE "public"."invoice_line" ADD CONSTRAINT "FK_d1abbe501a231d860de4e4eb597" FOREIGN KEY ("invoiceId") REFERENCES invoice(id) ON DELETE CASCADE;');
+    expect(create).toContain(
+      'CREATE TABLE "public"."invoice_line" (\n  "id" integer NOT NULL DEFAULT nextval(\'invoice_line_id_seq\'::regclass),',
+    );
+    expect(create).toContain(
+      'ALTER TABLE "public"."invoice_line" ADD CONSTRAINT "FK_d1abbe501a231d860de4e4eb597" FOREIGN KEY ("invoiceId") REFERENCES invoice(id) ON DELETE CASCADE;',
+    );
     expect(create).toContain('ALTER TABLE "public"."customer" ADD COLUMN "vatNumber" varchar(32);');
   });
 });

@@ -19,11 +19,27 @@ export interface DeployedExample {
 
 export interface DriftJson {
   inSync: boolean;
-  differences: Array<{ object: string; change: string; name: string; table: string | undefined; message: string; sql: Array<{ sql: string; destructive: boolean }> }>;
+  differences: Array<{
+    object: string;
+    change: string;
+    name: string;
+    table: string | undefined;
+    message: string;
+    sql: Array<{ sql: string; destructive: boolean }>;
+  }>;
   sql: Array<{ sql: string; destructive: boolean; outsideTransaction: boolean }>;
   sqlScript: string;
-  schemaFile: { file: string; against: string; skipped: string | undefined; differences: Array<{ side: 'schema' | 'migrations' | 'both'; message: string; sql: string | undefined }> } | undefined;
-  replay: { into: string; migrations: string[]; pending: string[]; partial: Array<{ migration: string; statements: number }> } | undefined;
+  schemaFile:
+    | {
+        file: string;
+        against: string;
+        skipped: string | undefined;
+        differences: Array<{ side: 'schema' | 'migrations' | 'both'; message: string; sql: string | undefined }>;
+      }
+    | undefined;
+  replay:
+    | { into: string; migrations: string[]; pending: string[]; partial: Array<{ migration: string; statements: number }> }
+    | undefined;
   ignored: string[];
   notes: string[];
 }

@@ -28,7 +28,9 @@ describe('objects managed elsewhere', () => {
     const ignored = await example.driftJson('--no-schema', '--ignore', 'public.audit_*', '--ignore', 'metabase.*');
     expect(messages(ignored.result)).toEqual(['column public.users.nickname: added outside the migrations (text NULL)']);
     expect(ignored.result.ignored).toEqual(['metabase.cards', 'public.audit_archive', 'public.audit_trail', 'schema metabase']);
-    expect(ignored.result.notes).toContain('Left out by the ignore list (public.audit_*, metabase.*): metabase.cards, public.audit_archive, public.audit_trail, schema metabase.');
+    expect(ignored.result.notes).toContain(
+      'Left out by the ignore list (public.audit_*, metabase.*): metabase.cards, public.audit_archive, public.audit_trail, schema metabase.',
+    );
   });
 
   it('drift.ignore in lockstep.config.json, and a pattern without a schema matches in every schema', async () => {
@@ -67,7 +69,9 @@ CREATE TABLE "Event_2025" PARTITION OF "Event" FOR VALUES FROM ('2025-01-01') TO
     expect(result.differences).toEqual([]);
     expect(code).toBe(0);
     expect(result.notes).toContain('1 partition not compared (each follows its parent table): public.Event_2026.');
-    const tables = await example.db.query<{ t: string }>(`SELECT schemaname || '.' || tablename AS t FROM pg_tables WHERE tablename IN ('_prisma_migrations', 'audit_log') ORDER BY 1`);
+    const tables = await example.db.query<{ t: string }>(
+      `SELECT schemaname || '.' || tablename AS t FROM pg_tables WHERE tablename IN ('_prisma_migrations', 'audit_log') ORDER BY 1`,
+    );
     expect(tables.map((r) => r.t)).toEqual(['lockstep.audit_log', 'public._prisma_migrations']);
   });
 });

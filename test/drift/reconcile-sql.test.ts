@@ -27,7 +27,9 @@ describe('drift --sql', () => {
     await db.query('ALTER TABLE "Product" ALTER COLUMN stock SET DEFAULT 5');
     await db.query('ALTER TABLE "Order" ALTER COLUMN "shippingAddress" TYPE varchar(200)');
     await db.query('ALTER TABLE "Review" DROP CONSTRAINT "Review_userId_fkey"');
-    await db.query('ALTER TABLE "Review" ADD CONSTRAINT "Review_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"(id) ON DELETE CASCADE ON UPDATE CASCADE NOT VALID');
+    await db.query(
+      'ALTER TABLE "Review" ADD CONSTRAINT "Review_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"(id) ON DELETE CASCADE ON UPDATE CASCADE NOT VALID',
+    );
     await db.query('ALTER TABLE "Category" DROP CONSTRAINT "Category_parentId_fkey"');
     await db.query('ALTER TABLE "User" DROP COLUMN name');
     await db.query('ALTER TABLE "OrderItem" DROP CONSTRAINT "OrderItem_pkey"');
@@ -51,8 +53,12 @@ describe('drift --sql', () => {
       '',
     ]);
     expect(script).toContain('ALTER TABLE "public"."User" ADD COLUMN "name" text;');
-    expect(script).toContain('ALTER TABLE "public"."Category" ADD CONSTRAINT "Category_parentId_fkey" FOREIGN KEY ("parentId") REFERENCES "Category"(id) ON UPDATE CASCADE ON DELETE SET NULL NOT VALID;\nALTER TABLE "public"."Category" VALIDATE CONSTRAINT "Category_parentId_fkey";');
-    expect(script).toContain('CREATE UNIQUE INDEX CONCURRENTLY "OrderItem_pkey" ON public."OrderItem" USING btree (id);\nALTER TABLE "public"."OrderItem" ADD CONSTRAINT "OrderItem_pkey" PRIMARY KEY USING INDEX "OrderItem_pkey";');
+    expect(script).toContain(
+      'ALTER TABLE "public"."Category" ADD CONSTRAINT "Category_parentId_fkey" FOREIGN KEY ("parentId") REFERENCES "Category"(id) ON UPDATE CASCADE ON DELETE SET NULL NOT VALID;\nALTER TABLE "public"."Category" VALIDATE CONSTRAINT "Category_parentId_fkey";',
+    );
+    expect(script).toContain(
+      'CREATE UNIQUE INDEX CONCURRENTLY "OrderItem_pkey" ON public."OrderItem" USING btree (id);\nALTER TABLE "public"."OrderItem" ADD CONSTRAINT "OrderItem_pkey" PRIMARY KEY USING INDEX "OrderItem_pkey";',
+    );
     expect(script.split('\n').filter((line) => line.endsWith(' -- destructive'))).toEqual([]);
 
     await runScript(db, script);
@@ -69,7 +75,9 @@ describe('drift --sql', () => {
     await example.db.query(`ALTER TYPE task_status ADD VALUE 'archived'`);
     const run = await example.cli('drift', '--sql', '--no-schema');
     expect(run.code).toBe(3);
-    const lines = run.stdout.split('\n').filter((line) => line && !line.startsWith('-- Statements') && !line.startsWith('-- Review') && !line.startsWith('SET '));
+    const lines = run.stdout
+      .split('\n')
+      .filter((line) => line && !line.startsWith('-- Statements') && !line.startsWith('-- Review') && !line.startsWith('SET '));
     expect(lines).toEqual([
       'ALTER TABLE "public"."tasks" ALTER COLUMN "title" TYPE text USING "title"::text;',
       'ALTER TABLE "public"."users" DROP COLUMN "nickname"; -- destructive',
@@ -82,7 +90,9 @@ describe('drift --sql', () => {
     example = await deployedExample('drizzle-app');
     const run = await example.cli('drift', '--sql', '--no-schema');
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`-- Statements that bring database "${example.db.name}" on 127.0.0.1:5432 back to its migration history (lockstep drift --sql).\n-- Nothing to do: the live database matches the history.\n`);
+    expect(run.stdout).toBe(
+      `-- Statements that bring database "${example.db.name}" on 127.0.0.1:5432 back to its migration history (lockstep drift --sql).\n-- Nothing to do: the live database matches the history.\n`,
+    );
     expect(run.stderr).toBe('In sync: the live database matches the migration history.\n');
   });
 });

@@ -82,31 +82,48 @@ describe('schema file against migrations: both directions, the ignore list, Pris
     const clean = await runCli(['drift', '--schema-only', '--json'], { cwd: project.dir });
     const cleanResult = JSON.parse(clean.stdout) as DriftJson;
     expect(cleanResult.schemaFile?.differences).toEqual([]);
-    expect(cleanResult.notes).toEqual(['1 index the migrations create is not compared with the schema, which cannot express indexes on expressions or partial indexes: public."User_email_lower_idx".']);
+    expect(cleanResult.notes).toEqual([
+      '1 index the migrations create is not compared with the schema, which cannot express indexes on expressions or partial indexes: public."User_email_lower_idx".',
+    ]);
     expect(clean.code).toBe(0);
 
     project.migration('20250103000000_undescribed', UNDESCRIBED);
     const run = await runCli(['drift', '--schema-only', '--json'], { cwd: project.dir });
-    const result = JSON.parse(run.stdout) as DriftJson & { schemaFile: { differences: Array<{ side: string; message: string }> } };
+    const result = JSON.parse(run.stdout) as DriftJson & {
+      schemaFile: { differences: Array<{ side: string; message: string }> };
+    };
     expect(run.code).toBe(3);
     expect(result.inSync).toBe(false);
     expect(result.schemaFile.differences.map((d) => [d.side, d.message])).toEqual([
       ['migrations', `enum public."Role": value 'OWNER' is added by the migrations; the schema's enum Role does not have it`],
       ['migrations', 'enum public."Mood" (HAPPY, SAD) is created by the migrations; the schema has no enum for it'],
       ['migrations', 'table public."AuditTrail" is created by the migrations; the schema has no model for it'],
-      ['migrations', 'column public."User".nickname (varchar(40) NULL) is created by the migrations; model User has no field for it'],
+      [
+        'migrations',
+        'column public."User".nickname (varchar(40) NULL) is created by the migrations; model User has no field for it',
+      ],
       ['migrations', 'column public."User"."tagId" (integer NULL) is created by the migrations; model User has no field for it'],
-      ['migrations', 'index public."User_nickname_idx" on public."User" (nickname) is created by the migrations; the schema has no @@index for it on User'],
-      ['migrations', 'foreign key User_tagId_fkey on public."User" (tagId) → public."Tag" (id) is created by the migrations; model User has no relation for it'],
+      [
+        'migrations',
+        'index public."User_nickname_idx" on public."User" (nickname) is created by the migrations; the schema has no @@index for it on User',
+      ],
+      [
+        'migrations',
+        'foreign key User_tagId_fkey on public."User" (tagId) → public."Tag" (id) is created by the migrations; model User has no relation for it',
+      ],
     ]);
 
     const text = await runCli(['drift', '--schema-only'], { cwd: project.dir });
     expect(text.code).toBe(3);
     expect(text.stdout).not.toContain('matches');
-    expect(text.stdout).toContain('prisma/schema.prisma against the migrations on disk, replayed: + only in the schema, - only in the migrations, ~ different\n');
+    expect(text.stdout).toContain(
+      'prisma/schema.prisma against the migrations on disk, replayed: + only in the schema, - only in the migrations, ~ different\n',
+    );
     expect(text.stdout).toContain('  - table public."AuditTrail" is created by the migrations; the schema has no model for it\n');
     expect(text.stdout).toContain('Drift: 7 differences between prisma/schema.prisma and the migrations.\n');
-    expect(text.stdout).toContain('Next: for what only the migrations create: describe it in the schema (`prisma db pull` against a database the migrations built writes it), or drop it in a new migration.');
+    expect(text.stdout).toContain(
+      'Next: for what only the migrations create: describe it in the schema (`prisma db pull` against a database the migrations built writes it), or drop it in a new migration.',
+    );
   });
 
   it('--ignore leaves models and tables out of the Prisma schema comparison too, against a database and with --schema-only', async () => {
@@ -129,7 +146,9 @@ describe('schema file against migrations: both directions, the ignore list, Pris
     expect(ignored.result.ignored).toEqual(['public.Category', 'public.CategoryArchive']);
     expect(ignored.code).toBe(0);
 
-    const schemaOnly = await runCli(['drift', '--schema-only', '--json', '--ignore', 'public.Category*'], { cwd: example.project.dir });
+    const schemaOnly = await runCli(['drift', '--schema-only', '--json', '--ignore', 'public.Category*'], {
+      cwd: example.project.dir,
+    });
     const result = JSON.parse(schemaOnly.stdout) as DriftJson;
     expect(result.schemaFile?.differences).toEqual([]);
     expect(result.ignored).toEqual(['public.Category', 'public.CategoryArchive']);
@@ -141,7 +160,9 @@ describe('schema file against migrations: both directions, the ignore list, Pris
     project = exampleCopy('drizzle-app');
     edit(project, 'src/db/schema.ts', "title: text('title').notNull(),", "title: text('title').notNull().default('untitled'),");
     const all = await runCli(['drift', '--schema-only', '--json'], { cwd: project.dir });
-    expect((JSON.parse(all.stdout) as DriftJson).schemaFile?.differences.map((d) => d.sql)).toEqual([`ALTER TABLE "tasks" ALTER COLUMN "title" SET DEFAULT 'untitled';`]);
+    expect((JSON.parse(all.stdout) as DriftJson).schemaFile?.differences.map((d) => d.sql)).toEqual([
+      `ALTER TABLE "tasks" ALTER COLUMN "title" SET DEFAULT 'untitled';`,
+    ]);
     expect(all.code).toBe(3);
     const ignored = await runCli(['drift', '--schema-only', '--json', '--ignore', 'public.tasks'], { cwd: project.dir });
     const result = JSON.parse(ignored.stdout) as DriftJson;
@@ -153,10 +174,19 @@ describe('schema file against migrations: both directions, the ignore list, Pris
   it('a Prisma 7 schema (the url only in prisma.config.ts) is compared with the bundled Prisma 6 validator', async () => {
     db = await freshDatabase();
     project = prismaProject(
-      { '20250101000000_init': 'CREATE TABLE "Doc" ("id" SERIAL NOT NULL, "title" TEXT NOT NULL, CONSTRAINT "Doc_pkey" PRIMARY KEY ("id"));\n' },
-      { schema: 'generator client {\n  provider = "prisma-client"\n  output   = "../src/generated/prisma"\n}\n\ndatasource db {\n  provider = "postgresql"\n}\n\nmodel Doc {\n  id    Int    @id @default(autoincrement())\n  title String\n}\n' },
+      {
+        '20250101000000_init':
+          'CREATE TABLE "Doc" ("id" SERIAL NOT NULL, "title" TEXT NOT NULL, CONSTRAINT "Doc_pkey" PRIMARY KEY ("id"));\n',
+      },
+      {
+        schema:
+          'generator client {\n  provider = "prisma-client"\n  output   = "../src/generated/prisma"\n}\n\ndatasource db {\n  provider = "postgresql"\n}\n\nmodel Doc {\n  id    Int    @id @default(autoincrement())\n  title String\n}\n',
+      },
     );
-    project.write('prisma.config.ts', "import { defineConfig, env } from 'prisma/config';\n\nexport default defineConfig({\n  schema: 'prisma/schema.prisma',\n  migrations: { path: 'prisma/migrations' },\n  datasource: { url: env('DATABASE_URL') },\n});\n");
+    project.write(
+      'prisma.config.ts',
+      "import { defineConfig, env } from 'prisma/config';\n\nexport default defineConfig({\n  schema: 'prisma/schema.prisma',\n  migrations: { path: 'prisma/migrations' },\n  datasource: { url: env('DATABASE_URL') },\n});\n",
+    );
     const env = { DATABASE_URL: db.url };
     const schemaOnly = await runCli(['drift', '--schema-only'], { cwd: project.dir });
     expect(schemaOnly.stderr).toBe('');
@@ -168,7 +198,9 @@ describe('schema file against migrations: both directions, the ignore list, Pris
     const live = await runCli(['drift', '--json'], { cwd: project.dir, env });
     const result = JSON.parse(live.stdout) as DriftJson;
     expect(result.differences).toEqual([]);
-    expect(result.schemaFile?.differences.map((d) => d.message)).toEqual(['column public."Doc".body (Doc.body) is in the schema as text NULL; the migrations do not create it']);
+    expect(result.schemaFile?.differences.map((d) => d.message)).toEqual([
+      'column public."Doc".body (Doc.body) is in the schema as text NULL; the migrations do not create it',
+    ]);
     expect(live.code).toBe(3);
 
     // An error in the schema keeps its own line number in Prisma's message.
@@ -184,7 +216,8 @@ describe('schema file against migrations: both directions, the ignore list, Pris
     const schema = `${DATASOURCE}\nmodel Doc {\n  id    Int     @id @default(autoincrement())\n  title String\n  body  String?\n}\n`;
     project = prismaProject(
       {
-        '20250101000000_docs': 'CREATE TABLE "Doc" ("id" SERIAL NOT NULL, "title" TEXT NOT NULL, CONSTRAINT "Doc_pkey" PRIMARY KEY ("id"));\n',
+        '20250101000000_docs':
+          'CREATE TABLE "Doc" ("id" SERIAL NOT NULL, "title" TEXT NOT NULL, CONSTRAINT "Doc_pkey" PRIMARY KEY ("id"));\n',
         '20250102000000_broken': 'ALTER TABLE "Doc" ADD COLUMN "x" INTEGER;\nALTER TABLE "Nowhere" ADD COLUMN "y" INTEGER;\n',
         '20250103000000_body': 'ALTER TABLE "Doc" ADD COLUMN "body" TEXT;\n',
       },
@@ -198,7 +231,9 @@ describe('schema file against migrations: both directions, the ignore list, Pris
     expect(failedResult.differences).toEqual([]);
     expect(failedResult.replay?.migrations).toEqual(['20250101000000_docs']);
     expect(failedResult.schemaFile?.differences).toEqual([]);
-    expect(failedResult.notes).toContain('20250102000000_broken is recorded as failed and not in effect (rolled back, or failed before its first statement completed): the replay of the live history leaves it out.');
+    expect(failedResult.notes).toContain(
+      '20250102000000_broken is recorded as failed and not in effect (rolled back, or failed before its first statement completed): the replay of the live history leaves it out.',
+    );
     expect(failed.code).toBe(0);
 
     expect((await cli('resolve', '--rolled-back', '20250102000000_broken')).code).toBe(0);

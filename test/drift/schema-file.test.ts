@@ -12,9 +12,17 @@ function edit(project: TestProject, file: string, from: string, to: string): voi
   writeFileSync(path, text.replace(from, to));
 }
 
-async function schemaOnly(project: TestProject, ...args: string[]): Promise<{ code: number | null; result: DriftJson | undefined; stdout: string; stderr: string }> {
+async function schemaOnly(
+  project: TestProject,
+  ...args: string[]
+): Promise<{ code: number | null; result: DriftJson | undefined; stdout: string; stderr: string }> {
   const run = await runCli(['drift', '--schema-only', ...args], { cwd: project.dir });
-  return { code: run.code, result: args.includes('--json') ? (JSON.parse(run.stdout) as DriftJson) : undefined, stdout: run.stdout, stderr: run.stderr };
+  return {
+    code: run.code,
+    result: args.includes('--json') ? (JSON.parse(run.stdout) as DriftJson) : undefined,
+    stdout: run.stdout,
+    stderr: run.stderr,
+  };
 }
 
 describe('schema file against migration history (the pull-request gate)', () => {
@@ -31,10 +39,22 @@ describe('schema file against migration history (the pull-request gate)', () => 
     const clean = await schemaOnly(project);
     expect(withoutProgress(clean.stderr)).toBe('');
     expect(clean.code).toBe(0);
-    expect(clean.stdout).toBe('Comparing src/db/schema.ts with drizzle/meta/0004_snapshot.json\n\nsrc/db/schema.ts matches drizzle/meta/0004_snapshot.json, the last drizzle-kit snapshot.\n\nIn sync: src/db/schema.ts matches the last drizzle-kit snapshot.\n');
+    expect(clean.stdout).toBe(
+      'Comparing src/db/schema.ts with drizzle/meta/0004_snapshot.json\n\nsrc/db/schema.ts matches drizzle/meta/0004_snapshot.json, the last drizzle-kit snapshot.\n\nIn sync: src/db/schema.ts matches the last drizzle-kit snapshot.\n',
+    );
 
-    edit(project, 'src/db/schema.ts', "    name: text('name'),\n", "    name: text('name'),\n    nickname: varchar('nickname', { length: 40 }),\n");
-    edit(project, 'src/db/schema.ts', "(t) => [uniqueIndex('users_email_key').on(t.email)]", "(t) => [uniqueIndex('users_email_key').on(t.email), index('users_name_idx').on(t.name)]");
+    edit(
+      project,
+      'src/db/schema.ts',
+      "    name: text('name'),\n",
+      "    name: text('name'),\n    nickname: varchar('nickname', { length: 40 }),\n",
+    );
+    edit(
+      project,
+      'src/db/schema.ts',
+      "(t) => [uniqueIndex('users_email_key').on(t.email)]",
+      "(t) => [uniqueIndex('users_email_key').on(t.email), index('users_name_idx').on(t.name)]",
+    );
     const changed = await schemaOnly(project);
     expect(changed.code).toBe(3);
     expect(changed.stdout).toBe(
@@ -54,7 +74,12 @@ describe('schema file against migration history (the pull-request gate)', () => 
 
   it('Drizzle: a column renamed or dropped in the schema is reported without drizzle-kit asking on a terminal', async () => {
     project = exampleCopy('drizzle-app');
-    edit(project, 'src/db/schema.ts', "lastLoginAt: timestamp('last_login_at', { withTimezone: true }),", "lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),");
+    edit(
+      project,
+      'src/db/schema.ts',
+      "lastLoginAt: timestamp('last_login_at', { withTimezone: true }),",
+      "lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),",
+    );
     const { code, result } = await schemaOnly(project, '--json');
     expect(code).toBe(3);
     expect(result!.schemaFile!.differences.map((d) => d.message)).toEqual([
@@ -65,11 +90,18 @@ describe('schema file against migration history (the pull-request gate)', () => 
 
   it('Drizzle: the default drift run against a database compares the schema file too', async () => {
     example = await deployedExample('drizzle-app');
-    edit(example.project, 'src/db/schema.ts', "title: text('title').notNull(),", "title: text('title').notNull().default('untitled'),");
+    edit(
+      example.project,
+      'src/db/schema.ts',
+      "title: text('title').notNull(),",
+      "title: text('title').notNull().default('untitled'),",
+    );
     const { code, result } = await example.driftJson();
     expect(code).toBe(3);
     expect(result.differences).toEqual([]);
-    expect(result.schemaFile?.differences.map((d) => d.sql)).toEqual([`ALTER TABLE "tasks" ALTER COLUMN "title" SET DEFAULT 'untitled';`]);
+    expect(result.schemaFile?.differences.map((d) => d.sql)).toEqual([
+      `ALTER TABLE "tasks" ALTER COLUMN "title" SET DEFAULT 'untitled';`,
+    ]);
     expect((await example.cli('drift', '--no-schema')).code).toBe(0);
   });
 
@@ -79,18 +111,35 @@ describe('schema file against migration history (the pull-request gate)', () => 
     expect(clean.code).toBe(0);
     expect(clean.result!.replay?.migrations).toHaveLength(7);
 
-    edit(project, 'prisma/schema.prisma', '  passwordHash String\n', '  passwordHash String\n  nickname     String?  @db.VarChar(40)\n');
+    edit(
+      project,
+      'prisma/schema.prisma',
+      '  passwordHash String\n',
+      '  passwordHash String\n  nickname     String?  @db.VarChar(40)\n',
+    );
     const field = await schemaOnly(project);
     expect(field.code).toBe(3);
-    expect(field.stdout).toContain('Comparing prisma/schema.prisma with the migrations on disk, replayed (7 migrations replayed into PGlite');
-    expect(field.stdout).toContain('  + column public."User".nickname (User.nickname) is in the schema as varchar(40) NULL; the migrations do not create it\n');
+    expect(field.stdout).toContain(
+      'Comparing prisma/schema.prisma with the migrations on disk, replayed (7 migrations replayed into PGlite',
+    );
+    expect(field.stdout).toContain(
+      '  + column public."User".nickname (User.nickname) is in the schema as varchar(40) NULL; the migrations do not create it\n',
+    );
     expect(field.stdout).toContain('Next: run `prisma migrate dev --create-only` to record the schema changes in a migration.');
 
     edit(project, 'prisma/schema.prisma', '  REFUNDED\n', '  REFUNDED\n  DISPUTED\n');
-    edit(project, 'prisma/schema.prisma', '  @@unique([productId, userId])\n}', '  @@unique([productId, userId])\n  @@index([rating])\n}');
+    edit(
+      project,
+      'prisma/schema.prisma',
+      '  @@unique([productId, userId])\n}',
+      '  @@unique([productId, userId])\n  @@index([rating])\n}',
+    );
     edit(project, 'prisma/schema.prisma', 'onDelete: Restrict)\n  items', 'onDelete: Cascade)\n  items');
     edit(project, 'prisma/schema.prisma', '  stock       Int         @default(0)', '  stock       BigInt      @default(0)');
-    writeFileSync(join(project.dir, 'prisma', 'schema.prisma'), `${readFileSync(join(project.dir, 'prisma', 'schema.prisma'), 'utf8')}\nmodel Coupon {\n  code String @id\n\n  @@map("coupons")\n}\n`);
+    writeFileSync(
+      join(project.dir, 'prisma', 'schema.prisma'),
+      `${readFileSync(join(project.dir, 'prisma', 'schema.prisma'), 'utf8')}\nmodel Coupon {\n  code String @id\n\n  @@map("coupons")\n}\n`,
+    );
     const many = await schemaOnly(project, '--json');
     expect(many.code).toBe(3);
     expect(many.result!.schemaFile!.differences.map((d) => d.message)).toEqual([
@@ -109,14 +158,21 @@ describe('schema file against migration history (the pull-request gate)', () => 
     const unrecorded = await example.driftJson();
     expect(unrecorded.code).toBe(3);
     expect(unrecorded.result.differences).toEqual([]);
-    expect(unrecorded.result.schemaFile?.differences.map((d) => d.message)).toEqual(['column public."User".nickname (User.nickname) is in the schema as text NULL; the migrations do not create it']);
+    expect(unrecorded.result.schemaFile?.differences.map((d) => d.message)).toEqual([
+      'column public."User".nickname (User.nickname) is in the schema as text NULL; the migrations do not create it',
+    ]);
 
     // The migration is generated but not deployed yet: the schema matches the migrations, the live database its history.
-    example.project.migration('20250501000000_add_user_nickname', '-- AlterTable\nALTER TABLE "User" ADD COLUMN     "nickname" TEXT;\n');
+    example.project.migration(
+      '20250501000000_add_user_nickname',
+      '-- AlterTable\nALTER TABLE "User" ADD COLUMN     "nickname" TEXT;\n',
+    );
     const pending = await example.driftJson();
     expect(pending.result.differences).toEqual([]);
     expect(pending.result.schemaFile?.differences).toEqual([]);
-    expect(pending.result.notes).toContain('1 migration is not applied yet and not part of the comparison: 20250501000000_add_user_nickname.');
+    expect(pending.result.notes).toContain(
+      '1 migration is not applied yet and not part of the comparison: 20250501000000_add_user_nickname.',
+    );
     expect(pending.code).toBe(0);
   });
 
@@ -125,13 +181,17 @@ describe('schema file against migration history (the pull-request gate)', () => 
     edit(project, 'prisma/schema.prisma', '  passwordHash String\n', '  passwordHash Strin\n');
     const invalid = await schemaOnly(project);
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toContain('[LS_PRISMA_SCHEMA_INVALID] prisma/schema.prisma is not a valid Prisma schema, so it cannot be compared with the migrations:');
+    expect(invalid.stderr).toContain(
+      '[LS_PRISMA_SCHEMA_INVALID] prisma/schema.prisma is not a valid Prisma schema, so it cannot be compared with the migrations:',
+    );
     expect(invalid.stderr).toContain('Type "Strin" is neither a built-in type');
     project.cleanup();
 
     project = exampleCopy('typeorm-app');
     const typeorm = await schemaOnly(project);
     expect(typeorm.code).toBe(2);
-    expect(typeorm.stderr).toContain('[LS_DRIFT_SCHEMA_UNSUPPORTED] lockstep drift --schema-only compares Prisma and Drizzle schema files with their migrations; comparing TypeORM entities with the migrations is not supported yet.');
+    expect(typeorm.stderr).toContain(
+      '[LS_DRIFT_SCHEMA_UNSUPPORTED] lockstep drift --schema-only compares Prisma and Drizzle schema files with their migrations; comparing TypeORM entities with the migrations is not supported yet.',
+    );
   });
 });

@@ -50,7 +50,9 @@ describe('--shadow-url: replaying into a real scratch database', () => {
     await shadow.query('CREATE TABLE keep_me (id int)');
     const notEmpty = await example.cli('drift', '--shadow-url', shadow.url);
     expect(notEmpty.code).toBe(2);
-    expect(notEmpty.stderr).toContain(`[LS_SHADOW_NOT_EMPTY] the shadow database "${shadow.name}" on 127.0.0.1:5432 (--shadow-url) is not empty: it has table public.keep_me.`);
+    expect(notEmpty.stderr).toContain(
+      `[LS_SHADOW_NOT_EMPTY] the shadow database "${shadow.name}" on 127.0.0.1:5432 (--shadow-url) is not empty: it has table public.keep_me.`,
+    );
     expect(await userTables(shadow)).toEqual([{ name: 'public.keep_me' }]);
 
     const itself = await example.cli('drift', '--shadow-url', example.db.url);
@@ -62,8 +64,14 @@ describe('--shadow-url: replaying into a real scratch database', () => {
     live = await freshDatabase();
     shadow = await freshDatabase();
     project = prismaProject(
-      { '20250101000000_init': 'CREATE EXTENSION IF NOT EXISTS "pgrowlocks";\n\nCREATE TABLE "Job" (\n    "id" SERIAL NOT NULL,\n    CONSTRAINT "Job_pkey" PRIMARY KEY ("id")\n);\n' },
-      { schema: 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel Job {\n  id Int @id @default(autoincrement())\n}\n' },
+      {
+        '20250101000000_init':
+          'CREATE EXTENSION IF NOT EXISTS "pgrowlocks";\n\nCREATE TABLE "Job" (\n    "id" SERIAL NOT NULL,\n    CONSTRAINT "Job_pkey" PRIMARY KEY ("id")\n);\n',
+      },
+      {
+        schema:
+          'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel Job {\n  id Int @id @default(autoincrement())\n}\n',
+      },
     );
     const cli = (...args: string[]) => runCli(args, { cwd: project!.dir, env: { DATABASE_URL: live!.url } });
     const deployed = await cli('deploy');

@@ -23,8 +23,13 @@ describe("Drizzle's COMMIT;--> statement-breakpoint convention", () => {
   let other: TestDatabase | undefined;
   let project: DrizzleProject;
   const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  const rows = () => db.query<{ hash: string; created_at: string }>('SELECT hash, created_at::text AS created_at FROM drizzle.__drizzle_migrations ORDER BY id');
-  const hasColumn = async (database: TestDatabase) => (await database.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'tasks' AND column_name = 'priority'`)).length === 1;
+  const rows = () =>
+    db.query<{ hash: string; created_at: string }>(
+      'SELECT hash, created_at::text AS created_at FROM drizzle.__drizzle_migrations ORDER BY id',
+    );
+  const hasColumn = async (database: TestDatabase) =>
+    (await database.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'tasks' AND column_name = 'priority'`))
+      .length === 1;
   afterEach(async () => {
     await db?.drop();
     await other?.drop();
@@ -43,22 +48,28 @@ describe("Drizzle's COMMIT;--> statement-breakpoint convention", () => {
     expect(applied).toMatchObject({ mode: 'statements', statements: 4 });
     const recorded = await rows();
     expect(recorded).toHaveLength(6);
-    expect(recorded.filter((r) => r.created_at === String(WHEN))).toEqual([{ hash: sha256Hex(readFileSync(join(project.out, '0005_tasks_priority.sql'), 'utf8')), created_at: String(WHEN) }]);
-    const [index] = await db.query<{ valid: boolean }>(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'tasks_priority_idx'::regclass`);
+    expect(recorded.filter((r) => r.created_at === String(WHEN))).toEqual([
+      { hash: sha256Hex(readFileSync(join(project.out, '0005_tasks_priority.sql'), 'utf8')), created_at: String(WHEN) },
+    ]);
+    const [index] = await db.query<{ valid: boolean }>(
+      `SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'tasks_priority_idx'::regclass`,
+    );
     expect(index?.valid).toBe(true);
     // drizzle-orm sees nothing pending.
     await drizzleMigrate(db.url, project.out);
     expect(await rows()).toEqual(recorded);
-
   });
 
-  it('drizzle-orm itself applies such a file (its COMMIT ends the migrator\'s transaction), and lockstep agrees with what it recorded', async () => {
+  it("drizzle-orm itself applies such a file (its COMMIT ends the migrator's transaction), and lockstep agrees with what it recorded", async () => {
     db = await freshDatabase();
     other = await freshDatabase();
     const dir = mkdtempSync(join(tmpdir(), 'lockstep-drizzle-commit-'));
     project = drizzleProjectAt(dir, join(dir, 'drizzle'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'drizzle-orm': '^0.45.0' } }));
-    writeFileSync(join(dir, 'drizzle.config.json'), JSON.stringify({ dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' }));
+    writeFileSync(
+      join(dir, 'drizzle.config.json'),
+      JSON.stringify({ dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' }),
+    );
     project.add('0000_tasks', ['CREATE TABLE "tasks" ("id" serial PRIMARY KEY, "title" text NOT NULL);'], WHEN - 1000);
     project.add('0001_tasks_priority', CONVENTION, WHEN);
     await drizzleMigrate(other.url, project.out);
@@ -76,7 +87,14 @@ describe("Drizzle's COMMIT;--> statement-breakpoint convention", () => {
     db = await freshDatabase();
     project = copyDrizzleExample();
     expect((await cli('deploy')).code).toBe(0);
-    project.add('0005_tasks_priority', [...CONVENTION.slice(0, 3), 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "tasks_priority_idx" ON "tasks" USING btree ("priorty");'], WHEN);
+    project.add(
+      '0005_tasks_priority',
+      [
+        ...CONVENTION.slice(0, 3),
+        'CREATE INDEX CONCURRENTLY IF NOT EXISTS "tasks_priority_idx" ON "tasks" USING btree ("priorty");',
+      ],
+      WHEN,
+    );
     const failed = await cli('deploy');
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('its COMMIT at line 2 ends the transaction the statements before it run in');
@@ -99,7 +117,15 @@ describe("Drizzle's COMMIT;--> statement-breakpoint convention", () => {
     db = await freshDatabase();
     project = copyDrizzleExample();
     expect((await cli('deploy')).code).toBe(0);
-    project.add('0005_tasks_priority', ['ALTER TABLE "tasks" ADD COLUMN "priority" integer;', 'ALTER TABLE "nope" ADD COLUMN "x" integer;', ...CONVENTION.slice(1)], WHEN);
+    project.add(
+      '0005_tasks_priority',
+      [
+        'ALTER TABLE "tasks" ADD COLUMN "priority" integer;',
+        'ALTER TABLE "nope" ADD COLUMN "x" integer;',
+        ...CONVENTION.slice(1),
+      ],
+      WHEN,
+    );
     const failed = await cli('deploy');
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('no statement of it is in effect');
@@ -112,7 +138,9 @@ describe('lint of the convention', () => {
   const sql = CONVENTION.join('--> statement-breakpoint\n');
 
   it('raises no transaction error under lockstep, and CONCURRENTLY after the COMMIT is where it belongs under every runner', async () => {
-    expect((await summary(sql)).filter((f) => f.startsWith('transaction-nesting') || f.startsWith('concurrently-in-transaction'))).toEqual([]);
+    expect(
+      (await summary(sql)).filter((f) => f.startsWith('transaction-nesting') || f.startsWith('concurrently-in-transaction')),
+    ).toEqual([]);
     for (const runner of ['lockstep', 'prisma', 'drizzle', 'typeorm', 'psql'] as const) {
       expect(await findingsOf('concurrently-in-transaction', sql, { runner }), runner).toEqual([]);
     }
@@ -130,15 +158,20 @@ describe('lint of the convention', () => {
     const early = `CREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;\nSELECT 1;`;
     expect((await findingsOf('concurrently-in-transaction', early, { runner: 'drizzle' })).map((f) => f.line)).toEqual([1]);
     // A BEGIN inside the runner's transaction (and the COMMIT that then ends the runner's), and a second COMMIT with none open.
-    expect((await findingsOf('transaction-nesting', 'BEGIN;\nSELECT 1;\nCOMMIT;', { runner: 'drizzle' })).map((f) => f.line)).toEqual([1, 3]);
+    expect(
+      (await findingsOf('transaction-nesting', 'BEGIN;\nSELECT 1;\nCOMMIT;', { runner: 'drizzle' })).map((f) => f.line),
+    ).toEqual([1, 3]);
     expect((await findingsOf('transaction-nesting', 'SELECT 1;\nCOMMIT;\nCOMMIT;')).map((f) => f.line)).toEqual([3]);
     // psql runs no transaction of its own: there the COMMIT has none to end.
-    expect((await findingsOf('transaction-nesting', sql, { runner: 'psql' })).map((f) => f.message)).toEqual(['COMMIT with no transaction open.']);
+    expect((await findingsOf('transaction-nesting', sql, { runner: 'psql' })).map((f) => f.message)).toEqual([
+      'COMMIT with no transaction open.',
+    ]);
   });
 
   it('an enum value added before the COMMIT may be used after it', async () => {
     const enumSql = `ALTER TYPE "status" ADD VALUE 'blocked';\nCOMMIT;\nUPDATE "tasks" SET "status" = 'blocked' WHERE "blocked_by" IS NOT NULL;`;
-    for (const runner of ['lockstep', 'drizzle'] as const) expect(await findingsOf('enum-value-used-in-transaction', enumSql, { runner }), runner).toEqual([]);
+    for (const runner of ['lockstep', 'drizzle'] as const)
+      expect(await findingsOf('enum-value-used-in-transaction', enumSql, { runner }), runner).toEqual([]);
     const sameTransaction = `ALTER TYPE "status" ADD VALUE 'blocked';\nUPDATE "tasks" SET "status" = 'blocked';\nCOMMIT;\nSELECT 1;`;
     expect(await findingsOf('enum-value-used-in-transaction', sameTransaction, { runner: 'lockstep' })).toHaveLength(1);
   });

@@ -16,7 +16,11 @@ interface Row {
 
 const rows = (db: TestDatabase) => db.query<Row>('SELECT id, hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id');
 const tables = (db: TestDatabase) =>
-  db.query<{ t: string }>(`SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema IN ('public', 'drizzle') ORDER BY 1`).then((r) => r.map((x) => x.t));
+  db
+    .query<{ t: string }>(
+      `SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema IN ('public', 'drizzle') ORDER BY 1`,
+    )
+    .then((r) => r.map((x) => x.t));
 
 describe('Drizzle projects', () => {
   let db: TestDatabase;
@@ -36,7 +40,11 @@ describe('Drizzle projects', () => {
     const result = await cli('deploy', '--json');
     expect(withoutProgress(result.stderr)).toBe('');
     expect(result.code).toBe(0);
-    expect(events(result.stdout).filter((e) => e.type === 'migration-applied').map((e) => [e.migration, e.mode])).toEqual([
+    expect(
+      events(result.stdout)
+        .filter((e) => e.type === 'migration-applied')
+        .map((e) => [e.migration, e.mode]),
+    ).toEqual([
       ['0000_init', 'transaction'],
       ['0001_add_tasks', 'transaction'],
       ['0002_add_due_dates_and_last_login', 'transaction'],
@@ -46,12 +54,19 @@ describe('Drizzle projects', () => {
     const journal = project.journal();
     const lockstepRows = await rows(db);
     expect(lockstepRows.map((r) => Number(r.created_at))).toEqual(journal.entries.map((e) => e.when));
-    expect(lockstepRows.map((r) => r.hash)).toEqual(journal.entries.map((e) => sha256Hex(readFileSync(join(project.out, `${e.tag}.sql`), 'utf8'))));
+    expect(lockstepRows.map((r) => r.hash)).toEqual(
+      journal.entries.map((e) => sha256Hex(readFileSync(join(project.out, `${e.tag}.sql`), 'utf8'))),
+    );
     const ddl = await db.query<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null }>(
       `SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'drizzle' AND table_name = '__drizzle_migrations' ORDER BY ordinal_position`,
     );
     expect(ddl).toEqual([
-      { column_name: 'id', data_type: 'integer', is_nullable: 'NO', column_default: "nextval('drizzle.__drizzle_migrations_id_seq'::regclass)" },
+      {
+        column_name: 'id',
+        data_type: 'integer',
+        is_nullable: 'NO',
+        column_default: "nextval('drizzle.__drizzle_migrations_id_seq'::regclass)",
+      },
       { column_name: 'hash', data_type: 'text', is_nullable: 'NO', column_default: null },
       { column_name: 'created_at', data_type: 'bigint', is_nullable: 'YES', column_default: null },
     ]);
@@ -67,7 +82,10 @@ describe('Drizzle projects', () => {
     const full = readFileSync(join(project.out, 'meta', '_journal.json'), 'utf8');
     const journal = JSON.parse(full) as { entries: unknown[] };
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(project.out, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, 3) }, null, 2));
+    writeFileSync(
+      join(project.out, 'meta', '_journal.json'),
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, 3) }, null, 2),
+    );
     await drizzleMigrate(db.url, project.out);
     const drizzleRows = await rows(db);
     expect(drizzleRows).toHaveLength(3);
@@ -79,17 +97,27 @@ describe('Drizzle projects', () => {
     expect(deployed.stdout).toContain('2 pending migrations (3 already applied)');
     expect(await rows(db)).toHaveLength(5);
     // drizzle-kit migrate (the CLI) finds nothing to do either.
-    const kit = spawnSync(process.execPath, [DRIZZLE_KIT, 'migrate'], { cwd: project.dir, env: { ...process.env, DATABASE_URL: db.url, NODE_PATH: join(REPO_ROOT, 'node_modules') }, encoding: 'utf8' });
+    const kit = spawnSync(process.execPath, [DRIZZLE_KIT, 'migrate'], {
+      cwd: project.dir,
+      env: { ...process.env, DATABASE_URL: db.url, NODE_PATH: join(REPO_ROOT, 'node_modules') },
+      encoding: 'utf8',
+    });
     expect(kit.status).toBe(0);
     expect(await rows(db)).toHaveLength(5);
 
     // Now lockstep first and drizzle-orm after.
     other = await freshDatabase();
-    writeFileSync(join(project.out, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, 2) }, null, 2));
+    writeFileSync(
+      join(project.out, 'meta', '_journal.json'),
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, 2) }, null, 2),
+    );
     expect((await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: other.url } })).code).toBe(0);
     // drizzle-orm cannot run the CONCURRENTLY migration inside its one transaction: apply that one with lockstep,
     // then let drizzle-orm apply the rest.
-    writeFileSync(join(project.out, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, 4) }, null, 2));
+    writeFileSync(
+      join(project.out, 'meta', '_journal.json'),
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, 4) }, null, 2),
+    );
     expect((await runCli(['deploy'], { cwd: project.dir, env: { DATABASE_URL: other.url } })).code).toBe(0);
     writeFileSync(join(project.out, 'meta', '_journal.json'), full);
     await drizzleMigrate(other.url, project.out);
@@ -102,7 +130,11 @@ describe('Drizzle projects', () => {
     project = copyDrizzleExample();
     expect((await cli('deploy')).code).toBe(0);
     // A branch merged late: its journal time is older than the newest applied migration.
-    project.add('0005_add_labels', ['CREATE TABLE "labels" ("id" serial PRIMARY KEY NOT NULL, "name" text NOT NULL);\n'], 1739000000000);
+    project.add(
+      '0005_add_labels',
+      ['CREATE TABLE "labels" ("id" serial PRIMARY KEY NOT NULL, "name" text NOT NULL);\n'],
+      1739000000000,
+    );
     const status = await cli('status', '--json');
     const report = JSON.parse(status.stdout) as { migrations: Array<{ name: string; state: string; outOfOrder: boolean }> };
     expect(report.migrations.find((m) => m.name === '0005_add_labels')).toMatchObject({ state: 'pending', outOfOrder: true });
@@ -135,7 +167,9 @@ describe('Drizzle projects', () => {
     expect((await cli('deploy')).code).toBe(0);
     project.write('0002_add_due_dates_and_last_login', 'ALTER TABLE "tasks" ADD COLUMN "due_at" timestamp;');
     const status = await cli('status', '--json');
-    expect(JSON.parse(status.stdout).problems).toEqual([expect.objectContaining({ code: 'LS_EDITED', migration: '0002_add_due_dates_and_last_login' })]);
+    expect(JSON.parse(status.stdout).problems).toEqual([
+      expect.objectContaining({ code: 'LS_EDITED', migration: '0002_add_due_dates_and_last_login' }),
+    ]);
     const strict = await cli('deploy', '--strict');
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain('drizzle/0002_add_due_dates_and_last_login.sql was edited after it was applied');

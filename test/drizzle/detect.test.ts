@@ -23,8 +23,19 @@ describe('detecting Drizzle projects', () => {
     const api = join(dir, 'packages', 'api');
     mkdirSync(join(api, 'config'), { recursive: true });
     cpSync(join(REPO_ROOT, 'examples', 'drizzle-app', 'drizzle'), join(api, 'db', 'migrations'), { recursive: true });
-    writeFileSync(join(api, 'package.json'), JSON.stringify({ name: '@acme/api', scripts: { 'db:generate': 'drizzle-kit generate --config=config/drizzle.ts' }, dependencies: { 'drizzle-orm': '^0.45.0' }, devDependencies: { 'drizzle-kit': '^0.31.0' } }));
-    writeFileSync(join(api, 'config', 'drizzle.ts'), `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: './src/schema.ts', out: './db/migrations', dbCredentials: { url: process.env.API_DATABASE_URL! } });\n`);
+    writeFileSync(
+      join(api, 'package.json'),
+      JSON.stringify({
+        name: '@acme/api',
+        scripts: { 'db:generate': 'drizzle-kit generate --config=config/drizzle.ts' },
+        dependencies: { 'drizzle-orm': '^0.45.0' },
+        devDependencies: { 'drizzle-kit': '^0.31.0' },
+      }),
+    );
+    writeFileSync(
+      join(api, 'config', 'drizzle.ts'),
+      `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: './src/schema.ts', out: './db/migrations', dbCredentials: { url: process.env.API_DATABASE_URL! } });\n`,
+    );
     writeFileSync(join(api, '.env'), 'API_DATABASE_URL=postgresql://app:secret-pw@db.internal:5432/api\n');
 
     const result = await runCli(['detect', '--json', '--project', 'packages/api'], { cwd: dir });
@@ -53,7 +64,10 @@ describe('detecting Drizzle projects', () => {
     cpSync(join(REPO_ROOT, 'examples', 'drizzle-app', 'drizzle'), join(dir, 'db'), { recursive: true });
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', devDependencies: { 'drizzle-kit': '^0.31.0' } }));
-    writeFileSync(join(dir, 'src', 'settings.ts'), `export const migrationsOut: string = './db';\nexport const tableName = ['app', 'migrations'].join('_');\n`);
+    writeFileSync(
+      join(dir, 'src', 'settings.ts'),
+      `export const migrationsOut: string = './db';\nexport const tableName = ['app', 'migrations'].join('_');\n`,
+    );
     writeFileSync(
       join(dir, 'drizzle.config.ts'),
       `import { defineConfig } from 'drizzle-kit';\nimport { migrationsOut, tableName } from './src/settings';\nexport default defineConfig({ dialect: 'postgresql', out: migrationsOut, migrations: { table: tableName }, dbCredentials: { url: process.env.DATABASE_URL! } });\n`,
@@ -94,7 +108,10 @@ describe('detecting Drizzle projects', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'drizzle-orm': '^0.45.0' } }));
     mkdirSync(join(dir, 'config'));
     cpSync(join(REPO_ROOT, 'examples', 'drizzle-app', 'drizzle'), join(dir, 'db', 'migrations'), { recursive: true });
-    writeFileSync(join(dir, 'config', 'production.ts'), `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', out: './db/migrations', migrations: { table: 'schema_history', schema: 'ops' }, dbCredentials: { url: process.env.DATABASE_URL! } });\n`);
+    writeFileSync(
+      join(dir, 'config', 'production.ts'),
+      `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', out: './db/migrations', migrations: { table: 'schema_history', schema: 'ops' }, dbCredentials: { url: process.env.DATABASE_URL! } });\n`,
+    );
 
     // Without it, nothing says where the config is.
     const plain = JSON.parse((await runCli(['detect', '--json'], { cwd: dir })).stdout);
@@ -102,7 +119,11 @@ describe('detecting Drizzle projects', () => {
     expect(plain.orms[0].migrations.exists).toBe(false);
 
     const detected = JSON.parse((await runCli(['detect', '--json', '--config', 'config/production.ts'], { cwd: dir })).stdout);
-    expect(detected.orms[0]).toMatchObject({ configFile: 'config/production.ts', migrations: { location: 'db/migrations', count: 5 }, historyTable: 'ops.schema_history' });
+    expect(detected.orms[0]).toMatchObject({
+      configFile: 'config/production.ts',
+      migrations: { location: 'db/migrations', count: 5 },
+      historyTable: 'ops.schema_history',
+    });
 
     db = await freshDatabase();
     const env = { DATABASE_URL: db.url };
@@ -117,7 +138,11 @@ describe('detecting Drizzle projects', () => {
     expect((await runCli(['deploy', '--config', 'config/production.ts'], { cwd: dir, env })).code).toBe(0);
     expect(await db.query('SELECT count(*)::int AS n FROM ops.schema_history')).toEqual([{ n: 5 }]);
     // drizzle-kit, given the same --config, reads the same folder and table and finds nothing to do.
-    const kit = spawnSync(process.execPath, [DRIZZLE_KIT, 'migrate', '--config=config/production.ts'], { cwd: dir, env: { ...process.env, ...env, NODE_PATH: join(REPO_ROOT, 'node_modules') }, encoding: 'utf8' });
+    const kit = spawnSync(process.execPath, [DRIZZLE_KIT, 'migrate', '--config=config/production.ts'], {
+      cwd: dir,
+      env: { ...process.env, ...env, NODE_PATH: join(REPO_ROOT, 'node_modules') },
+      encoding: 'utf8',
+    });
     expect(kit.status).toBe(0);
     expect(await db.query('SELECT count(*)::int AS n FROM ops.schema_history')).toEqual([{ n: 5 }]);
 
@@ -129,7 +154,10 @@ describe('detecting Drizzle projects', () => {
   it('refuses a Drizzle project for another dialect', async () => {
     dir = mkdtempSync(join(tmpdir(), 'lockstep-mysql-'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'drizzle-orm': '^0.45.0' } }));
-    writeFileSync(join(dir, 'drizzle.config.json'), JSON.stringify({ dialect: 'mysql', out: './drizzle', schema: './schema.ts' }));
+    writeFileSync(
+      join(dir, 'drizzle.config.json'),
+      JSON.stringify({ dialect: 'mysql', out: './drizzle', schema: './schema.ts' }),
+    );
     const result = await runCli(['status'], { cwd: dir, env: { DATABASE_URL: 'postgresql://x@127.0.0.1:1/x' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('drizzle.config.json sets dialect "mysql"');
@@ -138,7 +166,9 @@ describe('detecting Drizzle projects', () => {
     const detected = await runCli(['detect', '--json'], { cwd: dir, env: { DATABASE_URL: 'mysql://root@127.0.0.1:3306/app' } });
     const drizzle = JSON.parse(detected.stdout).orms[0];
     expect(drizzle).toMatchObject({ dialect: 'mysql', historyTable: '__drizzle_migrations', databaseUrlFrom: 'DATABASE_URL' });
-    expect(drizzle.problems).toEqual(['drizzle.config.json sets dialect "mysql". MySQL is not supported yet: lockstep works with PostgreSQL only for now (MySQL/MariaDB and SQLite support is planned).']);
+    expect(drizzle.problems).toEqual([
+      'drizzle.config.json sets dialect "mysql". MySQL is not supported yet: lockstep works with PostgreSQL only for now (MySQL/MariaDB and SQLite support is planned).',
+    ]);
     expect(drizzle.supported).toBe(false);
     expect(detected.code).toBe(2);
   });

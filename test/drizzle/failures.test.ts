@@ -9,7 +9,8 @@ describe('Drizzle migrations that fail', () => {
   let db: TestDatabase;
   let project: DrizzleProject;
   const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  const count = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations'))[0]!.n);
+  const count = async () =>
+    Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations'))[0]!.n);
   afterEach(async () => {
     await db?.drop();
     project?.cleanup();
@@ -19,7 +20,11 @@ describe('Drizzle migrations that fail', () => {
     db = await freshDatabase();
     project = copyDrizzleExample();
     expect((await cli('deploy')).code).toBe(0);
-    project.add('0005_broken', ['ALTER TABLE "tasks" ADD COLUMN "points" integer;', 'ALTER TABLE "nope" ADD COLUMN "x" integer;'], 1742000000000);
+    project.add(
+      '0005_broken',
+      ['ALTER TABLE "tasks" ADD COLUMN "points" integer;', 'ALTER TABLE "nope" ADD COLUMN "x" integer;'],
+      1742000000000,
+    );
     const failed = await cli('deploy');
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('[LS_MIGRATION_FAILED]');
@@ -38,15 +43,21 @@ describe('Drizzle migrations that fail', () => {
     project = copyDrizzleExample();
     rmSync(join(project.out, '0002_add_due_dates_and_last_login.sql'));
     const status = await cli('status');
-    expect(status.stdout).toContain('Missing file: drizzle/0002_add_due_dates_and_last_login.sql does not exist, but drizzle/meta/_journal.json lists 0002_add_due_dates_and_last_login');
+    expect(status.stdout).toContain(
+      'Missing file: drizzle/0002_add_due_dates_and_last_login.sql does not exist, but drizzle/meta/_journal.json lists 0002_add_due_dates_and_last_login',
+    );
     const json = JSON.parse((await cli('status', '--json')).stdout);
-    expect(json.problems).toEqual([expect.objectContaining({ code: 'LS_FILE_MISSING', migration: '0002_add_due_dates_and_last_login' })]);
+    expect(json.problems).toEqual([
+      expect.objectContaining({ code: 'LS_FILE_MISSING', migration: '0002_add_due_dates_and_last_login' }),
+    ]);
     const deploy = await cli('deploy');
     expect(deploy.code).toBe(2);
     expect(deploy.stderr).toContain('[LS_MIGRATION_FILE]');
     expect(deploy.stderr).toContain('drizzle/meta/_journal.json lists 0002_add_due_dates_and_last_login');
     // Refused before anything was created: not even the history table.
-    expect(await db.query(`SELECT to_regclass('drizzle.__drizzle_migrations') AS h, to_regclass('public.users') AS t`)).toEqual([{ h: null, t: null }]);
+    expect(await db.query(`SELECT to_regclass('drizzle.__drizzle_migrations') AS h, to_regclass('public.users') AS t`)).toEqual([
+      { h: null, t: null },
+    ]);
   });
 
   it('a statement-by-statement migration that fails part-way blocks later deploys through the audit log, until resolved or resumed', async () => {
@@ -55,7 +66,14 @@ describe('Drizzle migrations that fail', () => {
     expect((await cli('deploy')).code).toBe(0);
     await db.query(`INSERT INTO users (email) VALUES ('a@example.com'), ('b@example.com')`);
     await db.query(`INSERT INTO projects (owner_id, name) SELECT id, 'p' FROM users`);
-    project.add('0005_unique_project_names', ['ALTER TABLE "projects" ADD COLUMN "archived" boolean;', 'CREATE UNIQUE INDEX CONCURRENTLY "projects_name_key" ON "projects" ("name");'], 1742000000000);
+    project.add(
+      '0005_unique_project_names',
+      [
+        'ALTER TABLE "projects" ADD COLUMN "archived" boolean;',
+        'CREATE UNIQUE INDEX CONCURRENTLY "projects_name_key" ON "projects" ("name");',
+      ],
+      1742000000000,
+    );
     project.add('0006_later', ['CREATE TABLE "later" ("id" serial PRIMARY KEY);'], 1743000000000);
 
     const failed = await cli('deploy');
@@ -73,7 +91,9 @@ describe('Drizzle migrations that fail', () => {
     expect(blocked.stderr).toContain('lockstep resolve --rolled-back 0005_unique_project_names');
     const status = await cli('status', '--json');
     expect(status.code).toBe(3);
-    expect(JSON.parse(status.stdout).migrations.find((m: { name: string }) => m.name === '0005_unique_project_names')).toMatchObject({ state: 'failed', statementsDone: 1 });
+    expect(
+      JSON.parse(status.stdout).migrations.find((m: { name: string }) => m.name === '0005_unique_project_names'),
+    ).toMatchObject({ state: 'failed', statementsDone: 1 });
 
     await db.query(`UPDATE projects SET name = name || id`);
     const resumed = await cli('deploy', '--resume');
@@ -89,7 +109,11 @@ describe('Drizzle migrations that fail', () => {
     db = await freshDatabase();
     project = copyDrizzleExample();
     expect((await cli('deploy')).code).toBe(0);
-    project.add('0005_fails', ['CREATE TABLE "t1" ("id" integer);', 'CREATE INDEX CONCURRENTLY "t_missing_idx" ON "missing" ("id");'], 1742000000000);
+    project.add(
+      '0005_fails',
+      ['CREATE TABLE "t1" ("id" integer);', 'CREATE INDEX CONCURRENTLY "t_missing_idx" ON "missing" ("id");'],
+      1742000000000,
+    );
     expect((await cli('deploy')).code).toBe(1);
     expect((await cli('deploy')).code).toBe(3);
     const resolved = await cli('resolve', '--rolled-back', '0005_fails');
@@ -113,7 +137,9 @@ describe('Drizzle migrations that fail', () => {
     project = copyDrizzleExample();
     const runs = await Promise.all(Array.from({ length: 8 }, () => cli('deploy')));
     for (const run of runs) expect(run.code).toBe(0);
-    const rows = await db.query<{ created_at: string; n: string }>('SELECT created_at, count(*) AS n FROM drizzle.__drizzle_migrations GROUP BY 1');
+    const rows = await db.query<{ created_at: string; n: string }>(
+      'SELECT created_at, count(*) AS n FROM drizzle.__drizzle_migrations GROUP BY 1',
+    );
     expect(rows).toHaveLength(5);
     expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
   });
@@ -137,7 +163,9 @@ describe('Drizzle migrations that fail', () => {
     );
     const result = await cli('deploy');
     expect(result.code).toBe(0);
-    const history = await db.query<{ hash: string; created_at: string; name: string; applied: boolean }>('SELECT hash, created_at, name, applied_at IS NOT NULL AS applied FROM ops.schema_history ORDER BY id');
+    const history = await db.query<{ hash: string; created_at: string; name: string; applied: boolean }>(
+      'SELECT hash, created_at, name, applied_at IS NOT NULL AS applied FROM ops.schema_history ORDER BY id',
+    );
     expect(history.map((r) => [r.name, Number(r.created_at), r.applied])).toEqual([
       ['20250114091512_init', Date.UTC(2025, 0, 14, 9, 15, 12), true],
       ['20250121143027_posts', Date.UTC(2025, 0, 21, 14, 30, 27), true],

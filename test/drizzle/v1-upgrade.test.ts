@@ -14,9 +14,17 @@ describe('a drizzle-orm 0.x history, after the project moves to the v1 folder la
   let db: TestDatabase;
   let project: DrizzleProject;
   const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  const columns = async () => (await db.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'drizzle' AND table_name = '__drizzle_migrations' ORDER BY ordinal_position`)).map((r) => r.column_name);
+  const columns = async () =>
+    (
+      await db.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'drizzle' AND table_name = '__drizzle_migrations' ORDER BY ordinal_position`,
+      )
+    ).map((r) => r.column_name);
   /** Each row's name, and whether it has an applied_at. */
-  const namesAndApplied = async () => (await db.query<Row>('SELECT name, applied_at IS NOT NULL AS applied FROM drizzle.__drizzle_migrations ORDER BY id')).map((r) => [r.name, r.applied]);
+  const namesAndApplied = async () =>
+    (await db.query<Row>('SELECT name, applied_at IS NOT NULL AS applied FROM drizzle.__drizzle_migrations ORDER BY id')).map(
+      (r) => [r.name, r.applied],
+    );
   afterEach(async () => {
     await db?.drop();
     project?.cleanup();
@@ -78,7 +86,10 @@ describe('a drizzle-orm 0.x history, after the project moves to the v1 folder la
     for (const folder of folders.slice(3)) renameSync(join(aside, folder), join(project.out, folder));
     expect(await columns()).toEqual(['id', 'hash', 'created_at', 'name', 'applied_at']);
 
-    expect(JSON.parse((await cli('status', '--json')).stdout)).toMatchObject({ state: 'pending', counts: { applied: 3, pending: 2 } });
+    expect(JSON.parse((await cli('status', '--json')).stdout)).toMatchObject({
+      state: 'pending',
+      counts: { applied: 3, pending: 2 },
+    });
     const deployed = await cli('deploy');
     expect(deployed.code).toBe(0);
     expect(deployed.stdout).not.toContain('upgraded');

@@ -19,9 +19,17 @@ export interface PrivateCluster {
   destroy(): Promise<void>;
 }
 
-function runAs(command: string, args: string[], owner: { uid: number; gid: number } | undefined): Promise<{ code: number | null; output: string }> {
+function runAs(
+  command: string,
+  args: string[],
+  owner: { uid: number; gid: number } | undefined,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      ...(owner ?? {}),
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -32,7 +40,9 @@ function runAs(command: string, args: string[], owner: { uid: number; gid: numbe
 
 function postgresUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!line) throw new Error('running as root, but there is no postgres user to run the private cluster as');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -51,7 +61,11 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   const cluster: PrivateCluster = {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     async start() {
-      const started = await runAs(join(BIN, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(root, 'log'), '-w', '-t', '60', 'start'], owner);
+      const started = await runAs(
+        join(BIN, 'pg_ctl'),
+        ['-D', data, '-o', options, '-l', join(root, 'log'), '-w', '-t', '60', 'start'],
+        owner,
+      );
       if (started.code !== 0) throw new Error(`pg_ctl start failed: ${started.output}`);
     },
     async crash() {

@@ -36,21 +36,39 @@ for (const scenario of selected) {
   try {
     counts = await scenario.run({ adminUrl, trials, random: seeded(seed), log: (line) => console.log(`  ${line}`) });
   } catch (error) {
-    counts = { trials: 0, failures: 1, lyingRows: 0, stackTraces: 0, internalErrors: 0, notes: {}, problems: [`the scenario itself failed: ${error instanceof Error ? error.stack : String(error)}`] };
+    counts = {
+      trials: 0,
+      failures: 1,
+      lyingRows: 0,
+      stackTraces: 0,
+      internalErrors: 0,
+      notes: {},
+      problems: [`the scenario itself failed: ${error instanceof Error ? error.stack : String(error)}`],
+    };
   }
   const seconds = (performance.now() - began) / 1000;
   results.push([scenario.name, counts, seconds]);
   for (const problem of counts.problems) console.log(`  VIOLATION ${problem}`);
   console.log(
     `  ${scenario.name}: trials ${counts.trials}, failures ${counts.failures}, lying rows ${counts.lyingRows}, stack traces ${counts.stackTraces}, LS_INTERNAL ${counts.internalErrors}` +
-      `${Object.keys(counts.notes).length ? `; ${Object.entries(counts.notes).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''} (${seconds.toFixed(0)} s)`,
+      `${
+        Object.keys(counts.notes).length
+          ? `; ${Object.entries(counts.notes)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`
+          : ''
+      } (${seconds.toFixed(0)} s)`,
   );
 }
 
 console.log('\n| Scenario | Trials | Failures | Lying rows | Stack traces | LS_INTERNAL | Other figures | Time |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [name, c, seconds] of results) {
-  console.log(`| ${name} | ${c.trials} | ${c.failures} | ${c.lyingRows} | ${c.stackTraces} | ${c.internalErrors} | ${Object.entries(c.notes).map(([k, v]) => `${k} ${v}`).join(', ')} | ${seconds.toFixed(0)} s |`);
+  console.log(
+    `| ${name} | ${c.trials} | ${c.failures} | ${c.lyingRows} | ${c.stackTraces} | ${c.internalErrors} | ${Object.entries(c.notes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} | ${seconds.toFixed(0)} s |`,
+  );
 }
 const total = results.reduce((sum, [, c]) => sum + violations(c), 0);
 console.log(total === 0 ? '\nNo violations.' : `\n${total} violation${total === 1 ? '' : 's'}.`);

@@ -10,7 +10,12 @@ import { seeded, violations } from './support.js';
 describe('fault injection (slice)', () => {
   for (const scenario of SCENARIOS) {
     it(`${scenario.name}: ${scenario.description}`, { timeout: 240_000 }, async () => {
-      const counts = await scenario.run({ adminUrl: adminUrl(), trials: scenario.sliceTrials, random: seeded(42), log: () => undefined });
+      const counts = await scenario.run({
+        adminUrl: adminUrl(),
+        trials: scenario.sliceTrials,
+        random: seeded(42),
+        log: () => undefined,
+      });
       expect(counts.problems).toEqual([]);
       expect(violations(counts)).toBe(0);
       expect(counts.trials).toBeGreaterThan(0);

@@ -161,10 +161,21 @@ export async function timeTypicalDeploy(project: TestProject, url: string): Prom
  * when the migration lock is still held (a killed run's session finishing its statement), wait.
  * Returns the runs, or undefined when it did not converge.
  */
-export async function converge(project: TestProject, url: string, counts: Counts, what: string): Promise<CliResult[] | undefined> {
+export async function converge(
+  project: TestProject,
+  url: string,
+  counts: Counts,
+  what: string,
+): Promise<CliResult[] | undefined> {
   const runs: CliResult[] = [];
   for (let attempt = 0; attempt < 5; attempt++) {
-    const run = await deployIn(project, url, attempt > 0 && errorCode(runs[runs.length - 1]!) && ['P3009', 'LS_BLOCKED'].includes(errorCode(runs[runs.length - 1]!)!) ? ['--resume'] : []);
+    const run = await deployIn(
+      project,
+      url,
+      attempt > 0 && errorCode(runs[runs.length - 1]!) && ['P3009', 'LS_BLOCKED'].includes(errorCode(runs[runs.length - 1]!)!)
+        ? ['--resume']
+        : [],
+    );
     runs.push(run);
     checkOutput(counts, run, `${what}, converging`);
     if (run.code === 0) return runs;
@@ -173,7 +184,9 @@ export async function converge(project: TestProject, url: string, counts: Counts
     else if (code !== 'P3009' && code !== 'LS_BLOCKED') break;
   }
   counts.failures++;
-  counts.problems.push(`${what}: did not converge: ${runs.map((r) => `exit ${r.code} ${errorCode(r) ?? ''}`).join(', ')}; last: ${runs[runs.length - 1]?.stderr.slice(0, 400)}`);
+  counts.problems.push(
+    `${what}: did not converge: ${runs.map((r) => `exit ${r.code} ${errorCode(r) ?? ''}`).join(', ')}; last: ${runs[runs.length - 1]?.stderr.slice(0, 400)}`,
+  );
   return undefined;
 }
 
@@ -196,7 +209,8 @@ export function markedProject(options: { before: number; after: number; bigRows:
   const names: string[] = [];
   const transactional: string[] = [];
   let stamp = 0;
-  const name = (label: string) => `2024010${1 + Math.floor(stamp / 1000)}${String(100000 + (stamp++ % 1000)).padStart(6, '0')}_${label}`;
+  const name = (label: string) =>
+    `2024010${1 + Math.floor(stamp / 1000)}${String(100000 + (stamp++ % 1000)).padStart(6, '0')}_${label}`;
   const init = name('init');
   migrations[init] =
     `CREATE TABLE "applies" ("name" TEXT NOT NULL);\nCREATE TABLE "big" ("id" SERIAL PRIMARY KEY, "v" TEXT NOT NULL);\n` +
@@ -206,7 +220,8 @@ export function markedProject(options: { before: number; after: number; bigRows:
   const add = (count: number, label: string) => {
     for (let i = 0; i < count; i++) {
       const n = name(`${label}_${i}`);
-      migrations[n] = `CREATE TABLE "t_${n}" ("id" INTEGER);\nINSERT INTO "t_${n}" VALUES (1);\nINSERT INTO "applies" VALUES ('${n}');\n`;
+      migrations[n] =
+        `CREATE TABLE "t_${n}" ("id" INTEGER);\nINSERT INTO "t_${n}" VALUES (1);\nINSERT INTO "applies" VALUES ('${n}');\n`;
       names.push(n);
       transactional.push(n);
     }
@@ -231,18 +246,35 @@ interface HistoryRow {
  * missing is a lying row; a transactional migration's mark without its finished row, or half of
  * it, is a partial transactional migration. Returns the number of migrations recorded as applied.
  */
-export async function checkAgainstHistory(db: FaultDatabase, marked: MarkedProject, counts: Counts, what: string): Promise<number> {
+export async function checkAgainstHistory(
+  db: FaultDatabase,
+  marked: MarkedProject,
+  counts: Counts,
+  what: string,
+): Promise<number> {
   const hasHistory = (await db.query(`SELECT 1 FROM pg_tables WHERE tablename = '_prisma_migrations'`)).length > 0;
   const rows = hasHistory
-    ? await db.query<HistoryRow>(`SELECT migration_name AS name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations`)
+    ? await db.query<HistoryRow>(
+        `SELECT migration_name AS name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations`,
+      )
     : [];
   const applied = new Set(rows.filter((r) => r.finished && !r.rolled_back).map((r) => r.name));
   const hasApplies = (await db.query(`SELECT 1 FROM pg_tables WHERE tablename = 'applies'`)).length > 0;
-  const marks = hasApplies ? (await db.query<{ name: string; n: number }>(`SELECT name, count(*)::int AS n FROM "applies" GROUP BY name`)) : [];
+  const marks = hasApplies
+    ? await db.query<{ name: string; n: number }>(`SELECT name, count(*)::int AS n FROM "applies" GROUP BY name`)
+    : [];
   const markCount = new Map(marks.map((m) => [m.name, m.n]));
-  const tables = new Set((await db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).map((r) => r.tablename));
+  const tables = new Set(
+    (await db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).map(
+      (r) => r.tablename,
+    ),
+  );
   const indexes = new Map(
-    (await db.query<{ name: string; valid: boolean }>(`SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid`)).map((r) => [r.name, r.valid]),
+    (
+      await db.query<{ name: string; valid: boolean }>(
+        `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid`,
+      )
+    ).map((r) => [r.name, r.valid]),
   );
   for (const name of marked.names) {
     const marks = markCount.get(name) ?? 0;
@@ -251,7 +283,10 @@ export async function checkAgainstHistory(db: FaultDatabase, marked: MarkedProje
       counts.problems.push(`${what}: ${name} applied ${marks} times`);
     }
     if (applied.has(name)) {
-      const effect = name === marked.concurrent ? marks === 1 && indexes.get('big_v_idx') === true && indexes.get('big_v_id_idx') === true : marks === 1;
+      const effect =
+        name === marked.concurrent
+          ? marks === 1 && indexes.get('big_v_idx') === true && indexes.get('big_v_id_idx') === true
+          : marks === 1;
       if (!effect) {
         counts.lyingRows++;
         counts.problems.push(`${what}: ${name} is recorded as applied but its effect is not in the database`);
@@ -264,7 +299,9 @@ export async function checkAgainstHistory(db: FaultDatabase, marked: MarkedProje
       if (!whole && !none) {
         counts.failures++;
         counts.notes.partialTransactional = (counts.notes.partialTransactional ?? 0) + 1;
-        counts.problems.push(`${what}: ${name} is partly applied (table ${table}, marks ${marks}, recorded ${applied.has(name)})`);
+        counts.problems.push(
+          `${what}: ${name} is partly applied (table ${table}, marks ${marks}, recorded ${applied.has(name)})`,
+        );
       }
     }
   }
@@ -278,7 +315,9 @@ export async function checkConverged(db: FaultDatabase, marked: MarkedProject, c
   const marks = await db.query<{ n: number }>(`SELECT count(DISTINCT name)::int AS n FROM "applies"`);
   if (recorded !== marked.names.length || invalid.length > 0 || marks[0]!.n !== marked.names.length) {
     counts.failures++;
-    counts.problems.push(`${what}: after converging ${recorded} of ${marked.names.length} recorded, ${marks[0]!.n} marks, ${invalid.length} INVALID indexes`);
+    counts.problems.push(
+      `${what}: after converging ${recorded} of ${marked.names.length} recorded, ${marks[0]!.n} marks, ${invalid.length} INVALID indexes`,
+    );
   }
   const status = await runCli(['status'], { cwd: marked.project.dir, env: { DATABASE_URL: db.url } });
   checkOutput(counts, status, `${what}, status`);
@@ -291,7 +330,9 @@ export async function checkConverged(db: FaultDatabase, marked: MarkedProject, c
 /** The pid of lockstep's session in the database, once `condition` holds for it; undefined if the run ended first. */
 export async function lockstepBackend(db: FaultDatabase, condition: string, until: () => boolean): Promise<number | undefined> {
   while (!until()) {
-    const [row] = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'lockstep%' AND ${condition} LIMIT 1`);
+    const [row] = await db.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'lockstep%' AND ${condition} LIMIT 1`,
+    );
     if (row) return row.pid;
     await sleep(10);
   }
@@ -301,7 +342,11 @@ export async function lockstepBackend(db: FaultDatabase, condition: string, unti
 /** Waits until no session of lockstep is left in the database (a killed run's session finishing its statement). */
 export async function lockstepGone(db: FaultDatabase): Promise<void> {
   for (let i = 0; i < 1200; i++) {
-    if ((await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'lockstep%'`)).length === 0) return;
+    if (
+      (await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'lockstep%'`))
+        .length === 0
+    )
+      return;
     await sleep(50);
   }
 }

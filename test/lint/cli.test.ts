@@ -59,7 +59,10 @@ describe('lockstep lint (CLI)', () => {
     const warn = await lint(['warn.sql']);
     expect(warn.code).toBe(0);
     expect(warn.stdout).toContain('warning  ban-drop-not-null');
-    file('suppressed.sql', '-- lockstep-ignore require-concurrent-index-creation: "User" has 40 rows (checked 2025-05-01)\nCREATE INDEX i ON "User"(a);\n');
+    file(
+      'suppressed.sql',
+      '-- lockstep-ignore require-concurrent-index-creation: "User" has 40 rows (checked 2025-05-01)\nCREATE INDEX i ON "User"(a);\n',
+    );
     const suppressed = await lint(['suppressed.sql']);
     expect(suppressed.code).toBe(0);
     expect(suppressed.stdout).toContain('(1 suppressed in the SQL)');
@@ -70,7 +73,13 @@ describe('lockstep lint (CLI)', () => {
     const result = await lint(['bad.sql', '--format', 'json']);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ version: 1, tool: { name: 'lockstep' }, runner: 'lockstep', failed: true, summary: { errors: 1 } });
+    expect(report).toMatchObject({
+      version: 1,
+      tool: { name: 'lockstep' },
+      runner: 'lockstep',
+      failed: true,
+      summary: { errors: 1 },
+    });
     expect(report.findings[0]).toMatchObject({
       rule: 'require-concurrent-index-creation',
       severity: 'error',
@@ -117,7 +126,10 @@ describe('lockstep lint (CLI)', () => {
       expect(region.startColumn).toBeGreaterThanOrEqual(1);
       expect(region.endLine).toBeGreaterThanOrEqual(region.startLine);
     }
-    const suppressed = run.results.find((r: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => r.locations[0]!.physicalLocation.artifactLocation.uri === 'ok.sql');
+    const suppressed = run.results.find(
+      (r: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri === 'ok.sql',
+    );
     expect(suppressed.suppressions).toEqual([{ kind: 'inSource', justification: 'tiny table' }]);
     expect(run.originalUriBaseIds.SRCROOT.uri).toMatch(/^file:\/\/\/.*\/$/);
     expect(run.columnKind).toBe('utf16CodeUnits');
@@ -128,11 +140,13 @@ describe('lockstep lint (CLI)', () => {
     const result = await lint(['a,b:c.sql', '--format', 'github']);
     expect(result.code).toBe(1);
     const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^::warning file=a%2Cb%3Ac\.sql,line=1,col=1,title=lockstep ban-drop-not-null::DROP NOT NULL on "c" of t: .*%0AWhy: .*%0AFix: /);
+    expect(lines[0]).toMatch(
+      /^::warning file=a%2Cb%3Ac\.sql,line=1,col=1,title=lockstep ban-drop-not-null::DROP NOT NULL on "c" of t: .*%0AWhy: .*%0AFix: /,
+    );
     expect(lines[1]).toMatch(/^::error file=a%2Cb%3Ac\.sql,line=2,col=1,title=lockstep require-concurrent-index-creation::/);
   });
 
-  it('--explain prints a rule\'s doc; --list-rules every rule; unknown rules exit 2 with a suggestion', async () => {
+  it("--explain prints a rule's doc; --list-rules every rule; unknown rules exit 2 with a suggestion", async () => {
     const explain = await runCli(['lint', '--explain', 'adding-foreign-key-constraint']);
     expect(explain.code).toBe(0);
     expect(explain.stdout).toContain('Why it hurts in production');
@@ -149,9 +163,16 @@ describe('lockstep lint (CLI)', () => {
   });
 
   it('reads stdin for -, under --stdin-filename', async () => {
-    const result = await withStdin(['lint', '-', '--stdin-filename', 'prisma/migrations/x/migration.sql', '--format', 'json'], 'DROP TABLE "Old";', dir);
+    const result = await withStdin(
+      ['lint', '-', '--stdin-filename', 'prisma/migrations/x/migration.sql', '--format', 'json'],
+      'DROP TABLE "Old";',
+      dir,
+    );
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).findings[0]).toMatchObject({ rule: 'ban-drop-table', file: 'prisma/migrations/x/migration.sql' });
+    expect(JSON.parse(result.stdout).findings[0]).toMatchObject({
+      rule: 'ban-drop-table',
+      file: 'prisma/migrations/x/migration.sql',
+    });
     const invalid = await withStdin(['lint', '-'], Buffer.from([0x53, 0x45, 0x4c, 0x45, 0x43, 0x54, 0x20, 0xff, 0x3b]), dir);
     expectCleanFailure(invalid, 2, 'LS_LINT_FILE');
     expect(invalid.stderr).toContain('<stdin> is not valid UTF-8: the first invalid byte is at offset 7 (line 1)');
@@ -164,7 +185,10 @@ describe('lockstep lint (CLI)', () => {
     writeFileSync(join(dir, 'tree', 'm1', 'migration.sql'), 'DROP TABLE one;');
     writeFileSync(join(sub, 'migration.sql'), 'DROP TABLE two;');
     const result = await lint(['tree', '--format', 'json']);
-    expect(JSON.parse(result.stdout).files.map((f: { path: string }) => f.path)).toEqual(['tree/m1/migration.sql', 'tree/m2/migration.sql']);
+    expect(JSON.parse(result.stdout).files.map((f: { path: string }) => f.path)).toEqual([
+      'tree/m1/migration.sql',
+      'tree/m2/migration.sql',
+    ]);
   });
 
   describe('bad input', () => {
@@ -200,7 +224,9 @@ describe('lockstep lint (CLI)', () => {
       file('syntax.sql', 'SELECT 1;\nALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT;\n');
       const result = await lint(['syntax.sql', '--format', 'github']);
       expect(result.code).toBe(1);
-      expect(result.stdout).toContain('::error file=syntax.sql,line=2,col=49,title=lockstep syntax-error::PostgreSQL cannot parse this: syntax error at or near ";".');
+      expect(result.stdout).toContain(
+        '::error file=syntax.sql,line=2,col=49,title=lockstep syntax-error::PostgreSQL cannot parse this: syntax error at or near ";".',
+      );
     });
 
     it('an invalid lint configuration: exit 2', async () => {
@@ -216,14 +242,17 @@ describe('lockstep lint (CLI)', () => {
     });
 
     it('a 50 MB file: linted without crashing', async () => {
-      const block = '-- CreateTable\nCREATE TABLE "T" ("id" SERIAL NOT NULL, "name" TEXT, CONSTRAINT "T_pkey" PRIMARY KEY ("id"));\n\n-- CreateIndex\nCREATE INDEX "T_name_idx" ON "T"("name");\n\n-- AlterTable\nALTER TABLE "T" ADD COLUMN "note" TEXT;\n\n';
+      const block =
+        '-- CreateTable\nCREATE TABLE "T" ("id" SERIAL NOT NULL, "name" TEXT, CONSTRAINT "T_pkey" PRIMARY KEY ("id"));\n\n-- CreateIndex\nCREATE INDEX "T_name_idx" ON "T"("name");\n\n-- AlterTable\nALTER TABLE "T" ADD COLUMN "note" TEXT;\n\n';
       const copies = Math.ceil((50 * 1024 * 1024) / block.length);
       writeFileSync(join(dir, 'huge.sql'), `${block.repeat(copies)}DROP TABLE "Gone";\n`);
       const result = await lint(['huge.sql', '--format', 'json']);
       expect(result.code).toBe(1);
       const report = JSON.parse(result.stdout);
       expect(report.files[0].statements).toBe(copies * 3 + 1);
-      expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([['ban-drop-table', copies * 9 + 1]]);
+      expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([
+        ['ban-drop-table', copies * 9 + 1],
+      ]);
     }, 180_000);
   });
 
@@ -231,15 +260,21 @@ describe('lockstep lint (CLI)', () => {
     const result = await runCli(['lint', '--project', 'examples/prisma-shop', '--format', 'json'], { cwd: REPO_ROOT });
     const report = JSON.parse(result.stdout);
     expect(report.notes[0]).toContain('No database URL is configured: linting all 7 migrations');
-    const byFile = (name: string) => report.findings.filter((f: { file: string }) => f.file.includes(name)).map((f: { rule: string }) => f.rule);
+    const byFile = (name: string) =>
+      report.findings.filter((f: { file: string }) => f.file.includes(name)).map((f: { rule: string }) => f.rule);
     expect(byFile('init')).toEqual([]);
     expect(byFile('add_categories')).toEqual(['require-concurrent-index-creation', 'adding-foreign-key-constraint']);
     expect(byFile('add_product_sku')).toEqual(['require-concurrent-index-creation']);
     expect(byFile('add_refunded_order_status')).toEqual([]);
     expect(byFile('order_created_at_index_concurrently')).toEqual([]);
     expect(result.code).toBe(1);
-    const prisma = JSON.parse((await runCli(['lint', '--project', 'examples/prisma-shop', '--format', 'json', '--runner', 'prisma'], { cwd: REPO_ROOT })).stdout);
-    const concurrently = prisma.findings.filter((f: { file: string }) => f.file.includes('order_created_at_index_concurrently')).map((f: { rule: string }) => f.rule);
+    const prisma = JSON.parse(
+      (await runCli(['lint', '--project', 'examples/prisma-shop', '--format', 'json', '--runner', 'prisma'], { cwd: REPO_ROOT }))
+        .stdout,
+    );
+    const concurrently = prisma.findings
+      .filter((f: { file: string }) => f.file.includes('order_created_at_index_concurrently'))
+      .map((f: { rule: string }) => f.rule);
     expect(concurrently).toEqual(['prefer-robust-stmts', 'require-lock-timeout', 'require-statement-timeout']);
   });
 });
@@ -254,8 +289,10 @@ describe('lockstep lint on a project', () => {
     project = undefined;
   });
 
-  const INIT = '-- CreateTable\nCREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n\n-- CreateIndex\nCREATE UNIQUE INDEX "User_email_key" ON "User"("email");\n';
-  const ADD_INDEX = '-- AlterTable\nALTER TABLE "User" ADD COLUMN "name" TEXT;\n\n-- CreateIndex\nCREATE INDEX "User_name_idx" ON "User"("name");\n';
+  const INIT =
+    '-- CreateTable\nCREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n\n-- CreateIndex\nCREATE UNIQUE INDEX "User_email_key" ON "User"("email");\n';
+  const ADD_INDEX =
+    '-- AlterTable\nALTER TABLE "User" ADD COLUMN "name" TEXT;\n\n-- CreateIndex\nCREATE INDEX "User_name_idx" ON "User"("name");\n';
 
   it('lints only the pending migrations, with table sizes from the database', async () => {
     db = await freshDatabase();
@@ -265,10 +302,20 @@ describe('lockstep lint on a project', () => {
     project.migration('20250102000000_add_name', ADD_INDEX);
     const result = await runCli(['lint', '--format', 'json'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
     const report = JSON.parse(result.stdout);
-    expect(report.notes[0]).toMatch(/^1 of 2 migrations in prisma\/migrations is pending on database "lockstep_t_\w+" on 127\.0\.0\.1:5432\.$/);
-    expect(report.files.map((f: { path: string }) => f.path)).toEqual([expect.stringContaining('20250102000000_add_name/migration.sql')]);
+    expect(report.notes[0]).toMatch(
+      /^1 of 2 migrations in prisma\/migrations is pending on database "lockstep_t_\w+" on 127\.0\.0\.1:5432\.$/,
+    );
+    expect(report.files.map((f: { path: string }) => f.path)).toEqual([
+      expect.stringContaining('20250102000000_add_name/migration.sql'),
+    ]);
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ rule: 'require-concurrent-index-creation', severity: 'warning', table: '"User"', rows: 300, tableSize: 'small' });
+    expect(report.findings[0]).toMatchObject({
+      rule: 'require-concurrent-index-creation',
+      severity: 'warning',
+      table: '"User"',
+      rows: 300,
+      tableSize: 'small',
+    });
     expect(result.code).toBe(0);
     const text = await runCli(['lint'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
     expect(text.stdout).toMatch(/table "User": ≈300 rows, \d+ kB, small/);
@@ -292,7 +339,17 @@ describe('lockstep lint on a project', () => {
   it('--since lints the migrations a branch added or changed', async () => {
     project = prismaProject({ '20250101000000_init': INIT });
     const git = (...args: string[]) => {
-      const r = spawnSync('git', args, { cwd: project!.dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } });
+      const r = spawnSync('git', args, {
+        cwd: project!.dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@x',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@x',
+        },
+      });
       expect(r.status, r.stderr).toBe(0);
     };
     git('init', '-q', '-b', 'main');
@@ -305,7 +362,9 @@ describe('lockstep lint on a project', () => {
     git('commit', '-q', '-m', 'feature');
     const result = await runCli(['lint', '--since', 'main', '--format', 'json'], { cwd: project.dir });
     const report = JSON.parse(result.stdout);
-    expect(report.files.map((f: { path: string }) => f.path)).toEqual(['prisma/migrations/20250102000000_add_name/migration.sql']);
+    expect(report.files.map((f: { path: string }) => f.path)).toEqual([
+      'prisma/migrations/20250102000000_add_name/migration.sql',
+    ]);
     expect(report.notes).toEqual(['1 migration file in prisma/migrations added or changed since main.']);
     expect(result.code).toBe(1);
     const none = await runCli(['lint', '--since', 'HEAD'], { cwd: project.dir });

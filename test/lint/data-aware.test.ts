@@ -9,7 +9,10 @@ import { freshDatabase, type TestDatabase } from '../support/database.js';
 describe('data awareness against a real database', () => {
   let db: TestDatabase;
   let client: pg.Client;
-  const stats = () => postgresTableStats({ query: async (sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows });
+  const stats = () =>
+    postgresTableStats({
+      query: async (sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows,
+    });
 
   beforeAll(async () => {
     db = await freshDatabase();
@@ -31,7 +34,11 @@ describe('data awareness against a real database', () => {
   });
 
   const lint = async (sql: string, config?: Parameters<typeof readLintConfig>[0]) => {
-    const report = await lintSql([{ path: 'm.sql', sql }], { stats: stats(), database: 'the test database', ...(config ? { config: readLintConfig(config, 'test') } : {}) });
+    const report = await lintSql([{ path: 'm.sql', sql }], {
+      stats: stats(),
+      database: 'the test database',
+      ...(config ? { config: readLintConfig(config, 'test') } : {}),
+    });
     return report.findings;
   };
   const of = (findings: LintFinding[], table: string) => findings.find((f) => f.table === table)!;
@@ -53,7 +60,9 @@ describe('data awareness against a real database', () => {
   });
 
   it('grades lock hazards by table size, and states rows and size on every finding', async () => {
-    const findings = await lint('CREATE INDEX a ON "Big" (name);\nCREATE INDEX b ON "Small" (note);\nCREATE INDEX c ON "Empty" (label);\nCREATE INDEX d ON "NotYet" (x);');
+    const findings = await lint(
+      'CREATE INDEX a ON "Big" (name);\nCREATE INDEX b ON "Small" (note);\nCREATE INDEX c ON "Empty" (label);\nCREATE INDEX d ON "NotYet" (x);',
+    );
     expect(findings.map((f) => [f.table, f.severity, f.tableSize])).toEqual([
       ['"Big"', 'error', 'medium'],
       ['"Small"', 'warning', 'small'],
@@ -65,7 +74,10 @@ describe('data awareness against a real database', () => {
   });
 
   it('raises warnings to errors on large tables (thresholds from the configuration)', async () => {
-    const findings = await lint('DROP INDEX "Big_pkey";\nALTER TABLE "Big" ALTER COLUMN email TYPE text;\nALTER TABLE "Big" ALTER COLUMN name SET NOT NULL;', { thresholds: { smallRows: 100, largeRows: 10000 } });
+    const findings = await lint(
+      'DROP INDEX "Big_pkey";\nALTER TABLE "Big" ALTER COLUMN email TYPE text;\nALTER TABLE "Big" ALTER COLUMN name SET NOT NULL;',
+      { thresholds: { smallRows: 100, largeRows: 10000 } },
+    );
     const setNotNull = findings.find((f) => f.rule === 'setting-not-null')!;
     expect([setNotNull.severity, setNotNull.tableSize]).toEqual(['error', 'large']);
     // A catalog-only type change is a warning whatever the size.
@@ -84,7 +96,9 @@ describe('data awareness against a real database', () => {
   });
 
   it('uses column types: rewrites, lossy changes and missing USING', async () => {
-    const findings = await lint('ALTER TABLE "Big" ALTER COLUMN qty TYPE smallint;\nALTER TABLE "Big" ALTER COLUMN name TYPE integer;\nALTER TABLE "Big" ALTER COLUMN price TYPE numeric(12,2);');
+    const findings = await lint(
+      'ALTER TABLE "Big" ALTER COLUMN qty TYPE smallint;\nALTER TABLE "Big" ALTER COLUMN name TYPE integer;\nALTER TABLE "Big" ALTER COLUMN price TYPE numeric(12,2);',
+    );
     const [narrow, text, wider] = findings.filter((f) => f.rule === 'changing-column-type');
     expect(narrow!.message).toContain('values outside the range of smallint make the ALTER fail');
     expect(text!.message).toContain('refuses this without USING');
@@ -92,24 +106,43 @@ describe('data awareness against a real database', () => {
     expect(wider!.severity).toBe('warning');
   });
 
-  it('confirms or withdraws a generated rename by the dropped column\'s type', async () => {
+  it("confirms or withdraws a generated rename by the dropped column's type", async () => {
     const rename = await lint('ALTER TABLE "Big" DROP COLUMN name, ADD COLUMN "fullName" TEXT;');
-    expect(rename.filter((f) => f.rule === 'generated-rename').map((f) => [f.severity, f.message.includes('(text → text)')])).toEqual([['error', true]]);
+    expect(
+      rename.filter((f) => f.rule === 'generated-rename').map((f) => [f.severity, f.message.includes('(text → text)')]),
+    ).toEqual([['error', true]]);
     const unrelated = await lint('ALTER TABLE "Big" DROP COLUMN qty, ADD COLUMN "notes" TEXT;');
     expect(unrelated.filter((f) => f.rule === 'generated-rename')).toEqual([]);
   });
 
   it('says whether a required column can be added', async () => {
-    const [full] = (await lint('ALTER TABLE "Big" ADD COLUMN c TEXT NOT NULL;')).filter((f) => f.rule === 'adding-required-field');
+    const [full] = (await lint('ALTER TABLE "Big" ADD COLUMN c TEXT NOT NULL;')).filter(
+      (f) => f.rule === 'adding-required-field',
+    );
     expect(full!.message).toContain('fails: "Big" holds ≈20k rows');
-    const [empty] = (await lint('ALTER TABLE "Empty" ADD COLUMN c TEXT NOT NULL;')).filter((f) => f.rule === 'adding-required-field');
+    const [empty] = (await lint('ALTER TABLE "Empty" ADD COLUMN c TEXT NOT NULL;')).filter(
+      (f) => f.rule === 'adding-required-field',
+    );
     expect(empty!.message).toContain('is empty, so the ALTER succeeds');
   });
 
   it('treats tables created in the same migration as empty without asking', async () => {
     let asked = 0;
-    const counting = { tableStats: async (tables: Parameters<ReturnType<typeof stats>['tableStats']>[0]) => ((asked += tables.length), stats().tableStats(tables)) };
-    const report = await lintSql([{ path: 'm.sql', sql: 'CREATE TABLE "Fresh" (id int);\nCREATE INDEX f ON "Fresh" (id);\nALTER TABLE "Fresh" ADD COLUMN x TEXT NOT NULL;' }], { stats: counting });
+    const counting = {
+      tableStats: async (tables: Parameters<ReturnType<typeof stats>['tableStats']>[0]) => {
+        asked += tables.length;
+        return stats().tableStats(tables);
+      },
+    };
+    const report = await lintSql(
+      [
+        {
+          path: 'm.sql',
+          sql: 'CREATE TABLE "Fresh" (id int);\nCREATE INDEX f ON "Fresh" (id);\nALTER TABLE "Fresh" ADD COLUMN x TEXT NOT NULL;',
+        },
+      ],
+      { stats: counting },
+    );
     expect(report.findings).toEqual([]);
     expect(asked).toBe(0);
   });

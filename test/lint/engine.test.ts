@@ -20,14 +20,18 @@ describe('positions', () => {
   });
 
   it('point inside a statement where the parser records a location', async () => {
-    const report = await lintOne('ALTER TABLE "Order"\n  ADD CONSTRAINT "Order_u_fkey"\n    FOREIGN KEY ("u") REFERENCES "User"("id");');
+    const report = await lintOne(
+      'ALTER TABLE "Order"\n  ADD CONSTRAINT "Order_u_fkey"\n    FOREIGN KEY ("u") REFERENCES "User"("id");',
+    );
     const fk = report.findings.find((f) => f.rule === 'adding-foreign-key-constraint')!;
     expect([fk.line, fk.column]).toEqual([2, 7]);
     expect(fk.statement).toMatchObject({ line: 1, endLine: 3 });
   });
 
   it('point at the command of a multi-command ALTER TABLE that the finding is about', async () => {
-    const report = await lintOne('-- café\nALTER TABLE "Üser" ADD COLUMN "x" numeric(10, 2),\n  DROP COLUMN "a",\n  ALTER COLUMN "b" SET NOT NULL,\n  DROP COLUMN "c";');
+    const report = await lintOne(
+      '-- café\nALTER TABLE "Üser" ADD COLUMN "x" numeric(10, 2),\n  DROP COLUMN "a",\n  ALTER COLUMN "b" SET NOT NULL,\n  DROP COLUMN "c";',
+    );
     const at = (rule: string) => report.findings.filter((f) => f.rule === rule).map((f) => [f.line, f.column]);
     expect(at('ban-drop-column')).toEqual([
       [3, 3],
@@ -60,7 +64,9 @@ describe('empty and comment-only files', () => {
 
 describe('suppressions', () => {
   it('apply to the next statement, with a reason, and are kept in the report', async () => {
-    const report = await lintOne('-- lockstep-ignore ban-drop-column: unused since v2\nALTER TABLE t DROP COLUMN c;\nALTER TABLE t DROP COLUMN d;');
+    const report = await lintOne(
+      '-- lockstep-ignore ban-drop-column: unused since v2\nALTER TABLE t DROP COLUMN c;\nALTER TABLE t DROP COLUMN d;',
+    );
     expect(report.findings.map((f) => [f.rule, f.line, f.suppressed])).toEqual([
       ['ban-drop-column', 2, true],
       ['ban-drop-column', 3, false],
@@ -70,9 +76,17 @@ describe('suppressions', () => {
   });
 
   it('after a statement on its last line apply to that statement; block comments work', async () => {
-    expect(await summary('ALTER TABLE t DROP COLUMN c; -- lockstep-ignore ban-drop-column: reviewed\nALTER TABLE t DROP COLUMN d;')).toEqual(['ban-drop-column@2']);
-    expect(await summary('/* lockstep-ignore ban-drop-column, ban-drop-table: reviewed (OPS-1) */\nALTER TABLE t DROP COLUMN c;\nDROP TABLE u;')).toEqual(['unused-ignore@1', 'ban-drop-table@3']);
-    expect(await summary('/* lockstep-ignore ban-drop-column, ban-drop-table: reviewed (OPS-1) */\nALTER TABLE t DROP COLUMN c;')).toEqual(['unused-ignore@1']);
+    expect(
+      await summary('ALTER TABLE t DROP COLUMN c; -- lockstep-ignore ban-drop-column: reviewed\nALTER TABLE t DROP COLUMN d;'),
+    ).toEqual(['ban-drop-column@2']);
+    expect(
+      await summary(
+        '/* lockstep-ignore ban-drop-column, ban-drop-table: reviewed (OPS-1) */\nALTER TABLE t DROP COLUMN c;\nDROP TABLE u;',
+      ),
+    ).toEqual(['unused-ignore@1', 'ban-drop-table@3']);
+    expect(
+      await summary('/* lockstep-ignore ban-drop-column, ban-drop-table: reviewed (OPS-1) */\nALTER TABLE t DROP COLUMN c;'),
+    ).toEqual(['unused-ignore@1']);
   });
 
   it('without a reason are not applied and are reported', async () => {
@@ -85,13 +99,14 @@ describe('suppressions', () => {
   });
 
   it('at file level apply everywhere in the file', async () => {
-    const sql = 'ALTER TABLE t DROP COLUMN c;\n-- lockstep-ignore-file ban-drop-column: the columns were archived (DATA-9)\nALTER TABLE u DROP COLUMN d;';
+    const sql =
+      'ALTER TABLE t DROP COLUMN c;\n-- lockstep-ignore-file ban-drop-column: the columns were archived (DATA-9)\nALTER TABLE u DROP COLUMN d;';
     const report = await lintOne(sql);
     expect(report.findings.every((f) => f.suppressed && f.suppression?.scope === 'file')).toBe(true);
     expect(report.findings).toHaveLength(2);
   });
 
-  it('with unknown rules, no rules, nothing to suppress, or no statement after them are flagged like squawk\'s unused-ignore', async () => {
+  it("with unknown rules, no rules, nothing to suppress, or no statement after them are flagged like squawk's unused-ignore", async () => {
     const sql = [
       '-- lockstep-ignore ban-drop-colum: typo',
       'ALTER TABLE t DROP COLUMN c;',
@@ -103,25 +118,36 @@ describe('suppressions', () => {
       'SELECT 3;',
       '-- lockstep-ignore ban-truncate: after the last statement',
     ].join('\n');
-    const messages = (await lintOne(sql)).findings.filter((f) => f.rule === 'unused-ignore').map((f) => `${f.line}: ${f.message}`);
+    const messages = (await lintOne(sql)).findings
+      .filter((f) => f.rule === 'unused-ignore')
+      .map((f) => `${f.line}: ${f.message}`);
     expect(messages).toHaveLength(6);
     expect(messages[0]).toContain('unknown rule "ban-drop-colum" (did you mean "ban-drop-column"?)');
     expect(messages[1]).toContain('names no rule');
     expect(messages[2]).toContain('suppresses nothing');
-    expect(messages.some((m) => m.includes('"disallowed-unique-constraint" (did you mean "adding-unique-constraint"?)'))).toBe(true);
+    expect(messages.some((m) => m.includes('"disallowed-unique-constraint" (did you mean "adding-unique-constraint"?)'))).toBe(
+      true,
+    );
     expect(messages.at(-1)).toContain('after the last statement');
   });
 
   it('are found only in comments, never in strings or dollar-quoted bodies', async () => {
-    const sql = "COMMENT ON TABLE t IS '-- lockstep-ignore ban-drop-column: no';\nALTER TABLE t DROP COLUMN c;\nCREATE FUNCTION f() RETURNS int AS $$ -- lockstep-ignore ban-drop-table: no\nSELECT 1 $$ LANGUAGE sql;\nDROP TABLE x;";
+    const sql =
+      "COMMENT ON TABLE t IS '-- lockstep-ignore ban-drop-column: no';\nALTER TABLE t DROP COLUMN c;\nCREATE FUNCTION f() RETURNS int AS $$ -- lockstep-ignore ban-drop-table: no\nSELECT 1 $$ LANGUAGE sql;\nDROP TABLE x;";
     expect(await summary(sql)).toEqual(['ban-drop-column@2', 'ban-drop-table@5']);
   });
 });
 
 describe('configuration', () => {
   it('sets severities and turns rules off and on', async () => {
-    const config = readLintConfig({ rules: { 'ban-drop-column': 'warning', 'ban-drop-table': 'off', 'prefer-jsonb': 'error' } }, 'lockstep.config.json');
-    const report = await lintSql([{ path: 'a.sql', sql: 'ALTER TABLE t DROP COLUMN c;\nDROP TABLE x;\nALTER TABLE u ADD COLUMN j JSON;' }], { config });
+    const config = readLintConfig(
+      { rules: { 'ban-drop-column': 'warning', 'ban-drop-table': 'off', 'prefer-jsonb': 'error' } },
+      'lockstep.config.json',
+    );
+    const report = await lintSql(
+      [{ path: 'a.sql', sql: 'ALTER TABLE t DROP COLUMN c;\nDROP TABLE x;\nALTER TABLE u ADD COLUMN j JSON;' }],
+      { config },
+    );
     expect(report.findings.map((f) => [f.rule, f.severity])).toEqual([
       ['ban-drop-column', 'warning'],
       ['prefer-jsonb', 'error'],
@@ -139,18 +165,25 @@ describe('configuration', () => {
       throw new Error('expected a configuration error');
     };
     expect(failure({ rulez: {} })).toMatchObject({ message: expect.stringContaining('unknown key "rulez"'), exitCode: 2 });
-    expect(failure({ rules: { 'ban-drop-colum': 'off' } })).toMatchObject({ message: expect.stringContaining('unknown rule "ban-drop-colum"'), next: expect.stringContaining('Did you mean "ban-drop-column"?') });
+    expect(failure({ rules: { 'ban-drop-colum': 'off' } })).toMatchObject({
+      message: expect.stringContaining('unknown rule "ban-drop-colum"'),
+      next: expect.stringContaining('Did you mean "ban-drop-column"?'),
+    });
     expect(failure({ rules: { 'ban-drop-column': 'fatal' } }).next).toContain('"error", "warning", "info", "off"');
     expect(() => readLintConfig({ rules: { 'syntax-error': 'off' } }, 'lockstep.config.json')).toThrow(/always an error/);
     expect(() => readLintConfig({ postgresVersion: 7 }, 'lockstep.config.json')).toThrow(/postgresVersion 7/);
     expect(() => readLintConfig({ runner: 'flyway' }, 'lockstep.config.json')).toThrow(/runner "flyway"/);
-    expect(readLintConfig({ postgresVersion: '16.4', runner: 'prisma' }, 'x')).toMatchObject({ postgresVersion: 16, runner: 'prisma' });
+    expect(readLintConfig({ postgresVersion: '16.4', runner: 'prisma' }, 'x')).toMatchObject({
+      postgresVersion: 16,
+      runner: 'prisma',
+    });
   });
 });
 
 describe('tables created in the same migration', () => {
   it('are known to be empty: no lock findings on them', async () => {
-    const sql = 'CREATE TABLE "Coupon" ("id" SERIAL NOT NULL, "code" TEXT NOT NULL, CONSTRAINT "Coupon_pkey" PRIMARY KEY ("id"));\nCREATE UNIQUE INDEX "Coupon_code_key" ON "Coupon"("code");\nALTER TABLE "Coupon" ADD CONSTRAINT "Coupon_x_fkey" FOREIGN KEY ("id") REFERENCES "Order"("id");\nALTER TABLE "Coupon" ADD COLUMN "note" TEXT NOT NULL;\nCREATE TABLE "Copy" AS SELECT * FROM "Order";\nCREATE INDEX "Copy_idx" ON "Copy"("id");';
+    const sql =
+      'CREATE TABLE "Coupon" ("id" SERIAL NOT NULL, "code" TEXT NOT NULL, CONSTRAINT "Coupon_pkey" PRIMARY KEY ("id"));\nCREATE UNIQUE INDEX "Coupon_code_key" ON "Coupon"("code");\nALTER TABLE "Coupon" ADD CONSTRAINT "Coupon_x_fkey" FOREIGN KEY ("id") REFERENCES "Order"("id");\nALTER TABLE "Coupon" ADD COLUMN "note" TEXT NOT NULL;\nCREATE TABLE "Copy" AS SELECT * FROM "Order";\nCREATE INDEX "Copy_idx" ON "Copy"("id");';
     expect(await summary(sql)).toEqual([]);
   });
 });
@@ -183,7 +216,8 @@ describe('large files', () => {
 });
 
 describe('files parsed ahead on a worker thread', () => {
-  const simple = 'CREATE TABLE "T" ("id" SERIAL NOT NULL, "name" TEXT, CONSTRAINT "T_pkey" PRIMARY KEY ("id"));\nCREATE INDEX "T_name_idx" ON "T"("name");\n';
+  const simple =
+    'CREATE TABLE "T" ("id" SERIAL NOT NULL, "name" TEXT, CONSTRAINT "T_pkey" PRIMARY KEY ("id"));\nCREATE INDEX "T_name_idx" ON "T"("name");\n';
 
   it('give the same statements and positions as the main thread', async () => {
     const copies = Math.ceil((PARSE_AHEAD_BYTES * 1.5) / simple.length);
@@ -206,7 +240,9 @@ describe('files parsed ahead on a worker thread', () => {
     expect(report.findings[0]!.line).toBe(sql.split('\n').length - 1);
     const broken = `${simple.repeat(Math.ceil((PARSE_AHEAD_BYTES * 1.2) / simple.length))}SELEC 1;\n${simple.repeat(100)}`;
     const error = await lintOne(broken);
-    expect(error.findings.map((f) => [f.rule, f.line, f.column])).toEqual([['syntax-error', broken.split('\n').indexOf('SELEC 1;') + 1, 1]]);
+    expect(error.findings.map((f) => [f.rule, f.line, f.column])).toEqual([
+      ['syntax-error', broken.split('\n').indexOf('SELEC 1;') + 1, 1],
+    ]);
   });
 });
 
@@ -234,9 +270,13 @@ describe('a sequence of pending migrations', () => {
   const files = [
     { path: '0001_users.sql', sql: 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY, "legacy" TEXT);' },
     { path: '0002_orders.sql', sql: 'ALTER TABLE "User" ADD COLUMN "note" TEXT;' },
-    { path: '0003_cleanup.sql', sql: 'ALTER TABLE "User" DROP COLUMN "legacy";\nALTER TABLE "User" DROP COLUMN "note";\nCREATE INDEX "User_id_idx" ON "User" ("id");' },
+    {
+      path: '0003_cleanup.sql',
+      sql: 'ALTER TABLE "User" DROP COLUMN "legacy";\nALTER TABLE "User" DROP COLUMN "note";\nCREATE INDEX "User_id_idx" ON "User" ("id");',
+    },
   ];
-  const rules = (report: Awaited<ReturnType<typeof lintSql>>, file: string) => report.findings.filter((f) => f.file === file).map((f) => f.rule);
+  const rules = (report: Awaited<ReturnType<typeof lintSql>>, file: string) =>
+    report.findings.filter((f) => f.file === file).map((f) => f.rule);
 
   it('treats what an earlier file creates as new: no running app uses it yet', async () => {
     const report = await lintSql(files, { sequence: true });
@@ -246,6 +286,8 @@ describe('a sequence of pending migrations', () => {
 
   it('without it, lints each file on its own, against tables that may be in use', async () => {
     const report = await lintSql(files);
-    expect(rules(report, '0003_cleanup.sql')).toEqual(expect.arrayContaining(['ban-drop-column', 'require-concurrent-index-creation']));
+    expect(rules(report, '0003_cleanup.sql')).toEqual(
+      expect.arrayContaining(['ban-drop-column', 'require-concurrent-index-creation']),
+    );
   });
 });

@@ -20,5 +20,12 @@ export async function summary(sql: string, options: LintSqlOptions = {}): Promis
 
 /** A config that turns the given rules on (with their severity) and everything else as default. */
 export function enable(...rules: string[]): LintSqlOptions {
-  return { config: { rules: Object.fromEntries(rules.map((r) => [r, 'warning'])), postgresVersion: undefined, runner: undefined, thresholds: { smallRows: 10_000, smallBytes: 16 * 1024 * 1024, largeRows: 1_000_000, largeBytes: 1024 ** 3 } } };
+  return {
+    config: {
+      rules: Object.fromEntries(rules.map((r) => [r, 'warning'])),
+      postgresVersion: undefined,
+      runner: undefined,
+      thresholds: { smallRows: 10_000, smallBytes: 16 * 1024 * 1024, largeRows: 1_000_000, largeBytes: 1024 ** 3 },
+    },
+  };
 }

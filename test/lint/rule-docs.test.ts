@@ -17,22 +17,38 @@ describe('every rule', () => {
 
   it('has a complete doc: what, why, fix, examples, one-line why and fix', () => {
     for (const { meta } of rules) {
-      for (const text of [meta.summary, meta.why, meta.fix, meta.doc.what, meta.doc.why, meta.doc.fix, meta.doc.good]) expect(text.trim().length, meta.id).toBeGreaterThan(3);
+      for (const text of [meta.summary, meta.why, meta.fix, meta.doc.what, meta.doc.why, meta.doc.fix, meta.doc.good])
+        expect(text.trim().length, meta.id).toBeGreaterThan(3);
       expect(meta.why.split('\n'), meta.id).toHaveLength(1);
       expect(meta.fix.split('\n'), meta.id).toHaveLength(1);
     }
   });
 
   // The documented examples are the rules' first good and bad tests: --explain never shows an example that lies.
-  for (const rule of rules.filter((r) => !META_RULE_IDS.has(r.meta.id) || r.meta.id === 'syntax-error' || r.meta.id === 'empty-migration')) {
+  for (const rule of rules.filter(
+    (r) => !META_RULE_IDS.has(r.meta.id) || r.meta.id === 'syntax-error' || r.meta.id === 'empty-migration',
+  )) {
     const { id, doc, severity } = rule.meta;
-    const options = { ...(doc.options?.runner ? { runner: doc.options.runner } : {}), ...(doc.options?.postgresVersion ? { postgresVersion: doc.options.postgresVersion } : {}) };
-    const config = { config: { rules: severity === 'off' ? { [id]: 'warning' as const } : {}, postgresVersion: undefined, runner: undefined, thresholds: { smallRows: 1e4, smallBytes: 1e7, largeRows: 1e6, largeBytes: 1e9 } } };
+    const options = {
+      ...(doc.options?.runner ? { runner: doc.options.runner } : {}),
+      ...(doc.options?.postgresVersion ? { postgresVersion: doc.options.postgresVersion } : {}),
+    };
+    const config = {
+      config: {
+        rules: severity === 'off' ? { [id]: 'warning' as const } : {},
+        postgresVersion: undefined,
+        runner: undefined,
+        thresholds: { smallRows: 1e4, smallBytes: 1e7, largeRows: 1e6, largeBytes: 1e9 },
+      },
+    };
     it(`${id}: flags its bad example and accepts its good one`, async () => {
       const bad = await lintOne(doc.bad, { ...options, ...config });
       expect(bad.findings.filter((f) => f.rule === id && !f.suppressed).length, `${id} on:\n${doc.bad}`).toBeGreaterThan(0);
       const good = await lintOne(doc.good, { ...options, ...config });
-      expect(good.findings.filter((f) => f.rule === id && !f.suppressed), `${id} on:\n${doc.good}`).toEqual([]);
+      expect(
+        good.findings.filter((f) => f.rule === id && !f.suppressed),
+        `${id} on:\n${doc.good}`,
+      ).toEqual([]);
     });
   }
 

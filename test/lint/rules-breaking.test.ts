@@ -50,7 +50,10 @@ describe('changing-primary-key', () => {
   it('flags dropping a primary key, and says so when the migration replaces it', async () => {
     const [drop] = await findingsOf('changing-primary-key', 'ALTER TABLE "Item" DROP CONSTRAINT "Item_pkey";');
     expect(drop!.message).toContain('removes the primary key');
-    const [swap] = await findingsOf('changing-primary-key', 'ALTER TABLE "Item" DROP CONSTRAINT "Item_pkey",\nADD CONSTRAINT "Item_pkey" PRIMARY KEY ("a", "b");');
+    const [swap] = await findingsOf(
+      'changing-primary-key',
+      'ALTER TABLE "Item" DROP CONSTRAINT "Item_pkey",\nADD CONSTRAINT "Item_pkey" PRIMARY KEY ("a", "b");',
+    );
     expect(swap!.message).toContain('replaces the primary key');
   });
 

@@ -3,7 +3,10 @@ import { findingsOf, summary } from './helpers.js';
 
 describe('require-concurrent-index-creation / -deletion / -reindex / -partition-detach', () => {
   it('flags blocking index builds on existing tables and accepts CONCURRENTLY', async () => {
-    expect(await summary('CREATE INDEX i ON t (a);\nCREATE UNIQUE INDEX j ON t (b);')).toEqual(['require-concurrent-index-creation@1', 'require-concurrent-index-creation@2']);
+    expect(await summary('CREATE INDEX i ON t (a);\nCREATE UNIQUE INDEX j ON t (b);')).toEqual([
+      'require-concurrent-index-creation@1',
+      'require-concurrent-index-creation@2',
+    ]);
     expect(await summary('CREATE INDEX CONCURRENTLY i ON t (a);')).toEqual([]);
     const [unique] = await findingsOf('require-concurrent-index-creation', 'CREATE UNIQUE INDEX j ON t (b);');
     expect(unique!.message).toContain('duplicates');
@@ -11,21 +14,35 @@ describe('require-concurrent-index-creation / -deletion / -reindex / -partition-
 
   it('exempts tables created earlier in the migration, under any runner', async () => {
     for (const runner of ['lockstep', 'prisma', 'drizzle', 'typeorm', 'psql'] as const) {
-      expect(await findingsOf('require-concurrent-index-creation', 'CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);', { runner }), runner).toEqual([]);
+      expect(
+        await findingsOf('require-concurrent-index-creation', 'CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);', { runner }),
+        runner,
+      ).toEqual([]);
     }
-    expect(await findingsOf('require-concurrent-index-creation', 'CREATE TABLE public.t (a int);\nCREATE INDEX i ON t (a);')).toEqual([]);
-    expect(await findingsOf('require-concurrent-index-creation', 'CREATE TABLE a.t (a int);\nCREATE INDEX i ON b.t (a);')).toHaveLength(1);
+    expect(
+      await findingsOf('require-concurrent-index-creation', 'CREATE TABLE public.t (a int);\nCREATE INDEX i ON t (a);'),
+    ).toEqual([]);
+    expect(
+      await findingsOf('require-concurrent-index-creation', 'CREATE TABLE a.t (a int);\nCREATE INDEX i ON b.t (a);'),
+    ).toHaveLength(1);
   });
 
   it('flags DROP INDEX, REINDEX and DETACH PARTITION without CONCURRENTLY', async () => {
     expect(await summary('DROP INDEX i;\nDROP INDEX CONCURRENTLY j;')).toEqual(['require-concurrent-index-deletion@1']);
     expect(await summary('CREATE INDEX CONCURRENTLY k ON t (a);\nDROP INDEX k;')).toEqual([]);
-    expect(await summary('REINDEX TABLE t;\nREINDEX (CONCURRENTLY) TABLE t;\nREINDEX INDEX CONCURRENTLY i;\nREINDEX SYSTEM db;')).toEqual(['require-concurrent-reindex@1']);
-    expect(await summary('ALTER TABLE p DETACH PARTITION p1;\nALTER TABLE p DETACH PARTITION p2 CONCURRENTLY;')).toEqual(['require-concurrent-partition-detach@1']);
+    expect(
+      await summary('REINDEX TABLE t;\nREINDEX (CONCURRENTLY) TABLE t;\nREINDEX INDEX CONCURRENTLY i;\nREINDEX SYSTEM db;'),
+    ).toEqual(['require-concurrent-reindex@1']);
+    expect(await summary('ALTER TABLE p DETACH PARTITION p1;\nALTER TABLE p DETACH PARTITION p2 CONCURRENTLY;')).toEqual([
+      'require-concurrent-partition-detach@1',
+    ]);
   });
 
   it('tells Prisma users that Prisma cannot generate CONCURRENTLY', async () => {
-    const [finding] = await findingsOf('require-concurrent-index-creation', '-- CreateIndex\nCREATE INDEX "Order_x_idx" ON "Order"("x");');
+    const [finding] = await findingsOf(
+      'require-concurrent-index-creation',
+      '-- CreateIndex\nCREATE INDEX "Order_x_idx" ON "Order"("x");',
+    );
     expect(finding!.message).toContain('prisma migrate dev --create-only');
   });
 });
@@ -38,17 +55,32 @@ describe('changing-column-type', () => {
   });
 
   it('knows the old type when the migration created the column', async () => {
-    const widen = await findingsOf('changing-column-type', 'ALTER TABLE t ADD COLUMN c VARCHAR(20);\nALTER TABLE t ALTER COLUMN c TYPE TEXT;');
+    const widen = await findingsOf(
+      'changing-column-type',
+      'ALTER TABLE t ADD COLUMN c VARCHAR(20);\nALTER TABLE t ALTER COLUMN c TYPE TEXT;',
+    );
     expect(widen[0]!.severity).toBe('warning');
     expect(widen[0]!.message).toContain('catalog only');
-    const narrow = await findingsOf('changing-column-type', 'ALTER TABLE t ADD COLUMN c VARCHAR(20);\nALTER TABLE t ALTER COLUMN c TYPE VARCHAR(10);');
+    const narrow = await findingsOf(
+      'changing-column-type',
+      'ALTER TABLE t ADD COLUMN c VARCHAR(20);\nALTER TABLE t ALTER COLUMN c TYPE VARCHAR(10);',
+    );
     expect(narrow[0]!.severity).toBe('error');
     expect(narrow[0]!.message).toContain('values longer than 10 characters make the ALTER fail');
-    const using = await findingsOf('changing-column-type', 'ALTER TABLE t ADD COLUMN c TEXT;\nALTER TABLE t ALTER COLUMN c TYPE INTEGER;');
+    const using = await findingsOf(
+      'changing-column-type',
+      'ALTER TABLE t ADD COLUMN c TEXT;\nALTER TABLE t ALTER COLUMN c TYPE INTEGER;',
+    );
     expect(using[0]!.message).toContain('refuses this without USING');
-    const withUsing = await findingsOf('changing-column-type', 'ALTER TABLE t ADD COLUMN c TEXT;\nALTER TABLE t ALTER COLUMN c TYPE INTEGER USING c::integer;');
+    const withUsing = await findingsOf(
+      'changing-column-type',
+      'ALTER TABLE t ADD COLUMN c TEXT;\nALTER TABLE t ALTER COLUMN c TYPE INTEGER USING c::integer;',
+    );
     expect(withUsing[0]!.message).not.toContain('USING');
-    const rounding = await findingsOf('changing-column-type', 'ALTER TABLE t ADD COLUMN c NUMERIC(10,2);\nALTER TABLE t ALTER COLUMN c TYPE NUMERIC(10,0);');
+    const rounding = await findingsOf(
+      'changing-column-type',
+      'ALTER TABLE t ADD COLUMN c NUMERIC(10,2);\nALTER TABLE t ALTER COLUMN c TYPE NUMERIC(10,0);',
+    );
     expect(rounding[0]!.message).toContain('rounded to 0 decimal places');
   });
 });
@@ -59,11 +91,22 @@ describe('setting-not-null', () => {
   });
 
   it('accepts it after a validated CHECK (c IS NOT NULL) on PostgreSQL 12+', async () => {
-    const pattern = 'ALTER TABLE t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE t VALIDATE CONSTRAINT c_nn;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;';
+    const pattern =
+      'ALTER TABLE t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE t VALIDATE CONSTRAINT c_nn;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;';
     expect(await findingsOf('setting-not-null', pattern)).toEqual([]);
     expect(await findingsOf('setting-not-null', pattern, { postgresVersion: 11 })).toHaveLength(1);
-    expect(await findingsOf('setting-not-null', 'ALTER TABLE t VALIDATE CONSTRAINT from_an_earlier_migration;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;')).toEqual([]);
-    expect(await findingsOf('setting-not-null', 'ALTER TABLE t ADD CONSTRAINT x CHECK (other IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT x;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;')).toHaveLength(1);
+    expect(
+      await findingsOf(
+        'setting-not-null',
+        'ALTER TABLE t VALIDATE CONSTRAINT from_an_earlier_migration;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;',
+      ),
+    ).toEqual([]);
+    expect(
+      await findingsOf(
+        'setting-not-null',
+        'ALTER TABLE t ADD CONSTRAINT x CHECK (other IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT x;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;',
+      ),
+    ).toHaveLength(1);
   });
 });
 
@@ -92,7 +135,9 @@ describe('adding-volatile-default', () => {
       'ALTER TABLE t ADD COLUMN h TEXT DEFAULT NULL;',
     ].join('\n');
     expect(await summary(sql)).toEqual([]);
-    expect(await findingsOf('adding-volatile-default', "ALTER TABLE t ADD COLUMN a TEXT DEFAULT 'x';", { postgresVersion: 10 })).toHaveLength(1);
+    expect(
+      await findingsOf('adding-volatile-default', "ALTER TABLE t ADD COLUMN a TEXT DEFAULT 'x';", { postgresVersion: 10 }),
+    ).toHaveLength(1);
   });
 
   it('leaves new tables alone', async () => {
@@ -137,24 +182,38 @@ describe('constraints: foreign keys, checks, unique, primary keys, exclusion', (
 
   it('flags VALIDATE in the same transaction as the NOT VALID add', async () => {
     const same = 'ALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT ck;';
-    const lines = async (sql: string, runner: 'lockstep' | 'psql') => (await findingsOf('constraint-missing-not-valid', sql, { runner })).map((f) => f.line);
+    const lines = async (sql: string, runner: 'lockstep' | 'psql') =>
+      (await findingsOf('constraint-missing-not-valid', sql, { runner })).map((f) => f.line);
     expect(await lines(same, 'lockstep')).toEqual([2]);
     expect(await lines(same, 'psql')).toEqual([]);
     expect(await lines(`BEGIN;\n${same}\nCOMMIT;`, 'psql')).toEqual([3]);
-    expect(await lines(`BEGIN;\nALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0) NOT VALID;\nCOMMIT;\nALTER TABLE t VALIDATE CONSTRAINT ck;`, 'psql')).toEqual([]);
+    expect(
+      await lines(
+        `BEGIN;\nALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0) NOT VALID;\nCOMMIT;\nALTER TABLE t VALIDATE CONSTRAINT ck;`,
+        'psql',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('ban-vacuum-full / ban-cluster / ban-lock-table / domains', () => {
   it('flags table rewrites and explicit blocking locks', async () => {
-    expect(await summary('VACUUM FULL t;\nVACUUM (FULL, ANALYZE) t;\nVACUUM t;\nCLUSTER t USING i;')).toEqual(['ban-vacuum-full@1', 'ban-vacuum-full@2', 'ban-cluster@4']);
-    expect(await summary('LOCK TABLE t;\nLOCK TABLE t IN SHARE MODE;\nLOCK TABLE t IN ROW EXCLUSIVE MODE;')).toEqual(['ban-lock-table@1', 'ban-lock-table@2']);
+    expect(await summary('VACUUM FULL t;\nVACUUM (FULL, ANALYZE) t;\nVACUUM t;\nCLUSTER t USING i;')).toEqual([
+      'ban-vacuum-full@1',
+      'ban-vacuum-full@2',
+      'ban-cluster@4',
+    ]);
+    expect(await summary('LOCK TABLE t;\nLOCK TABLE t IN SHARE MODE;\nLOCK TABLE t IN ROW EXCLUSIVE MODE;')).toEqual([
+      'ban-lock-table@1',
+      'ban-lock-table@2',
+    ]);
   });
 
   it('flags constraints on domains', async () => {
-    expect(await summary('CREATE DOMAIN d AS int CHECK (VALUE > 0);\nCREATE DOMAIN e AS int;\nALTER DOMAIN e ADD CONSTRAINT c CHECK (VALUE > 0);')).toEqual([
-      'ban-create-domain-with-constraint@1',
-      'ban-alter-domain-with-add-constraint@3',
-    ]);
+    expect(
+      await summary(
+        'CREATE DOMAIN d AS int CHECK (VALUE > 0);\nCREATE DOMAIN e AS int;\nALTER DOMAIN e ADD CONSTRAINT c CHECK (VALUE > 0);',
+      ),
+    ).toEqual(['ban-create-domain-with-constraint@1', 'ban-alter-domain-with-add-constraint@3']);
   });
 });

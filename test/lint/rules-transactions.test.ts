@@ -24,8 +24,18 @@ describe('concurrently-in-transaction', () => {
   it('covers the other statements PostgreSQL refuses in a transaction', async () => {
     const sql = 'SELECT 1;\nDROP INDEX CONCURRENTLY i;\nVACUUM t;\nREINDEX TABLE CONCURRENTLY t;';
     expect((await findingsOf('concurrently-in-transaction', sql, { runner: 'prisma' })).map((f) => f.line)).toEqual([2, 3, 4]);
-    expect(await findingsOf('concurrently-in-transaction', "SELECT 1;\nALTER TYPE e ADD VALUE 'x';", { runner: 'prisma', postgresVersion: 11 })).toHaveLength(1);
-    expect(await findingsOf('concurrently-in-transaction', "SELECT 1;\nALTER TYPE e ADD VALUE 'x';", { runner: 'prisma', postgresVersion: 12 })).toEqual([]);
+    expect(
+      await findingsOf('concurrently-in-transaction', "SELECT 1;\nALTER TYPE e ADD VALUE 'x';", {
+        runner: 'prisma',
+        postgresVersion: 11,
+      }),
+    ).toHaveLength(1);
+    expect(
+      await findingsOf('concurrently-in-transaction', "SELECT 1;\nALTER TYPE e ADD VALUE 'x';", {
+        runner: 'prisma',
+        postgresVersion: 12,
+      }),
+    ).toEqual([]);
   });
 
   it('tells each runner what to do', async () => {
@@ -43,14 +53,18 @@ describe('enum-value-used-in-transaction', () => {
   it('flags a new value used in the same transaction', async () => {
     expect(await findingsOf('enum-value-used-in-transaction', `${add}\n${use}`)).toHaveLength(1);
     expect(await findingsOf('enum-value-used-in-transaction', `${add}\n${use}`, { runner: 'prisma' })).toHaveLength(1);
-    expect(await findingsOf('enum-value-used-in-transaction', `${add}\nUPDATE "User" SET "role" = 'SUPPORT' WHERE id = 1;`)).toHaveLength(1);
+    expect(
+      await findingsOf('enum-value-used-in-transaction', `${add}\nUPDATE "User" SET "role" = 'SUPPORT' WHERE id = 1;`),
+    ).toHaveLength(1);
   });
 
   it('accepts it in separate transactions', async () => {
     expect(await findingsOf('enum-value-used-in-transaction', `${add}\n${use}`, { runner: 'psql' })).toEqual([]);
     expect(await findingsOf('enum-value-used-in-transaction', `${add}\n${use}`, { runner: 'psql' })).toEqual([]);
     expect(await findingsOf('enum-value-used-in-transaction', `BEGIN;\n${add}\nCOMMIT;\n${use}`, { runner: 'psql' })).toEqual([]);
-    expect(await findingsOf('enum-value-used-in-transaction', `BEGIN;\n${add}\n${use}\nCOMMIT;`, { runner: 'psql' })).toHaveLength(1);
+    expect(
+      await findingsOf('enum-value-used-in-transaction', `BEGIN;\n${add}\n${use}\nCOMMIT;`, { runner: 'psql' }),
+    ).toHaveLength(1);
   });
 
   it('follows Drizzle across migrations: all pending ones share one transaction', async () => {
@@ -59,7 +73,9 @@ describe('enum-value-used-in-transaction', () => {
       { path: '0002_use.sql', sql: use },
     ];
     const drizzle = await lintSql(files, { runner: 'drizzle' });
-    expect(drizzle.findings.filter((f) => f.rule === 'enum-value-used-in-transaction').map((f) => f.file)).toEqual(['0002_use.sql']);
+    expect(drizzle.findings.filter((f) => f.rule === 'enum-value-used-in-transaction').map((f) => f.file)).toEqual([
+      '0002_use.sql',
+    ]);
     const prisma = await lintSql(files, { runner: 'prisma' });
     expect(prisma.findings.filter((f) => f.rule === 'enum-value-used-in-transaction')).toEqual([]);
   });
@@ -72,7 +88,10 @@ describe('transaction-nesting / ban-uncommitted-transaction', () => {
   });
 
   it('flags any transaction control under runners that hold a transaction across files', async () => {
-    expect(await summary('BEGIN;\nSELECT 1;\nCOMMIT;', { runner: 'drizzle' })).toEqual(['transaction-nesting@1', 'transaction-nesting@3']);
+    expect(await summary('BEGIN;\nSELECT 1;\nCOMMIT;', { runner: 'drizzle' })).toEqual([
+      'transaction-nesting@1',
+      'transaction-nesting@3',
+    ]);
     expect(await summary('BEGIN;\nSELECT 1;\nCOMMIT;', { runner: 'lockstep' })).toEqual([]);
   });
 
@@ -83,7 +102,8 @@ describe('transaction-nesting / ban-uncommitted-transaction', () => {
 });
 
 describe('prefer-robust-stmts', () => {
-  const sql = 'CREATE TABLE t (id int);\nCREATE INDEX i ON t (id);\nALTER TABLE u ADD COLUMN c TEXT;\nALTER TABLE u ADD CONSTRAINT k CHECK (c <> \'\') NOT VALID;\nDROP TABLE v;';
+  const sql =
+    "CREATE TABLE t (id int);\nCREATE INDEX i ON t (id);\nALTER TABLE u ADD COLUMN c TEXT;\nALTER TABLE u ADD CONSTRAINT k CHECK (c <> '') NOT VALID;\nDROP TABLE v;";
 
   it('flags non-idempotent statements where a file runs without a transaction', async () => {
     expect((await findingsOf('prefer-robust-stmts', sql, { runner: 'psql' })).map((f) => f.line)).toEqual([1, 2, 3, 4, 5]);
@@ -107,7 +127,8 @@ describe('require-lock-timeout / require-statement-timeout', () => {
   });
 
   it('fires once per file for other runners, at the first statement that blocks the app', async () => {
-    const sql = 'CREATE TABLE n (id int);\nCREATE INDEX ni ON n (id);\nALTER TABLE t ADD COLUMN c TEXT;\nALTER TABLE t ADD COLUMN d TEXT;';
+    const sql =
+      'CREATE TABLE n (id int);\nCREATE INDEX ni ON n (id);\nALTER TABLE t ADD COLUMN c TEXT;\nALTER TABLE t ADD COLUMN d TEXT;';
     const lock = await findingsOf('require-lock-timeout', sql, { runner: 'prisma' });
     expect(lock.map((f) => [f.line, f.severity])).toEqual([[3, 'warning']]);
     expect(lock[0]!.message).toContain('ACCESS EXCLUSIVE lock on t');
@@ -115,21 +136,41 @@ describe('require-lock-timeout / require-statement-timeout', () => {
   });
 
   it('reports files whose DDL blocks nothing as info', async () => {
-    const [finding] = await findingsOf('require-lock-timeout', 'CREATE TABLE n (id int);\nCREATE INDEX ni ON n (id);', { runner: 'drizzle' });
+    const [finding] = await findingsOf('require-lock-timeout', 'CREATE TABLE n (id int);\nCREATE INDEX ni ON n (id);', {
+      runner: 'drizzle',
+    });
     expect([finding!.line, finding!.severity]).toEqual([2, 'info']);
   });
 
   it('counts foreign keys to existing tables as blocking', async () => {
-    const [finding] = await findingsOf('require-lock-timeout', 'CREATE TABLE n (id int, u int REFERENCES "User"(id));', { runner: 'prisma' });
+    const [finding] = await findingsOf('require-lock-timeout', 'CREATE TABLE n (id int, u int REFERENCES "User"(id));', {
+      runner: 'prisma',
+    });
     expect(finding!.severity).toBe('warning');
     expect(finding!.message).toContain('SHARE ROW EXCLUSIVE lock on "User"');
   });
 
   it('is satisfied by SET lock_timeout before the statement, but not by 0 or RESET', async () => {
-    expect(await findingsOf('require-lock-timeout', "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN c TEXT;", { runner: 'psql' })).toEqual([]);
-    expect(await findingsOf('require-lock-timeout', 'SET LOCAL lock_timeout TO 2000;\nALTER TABLE t ADD COLUMN c TEXT;', { runner: 'psql' })).toEqual([]);
-    expect(await findingsOf('require-lock-timeout', "SET lock_timeout = '0';\nALTER TABLE t ADD COLUMN c TEXT;", { runner: 'psql' })).toHaveLength(1);
-    expect(await findingsOf('require-lock-timeout', "SET lock_timeout = '2s';\nRESET lock_timeout;\nALTER TABLE t ADD COLUMN c TEXT;", { runner: 'psql' })).toHaveLength(1);
-    expect(await findingsOf('require-lock-timeout', "ALTER TABLE t ADD COLUMN c TEXT;\nSET lock_timeout = '2s';", { runner: 'psql' })).toHaveLength(1);
+    expect(
+      await findingsOf('require-lock-timeout', "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN c TEXT;", { runner: 'psql' }),
+    ).toEqual([]);
+    expect(
+      await findingsOf('require-lock-timeout', 'SET LOCAL lock_timeout TO 2000;\nALTER TABLE t ADD COLUMN c TEXT;', {
+        runner: 'psql',
+      }),
+    ).toEqual([]);
+    expect(
+      await findingsOf('require-lock-timeout', "SET lock_timeout = '0';\nALTER TABLE t ADD COLUMN c TEXT;", { runner: 'psql' }),
+    ).toHaveLength(1);
+    expect(
+      await findingsOf(
+        'require-lock-timeout',
+        "SET lock_timeout = '2s';\nRESET lock_timeout;\nALTER TABLE t ADD COLUMN c TEXT;",
+        { runner: 'psql' },
+      ),
+    ).toHaveLength(1);
+    expect(
+      await findingsOf('require-lock-timeout', "ALTER TABLE t ADD COLUMN c TEXT;\nSET lock_timeout = '2s';", { runner: 'psql' }),
+    ).toHaveLength(1);
   });
 });

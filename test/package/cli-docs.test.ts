@@ -32,7 +32,8 @@ function literalExitCodes(): { fixed: Map<number, string>; offsets: Map<number, 
   for (const file of sourceFiles(join(REPO_ROOT, 'src'))) {
     const text = readFileSync(file, 'utf8');
     const where = relative(REPO_ROOT, file);
-    for (const match of text.matchAll(/(?:process\.exit\(|exitCode\s*[=:]\s*)(\d+)\b(?!\s*\+)/g)) fixed.set(Number(match[1]), where);
+    for (const match of text.matchAll(/(?:process\.exit\(|exitCode\s*[=:]\s*)(\d+)\b(?!\s*\+)/g))
+      fixed.set(Number(match[1]), where);
     for (const match of text.matchAll(/process\.exit\([^()\n]*\?[^:()\n]*:\s*(\d+)\)/g)) fixed.set(Number(match[1]), where);
     for (const match of text.matchAll(/process\.exit\((\d+)\s*\+/g)) offsets.set(Number(match[1]), where);
   }

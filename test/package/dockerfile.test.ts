@@ -53,7 +53,9 @@ describe('Dockerfile', () => {
   });
 
   it('runs as a non-root user in the final stage', () => {
-    const users = stages(all).at(-1)!.filter((i) => i.keyword === 'USER');
+    const users = stages(all)
+      .at(-1)!
+      .filter((i) => i.keyword === 'USER');
     expect(users.length).toBeGreaterThan(0);
     const user = users.at(-1)!.args.split(':')[0]!;
     expect(['root', '0', '']).not.toContain(user);
@@ -64,7 +66,9 @@ describe('Dockerfile', () => {
   });
 
   it('has lockstep as its entrypoint, in exec form', () => {
-    const entrypoints = stages(all).at(-1)!.filter((i) => i.keyword === 'ENTRYPOINT');
+    const entrypoints = stages(all)
+      .at(-1)!
+      .filter((i) => i.keyword === 'ENTRYPOINT');
     expect(entrypoints).toHaveLength(1);
     expect(JSON.parse(entrypoints[0]!.args)).toEqual(['lockstep']);
   });
@@ -76,10 +80,13 @@ describe('Dockerfile', () => {
   });
 
   it('keeps node_modules, dist and .git out of the build context', () => {
-    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['node_modules', 'dist', '.git']) expect(ignored).toContain(entry);
     // What the build needs is not ignored.
-    for (const entry of ['src', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.build.json', 'docs', 'examples']) expect(ignored).not.toContain(entry);
+    for (const entry of ['src', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.build.json', 'docs', 'examples'])
+      expect(ignored).not.toContain(entry);
   });
 
   it('passes hadolint when hadolint is on the PATH', () => {

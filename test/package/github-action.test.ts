@@ -41,7 +41,17 @@ function invocations(): Array<{ command: string; flags: string[] }> {
 describe('action.yml', () => {
   it('is a composite action with the documented inputs', () => {
     expect(action.runs.using).toBe('composite');
-    for (const input of ['project', 'database-url', 'fail-on', 'lint', 'lint-since', 'upload-sarif', 'drift-schema-only', 'deploy', 'version']) {
+    for (const input of [
+      'project',
+      'database-url',
+      'fail-on',
+      'lint',
+      'lint-since',
+      'upload-sarif',
+      'drift-schema-only',
+      'deploy',
+      'version',
+    ]) {
       expect(action.inputs[input], input).toBeDefined();
       expect(action.inputs[input]!.description.length).toBeGreaterThan(10);
     }
@@ -86,7 +96,9 @@ describe('action.yml', () => {
     const doc = readFileSync(join(REPO_ROOT, 'docs', 'github-action.md'), 'utf8');
     for (const input of Object.keys(action.inputs)) expect(doc, input).toContain(`\`${input}\``);
     const workflow = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!;
-    const parsed = parse(workflow) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
+    const parsed = parse(workflow) as {
+      jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>;
+    };
     for (const job of Object.values(parsed.jobs)) {
       const step = job.steps.find((s) => s.uses?.includes('lockstep'));
       expect(step).toBeDefined();

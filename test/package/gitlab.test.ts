@@ -18,9 +18,15 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'lockstep-gitlab-'));
   writeFileSync(join(dir, 'warn.sql'), 'ALTER TABLE "users" ALTER COLUMN "email" DROP NOT NULL;\n');
-  writeFileSync(join(dir, 'err.sql'), 'CREATE TABLE t (id int);\nALTER TABLE "orders" DROP COLUMN "note";\nALTER TABLE "orders" DROP COLUMN "note";\n');
+  writeFileSync(
+    join(dir, 'err.sql'),
+    'CREATE TABLE t (id int);\nALTER TABLE "orders" DROP COLUMN "note";\nALTER TABLE "orders" DROP COLUMN "note";\n',
+  );
   writeFileSync(join(dir, 'ok.sql'), 'CREATE TABLE t (id int);\n');
-  writeFileSync(join(dir, 'suppressed.sql'), '-- lockstep-ignore ban-drop-column: the column was unused since 1.2\nALTER TABLE "orders" DROP COLUMN "note";\n');
+  writeFileSync(
+    join(dir, 'suppressed.sql'),
+    '-- lockstep-ignore ban-drop-column: the column was unused since 1.2\nALTER TABLE "orders" DROP COLUMN "note";\n',
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,15 +51,22 @@ describe('lint --format gitlab', () => {
       ['critical', 'err.sql', 2],
       ['critical', 'err.sql', 3],
     ]);
-    expect(issues.find((i) => i.check_name === 'lockstep/ban-drop-not-null')).toMatchObject({ severity: 'major', location: { path: 'warn.sql', lines: { begin: 1 } } });
+    expect(issues.find((i) => i.check_name === 'lockstep/ban-drop-not-null')).toMatchObject({
+      severity: 'major',
+      location: { path: 'warn.sql', lines: { begin: 1 } },
+    });
     // Equal findings in one file still get distinct fingerprints.
     expect(new Set(issues.map((i) => i.fingerprint)).size).toBe(issues.length);
   });
 
   it('keeps a fingerprint when lines are added above the finding', async () => {
-    const before = JSON.parse((await runCli(['lint', '--format', 'gitlab', 'warn.sql'], { cwd: dir })).stdout) as CodeQualityIssue[];
+    const before = JSON.parse(
+      (await runCli(['lint', '--format', 'gitlab', 'warn.sql'], { cwd: dir })).stdout,
+    ) as CodeQualityIssue[];
     writeFileSync(join(dir, 'warn.sql'), '-- a comment\n\nALTER TABLE "users" ALTER COLUMN "email" DROP NOT NULL;\n');
-    const after = JSON.parse((await runCli(['lint', '--format', 'gitlab', 'warn.sql'], { cwd: dir })).stdout) as CodeQualityIssue[];
+    const after = JSON.parse(
+      (await runCli(['lint', '--format', 'gitlab', 'warn.sql'], { cwd: dir })).stdout,
+    ) as CodeQualityIssue[];
     expect(after[0]!.location.lines.begin).toBe(3);
     expect(after[0]!.fingerprint).toBe(before[0]!.fingerprint);
   });
@@ -92,7 +105,10 @@ describe('doctor --format gitlab', () => {
 });
 
 describe('templates/gitlab/lockstep.gitlab-ci.yml', () => {
-  const template = parse(readFileSync(join(REPO_ROOT, 'templates', 'gitlab', 'lockstep.gitlab-ci.yml'), 'utf8')) as Record<string, { script?: string[]; artifacts?: { when?: string; reports?: { codequality?: string } }; extends?: string }>;
+  const template = parse(readFileSync(join(REPO_ROOT, 'templates', 'gitlab', 'lockstep.gitlab-ci.yml'), 'utf8')) as Record<
+    string,
+    { script?: string[]; artifacts?: { when?: string; reports?: { codequality?: string } }; extends?: string }
+  >;
 
   it('saves the lint and doctor reports as code quality artifacts, also when the job fails', () => {
     for (const job of ['lockstep-lint', 'lockstep-doctor']) {
@@ -105,8 +121,15 @@ describe('templates/gitlab/lockstep.gitlab-ci.yml', () => {
   });
 
   it('uses only commands and flags the CLI has', async () => {
-    const lines = Object.values(template).flatMap((job) => (typeof job === 'object' && job && Array.isArray(job.script) ? job.script : []));
-    const calls = lines.flatMap((line) => [...line.matchAll(/\$LOCKSTEP ([a-z-]+)([^|>&]*)/g)].map((m) => ({ command: m[1]!, flags: [...m[2]!.matchAll(/(?<![\w-])(--[a-z][a-z-]*)/g)].map((f) => f[1]!) })));
+    const lines = Object.values(template).flatMap((job) =>
+      typeof job === 'object' && job && Array.isArray(job.script) ? job.script : [],
+    );
+    const calls = lines.flatMap((line) =>
+      [...line.matchAll(/\$LOCKSTEP ([a-z-]+)([^|>&]*)/g)].map((m) => ({
+        command: m[1]!,
+        flags: [...m[2]!.matchAll(/(?<![\w-])(--[a-z][a-z-]*)/g)].map((f) => f[1]!),
+      })),
+    );
     expect(new Set(calls.map((c) => c.command))).toEqual(new Set(['lint', 'doctor', 'drift', 'deploy']));
     for (const { command, flags } of calls) {
       const help = await runCli([command, '--help']);

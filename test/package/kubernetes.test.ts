@@ -32,7 +32,14 @@ interface JobManifest {
     completions?: number;
     backoffLimit?: number;
     backoffLimitPerIndex?: number;
-    template: { spec: { restartPolicy: string; securityContext?: { runAsNonRoot?: boolean }; containers: Container[]; volumes?: Array<{ secret?: { secretName: string } }> } };
+    template: {
+      spec: {
+        restartPolicy: string;
+        securityContext?: { runAsNonRoot?: boolean };
+        containers: Container[];
+        volumes?: Array<{ secret?: { secretName: string } }>;
+      };
+    };
   };
 }
 
@@ -47,7 +54,11 @@ const byName = (name: string) => load(join(DIR, name));
 
 describe('examples/kubernetes', () => {
   it('has the three manifests, each a batch/v1 Job that parses', () => {
-    expect(files.map((f) => relative(DIR, f)).sort()).toEqual(['fleet-indexed-job.yaml', 'helm/pre-upgrade-hook.yaml', 'migrate-job.yaml']);
+    expect(files.map((f) => relative(DIR, f)).sort()).toEqual([
+      'fleet-indexed-job.yaml',
+      'helm/pre-upgrade-hook.yaml',
+      'migrate-job.yaml',
+    ]);
     for (const file of files) {
       for (const manifest of load(file)) {
         expect(manifest.apiVersion).toBe('batch/v1');
@@ -58,7 +69,9 @@ describe('examples/kubernetes', () => {
         const [container] = pod.containers;
         expect(container).toBeDefined();
         // lockstep deploy is what runs.
-        expect([...(container!.command ?? []), ...(container!.args ?? [])].join(' ')).toMatch(/lockstep"?\s*,?\s*"?deploy|lockstep deploy/);
+        expect([...(container!.command ?? []), ...(container!.args ?? [])].join(' ')).toMatch(
+          /lockstep"?\s*,?\s*"?deploy|lockstep deploy/,
+        );
         expect(container!.securityContext?.allowPrivilegeEscalation).toBe(false);
       }
     }

@@ -33,7 +33,12 @@ let tarball: string;
 let packed: string[];
 
 function run(command: string, args: string[], cwd: string, timeout = 300_000): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: cleanEnv({ npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }) });
+  return spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: cleanEnv({ npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }),
+  });
 }
 
 beforeAll(() => {
@@ -93,7 +98,10 @@ describe('npm pack', () => {
     ]) {
       expect(packed, file).toContain(file);
     }
-    const unexpected = packed.filter((file) => /^(src|test|bench|scripts|node_modules)\//.test(file) || file.includes('/.lockstep/') || file.includes('/node_modules/'));
+    const unexpected = packed.filter(
+      (file) =>
+        /^(src|test|bench|scripts|node_modules)\//.test(file) || file.includes('/.lockstep/') || file.includes('/node_modules/'),
+    );
     expect(unexpected).toEqual([]);
   });
 
@@ -128,7 +136,10 @@ describe('npm pack', () => {
     expect(deploy.stdout).toContain('Applied 7 migrations');
     const status = run('npx', ['--no-install', 'lockstep', 'status', '--embedded', '--project', 'prisma-shop', '--json'], app);
     expect(status.status, status.stderr).toBe(0);
-    expect((JSON.parse(status.stdout) as { counts: { applied: number; pending: number } }).counts).toMatchObject({ applied: 7, pending: 0 });
+    expect((JSON.parse(status.stdout) as { counts: { applied: number; pending: number } }).counts).toMatchObject({
+      applied: 7,
+      pending: 0,
+    });
     // The data directory was restored from the shipped archive, not left half-made.
     expect(readdirSync(join(app, 'prisma-shop', '.lockstep', 'pglite'))).toContain('PG_VERSION');
   }, 600_000);

@@ -40,7 +40,11 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 /** Runs the built `lockstep` binary as a user would. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: cleanEnv(options.env), ...(options.user ?? {}) });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: cleanEnv(options.env),
+      ...(options.user ?? {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -89,7 +93,10 @@ const shellWord = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 export function runCliInTerminal(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const command = [process.execPath, CLI, ...args].map(shellWord).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: options.cwd ?? REPO_ROOT, env: cleanEnv({ TERM: 'xterm', ...options.env }) });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: cleanEnv({ TERM: 'xterm', ...options.env }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -47,7 +47,8 @@ export async function freshDatabase(): Promise<TestDatabase> {
   return {
     name,
     url,
-    query: async <Row>(sql: string, params?: unknown[]) => withClient(url, async (c) => (await c.query(sql, params)).rows as Row[]),
+    query: async <Row>(sql: string, params?: unknown[]) =>
+      withClient(url, async (c) => (await c.query(sql, params)).rows as Row[]),
     connect: async () => {
       const client = new pg.Client({ connectionString: url });
       client.on('error', () => undefined);

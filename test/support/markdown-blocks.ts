@@ -25,7 +25,8 @@ export function codeBlocks(file: string): CodeBlock[] {
     const [, indent, fence, lang] = open;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !new RegExp(`^\\s*${fence}\\s*$`).test(lines[j]!); j++) body.push(lines[j]!.startsWith(indent!) ? lines[j]!.slice(indent!.length) : lines[j]!);
+    for (; j < lines.length && !new RegExp(`^\\s*${fence}\\s*$`).test(lines[j]!); j++)
+      body.push(lines[j]!.startsWith(indent!) ? lines[j]!.slice(indent!.length) : lines[j]!);
     let k = i - 1;
     while (k >= 0 && lines[k]!.trim() === '') k--;
     const mark = k >= 0 ? /^\s*<!--\s*not-run:\s*(.+?)\s*-->\s*$/.exec(lines[k]!) : null;
@@ -107,7 +108,8 @@ export function embeddedShell(lang: string, code: string): string {
       if (!run) continue;
       if (/^[|>]/.test(run[2]!)) {
         const indent = run[1]!.length;
-        for (i++; i < lines.length && (lines[i]!.trim() === '' || lines[i]!.search(/\S/) > indent); i++) out.push(lines[i]!.trim());
+        for (i++; i < lines.length && (lines[i]!.trim() === '' || lines[i]!.search(/\S/) > indent); i++)
+          out.push(lines[i]!.trim());
         i--;
       } else out.push(run[2]!);
     }

@@ -23,7 +23,15 @@ export async function startPasswordServer(): Promise<PasswordServer> {
   const port = await freePort();
   const user = 'app_owner';
   const password = 'Sup3r-S3cret-Passw0rd';
-  const server = new EmbeddedPostgres({ databaseDir: dir, port, user, password, authMethod: 'scram-sha-256', persistent: false, onLog: () => undefined });
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    onLog: () => undefined,
+  });
   await server.initialise();
   await server.start();
   await server.createDatabase('shop');

@@ -24,7 +24,10 @@ const TYPEORM_PACKAGE: Record<TypeormRelease, string> = { '1': 'typeorm', '0.3':
  */
 export function copyTypeormExample(release: TypeormRelease = '1'): TypeormProject {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-typeorm-'));
-  cpSync(join(REPO_ROOT, 'examples', 'typeorm-app'), dir, { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('dist') });
+  cpSync(join(REPO_ROOT, 'examples', 'typeorm-app'), dir, {
+    recursive: true,
+    filter: (src) => !src.includes('node_modules') && !src.includes('dist'),
+  });
   if (release === '1') {
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   } else {
@@ -51,7 +54,11 @@ export function copyTypeormExample(release: TypeormRelease = '1'): TypeormProjec
       writeFileSync(join(dir, path), content);
     },
     build() {
-      const result = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+      const result = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')],
+        { encoding: 'utf8' },
+      );
       if (result.status !== 0) throw new Error(`tsc failed: ${result.stdout}${result.stderr}`);
     },
     cleanup() {
@@ -62,11 +69,19 @@ export function copyTypeormExample(release: TypeormRelease = '1'): TypeormProjec
 }
 
 /** TypeORM's own CLI on the compiled data source. */
-export function typeormCli(project: TypeormProject, args: string[], databaseUrl: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(project.dir, 'node_modules', 'typeorm', 'cli.js'), ...args, '-d', join(project.dir, 'dist', 'data-source.js')], {
-    cwd: project.dir,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    encoding: 'utf8',
-  });
+export function typeormCli(
+  project: TypeormProject,
+  args: string[],
+  databaseUrl: string,
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(
+    process.execPath,
+    [join(project.dir, 'node_modules', 'typeorm', 'cli.js'), ...args, '-d', join(project.dir, 'dist', 'data-source.js')],
+    {
+      cwd: project.dir,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      encoding: 'utf8',
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

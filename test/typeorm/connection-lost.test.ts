@@ -21,7 +21,12 @@ async function terminate(db: TestDatabase, where: string): Promise<number> {
   return rows.length;
 }
 
-function started(project: TypeormProject, db: TestDatabase, args: string[], onEvent: (event: { type: string }) => void): { done: Promise<CliResult>; child: () => ChildProcess | undefined } {
+function started(
+  project: TypeormProject,
+  db: TestDatabase,
+  args: string[],
+  onEvent: (event: { type: string }) => void,
+): { done: Promise<CliResult>; child: () => ChildProcess | undefined } {
   let child: ChildProcess | undefined;
   let buffered = '';
   const done = runCli(args, {
@@ -52,15 +57,23 @@ describe('TypeORM: a connection that breaks is LS_CONNECTION_LOST, never LS_INTE
     project.migration('SlowBackfill', 1742000000000, ['SELECT pg_sleep(30)']);
     let running = false;
     const run = started(project, db, ['deploy', '--json'], (event) => {
-      if (event.type === 'migration-started' && (event as { migration?: string }).migration === 'SlowBackfill1742000000000') running = true;
+      if (event.type === 'migration-started' && (event as { migration?: string }).migration === 'SlowBackfill1742000000000')
+        running = true;
     });
     await until(() => running, 'the slow migration to start');
     await until(async () => (await terminate(db, `query LIKE '%pg_sleep(30)%'`)) > 0, 'its backend to be terminated');
     const result = await run.done;
     expect(result.code).toBe(1);
-    const error = events(result.stdout).find((e) => e.type === 'error')?.error as { code: string; message: string; state: string; recovery: string[] };
+    const error = events(result.stdout).find((e) => e.type === 'error')?.error as {
+      code: string;
+      message: string;
+      state: string;
+      recovery: string[];
+    };
     expect(error.code).toBe('LS_CONNECTION_LOST');
-    expect(error.message).toContain('while migration SlowBackfill1742000000000 was running the up() method of src/migration/1742000000000-SlowBackfill.ts, at the query `SELECT pg_sleep(30)`');
+    expect(error.message).toContain(
+      'while migration SlowBackfill1742000000000 was running the up() method of src/migration/1742000000000-SlowBackfill.ts, at the query `SELECT pg_sleep(30)`',
+    );
     expect(error.message).toContain('terminating connection due to administrator command');
     expect(error.state).toContain("The server rolls the migration's transaction back");
     expect(error.recovery.join('\n')).toContain('lockstep status');
@@ -78,7 +91,8 @@ describe('TypeORM: a connection that breaks is LS_CONNECTION_LOST, never LS_INTE
     // The first deploy holds the lock while its slow migration runs; the second waits for it.
     let holding = false;
     const first = started(project, db, ['deploy', '--json'], (event) => {
-      if (event.type === 'migration-started' && (event as { migration?: string }).migration === 'SlowBackfill1742000000000') holding = true;
+      if (event.type === 'migration-started' && (event as { migration?: string }).migration === 'SlowBackfill1742000000000')
+        holding = true;
     });
     try {
       await until(() => holding, 'the first deploy to take the lock');
@@ -88,15 +102,27 @@ describe('TypeORM: a connection that breaks is LS_CONNECTION_LOST, never LS_INTE
       });
       await until(() => waiting, 'the second deploy to wait for the lock');
       // The waiting session polls for the lock; its connection is the one that is not running pg_sleep.
-      await until(async () => (await terminate(db, `application_name = 'lockstep deploy' AND query NOT LIKE '%pg_sleep%'`)) > 0, 'the waiting backend to be terminated');
+      await until(
+        async () => (await terminate(db, `application_name = 'lockstep deploy' AND query NOT LIKE '%pg_sleep%'`)) > 0,
+        'the waiting backend to be terminated',
+      );
       const result = await second.done;
       expect(result.code).toBe(1);
-      const error = events(result.stdout).find((e) => e.type === 'error')?.error as { code: string; message: string; state: string; recovery: string[] };
+      const error = events(result.stdout).find((e) => e.type === 'error')?.error as {
+        code: string;
+        message: string;
+        state: string;
+        recovery: string[];
+      };
       expect(error.code).toBe('LS_CONNECTION_LOST');
-      expect(error.message).toContain('The connection to the database broke while lockstep deploy was using it: terminating connection due to administrator command');
+      expect(error.message).toContain(
+        'The connection to the database broke while lockstep deploy was using it: terminating connection due to administrator command',
+      );
       expect(error.message).not.toContain('Query runner already released');
       expect(error.state).toContain('No migration was running');
-      expect(error.recovery).toEqual(['Run `lockstep status` to see what is recorded, then `lockstep deploy` again once the database is reachable.']);
+      expect(error.recovery).toEqual([
+        'Run `lockstep status` to see what is recorded, then `lockstep deploy` again once the database is reachable.',
+      ]);
     } finally {
       first.child()?.kill('SIGKILL');
       await first.done;

@@ -6,45 +6,64 @@ import { copyTypeormExample, typeormCli, type TypeormProject, type TypeormReleas
 /** TypeORM 1.x, and the 0.3.x line many projects still run. */
 const RELEASES: TypeormRelease[] = ['1', '0.3'];
 
-const EXAMPLE = ['Init1736848512000', 'AddVatNumberAndDueDate1738577925000', 'InvoiceIssuedAtIndex1739807062000', 'AddVoidInvoiceStatus1741163875000'];
+const EXAMPLE = [
+  'Init1736848512000',
+  'AddVatNumberAndDueDate1738577925000',
+  'InvoiceIssuedAtIndex1739807062000',
+  'AddVoidInvoiceStatus1741163875000',
+];
 
 describe('TypeORM projects', () => {
   let db: TestDatabase;
   let project: TypeormProject;
   const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  const rows = () => db.query<{ id: number; timestamp: string; name: string }>('SELECT id, "timestamp", name FROM migrations ORDER BY id');
+  const rows = () =>
+    db.query<{ id: number; timestamp: string; name: string }>('SELECT id, "timestamp", name FROM migrations ORDER BY id');
   afterEach(async () => {
     await db?.drop();
     project?.cleanup();
   });
 
-  it.each(RELEASES)('runs the migrations through TypeORM %s, writes its migrations table, and typeorm migration:show agrees', async (release) => {
-    db = await freshDatabase();
-    project = copyTypeormExample(release);
-    const result = await cli('deploy', '--json');
-    expect(withoutProgress(result.stderr)).toBe('');
-    expect(result.code).toBe(0);
-    expect(events(result.stdout).filter((e) => e.type === 'migration-applied').map((e) => [e.migration, e.mode, e.statements])).toEqual([
-      ['Init1736848512000', 'transaction', 7],
-      ['AddVatNumberAndDueDate1738577925000', 'transaction', 2],
-      ['InvoiceIssuedAtIndex1739807062000', 'statements', 1],
-      ['AddVoidInvoiceStatus1741163875000', 'transaction', 1],
-    ]);
-    expect((await rows()).map((r) => [r.name, Number(r.timestamp)])).toEqual(EXAMPLE.map((name) => [name, Number(name.slice(-13))]));
-    const [pk] = await db.query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE conrelid = 'migrations'::regclass AND contype = 'p'`);
-    expect(pk?.conname).toBe('PK_8c82d7f526340ab734260ea46be');
-    const [valid] = await db.query<{ valid: boolean }>(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'invoice_issued_at_idx'::regclass`);
-    expect(valid?.valid).toBe(true);
+  it.each(RELEASES)(
+    'runs the migrations through TypeORM %s, writes its migrations table, and typeorm migration:show agrees',
+    async (release) => {
+      db = await freshDatabase();
+      project = copyTypeormExample(release);
+      const result = await cli('deploy', '--json');
+      expect(withoutProgress(result.stderr)).toBe('');
+      expect(result.code).toBe(0);
+      expect(
+        events(result.stdout)
+          .filter((e) => e.type === 'migration-applied')
+          .map((e) => [e.migration, e.mode, e.statements]),
+      ).toEqual([
+        ['Init1736848512000', 'transaction', 7],
+        ['AddVatNumberAndDueDate1738577925000', 'transaction', 2],
+        ['InvoiceIssuedAtIndex1739807062000', 'statements', 1],
+        ['AddVoidInvoiceStatus1741163875000', 'transaction', 1],
+      ]);
+      expect((await rows()).map((r) => [r.name, Number(r.timestamp)])).toEqual(
+        EXAMPLE.map((name) => [name, Number(name.slice(-13))]),
+      );
+      const [pk] = await db.query<{ conname: string }>(
+        `SELECT conname FROM pg_constraint WHERE conrelid = 'migrations'::regclass AND contype = 'p'`,
+      );
+      expect(pk?.conname).toBe('PK_8c82d7f526340ab734260ea46be');
+      const [valid] = await db.query<{ valid: boolean }>(
+        `SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'invoice_issued_at_idx'::regclass`,
+      );
+      expect(valid?.valid).toBe(true);
 
-    project.build();
-    const show = typeormCli(project, ['migration:show'], db.url);
-    expect(show.status).toBe(0);
-    for (const name of EXAMPLE) expect(show.stdout).toMatch(new RegExp(`\\[X\\] \\d+ ${name}`));
-    expect(show.stdout).not.toContain('[ ]');
-    const run = typeormCli(project, ['migration:run'], db.url);
-    expect(run.status).toBe(0);
-    expect(run.stdout).toContain('No migrations are pending');
-  });
+      project.build();
+      const show = typeormCli(project, ['migration:show'], db.url);
+      expect(show.status).toBe(0);
+      for (const name of EXAMPLE) expect(show.stdout).toMatch(new RegExp(`\\[X\\] \\d+ ${name}`));
+      expect(show.stdout).not.toContain('[ ]');
+      const run = typeormCli(project, ['migration:run'], db.url);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('No migrations are pending');
+    },
+  );
 
   it.each(RELEASES)('continues what typeorm %s migration:run started, and typeorm agrees afterwards', async (release) => {
     db = await freshDatabase();
@@ -70,8 +89,16 @@ describe('TypeORM projects', () => {
     project.build();
     // --config takes the data source as `typeorm migration:run -d dist/data-source.js` does.
     const detect = await cli('detect', '--json', '--config', 'dist/data-source.js');
-    expect(JSON.parse(detect.stdout).orms[0]).toMatchObject({ orm: 'typeorm', configFile: 'dist/data-source.js', configRead: 'compiled JavaScript, run as it is', migrations: { count: 4 } });
-    expect(JSON.parse((await cli('detect', '--json')).stdout).orms[0]).toMatchObject({ configFile: 'src/data-source.ts', configRead: "run with a TypeScript-capable loader and the project's tsconfig.json" });
+    expect(JSON.parse(detect.stdout).orms[0]).toMatchObject({
+      orm: 'typeorm',
+      configFile: 'dist/data-source.js',
+      configRead: 'compiled JavaScript, run as it is',
+      migrations: { count: 4 },
+    });
+    expect(JSON.parse((await cli('detect', '--json')).stdout).orms[0]).toMatchObject({
+      configFile: 'src/data-source.ts',
+      configRead: "run with a TypeScript-capable loader and the project's tsconfig.json",
+    });
     const result = await cli('deploy', '--config', 'dist/data-source.js');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Applied 4 migrations');
@@ -136,22 +163,33 @@ describe('TypeORM projects', () => {
     );
     project.write('lockstep.config.json', JSON.stringify({ typeorm: { dataSource: 'dist/data-source.js' } }));
     const result = await cli('status');
-    expect(result.stderr).toContain('the data source dist/data-source.js is compiled JavaScript but its migrations pattern "src/migration/*.ts" matches 4 TypeScript files');
-    expect(result.stderr).toContain('the migrations pattern "dist/migrations/*.js" matched no file (dist/migrations does not exist');
+    expect(result.stderr).toContain(
+      'the data source dist/data-source.js is compiled JavaScript but its migrations pattern "src/migration/*.ts" matches 4 TypeScript files',
+    );
+    expect(result.stderr).toContain(
+      'the migrations pattern "dist/migrations/*.js" matched no file (dist/migrations does not exist',
+    );
   });
 
   it('honours migrationsTransactionMode: a failed migration in "each" mode is rolled back alone and does not block', async () => {
     db = await freshDatabase();
     project = copyTypeormExample();
     expect((await cli('deploy')).code).toBe(0);
-    project.migration('AddCurrency', 1742000000000, ['ALTER TABLE "invoice" ADD "currency" character(3)', 'ALTER TABLE "nope" ADD "x" integer']);
+    project.migration('AddCurrency', 1742000000000, [
+      'ALTER TABLE "invoice" ADD "currency" character(3)',
+      'ALTER TABLE "nope" ADD "x" integer',
+    ]);
     const failed = await cli('deploy');
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain('Migration AddCurrency1742000000000 failed at the up() method of src/migration/1742000000000-AddCurrency.ts');
+    expect(failed.stderr).toContain(
+      'Migration AddCurrency1742000000000 failed at the up() method of src/migration/1742000000000-AddCurrency.ts',
+    );
     expect(failed.stderr).toContain('relation "nope" does not exist');
     expect(failed.stderr).toContain('none of its queries is in effect');
     expect(await rows()).toHaveLength(4);
-    const columns = await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'invoice' AND column_name = 'currency'`);
+    const columns = await db.query(
+      `SELECT 1 FROM information_schema.columns WHERE table_name = 'invoice' AND column_name = 'currency'`,
+    );
     expect(columns).toHaveLength(0);
     project.migration('AddCurrency', 1742000000000, ['ALTER TABLE "invoice" ADD "currency" character(3)']);
     expect((await cli('deploy')).code).toBe(0);
@@ -169,7 +207,10 @@ describe('TypeORM projects', () => {
     project.migration(
       'UniqueDueDate',
       1742000000000,
-      ['ALTER TABLE "invoice" ADD "note" text', 'CREATE UNIQUE INDEX CONCURRENTLY "invoice_due_date_key" ON "invoice" ("dueDate")'],
+      [
+        'ALTER TABLE "invoice" ADD "note" text',
+        'CREATE UNIQUE INDEX CONCURRENTLY "invoice_due_date_key" ON "invoice" ("dueDate")',
+      ],
       '    transaction = false as const\n',
     );
     const failed = await cli('deploy');
@@ -183,7 +224,12 @@ describe('TypeORM projects', () => {
     // Undo by hand, fix the migration, mark the failure rolled back, deploy again.
     await db.query('ALTER TABLE "invoice" DROP COLUMN "note"');
     await db.query('DROP INDEX CONCURRENTLY "invoice_due_date_key"');
-    project.migration('UniqueDueDate', 1742000000000, ['ALTER TABLE "invoice" ADD "note" text', 'CREATE INDEX CONCURRENTLY "invoice_due_date_idx" ON "invoice" ("dueDate")'], '    transaction = false as const\n');
+    project.migration(
+      'UniqueDueDate',
+      1742000000000,
+      ['ALTER TABLE "invoice" ADD "note" text', 'CREATE INDEX CONCURRENTLY "invoice_due_date_idx" ON "invoice" ("dueDate")'],
+      '    transaction = false as const\n',
+    );
     expect((await cli('resolve', '--rolled-back', 'UniqueDueDate1742000000000')).code).toBe(0);
     expect((await cli('deploy')).code).toBe(0);
     expect((await rows()).map((r) => r.name)).toContain('UniqueDueDate1742000000000');
@@ -205,7 +251,10 @@ describe('TypeORM projects', () => {
     db = await freshDatabase();
     project = copyTypeormExample();
     const source = (await import('node:fs')).readFileSync(`${project.dir}/src/data-source.ts`, 'utf8');
-    project.write('src/data-source.ts', source.replace('synchronize: false', 'synchronize: true, dropSchema: true, migrationsRun: true'));
+    project.write(
+      'src/data-source.ts',
+      source.replace('synchronize: false', 'synchronize: true, dropSchema: true, migrationsRun: true'),
+    );
     const status = await cli('status', '--json');
     expect(JSON.parse(status.stdout)).toMatchObject({ state: 'pending', counts: { pending: 4 } });
     const tables = await db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);

@@ -9,7 +9,20 @@ let root: string;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lockstep-unit-globs-'));
-  const files = ['src/migration/1700000000000-Init.ts', 'src/migration/1700000000001-Users.ts', 'src/migration/1700000000002-Users.js', 'src/migration/types.d.ts', 'src/migration/.hidden.ts', 'src/migration/notes.md', 'src/migration/nested/1700000000003-Deep.ts', 'src/entity/User.ts', 'src/entity/Post.ts', 'src/entity/Post.test.ts', 'dist/migration/1700000000000-Init.js', 'odd (copy)/migration/1.ts'];
+  const files = [
+    'src/migration/1700000000000-Init.ts',
+    'src/migration/1700000000001-Users.ts',
+    'src/migration/1700000000002-Users.js',
+    'src/migration/types.d.ts',
+    'src/migration/.hidden.ts',
+    'src/migration/notes.md',
+    'src/migration/nested/1700000000003-Deep.ts',
+    'src/entity/User.ts',
+    'src/entity/Post.ts',
+    'src/entity/Post.test.ts',
+    'dist/migration/1700000000000-Init.js',
+    'odd (copy)/migration/1.ts',
+  ];
   for (const file of files) {
     mkdirSync(join(root, file, '..'), { recursive: true });
     writeFileSync(join(root, file), '');
@@ -24,7 +37,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** What the glob library answers, filtered as TypeORM loads files. */
 async function library(pattern: string): Promise<string[]> {
   const loadable = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
-  return (await glob(join(root, pattern).replace(/\\/g, '/'), { absolute: true, onlyFiles: true })).filter((f) => loadable.has(extname(f)) && !f.endsWith('.d.ts')).sort();
+  return (await glob(join(root, pattern).replace(/\\/g, '/'), { absolute: true, onlyFiles: true }))
+    .filter((f) => loadable.has(extname(f)) && !f.endsWith('.d.ts'))
+    .sort();
 }
 
 describe('TypeORM globs', () => {

@@ -47,14 +47,19 @@ describe('CompileCache: compiled output kept between runs, keyed by everything i
     expect(second.calls).toHaveLength(3);
 
     const third = counting();
-    CompileCache.forProject(root)!.wrap(third.transform, 'typescript@5.9.3 {"target":"es2022"}')({ source: 'export const a = 1;', filename: '/p/a.ts' });
+    CompileCache.forProject(root)!.wrap(
+      third.transform,
+      'typescript@5.9.3 {"target":"es2022"}',
+    )({ source: 'export const a = 1;', filename: '/p/a.ts' });
     expect(third.calls).toHaveLength(1);
     expect(readdirSync(join(root, 'node_modules', '.cache', 'lockstep', 'compiled')).length).toBeGreaterThan(0);
   });
 
   it('lives in the nearest node_modules above the project, is skipped without one or when turned off, and a read-only one only costs compiling', () => {
     mkdirSync(join(root, 'packages', 'db'), { recursive: true });
-    expect(CompileCache.forProject(join(root, 'packages', 'db'))?.dir).toBe(join(root, 'node_modules', '.cache', 'lockstep', 'compiled'));
+    expect(CompileCache.forProject(join(root, 'packages', 'db'))?.dir).toBe(
+      join(root, 'node_modules', '.cache', 'lockstep', 'compiled'),
+    );
     process.env.LOCKSTEP_COMPILE_CACHE = '0';
     try {
       expect(CompileCache.forProject(root)).toBeUndefined();
@@ -94,11 +99,20 @@ describe("projectTypescriptTransform: the project's compiler", () => {
 
   it("gives an ES module's import.meta the values of its file, as CommonJS output has no import.meta", () => {
     const transform = projectTypescriptTransform(root, undefined)!;
-    const { code } = transform({ source: 'export const here = [import.meta.url, import.meta.dirname, import.meta.filename];\n', filename: join(root, 'here.ts') });
+    const { code } = transform({
+      source: 'export const here = [import.meta.url, import.meta.dirname, import.meta.filename];\n',
+      filename: join(root, 'here.ts'),
+    });
     expect(code).not.toContain('import.meta');
     const module = { exports: {} as { here?: string[] } };
     const filename = join(root, 'here.ts');
-    new Function('exports', 'require', 'module', '__filename', '__dirname', code)(module.exports, (id: string) => (id === 'node:url' ? require('node:url') : undefined), module, filename, root);
+    new Function('exports', 'require', 'module', '__filename', '__dirname', code)(
+      module.exports,
+      (id: string) => (id === 'node:url' ? require('node:url') : undefined),
+      module,
+      filename,
+      root,
+    );
     expect(module.exports.here).toEqual([`file://${filename}`, root, filename]);
   });
 });

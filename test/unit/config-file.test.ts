@@ -13,7 +13,8 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const write = (name: string, content: unknown) => writeFileSync(join(root, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+const write = (name: string, content: unknown) =>
+  writeFileSync(join(root, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
 
 function configError(): LockstepError {
   try {

@@ -3,7 +3,15 @@ import { DurableReports } from '../../src/deploy/durable-reports.js';
 import type { DeployEvent } from '../../src/deploy/events.js';
 import { appliedThisRun } from '../../src/deploy/failure-messages.js';
 
-const applied = (migration: string): DeployEvent => ({ type: 'migration-applied', migration, mode: 'transaction', durationMs: 1, statements: 1, lockWaits: 0, retries: 0 });
+const applied = (migration: string): DeployEvent => ({
+  type: 'migration-applied',
+  migration,
+  mode: 'transaction',
+  durationMs: 1,
+  statements: 1,
+  lockWaits: 0,
+  retries: 0,
+});
 
 describe('reports of applied migrations wait until they are on disk', () => {
   it('holds a migration committed without waiting for the disk until a later commit waits, then reports in order', () => {
@@ -17,7 +25,11 @@ describe('reports of applied migrations wait until they are on disk', () => {
     expect(reports.unconfirmed).toEqual(['a', 'b']);
     reports.waitsForDisk = true;
     reports.emit(applied('c'));
-    expect(out.filter((e) => e.type === 'migration-applied').map((e) => (e as { migration: string }).migration)).toEqual(['a', 'b', 'c']);
+    expect(out.filter((e) => e.type === 'migration-applied').map((e) => (e as { migration: string }).migration)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
     expect(reports.unconfirmed).toEqual([]);
   });
 

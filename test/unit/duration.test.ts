@@ -36,7 +36,22 @@ describe('parseDuration', () => {
   });
 
   it('rejects strings that are not durations', () => {
-    for (const input of ['', '   ', 'abc', '-1s', '1d', '2 seconds', '1.s', '.5s', '1e3', '1s2', '5 m s', '1,5s', 'NaN', 'Infinity']) {
+    for (const input of [
+      '',
+      '   ',
+      'abc',
+      '-1s',
+      '1d',
+      '2 seconds',
+      '1.s',
+      '.5s',
+      '1e3',
+      '1s2',
+      '5 m s',
+      '1,5s',
+      'NaN',
+      'Infinity',
+    ]) {
       expect(() => parseDuration(input), input).toThrow(RangeError);
     }
   });

@@ -24,7 +24,8 @@ const CODE = /(?<![A-Za-z0-9_])LS_[A-Z0-9_]*[A-Z0-9]/g;
 /** Every LS_* code in src/ (messages, comments and types included), with the files that name it. */
 function codesInSource(): Map<string, string[]> {
   const used = new Map<string, string[]>();
-  for (const { file, text } of sources) for (const [code] of text.matchAll(CODE)) used.set(code, [...new Set([...(used.get(code) ?? []), file])]);
+  for (const { file, text } of sources)
+    for (const [code] of text.matchAll(CODE)) used.set(code, [...new Set([...(used.get(code) ?? []), file])]);
   return used;
 }
 
@@ -32,7 +33,8 @@ function codesInSource(): Map<string, string[]> {
 function exitCodesInSource(): Array<{ code: string; exit: number; where: string }> {
   const found: Array<{ code: string; exit: number; where: string }> = [];
   for (const { file, text } of sources) {
-    for (const match of text.matchAll(/usageError\(\s*'(LS_[A-Z0-9_]+)'/g)) found.push({ code: match[1]!, exit: ExitCode.Usage, where: file });
+    for (const match of text.matchAll(/usageError\(\s*'(LS_[A-Z0-9_]+)'/g))
+      found.push({ code: match[1]!, exit: ExitCode.Usage, where: file });
     for (const match of text.matchAll(/\bcode: '(LS_[A-Z0-9_]+)'/g)) {
       const rest = text.slice(match.index! + match[0].length);
       const end = rest.search(/\bcode:|\n\s*\}\)/);
@@ -47,20 +49,28 @@ describe('the catalogue of LS_* codes (src/error-codes.ts)', () => {
   const catalogued = new Set(Object.keys(ERROR_CODES));
 
   it('has every code that src/ uses', () => {
-    const missing = [...codesInSource()].filter(([code]) => !catalogued.has(code)).map(([code, files]) => `${code} (${files.join(', ')})`);
+    const missing = [...codesInSource()]
+      .filter(([code]) => !catalogued.has(code))
+      .map(([code, files]) => `${code} (${files.join(', ')})`);
     expect(missing, 'add these codes to src/error-codes.ts, then run `npm run docs:errors`').toEqual([]);
   });
 
   it('has no code that src/ no longer uses', () => {
     const used = codesInSource();
-    expect([...catalogued].filter((code) => !used.has(code)), 'remove these codes from src/error-codes.ts, then run `npm run docs:errors`').toEqual([]);
+    expect(
+      [...catalogued].filter((code) => !used.has(code)),
+      'remove these codes from src/error-codes.ts, then run `npm run docs:errors`',
+    ).toEqual([]);
   });
 
   it('gives each error the exit code that src/ gives it, and warnings none', () => {
     const wrong = exitCodesInSource()
       .filter(({ code }) => catalogued.has(code))
       .filter(({ code, exit }) => ERROR_CODES[code as keyof typeof ERROR_CODES].exit !== exit)
-      .map(({ code, exit, where }) => `${code}: exit ${exit} in ${where}, ${ERROR_CODES[code as keyof typeof ERROR_CODES].exit ?? 'a warning'} in the catalogue`);
+      .map(
+        ({ code, exit, where }) =>
+          `${code}: exit ${exit} in ${where}, ${ERROR_CODES[code as keyof typeof ERROR_CODES].exit ?? 'a warning'} in the catalogue`,
+      );
     expect(wrong).toEqual([]);
   });
 

@@ -71,9 +71,12 @@ function imports(): Array<{ from: string; to: string; isPackage: boolean }> {
   const found: Array<{ from: string; to: string; isPackage: boolean }> = [];
   for (const file of sourceFiles(SRC)) {
     const from = relative(SRC, file);
-    for (const match of readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    for (const match of readFileSync(file, 'utf8').matchAll(
+      /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+    )) {
       const spec = (match[1] ?? match[2])!;
-      if (spec.startsWith('.')) found.push({ from, to: relative(SRC, resolve(dirname(file), spec)).replace(/\.js$/, '.ts'), isPackage: false });
+      if (spec.startsWith('.'))
+        found.push({ from, to: relative(SRC, resolve(dirname(file), spec)).replace(/\.js$/, '.ts'), isPackage: false });
       else found.push({ from, to: spec, isPackage: true });
     }
   }

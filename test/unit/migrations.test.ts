@@ -6,7 +6,8 @@ import { prismaChecksum } from '../../src/orm/prisma/checksum.js';
 import { listPrismaMigrations } from '../../src/orm/prisma/migrations.js';
 import { firstInvalidUtf8 } from '../../src/util/sql-text.js';
 
-const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+const bytes = (...parts: Array<string | number[]>) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 
 describe('firstInvalidUtf8', () => {
   it('is undefined for valid UTF-8', () => {
@@ -128,14 +129,22 @@ describe('listPrismaMigrations', () => {
     writeFileSync(join(dir, 'README.md'), 'notes');
     const folder = listPrismaMigrations(dir);
     expect(folder.exists).toBe(true);
-    expect(folder.migrations.map((m) => m.name)).toEqual(['20250114091512_init', '20250121143027_add_categories', '20250203101845_add_reviews']);
+    expect(folder.migrations.map((m) => m.name)).toEqual([
+      '20250114091512_init',
+      '20250121143027_add_categories',
+      '20250203101845_add_reviews',
+    ]);
   });
 
   it('sorts with localeCompare, as Prisma does, not by code unit', () => {
     migration('20250101000000_Zeta', 'SELECT 1;');
     migration('20250101000000_alpha', 'SELECT 1;');
     migration('20250101000000_beta', 'SELECT 1;');
-    expect(listPrismaMigrations(dir).migrations.map((m) => m.name)).toEqual(['20250101000000_alpha', '20250101000000_beta', '20250101000000_Zeta']);
+    expect(listPrismaMigrations(dir).migrations.map((m) => m.name)).toEqual([
+      '20250101000000_alpha',
+      '20250101000000_beta',
+      '20250101000000_Zeta',
+    ]);
   });
 
   it('reads each script with its paths and checksum', () => {
@@ -184,6 +193,10 @@ describe('listPrismaMigrations', () => {
 
   it('keeps an empty migration.sql', () => {
     migration('empty', '');
-    expect(listPrismaMigrations(dir).migrations[0]).toMatchObject({ script: '', checksum: prismaChecksum(''), invalidUtf8At: undefined });
+    expect(listPrismaMigrations(dir).migrations[0]).toMatchObject({
+      script: '',
+      checksum: prismaChecksum(''),
+      invalidUtf8At: undefined,
+    });
   });
 });

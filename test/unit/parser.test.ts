@@ -30,7 +30,14 @@ describe('parsePostgres', () => {
       [14, 8],
     ]);
     const bytes = Buffer.from(sql, 'utf8');
-    expect(raws.map((r) => bytes.subarray(r.byteStart, r.byteStart + r.byteLength).toString('utf8').trim())).toEqual(["SELECT 'é'", 'SELECT 2']);
+    expect(
+      raws.map((r) =>
+        bytes
+          .subarray(r.byteStart, r.byteStart + r.byteLength)
+          .toString('utf8')
+          .trim(),
+      ),
+    ).toEqual(["SELECT 'é'", 'SELECT 2']);
   });
 
   it('gives the last statement the rest of the text when it has no semicolon', async () => {

@@ -36,7 +36,14 @@ describe('inProjectDir: project code runs in its folder, and the process gets it
         seen.push(`${label} ends in ${process.cwd()}`);
       });
     await Promise.all([run(a, 'first', 30), run(a, 'second', 10), run(b, 'other', 1)]);
-    expect(seen).toEqual([`first starts in ${a}`, `second starts in ${a}`, `second ends in ${a}`, `first ends in ${a}`, `other starts in ${b}`, `other ends in ${b}`]);
+    expect(seen).toEqual([
+      `first starts in ${a}`,
+      `second starts in ${a}`,
+      `second ends in ${a}`,
+      `first ends in ${a}`,
+      `other starts in ${b}`,
+      `other ends in ${b}`,
+    ]);
     expect(process.cwd()).toBe(before);
   });
 
@@ -53,7 +60,10 @@ describe('inProjectDir: project code runs in its folder, and the process gets it
         const inside = await inProjectDir(workerData.dir, async () => [process.cwd(), require('node:path').resolve('x')]);
         parentPort.postMessage({ inside, after: process.cwd() === before });
       });`;
-    const worker = new Worker(code, { eval: true, workerData: { module: join(REPO_ROOT, 'dist', 'project', 'project-dir.js'), dir: a } });
+    const worker = new Worker(code, {
+      eval: true,
+      workerData: { module: join(REPO_ROOT, 'dist', 'project', 'project-dir.js'), dir: a },
+    });
     const answer = await new Promise<{ inside: string[]; after: boolean }>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);

@@ -66,13 +66,23 @@ describe('reconcilePrisma', () => {
 
   it('applied rows make their migrations applied, in disk order', () => {
     const init = row('20250101_init');
-    const statuses = reconcilePrisma([file('20250101_init'), file('20250102_posts'), file('20250103_tags')], [init, row('20250102_posts')], ROOT);
+    const statuses = reconcilePrisma(
+      [file('20250101_init'), file('20250102_posts'), file('20250103_tags')],
+      [init, row('20250102_posts')],
+      ROOT,
+    );
     expect(states(statuses)).toEqual([
       ['20250101_init', 'applied'],
       ['20250102_posts', 'applied'],
       ['20250103_tags', 'pending'],
     ]);
-    expect(statuses[0]).toMatchObject({ edited: false, outOfOrder: false, startedAt: init.started_at, finishedAt: init.finished_at, error: undefined });
+    expect(statuses[0]).toMatchObject({
+      edited: false,
+      outOfOrder: false,
+      startedAt: init.started_at,
+      finishedAt: init.finished_at,
+      error: undefined,
+    });
     expect(statuses[2]!.outOfOrder).toBe(false);
   });
 
@@ -83,7 +93,13 @@ describe('reconcilePrisma', () => {
       ['20250101_init', 'applied'],
       ['20250102_posts', 'failed'],
     ]);
-    expect(statuses[1]).toMatchObject({ startedAt: failed.started_at, finishedAt: undefined, error: 'ERROR: column "x" does not exist', statementsDone: 2, edited: false });
+    expect(statuses[1]).toMatchObject({
+      startedAt: failed.started_at,
+      finishedAt: undefined,
+      error: 'ERROR: column "x" does not exist',
+      statementsDone: 2,
+      edited: false,
+    });
   });
 
   it('a failed row without logs has no error text', () => {
@@ -94,7 +110,11 @@ describe('reconcilePrisma', () => {
   it('a migration whose only rows are rolled back is rolled-back (deploy applies it again)', () => {
     const statuses = reconcilePrisma(
       [file('20250101_init'), file('20250102_posts')],
-      [row('20250101_init'), row('20250102_posts', { finished_at: null, logs: 'boom', rolled_back_at: at() }), row('20250102_posts', { finished_at: null, rolled_back_at: at() })],
+      [
+        row('20250101_init'),
+        row('20250102_posts', { finished_at: null, logs: 'boom', rolled_back_at: at() }),
+        row('20250102_posts', { finished_at: null, rolled_back_at: at() }),
+      ],
       ROOT,
     );
     expect(states(statuses)).toEqual([
@@ -135,12 +155,20 @@ describe('reconcilePrisma', () => {
     });
 
     it('does not flag a file whose line endings were converted to CRLF', () => {
-      const statuses = reconcilePrisma([file('a', 'SELECT 1;\r\nSELECT 2;\r\n')], [row('a', { script: 'SELECT 1;\nSELECT 2;\n' })], ROOT);
+      const statuses = reconcilePrisma(
+        [file('a', 'SELECT 1;\r\nSELECT 2;\r\n')],
+        [row('a', { script: 'SELECT 1;\nSELECT 2;\n' })],
+        ROOT,
+      );
       expect(statuses[0]).toMatchObject({ state: 'applied', edited: false });
     });
 
     it('does not flag a file whose line endings were converted to LF', () => {
-      const statuses = reconcilePrisma([file('a', 'SELECT 1;\nSELECT 2;\n')], [row('a', { script: 'SELECT 1;\r\nSELECT 2;\r\n' })], ROOT);
+      const statuses = reconcilePrisma(
+        [file('a', 'SELECT 1;\nSELECT 2;\n')],
+        [row('a', { script: 'SELECT 1;\r\nSELECT 2;\r\n' })],
+        ROOT,
+      );
       expect(statuses[0]).toMatchObject({ state: 'applied', edited: false });
     });
 
@@ -156,7 +184,10 @@ describe('reconcilePrisma', () => {
     it('does not flag pending, failed or rolled-back migrations', () => {
       const statuses = reconcilePrisma(
         [file('a', 'changed'), file('b', 'changed'), file('c', 'changed')],
-        [row('a', { script: 'original', finished_at: null }), row('b', { script: 'original', finished_at: null, rolled_back_at: at() })],
+        [
+          row('a', { script: 'original', finished_at: null }),
+          row('b', { script: 'original', finished_at: null, rolled_back_at: at() }),
+        ],
         ROOT,
       );
       expect(statuses.map((s) => [s.state, s.edited])).toEqual([
@@ -174,7 +205,11 @@ describe('reconcilePrisma', () => {
 
   describe('out-of-order migrations', () => {
     it('flags a pending migration that sorts before an applied one (a merged branch)', () => {
-      const statuses = reconcilePrisma([file('20250101_init'), file('20250102_from_branch'), file('20250103_main')], [row('20250101_init'), row('20250103_main')], ROOT);
+      const statuses = reconcilePrisma(
+        [file('20250101_init'), file('20250102_from_branch'), file('20250103_main')],
+        [row('20250101_init'), row('20250103_main')],
+        ROOT,
+      );
       expect(statuses.map((s) => [s.name, s.state, s.outOfOrder])).toEqual([
         ['20250101_init', 'applied', false],
         ['20250102_from_branch', 'pending', true],
@@ -183,7 +218,11 @@ describe('reconcilePrisma', () => {
     });
 
     it('flags a rolled-back migration that sorts before an applied one', () => {
-      const statuses = reconcilePrisma([file('a'), file('b')], [row('a', { finished_at: null, rolled_back_at: at() }), row('b')], ROOT);
+      const statuses = reconcilePrisma(
+        [file('a'), file('b')],
+        [row('a', { finished_at: null, rolled_back_at: at() }), row('b')],
+        ROOT,
+      );
       expect(statuses.map((s) => [s.state, s.outOfOrder])).toEqual([
         ['rolled-back', true],
         ['applied', false],
@@ -220,7 +259,12 @@ describe('reconcilePrisma', () => {
     it('reports a failed row whose folder is gone with its error', () => {
       const failed = row('20250105_gone', { finished_at: null, logs: 'ERROR: relation "x" does not exist' });
       const statuses = reconcilePrisma([file('20250101_init')], [row('20250101_init'), failed], ROOT);
-      expect(statuses[1]).toMatchObject({ name: '20250105_gone', state: 'missing-on-disk', finishedAt: undefined, error: 'ERROR: relation "x" does not exist' });
+      expect(statuses[1]).toMatchObject({
+        name: '20250105_gone',
+        state: 'missing-on-disk',
+        finishedAt: undefined,
+        error: 'ERROR: relation "x" does not exist',
+      });
     });
 
     it('ignores rolled-back rows whose folder is gone', () => {

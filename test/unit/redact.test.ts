@@ -57,13 +57,17 @@ describe('registered secrets', () => {
 
 describe('URL-embedded passwords', () => {
   it('redacts the password of any scheme://user:password@ URL, keeping the rest', () => {
-    expect(redact('connect postgresql://app:unregistered1@db:5432/shop failed')).toBe('connect postgresql://app:***@db:5432/shop failed');
+    expect(redact('connect postgresql://app:unregistered1@db:5432/shop failed')).toBe(
+      'connect postgresql://app:***@db:5432/shop failed',
+    );
     expect(redact('mysql://root:unregistered2@localhost/app')).toBe('mysql://root:***@localhost/app');
     expect(redact('redis://:unregistered3@cache:6379')).toBe('redis://:***@cache:6379');
   });
 
   it('redacts several URLs in one text', () => {
-    expect(redact('a=postgres://u:x1y2z3@h1/d b=postgres://v:q9w8e7@h2/d')).toBe('a=postgres://u:***@h1/d b=postgres://v:***@h2/d');
+    expect(redact('a=postgres://u:x1y2z3@h1/d b=postgres://v:q9w8e7@h2/d')).toBe(
+      'a=postgres://u:***@h1/d b=postgres://v:***@h2/d',
+    );
   });
 
   it('leaves URLs without a password alone', () => {
@@ -140,16 +144,24 @@ describe('redaction never corrupts ordinary text', () => {
   it('a password that is an ordinary word is redacted where it stands as a password, never inside other words', () => {
     const raw = 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
     parseDatabaseUrl(raw);
-    expect(redact('Deploying prisma migrations to database "postgres" on 127.0.0.1:5432 as postgres')).toBe('Deploying prisma migrations to database "postgres" on 127.0.0.1:5432 as postgres');
-    expect(redact('the provider is postgresql; see https://www.postgresql.org/docs/')).toBe('the provider is postgresql; see https://www.postgresql.org/docs/');
+    expect(redact('Deploying prisma migrations to database "postgres" on 127.0.0.1:5432 as postgres')).toBe(
+      'Deploying prisma migrations to database "postgres" on 127.0.0.1:5432 as postgres',
+    );
+    expect(redact('the provider is postgresql; see https://www.postgresql.org/docs/')).toBe(
+      'the provider is postgresql; see https://www.postgresql.org/docs/',
+    );
     expect(redact(`connect ${raw} failed`)).toBe('connect *** failed');
-    expect(redact('DATABASE_URL=postgresql://postgres:postgres@db:5432/shop')).toBe('DATABASE_URL=postgresql://postgres:***@db:5432/shop');
+    expect(redact('DATABASE_URL=postgresql://postgres:postgres@db:5432/shop')).toBe(
+      'DATABASE_URL=postgresql://postgres:***@db:5432/shop',
+    );
     expect(redact('host=db password=postgres')).toBe('host=db password=***');
   });
 
   it('a registered secret is replaced as a whole, not where it is part of a longer word', () => {
     registerSecret('s3cr3t-tok');
-    expect(redact('token s3cr3t-tok, quoted "s3cr3t-tok", at the end s3cr3t-tok')).toBe('token ***, quoted "***", at the end ***');
+    expect(redact('token s3cr3t-tok, quoted "s3cr3t-tok", at the end s3cr3t-tok')).toBe(
+      'token ***, quoted "***", at the end ***',
+    );
     expect(redact('xs3cr3t-tok and s3cr3t-tokens')).toBe('xs3cr3t-tok and s3cr3t-tokens');
   });
 

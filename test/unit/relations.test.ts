@@ -29,12 +29,11 @@ describe('referencedRelations', () => {
   });
 
   it('finds every table of a query once, in order of appearance', async () => {
-    expect(await relationsOf('INSERT INTO "Order" SELECT o.* FROM public."Item" o JOIN x ON true JOIN x AS y ON true WHERE id IN (SELECT id FROM u)')).toEqual([
-      '"Order"',
-      '"public"."Item"',
-      '"x"',
-      '"u"',
-    ]);
+    expect(
+      await relationsOf(
+        'INSERT INTO "Order" SELECT o.* FROM public."Item" o JOIN x ON true JOIN x AS y ON true WHERE id IN (SELECT id FROM u)',
+      ),
+    ).toEqual(['"Order"', '"public"."Item"', '"x"', '"u"']);
   });
 
   it('UPDATE ... FROM and DELETE ... USING name both tables', async () => {
@@ -48,20 +47,26 @@ describe('referencedRelations', () => {
   });
 
   it('names the table of a trigger and of a CREATE INDEX CONCURRENTLY', async () => {
-    expect(await relationsOf('CREATE TRIGGER tr AFTER INSERT ON audit.t FOR EACH ROW EXECUTE FUNCTION f()')).toEqual(['"audit"."t"']);
+    expect(await relationsOf('CREATE TRIGGER tr AFTER INSERT ON audit.t FOR EACH ROW EXECUTE FUNCTION f()')).toEqual([
+      '"audit"."t"',
+    ]);
     expect(await relationsOf('CREATE INDEX CONCURRENTLY i ON "Order" ("createdAt")')).toEqual(['"Order"']);
   });
 
   it('names the referenced table of a foreign key (it is locked too)', async () => {
-    expect(await relationsOf('ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT')).toEqual([
-      '"Post"',
-      '"User"',
-    ]);
+    expect(
+      await relationsOf(
+        'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT',
+      ),
+    ).toEqual(['"Post"', '"User"']);
     expect(await relationsOf('CREATE TABLE c (id int REFERENCES s.d (id))')).toEqual(['"c"', '"s"."d"']);
   });
 
   it('names the partition of a DETACH PARTITION', async () => {
-    expect(await relationsOf('ALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY')).toEqual(['"measurements"', '"measurements_2020"']);
+    expect(await relationsOf('ALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY')).toEqual([
+      '"measurements"',
+      '"measurements_2020"',
+    ]);
   });
 
   it('names the table of a view definition and of CREATE TABLE AS', async () => {

@@ -6,7 +6,14 @@ describe('relativeFrom', () => {
   it('agrees with path.relative for paths below, at, beside and above the root', () => {
     const root = '/srv/app';
     const rel = relativeFrom(root);
-    for (const path of ['/srv/app/drizzle/0001_init.sql', '/srv/app/prisma/migrations/x/migration.sql', '/srv/other/file.sql', '/srv/app-two/a.sql', '/srv/app/a/../b.sql', '/etc/passwd']) {
+    for (const path of [
+      '/srv/app/drizzle/0001_init.sql',
+      '/srv/app/prisma/migrations/x/migration.sql',
+      '/srv/other/file.sql',
+      '/srv/app-two/a.sql',
+      '/srv/app/a/../b.sql',
+      '/etc/passwd',
+    ]) {
       expect(rel(path), path).toBe(relative(root, path));
     }
     expect(rel('/srv/app')).toBe('.');

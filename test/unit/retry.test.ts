@@ -16,8 +16,12 @@ describe('backoffDelay', () => {
   });
 
   it('doubles the ceiling with each attempt', () => {
-    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, 1000, 1_000_000, highest))).toEqual([1000, 2000, 4000, 8000, 16000]);
-    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, 1000, 1_000_000, lowest))).toEqual([500, 1000, 2000, 4000, 8000]);
+    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, 1000, 1_000_000, highest))).toEqual([
+      1000, 2000, 4000, 8000, 16000,
+    ]);
+    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, 1000, 1_000_000, lowest))).toEqual([
+      500, 1000, 2000, 4000, 8000,
+    ]);
   });
 
   it('caps the ceiling at max', () => {

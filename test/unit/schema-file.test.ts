@@ -16,7 +16,9 @@ describe('readDatasource', () => {
   });
 
   it('reads a literal url', () => {
-    const ds = readDatasource(`datasource main {\n  provider = "postgresql"\n  url = "postgresql://app:pw@localhost:5432/shop?schema=public"\n}`);
+    const ds = readDatasource(
+      `datasource main {\n  provider = "postgresql"\n  url = "postgresql://app:pw@localhost:5432/shop?schema=public"\n}`,
+    );
     expect(ds?.name).toBe('main');
     expect(ds?.url).toEqual({ kind: 'literal', value: 'postgresql://app:pw@localhost:5432/shop?schema=public' });
   });
@@ -81,7 +83,11 @@ model User {
 
   it('returns undefined for a file without a datasource', () => {
     expect(readDatasource('')).toBeUndefined();
-    expect(readDatasource(`generator client {\n  provider = "prisma-client-js"\n}\n\nmodel Post {\n  id Int @id\n  datasource String\n}\n`)).toBeUndefined();
+    expect(
+      readDatasource(
+        `generator client {\n  provider = "prisma-client-js"\n}\n\nmodel Post {\n  id Int @id\n  datasource String\n}\n`,
+      ),
+    ).toBeUndefined();
     expect(readDatasource('// datasource db { provider = "postgresql" }\n')).toBeUndefined();
   });
 
@@ -109,26 +115,45 @@ datasource pg {
   url      = env("DATABASE_URL")
 }
 `;
-    expect(readDatasource(source)).toMatchObject({ name: 'pg', provider: 'postgresql', url: { kind: 'env', name: 'DATABASE_URL' }, line: 19 });
+    expect(readDatasource(source)).toMatchObject({
+      name: 'pg',
+      provider: 'postgresql',
+      url: { kind: 'env', name: 'DATABASE_URL' },
+      line: 19,
+    });
   });
 
   it('counts lines inside multi-line strings before the datasource', () => {
-    const source = ['model A {', '  id Int @id @default(dbgenerated("first', 'second"))', '}', 'datasource db {', '  provider = "postgresql"', '}'].join('\n');
+    const source = [
+      'model A {',
+      '  id Int @id @default(dbgenerated("first',
+      'second"))',
+      '}',
+      'datasource db {',
+      '  provider = "postgresql"',
+      '}',
+    ].join('\n');
     expect(readDatasource(source)?.line).toBe(5);
   });
 
   it('returns the first datasource when there are several', () => {
-    const ds = readDatasource(`datasource a {\n  provider = "postgresql"\n  url = env("A_URL")\n}\ndatasource b {\n  provider = "mysql"\n  url = env("B_URL")\n}`);
+    const ds = readDatasource(
+      `datasource a {\n  provider = "postgresql"\n  url = env("A_URL")\n}\ndatasource b {\n  provider = "mysql"\n  url = env("B_URL")\n}`,
+    );
     expect(ds).toMatchObject({ name: 'a', url: { kind: 'env', name: 'A_URL' } });
   });
 
   it('handles CRLF line endings', () => {
-    const ds = readDatasource('generator client {\r\n  provider = "prisma-client-js"\r\n}\r\n\r\ndatasource db {\r\n  provider = "postgresql"\r\n  url = env("DATABASE_URL")\r\n}\r\n');
+    const ds = readDatasource(
+      'generator client {\r\n  provider = "prisma-client-js"\r\n}\r\n\r\ndatasource db {\r\n  provider = "postgresql"\r\n  url = env("DATABASE_URL")\r\n}\r\n',
+    );
     expect(ds).toMatchObject({ provider: 'postgresql', url: { kind: 'env', name: 'DATABASE_URL' }, line: 5 });
   });
 
   it('leaves values it cannot read unset', () => {
-    const ds = readDatasource(`datasource db {\n  provider = "postgresql"\n  url = env(DATABASE_URL)\n  directUrl = 42\n  schemas = "public"\n}`);
+    const ds = readDatasource(
+      `datasource db {\n  provider = "postgresql"\n  url = env(DATABASE_URL)\n  directUrl = 42\n  schemas = "public"\n}`,
+    );
     expect(ds).toMatchObject({ provider: 'postgresql', url: undefined, directUrl: undefined, schemas: [] });
   });
 

@@ -31,11 +31,15 @@ describe('splitStatements: splitting', () => {
       '',
     ].join('\n');
     const statements = await splitStatements(sql);
-    expect(statements.map((s) => ({ index: s.index, line: s.line, column: s.column, endLine: s.endLine, kind: s.kind }))).toEqual([
-      { index: 0, line: 2, column: 1, endLine: 7, kind: 'CreateStmt' },
-      { index: 1, line: 10, column: 1, endLine: 10, kind: 'IndexStmt' },
-    ]);
-    expect(statements[0]!.text).toBe('CREATE TABLE "User" (\n    "id" SERIAL NOT NULL,\n    "email" TEXT NOT NULL,\n\n    CONSTRAINT "User_pkey" PRIMARY KEY ("id")\n)');
+    expect(statements.map((s) => ({ index: s.index, line: s.line, column: s.column, endLine: s.endLine, kind: s.kind }))).toEqual(
+      [
+        { index: 0, line: 2, column: 1, endLine: 7, kind: 'CreateStmt' },
+        { index: 1, line: 10, column: 1, endLine: 10, kind: 'IndexStmt' },
+      ],
+    );
+    expect(statements[0]!.text).toBe(
+      'CREATE TABLE "User" (\n    "id" SERIAL NOT NULL,\n    "email" TEXT NOT NULL,\n\n    CONSTRAINT "User_pkey" PRIMARY KEY ("id")\n)',
+    );
     expect(statements[1]!.text).toBe('CREATE UNIQUE INDEX "User_email_key" ON "User"("email")');
   });
 
@@ -50,7 +54,8 @@ describe('splitStatements: splitting', () => {
   });
 
   it('keeps a dollar-quoted function body with semicolons as one statement', async () => {
-    const body = 'CREATE FUNCTION touch() RETURNS trigger AS $fn$\nBEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND;\n$fn$ LANGUAGE plpgsql';
+    const body =
+      'CREATE FUNCTION touch() RETURNS trigger AS $fn$\nBEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND;\n$fn$ LANGUAGE plpgsql';
     const sql = `${body};\nCREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW EXECUTE FUNCTION touch();\nDO $$ BEGIN PERFORM 1; PERFORM 2; END $$;`;
     const statements = await splitStatements(sql);
     expect(statements.map((s) => s.kind)).toEqual(['CreateFunctionStmt', 'CreateTrigStmt', 'DoStmt']);
@@ -101,7 +106,8 @@ describe('splitStatements: splitting', () => {
   });
 
   it('maps byte offsets to the right text and position after multibyte identifiers and strings', async () => {
-    const sql = 'CREATE TABLE "Bücher" ("titel" text);\nCREATE TABLE "日本語" (x int);  COMMENT ON TABLE "日本語" IS \'表 😀\';\nSELECT \'😀😀\'; SELECT 2;';
+    const sql =
+      'CREATE TABLE "Bücher" ("titel" text);\nCREATE TABLE "日本語" (x int);  COMMENT ON TABLE "日本語" IS \'表 😀\';\nSELECT \'😀😀\'; SELECT 2;';
     const statements = await splitStatements(sql);
     expect(statements.map((s) => s.text)).toEqual([
       'CREATE TABLE "Bücher" ("titel" text)',
@@ -141,7 +147,11 @@ describe('splitStatements: splitting', () => {
   });
 
   it('rejects invalid SQL with a SqlSyntaxError', async () => {
-    await expect(splitStatements('SELECT 1;\nCREATE TABEL t (id int);')).rejects.toMatchObject({ name: 'SqlSyntaxError', line: 2, column: 8 });
+    await expect(splitStatements('SELECT 1;\nCREATE TABEL t (id int);')).rejects.toMatchObject({
+      name: 'SqlSyntaxError',
+      line: 2,
+      column: 8,
+    });
     await expect(splitStatements('SELECT 1;\nCREATE TABEL t (id int);')).rejects.toBeInstanceOf(SqlSyntaxError);
   });
 });
@@ -191,7 +201,9 @@ describe('splitStatements: classification', () => {
   });
 
   it('DROP INDEX CONCURRENTLY vs DROP INDEX and DROP TABLE', async () => {
-    const [concurrent, plain, table] = await splitStatements('DROP INDEX CONCURRENTLY IF EXISTS s.idx; DROP INDEX idx; DROP TABLE t;');
+    const [concurrent, plain, table] = await splitStatements(
+      'DROP INDEX CONCURRENTLY IF EXISTS s.idx; DROP INDEX idx; DROP TABLE t;',
+    );
     expect(concurrent).toMatchObject({ kind: 'DropStmt', outsideTransaction: 'DROP INDEX CONCURRENTLY', nonBlocking: true });
     expect(concurrent!.concurrentIndex).toBeUndefined();
     expect(plain).toMatchObject({ kind: 'DropStmt', nonBlocking: false });
@@ -266,7 +278,11 @@ describe('splitStatements: classification', () => {
     const [concurrent, plain, attach] = await splitStatements(
       'ALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY; ALTER TABLE measurements DETACH PARTITION measurements_2020; ALTER TABLE measurements ATTACH PARTITION m FOR VALUES IN (1);',
     );
-    expect(concurrent).toMatchObject({ kind: 'AlterTableStmt', outsideTransaction: 'DETACH PARTITION CONCURRENTLY', nonBlocking: true });
+    expect(concurrent).toMatchObject({
+      kind: 'AlterTableStmt',
+      outsideTransaction: 'DETACH PARTITION CONCURRENTLY',
+      nonBlocking: true,
+    });
     expect(plain!.outsideTransaction).toBeUndefined();
     expect(plain!.nonBlocking).toBe(false);
     expect(attach!.outsideTransaction).toBeUndefined();
@@ -296,7 +312,9 @@ describe('splitStatements: classification', () => {
       ['ROLLBACK', 'other'],
       ['PREPARE', 'other'],
     ]);
-    expect(statements.every((s) => s.kind === 'TransactionStmt' && s.outsideTransaction === undefined && !s.nonBlocking)).toBe(true);
+    expect(statements.every((s) => s.kind === 'TransactionStmt' && s.outsideTransaction === undefined && !s.nonBlocking)).toBe(
+      true,
+    );
   });
 
   it('a BEGIN ... COMMIT wrapped migration keeps the statements in between unclassified', async () => {
@@ -306,9 +324,13 @@ describe('splitStatements: classification', () => {
   });
 
   it('SELECT and DML are ordinary statements', async () => {
-    const statements = await splitStatements("INSERT INTO t VALUES (1); UPDATE t SET a = 2; DELETE FROM t; SELECT pg_sleep(0); SET lock_timeout = '1s';");
+    const statements = await splitStatements(
+      "INSERT INTO t VALUES (1); UPDATE t SET a = 2; DELETE FROM t; SELECT pg_sleep(0); SET lock_timeout = '1s';",
+    );
     expect(statements.map((s) => s.kind)).toEqual(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'SelectStmt', 'VariableSetStmt']);
-    expect(statements.every((s) => s.outsideTransaction === undefined && !s.nonBlocking && s.transactionControl === undefined)).toBe(true);
+    expect(
+      statements.every((s) => s.outsideTransaction === undefined && !s.nonBlocking && s.transactionControl === undefined),
+    ).toBe(true);
   });
 
   it('keeps the parse node for later analysis', async () => {
@@ -337,14 +359,20 @@ describe('splitStatements: positions in a long file', () => {
 
 describe('splitStatements: a file big enough to be parsed in pieces', () => {
   it('cut in pieces: every statement with its text and line, multi-byte characters included', async () => {
-    const expected = Array.from({ length: 20_000 }, (_, i) => `INSERT INTO "ü" VALUES (${i}, '${'é€'.repeat(i % 50)}${'z'.repeat(200)}')`);
+    const expected = Array.from(
+      { length: 20_000 },
+      (_, i) => `INSERT INTO "ü" VALUES (${i}, '${'é€'.repeat(i % 50)}${'z'.repeat(200)}')`,
+    );
     const sql = expected.map((text, i) => `${text};${i % 5 === 0 ? '\n\n' : '\n'}`).join('');
     expect(Buffer.byteLength(sql)).toBeGreaterThan(4 * 1024 * 1024);
     const statements = await splitStatements(sql);
     expect(statements).toHaveLength(expected.length);
     let line = 1;
     for (const [i, statement] of statements.entries()) {
-      if (statement.text !== expected[i] || statement.line !== line || statement.column !== 1) throw new Error(`statement ${i}: ${statement.text.slice(0, 60)} at ${statement.line}:${statement.column}, expected line ${line}`);
+      if (statement.text !== expected[i] || statement.line !== line || statement.column !== 1)
+        throw new Error(
+          `statement ${i}: ${statement.text.slice(0, 60)} at ${statement.line}:${statement.column}, expected line ${line}`,
+        );
       line += i % 5 === 0 ? 2 : 1;
     }
   });
@@ -369,7 +397,11 @@ describe('splitStatements: a file big enough to be parsed in pieces', () => {
     // As for a small file: a comment before a statement is not part of its text.
     const texts = expected.map((text, i) => (i % 4 === 2 ? `SELECT ${i}` : text));
     const firstDifference = statements.findIndex((s, i) => s.text !== texts[i]);
-    expect(firstDifference === -1 ? undefined : [statements[firstDifference]!.text.slice(0, 200), texts[firstDifference]!.slice(0, 200)]).toBeUndefined();
+    expect(
+      firstDifference === -1
+        ? undefined
+        : [statements[firstDifference]!.text.slice(0, 200), texts[firstDifference]!.slice(0, 200)],
+    ).toBeUndefined();
     expect(statements).toHaveLength(texts.length);
     expect(statements[8999]!.line).toBe(sql.split('\n').length - 1);
   });

@@ -48,7 +48,12 @@ export default {
   tablesFilter: process.env.NODE_ENV === 'test' ? ['test_*'] : undefined,
 } as const;
 `),
-    ).toEqual({ dialect: 'postgresql', out: './drizzle/billing', dbCredentials: { url: 'postgresql://app@db/app' }, tablesFilter: undefined });
+    ).toEqual({
+      dialect: 'postgresql',
+      out: './drizzle/billing',
+      dbCredentials: { url: 'postgresql://app@db/app' },
+      tablesFilter: undefined,
+    });
   });
 
   it('gives up, for the file to be run, on anything that is not data', async () => {

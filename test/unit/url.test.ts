@@ -14,7 +14,15 @@ function invalid(raw: string): InvalidDatabaseUrl {
 describe('parseDatabaseUrl', () => {
   it('takes a full PostgreSQL URL apart', () => {
     const url = parseDatabaseUrl('postgresql://app:s3cret@db.example.com:5433/shop?schema=sales&sslmode=require');
-    expect(url).toMatchObject({ dialect: 'postgres', host: 'db.example.com', port: 5433, database: 'shop', user: 'app', password: 's3cret', schema: 'sales' });
+    expect(url).toMatchObject({
+      dialect: 'postgres',
+      host: 'db.example.com',
+      port: 5433,
+      database: 'shop',
+      user: 'app',
+      password: 's3cret',
+      schema: 'sales',
+    });
     expect(url.params.get('sslmode')).toBe('require');
   });
 
@@ -24,7 +32,14 @@ describe('parseDatabaseUrl', () => {
   });
 
   it('defaults a PostgreSQL URL to port 5432, user postgres and a database named after the user', () => {
-    expect(parseDatabaseUrl('postgresql://db.internal')).toMatchObject({ host: 'db.internal', port: 5432, user: 'postgres', database: 'postgres', password: undefined, schema: undefined });
+    expect(parseDatabaseUrl('postgresql://db.internal')).toMatchObject({
+      host: 'db.internal',
+      port: 5432,
+      user: 'postgres',
+      database: 'postgres',
+      password: undefined,
+      schema: undefined,
+    });
     expect(parseDatabaseUrl('postgresql://alice@db.internal')).toMatchObject({ user: 'alice', database: 'alice' });
     expect(parseDatabaseUrl('postgresql://alice@db.internal/')).toMatchObject({ user: 'alice', database: 'alice' });
   });
@@ -38,7 +53,14 @@ describe('parseDatabaseUrl', () => {
   });
 
   it('reads MySQL URLs with MySQL defaults', () => {
-    expect(parseDatabaseUrl('mysql://root:pw@mysql.local/app')).toMatchObject({ dialect: 'mysql', host: 'mysql.local', port: 3306, database: 'app', user: 'root', password: 'pw' });
+    expect(parseDatabaseUrl('mysql://root:pw@mysql.local/app')).toMatchObject({
+      dialect: 'mysql',
+      host: 'mysql.local',
+      port: 3306,
+      database: 'app',
+      user: 'root',
+      password: 'pw',
+    });
     expect(parseDatabaseUrl('mysql://mysql.local')).toMatchObject({ dialect: 'mysql', port: 3306, user: 'root', database: '' });
     expect(parseDatabaseUrl('mariadb://m/app').dialect).toBe('mysql');
   });
@@ -66,12 +88,20 @@ describe('parseDatabaseUrl', () => {
   });
 
   it('takes the socket directory from the host parameter when the URL has no host', () => {
-    expect(parseDatabaseUrl('postgresql:///shop?host=/var/run/postgresql')).toMatchObject({ host: '/var/run/postgresql', database: 'shop', port: 5432 });
+    expect(parseDatabaseUrl('postgresql:///shop?host=/var/run/postgresql')).toMatchObject({
+      host: '/var/run/postgresql',
+      database: 'shop',
+      port: 5432,
+    });
   });
 
   it('takes the socket directory from the host parameter over the placeholder host Prisma documents', () => {
     // Prisma: postgresql://USER:PASSWORD@localhost/database?host=/var/run/postgresql/ ("the value itself is ignored").
-    expect(parseDatabaseUrl('postgresql://app:pw@localhost/shop?host=/var/run/postgresql/')).toMatchObject({ host: '/var/run/postgresql/', user: 'app', database: 'shop' });
+    expect(parseDatabaseUrl('postgresql://app:pw@localhost/shop?host=/var/run/postgresql/')).toMatchObject({
+      host: '/var/run/postgresql/',
+      user: 'app',
+      database: 'shop',
+    });
   });
 
   it('reads an IPv6 host', () => {
@@ -112,7 +142,9 @@ describe('parseDatabaseUrl', () => {
 
 describe('describeUrl', () => {
   it('names database, host, port and user', () => {
-    expect(describeUrl(parseDatabaseUrl('postgresql://app:pw@db.example.com:6000/shop'))).toBe('database "shop" on db.example.com:6000 as app');
+    expect(describeUrl(parseDatabaseUrl('postgresql://app:pw@db.example.com:6000/shop'))).toBe(
+      'database "shop" on db.example.com:6000 as app',
+    );
   });
 
   it('never contains the password, encoded or not', () => {
@@ -137,7 +169,9 @@ describe('poolerSuspicion', () => {
 
   it('flags hosts that name a pooler', () => {
     expect(suspicion('postgresql://u:p@aws-0-eu-central-1.pooler.supabase.com:5432/postgres')?.reason).toContain('pooler');
-    expect(suspicion('postgresql://u:p@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb')?.reason).toContain('names a pooler');
+    expect(suspicion('postgresql://u:p@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb')?.reason).toContain(
+      'names a pooler',
+    );
     expect(suspicion('postgresql://u:p@EP-X-POOLER.example.com/db')).toBeDefined();
   });
 

@@ -18,7 +18,10 @@ export function baselineCommand(): Command {
     )
     .option('--to <migration>', 'the last migration the live schema already contains')
     .option('--lock-wait <duration>', 'how long to wait for the migration lock', '5m')
-    .option('--check', 'first replay the migrations up to --to and compare them with the live schema (lockstep drift); on any difference record nothing and exit 3')
+    .option(
+      '--check',
+      'first replay the migrations up to --to and compare them with the live schema (lockstep drift); on any difference record nothing and exit 3',
+    )
     .option('--shadow-url <url>', 'with --check: replay into this empty scratch database instead of PGlite; never printed')
     .option('--no-audit', "do not write lockstep's audit table")
     .action(async (flags: BaselineFlags, cmd: Command) => {
@@ -36,7 +39,9 @@ export function baselineCommand(): Command {
           printJson(result);
           return;
         }
-        stdout(`Recorded ${result.marked.length} migration${result.marked.length === 1 ? '' : 's'} as applied without running them:`);
+        stdout(
+          `Recorded ${result.marked.length} migration${result.marked.length === 1 ? '' : 's'} as applied without running them:`,
+        );
         for (const name of result.marked) stdout(`  ${name}`);
         stdout(
           result.pending.length

@@ -13,7 +13,10 @@ function render(result: DetectResult, style: Style): string {
     lines.push(`  evidence:       ${orm.evidence.join(', ') || '-'}`);
     if (orm.configFile) lines.push(`  config loaded:  ${orm.configFile}${orm.configRead ? ` (${orm.configRead})` : ''}`);
     lines.push(`  dialect:        ${orm.dialect ?? 'unknown'}`);
-    if (orm.migrations) lines.push(`  migrations:     ${orm.migrations.location} (${orm.migrations.exists ? `${orm.migrations.count} migration${orm.migrations.count === 1 ? '' : 's'}` : 'not found'})`);
+    if (orm.migrations)
+      lines.push(
+        `  migrations:     ${orm.migrations.location} (${orm.migrations.exists ? `${orm.migrations.count} migration${orm.migrations.count === 1 ? '' : 's'}` : 'not found'})`,
+      );
     if (orm.historyTable) lines.push(`  history table:  ${orm.historyTable}`);
     if (orm.databaseUrlFrom) lines.push(`  database URL:   ${orm.databaseUrlFrom}`);
     for (const problem of orm.problems) lines.push(`  ${style.yellow('problem:')}        ${problem}`);
@@ -36,7 +39,11 @@ export function detectCommand(): Command {
       try {
         const options = projectOptions(flags);
         const { detect } = await import('../../project/describe-project.js');
-        const result = await detect({ ...(options.project ? { project: options.project } : {}), ...(options.orm ? { orm: options.orm } : {}), ...(options.config ? { config: options.config } : {}) });
+        const result = await detect({
+          ...(options.project ? { project: options.project } : {}),
+          ...(options.orm ? { orm: options.orm } : {}),
+          ...(options.config ? { config: options.config } : {}),
+        });
         if (json) printJson(result);
         else stdout(render(result, styleFor(process.stdout)));
         // A project lockstep cannot deploy (another database than PostgreSQL) is not "found".

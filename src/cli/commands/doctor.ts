@@ -30,8 +30,15 @@ export function doctorCommand(): Command {
     .addOption(new Option('--cwd <dir>', 'same as --project'))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--json', 'same as --format json')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 on a finding of this severity or above').choices(['error', 'warning', 'info']).default('error'))
-    .option('--fix', 'apply the fixes that are mechanical and safe (e.g. adding `await`), printing a unified diff of each change first')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 on a finding of this severity or above')
+        .choices(['error', 'warning', 'info'])
+        .default('error'),
+    )
+    .option(
+      '--fix',
+      'apply the fixes that are mechanical and safe (e.g. adding `await`), printing a unified diff of each change first',
+    )
     .option('--dry-run', 'with --fix: print the diffs without changing any file')
     .option('--only <checks>', 'run only these checks (comma-separated ids)')
     .option('--list-checks', 'list every check with its severity, then exit')
@@ -50,7 +57,18 @@ async function runDoctor(flags: DoctorFlags, format: string): Promise<number> {
   // Implementation modules load only when the command runs, so that `lockstep --help` starts fast.
   const { allChecks, findCheck } = await import('../../doctor/registry.js');
   if (flags.listChecks) {
-    if (format === 'json') stdout(JSON.stringify(allChecks().map(({ meta }) => ({ id: meta.id, scope: meta.scope, severity: meta.severity, title: meta.title, fixable: meta.fixable }))));
+    if (format === 'json')
+      stdout(
+        JSON.stringify(
+          allChecks().map(({ meta }) => ({
+            id: meta.id,
+            scope: meta.scope,
+            severity: meta.severity,
+            title: meta.title,
+            fixable: meta.fixable,
+          })),
+        ),
+      );
     else {
       const { listChecks } = await import('../../report/doctor-explain.js');
       stdout(listChecks(allChecks(), styleFor(process.stdout)));
@@ -59,7 +77,10 @@ async function runDoctor(flags: DoctorFlags, format: string): Promise<number> {
   }
   if (flags.explain !== undefined) {
     const check = findCheck(flags.explain);
-    if (!check) throw usageError('LS_UNKNOWN_CHECK', `There is no doctor check "${flags.explain}".`, ['Run `lockstep doctor --list-checks` for the check ids.']);
+    if (!check)
+      throw usageError('LS_UNKNOWN_CHECK', `There is no doctor check "${flags.explain}".`, [
+        'Run `lockstep doctor --list-checks` for the check ids.',
+      ]);
     if (format === 'json') stdout(JSON.stringify(check.meta));
     else {
       const { explainCheck } = await import('../../report/doctor-explain.js');
@@ -67,10 +88,19 @@ async function runDoctor(flags: DoctorFlags, format: string): Promise<number> {
     }
     return ExitCode.Ok;
   }
-  if (flags.dryRun && !flags.fix) throw usageError('LS_BAD_OPTION', '--dry-run only applies to --fix.', ['Run `lockstep doctor --fix --dry-run` to see the fixes without applying them.']);
-  const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (flags.dryRun && !flags.fix)
+    throw usageError('LS_BAD_OPTION', '--dry-run only applies to --fix.', [
+      'Run `lockstep doctor --fix --dry-run` to see the fixes without applying them.',
+    ]);
+  const only = flags.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const id of only ?? []) {
-    if (!findCheck(id)) throw usageError('LS_UNKNOWN_CHECK', `--only names "${id}", which is not a doctor check.`, ['Run `lockstep doctor --list-checks` for the check ids.']);
+    if (!findCheck(id))
+      throw usageError('LS_UNKNOWN_CHECK', `--only names "${id}", which is not a doctor check.`, [
+        'Run `lockstep doctor --list-checks` for the check ids.',
+      ]);
   }
   const [{ doctor }, { projectRoot }] = await Promise.all([import('../../doctor/doctor.js'), import('../../project/detect.js')]);
   const project = flags.project ?? flags.cwd;
@@ -83,12 +113,26 @@ async function runDoctor(flags: DoctorFlags, format: string): Promise<number> {
     const result = applyFixes(projectRoot(project), report.findings, { dryRun: Boolean(flags.dryRun) });
     const print = format === 'text' ? stdout : stderr;
     for (const file of result.files) {
-      print(file.diff.split('\n').map((line) => (line.startsWith('+') && !line.startsWith('+++') ? style.green(line) : line.startsWith('-') && !line.startsWith('---') ? style.red(line) : line)).join('\n'));
+      print(
+        file.diff
+          .split('\n')
+          .map((line) =>
+            line.startsWith('+') && !line.startsWith('+++')
+              ? style.green(line)
+              : line.startsWith('-') && !line.startsWith('---')
+                ? style.red(line)
+                : line,
+          )
+          .join('\n'),
+      );
       print('');
     }
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     if (result.files.length === 0) print('No fix to apply: no finding can be repaired mechanically.');
-    else if (flags.dryRun) print(`Would apply ${plural(result.applied, 'fix')} in ${plural(result.files.length, 'file')} (--dry-run: nothing was written).`);
+    else if (flags.dryRun)
+      print(
+        `Would apply ${plural(result.applied, 'fix')} in ${plural(result.files.length, 'file')} (--dry-run: nothing was written).`,
+      );
     else print(`Applied ${plural(result.applied, 'fix')} in ${plural(result.files.length, 'file')}.`);
     print('');
     if (!flags.dryRun && result.files.length > 0) report = await doctor(options);
@@ -98,7 +142,10 @@ async function runDoctor(flags: DoctorFlags, format: string): Promise<number> {
     const { renderDoctorJson } = await import('../../report/doctor-json.js');
     stdout(renderDoctorJson(report));
   } else if (format === 'sarif') {
-    const [{ renderDoctorSarif }, { docsPageUrl }] = await Promise.all([import('../../report/doctor-sarif.js'), import('../../lint/docs-url.js')]);
+    const [{ renderDoctorSarif }, { docsPageUrl }] = await Promise.all([
+      import('../../report/doctor-sarif.js'),
+      import('../../lint/docs-url.js'),
+    ]);
     stdout(renderDoctorSarif(report, { docsUrl: docsPageUrl('doctor.md') }));
   } else if (format === 'github') {
     const { renderDoctorGithub } = await import('../../report/doctor-github.js');

@@ -27,17 +27,35 @@ export function driftCommand(): Command {
         'Exit code: 0 in sync, 3 drift, 1 the history could not be replayed,\n' +
         '2 usage or configuration error. Details: docs/drift.md',
     )
-    .option('--shadow-url <url>', 'replay into this empty scratch database instead of PGlite (for extensions PGlite lacks); emptied again afterwards; never printed')
-    .option('--ignore <pattern>', 'leave out objects managed elsewhere, in every comparison (the schema file too): schema.table or table, * and ? as wildcards (repeatable)', collect)
+    .option(
+      '--shadow-url <url>',
+      'replay into this empty scratch database instead of PGlite (for extensions PGlite lacks); emptied again afterwards; never printed',
+    )
+    .option(
+      '--ignore <pattern>',
+      'leave out objects managed elsewhere, in every comparison (the schema file too): schema.table or table, * and ? as wildcards (repeatable)',
+      collect,
+    )
     .option('--comments', 'compare comments too')
     .option('--sql', 'print the statements that bring the live database back to the history (destructive ones marked)')
     .option('--no-schema', 'do not compare the schema file with the migrations')
-    .option('--schema-only', 'compare only the schema file with the migrations on disk; needs no live database (a pull-request check)')
+    .option(
+      '--schema-only',
+      'compare only the schema file with the migrations on disk; needs no live database (a pull-request check)',
+    )
     .action(async (flags: DriftFlags) => {
       const json = Boolean(flags.json);
       try {
-        if (flags.schemaOnly && flags.sql) throw usageError('LS_BAD_OPTION', '--sql prints statements for the live database, and --schema-only compares no live database.', ['Drop one of the two options.']);
-        if (flags.schemaOnly && flags.schema === false) throw usageError('LS_BAD_OPTION', '--schema-only and --no-schema contradict each other.', ['Drop one of the two options.']);
+        if (flags.schemaOnly && flags.sql)
+          throw usageError(
+            'LS_BAD_OPTION',
+            '--sql prints statements for the live database, and --schema-only compares no live database.',
+            ['Drop one of the two options.'],
+          );
+        if (flags.schemaOnly && flags.schema === false)
+          throw usageError('LS_BAD_OPTION', '--schema-only and --no-schema contradict each other.', [
+            'Drop one of the two options.',
+          ]);
         const options: DriftOptions = {
           ...projectOptions(flags),
           onEvent: (event) => {
@@ -50,7 +68,10 @@ export function driftCommand(): Command {
           ...(flags.schemaOnly ? { schemaOnly: true } : {}),
         };
         // The implementation loads only when the command runs, so that `lockstep --help` starts fast.
-        const [{ drift, driftExitCode }, { renderDrift, summaryLine }] = await Promise.all([import('../../drift/drift.js'), import('../../report/drift-text.js')]);
+        const [{ drift, driftExitCode }, { renderDrift, summaryLine }] = await Promise.all([
+          import('../../drift/drift.js'),
+          import('../../report/drift-text.js'),
+        ]);
         const result = await drift(options);
         if (json) printJson(result);
         else if (flags.sql) {

@@ -34,20 +34,47 @@ export function lintCommand(): Command {
         'Exit code: 0 no error-level finding, 1 error-level findings or syntax errors, 2 usage or configuration error. With --fail-on warning or info, findings at that level exit 1 too.',
     )
     .argument('[files...]', 'migration files or directories of them; - reads stdin')
-    .option('-p, --project <dir>', 'the project directory: lockstep.config.json, and its migrations when no files are named (default: the current directory)')
+    .option(
+      '-p, --project <dir>',
+      'the project directory: lockstep.config.json, and its migrations when no files are named (default: the current directory)',
+    )
     .addOption(new Option('--cwd <dir>', 'same as --project'))
-    .addOption(new Option('--orm <orm>', 'the ORM whose migrations to lint, when the project has several').choices(['prisma', 'drizzle', 'typeorm']))
-    .option('--url <url>', 'database to read table sizes from (and, without files, to find the pending migrations on); never printed')
+    .addOption(
+      new Option('--orm <orm>', 'the ORM whose migrations to lint, when the project has several').choices([
+        'prisma',
+        'drizzle',
+        'typeorm',
+      ]),
+    )
+    .option(
+      '--url <url>',
+      'database to read table sizes from (and, without files, to find the pending migrations on); never printed',
+    )
     .option('--since <ref>', 'lint the migration files added or changed between <ref> and HEAD (git), e.g. origin/main')
-    .option('--config <file>', "the ORM's config file, as its CLI takes it: drizzle-kit --config, typeorm -d, prisma --config or --schema")
+    .option(
+      '--config <file>',
+      "the ORM's config file, as its CLI takes it: drizzle-kit --config, typeorm -d, prisma --config or --schema",
+    )
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--json', 'same as --format json')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 on a finding of this severity or above').choices(['error', 'warning', 'info']).default('error'))
-    .addOption(new Option('--runner <runner>', 'what runs the migrations, which decides transactions and timeouts (default: lint.runner in lockstep.config.json, else lockstep)').choices(RUNNER_CHOICES))
-    .option('--pg-version <version>', 'PostgreSQL major version the migrations target (default: lint.postgresVersion, else the database\'s, else 14)')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 on a finding of this severity or above')
+        .choices(['error', 'warning', 'info'])
+        .default('error'),
+    )
+    .addOption(
+      new Option(
+        '--runner <runner>',
+        'what runs the migrations, which decides transactions and timeouts (default: lint.runner in lockstep.config.json, else lockstep)',
+      ).choices(RUNNER_CHOICES),
+    )
+    .option(
+      '--pg-version <version>',
+      "PostgreSQL major version the migrations target (default: lint.postgresVersion, else the database's, else 14)",
+    )
     .option('--explain <rule>', 'print what a rule flags, why, and the safe alternative, then exit')
     .option('--list-rules', 'list every rule with its default severity, then exit')
-    .option('--stdin-filename <path>', 'the path to report stdin\'s findings under (default: <stdin>)')
+    .option('--stdin-filename <path>', "the path to report stdin's findings under (default: <stdin>)")
     .action(async (files: string[], flags: LintFlags) => {
       const format = flags.json ? 'json' : flags.format;
       try {
@@ -65,7 +92,18 @@ async function runLint(files: string[], flags: LintFlags, format: string): Promi
   const { allRules, findRule, closestRule } = await import('../../lint/registry.js');
   if (flags.listRules) {
     if (format === 'json') {
-      stdout(JSON.stringify(allRules().map(({ meta }) => ({ id: meta.id, severity: meta.severity, category: meta.category, summary: meta.summary, sizeGraded: meta.sizeGraded, equivalents: meta.equivalents }))));
+      stdout(
+        JSON.stringify(
+          allRules().map(({ meta }) => ({
+            id: meta.id,
+            severity: meta.severity,
+            category: meta.category,
+            summary: meta.summary,
+            sizeGraded: meta.sizeGraded,
+            equivalents: meta.equivalents,
+          })),
+        ),
+      );
     } else {
       const { listRules } = await import('../../report/lint-explain.js');
       stdout(listRules(allRules(), styleFor(process.stdout)));
@@ -93,7 +131,11 @@ async function runLint(files: string[], flags: LintFlags, format: string): Promi
   if (flags.pgVersion !== undefined) {
     postgresVersion = parsePostgresVersion(flags.pgVersion);
     if (postgresVersion === undefined) {
-      throw usageError('LS_BAD_OPTION', `--pg-version "${flags.pgVersion}" is not a PostgreSQL major version from ${MIN_PG_VERSION} to ${MAX_PG_VERSION}.`, ['Pass the major version, e.g. --pg-version 16.']);
+      throw usageError(
+        'LS_BAD_OPTION',
+        `--pg-version "${flags.pgVersion}" is not a PostgreSQL major version from ${MIN_PG_VERSION} to ${MAX_PG_VERSION}.`,
+        ['Pass the major version, e.g. --pg-version 16.'],
+      );
     }
   }
   const { lint } = await import('../../lint/lint.js');

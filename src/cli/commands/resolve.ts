@@ -38,7 +38,9 @@ export function resolveCommand(): Command {
         });
         if (json) printJson(result);
         else if (result.action === 'applied') {
-          stdout(`Recorded ${result.migration} as applied${result.rowsRolledBack ? ` (its ${result.rowsRolledBack} failed record${result.rowsRolledBack > 1 ? 's are' : ' is'} now marked rolled back)` : ''}. Deploy will not run it.`);
+          stdout(
+            `Recorded ${result.migration} as applied${result.rowsRolledBack ? ` (its ${result.rowsRolledBack} failed record${result.rowsRolledBack > 1 ? 's are' : ' is'} now marked rolled back)` : ''}. Deploy will not run it.`,
+          );
         } else {
           stdout(`Recorded ${result.migration} as rolled back. The next deploy applies it again.`);
         }

@@ -28,7 +28,10 @@ export function statusCommand(): Command {
     .action(async (flags: CommonFlags) => {
       const json = Boolean(flags.json);
       try {
-        const [{ status }, { renderStatus }] = await Promise.all([import('../../deploy/status.js'), import('../../report/status-text.js')]);
+        const [{ status }, { renderStatus }] = await Promise.all([
+          import('../../deploy/status.js'),
+          import('../../report/status-text.js'),
+        ]);
         const options = projectOptions(flags);
         const result = await status({
           ...options,

@@ -34,7 +34,9 @@ export interface AcquireOptions {
   reportEveryMs?: number;
 }
 
-export type AcquireResult = { acquired: true; waitedMs: number } | { acquired: false; waitedMs: number; holder: LockHolder | undefined };
+export type AcquireResult =
+  | { acquired: true; waitedMs: number }
+  | { acquired: false; waitedMs: number; holder: LockHolder | undefined };
 
 /** The two 32-bit halves pg_locks shows a bigint advisory key as: classid and objid. */
 export function advisoryLockParts(key: bigint): [number, number] {

@@ -8,7 +8,7 @@ import { isPgError, SQLSTATE, type PgSession } from './session.js';
 
 /** Where lockstep connects: a server reached through a URL, or the project's embedded database. */
 export type PgTarget =
-  | { kind: 'server'; url: DatabaseUrl; /** e.g. "DATABASE_URL", "--url", "directUrl in prisma/schema.prisma" */ source: string }
+  | { kind: 'server'; url: DatabaseUrl /** e.g. "DATABASE_URL", "--url", "directUrl in prisma/schema.prisma" */; source: string }
   | { kind: 'embedded'; dataDir: string };
 
 export function describeTarget(target: PgTarget): string {
@@ -66,19 +66,25 @@ export function connectionError(error: unknown, target: Extract<PgTarget, { kind
           `Wait until the server is up, ${rerun}.`,
         ]);
       default:
-        return make('LS_CONNECT_FAILED', `Could not open a session on PostgreSQL at ${where}: ${text} (SQLSTATE ${error.code}).`, [
-          `${fix}, ${rerun}.`,
-        ]);
+        return make(
+          'LS_CONNECT_FAILED',
+          `Could not open a session on PostgreSQL at ${where}: ${text} (SQLSTATE ${error.code}).`,
+          [`${fix}, ${rerun}.`],
+        );
     }
   }
   switch (sysCode) {
     case 'ECONNREFUSED':
-      return make('LS_CONNECT_REFUSED', `Could not connect to PostgreSQL at ${where}: the connection was refused (no server is listening there).`, [
-        `Start the server, or fix ${source} to point at it, ${rerun}.`,
-      ]);
+      return make(
+        'LS_CONNECT_REFUSED',
+        `Could not connect to PostgreSQL at ${where}: the connection was refused (no server is listening there).`,
+        [`Start the server, or fix ${source} to point at it, ${rerun}.`],
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return make('LS_HOST_UNKNOWN', `Could not connect to PostgreSQL: the host name "${url.host}" does not resolve.`, [`${fix}, ${rerun}.`]);
+      return make('LS_HOST_UNKNOWN', `Could not connect to PostgreSQL: the host name "${url.host}" does not resolve.`, [
+        `${fix}, ${rerun}.`,
+      ]);
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':

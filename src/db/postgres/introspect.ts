@@ -248,7 +248,13 @@ SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS 
    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')`;
 
 const FK_ACTIONS: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
-const CONSTRAINT_KINDS: Record<string, ConstraintKind> = { p: 'primary key', u: 'unique', c: 'check', f: 'foreign key', x: 'exclusion' };
+const CONSTRAINT_KINDS: Record<string, ConstraintKind> = {
+  p: 'primary key',
+  u: 'unique',
+  c: 'check',
+  f: 'foreign key',
+  x: 'exclusion',
+};
 
 /** Text arrays arrive parsed from node-postgres and PGlite alike; a literal `{a,b}` is parsed here just in case. */
 function textArray(value: unknown): Array<string | null> {
@@ -279,7 +285,9 @@ export function indexDefinitionTail(createStatement: string): string {
  * session's search_path as it was.
  */
 export async function introspectCatalog(session: PgSession, options: IntrospectOptions): Promise<CatalogModel> {
-  await session.exec(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path TO ${options.searchPath.map(quoteIdent).join(', ') || "''"}`);
+  await session.exec(
+    `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path TO ${options.searchPath.map(quoteIdent).join(', ') || "''"}`,
+  );
   try {
     const model = await readCatalog(session);
     await session.exec('COMMIT');
@@ -396,7 +404,8 @@ async function readCatalog(session: PgSession): Promise<CatalogModel> {
   }
 
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const bySchemaName = <T extends { schema: string; name: string }>(a: T, b: T) => (a.schema === b.schema ? byName(a, b) : a.schema < b.schema ? -1 : 1);
+  const bySchemaName = <T extends { schema: string; name: string }>(a: T, b: T) =>
+    a.schema === b.schema ? byName(a, b) : a.schema < b.schema ? -1 : 1;
   for (const table of tables.values()) {
     table.constraints.sort(byName);
     table.indexes.sort(byName);
@@ -405,7 +414,14 @@ async function readCatalog(session: PgSession): Promise<CatalogModel> {
     serverVersion: session.serverVersion,
     schemas: schemas.map((r) => ({ name: str(r.name), comment: strOrNull(r.comment) })).sort(byName),
     extensions: extensions.map((r) => ({ name: str(r.name), schema: str(r.schema), version: str(r.version) })).sort(byName),
-    enums: enums.map((r) => ({ schema: str(r.schema), name: str(r.name), values: textArray(r.values).map(String), comment: strOrNull(r.comment) })).sort(bySchemaName),
+    enums: enums
+      .map((r) => ({
+        schema: str(r.schema),
+        name: str(r.name),
+        values: textArray(r.values).map(String),
+        comment: strOrNull(r.comment),
+      }))
+      .sort(bySchemaName),
     tables: [...tables.values()].sort(bySchemaName),
     views: views.sort(bySchemaName),
     sequences: sequences

@@ -5,7 +5,18 @@
  * The archive is named after the PGlite version that made it; with no archive for the installed
  * version (a source checkout, a PGlite upgraded by hand) PGlite runs initdb as usual.
  */
-import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,7 +102,11 @@ function writeFile(path: string, content: Buffer, mode: number): void {
 /** Extracts the ustar archive PGlite's dumpDataDir writes (directories and regular files only). */
 function extractTar(tar: Buffer, into: string): void {
   mkdirSync(into, { recursive: true, mode: 0o700 });
-  const text = (header: Buffer, from: number, to: number) => header.subarray(from, to).toString('utf8').replace(/\0[\s\S]*$/, '');
+  const text = (header: Buffer, from: number, to: number) =>
+    header
+      .subarray(from, to)
+      .toString('utf8')
+      .replace(/\0[\s\S]*$/, '');
   for (let offset = 0; offset + 512 <= tar.length; ) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((byte) => byte === 0)) break;

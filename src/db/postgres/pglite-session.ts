@@ -3,9 +3,11 @@ import type { PgSession } from './session.js';
 
 /** A PgSession over an open PGlite database; `close` says how the caller lets it go. */
 export async function pgliteSession(db: PGlite, close: () => Promise<void>): Promise<PgSession> {
-  const [row] = (await db.query<{ pid: number; version: string }>(
-    `SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS version`,
-  )).rows;
+  const [row] = (
+    await db.query<{ pid: number; version: string }>(
+      `SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS version`,
+    )
+  ).rows;
   return {
     kind: 'embedded',
     pid: row!.pid,

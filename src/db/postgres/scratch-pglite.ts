@@ -1,4 +1,4 @@
-import { mkdirSync, openAsBlob, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openAsBlob, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pgliteStartParams, pgliteVersion, shippedInitdbTar } from './pglite-initdb-archive.js';
@@ -66,7 +66,9 @@ const BUILT_IN = new Set(['plpgsql']);
  * Loads PGlite's module for each extension; returns the loaded ones and the names PGlite does not
  * ship (those need a real server: `--shadow-url`).
  */
-export async function pgliteExtensions(names: Iterable<string>): Promise<{ loaded: Record<string, PGliteExtension>; unavailable: string[] }> {
+export async function pgliteExtensions(
+  names: Iterable<string>,
+): Promise<{ loaded: Record<string, PGliteExtension>; unavailable: string[] }> {
   const loaded: Record<string, PGliteExtension> = {};
   const unavailable: string[] = [];
   for (const name of new Set(names)) {

@@ -48,7 +48,9 @@ export function headroomWarning(h: ConnectionHeadroom): string | undefined {
   const problems: string[] = [];
   const tight = (free: number, limit: number) => free < Math.max(3, Math.ceil(limit * 0.1));
   if (tight(h.available, h.maxConnections)) {
-    problems.push(`${h.inUse} of ${h.maxConnections} connections are in use and ${h.reserved} are reserved for superusers, leaving ${Math.max(0, h.available)}`);
+    problems.push(
+      `${h.inUse} of ${h.maxConnections} connections are in use and ${h.reserved} are reserved for superusers, leaving ${Math.max(0, h.available)}`,
+    );
   }
   if (h.roleLimit !== null && tight(h.roleLimit - h.roleInUse, h.roleLimit)) {
     problems.push(`this role may open ${h.roleLimit} connections and has ${h.roleInUse} open`);
@@ -90,7 +92,11 @@ export interface IndexState {
 }
 
 /** The state of index `name` in the schema of `table` (resolved through the search_path when unqualified). */
-export async function indexState(session: PgSession, table: { schema: string | undefined; table: string }, name: string): Promise<IndexState | undefined> {
+export async function indexState(
+  session: PgSession,
+  table: { schema: string | undefined; table: string },
+  name: string,
+): Promise<IndexState | undefined> {
   const qualified = table.schema ? `${quoteIdent(table.schema)}.${quoteIdent(table.table)}` : quoteIdent(table.table);
   const [row] = await session.query<{ schema: string; valid: boolean; definition: string; onTable: boolean }>(
     `SELECT n.nspname AS schema, i.indisvalid AS valid, pg_get_indexdef(c.oid) AS definition, i.indrelid = to_regclass($1) AS "onTable"

@@ -11,8 +11,8 @@ export const drizzleDialectMismatch: DoctorCheck = {
     fix: 'Import the driver and the migrator for the database drizzle.config names (PostgreSQL: `drizzle-orm/node-postgres` and `drizzle-orm/node-postgres/migrator`).',
     fixable: false,
     doc: {
-      what: 'In a Drizzle project, an import of a drizzle-orm driver (`drizzle-orm/node-postgres`, `drizzle-orm/mysql2`, `drizzle-orm/better-sqlite3`...), schema builder (`drizzle-orm/pg-core`, `mysql-core`, `sqlite-core`) or migrator (`drizzle-orm/<driver>/migrator`) whose SQL dialect differs from drizzle.config\'s `dialect` (or, in a project with one drizzle-kit config per dialect passed with `--config`, from every one of them), or a module that imports a migrator of one dialect and a driver of another. Imports are read from the parsed source (`import` and `require`); type-only imports do not count.',
-      why: 'drizzle-kit generates SQL for the configured dialect (quoting, types, `--> statement-breakpoint` files for PostgreSQL differ from MySQL\'s). A migrator for another dialect creates its history table with that dialect\'s DDL and sends the files to a driver that speaks something else: the deploy fails on the first statement, or worse, partly applies. The code only type-checks because every migrator accepts a loosely typed database.',
+      what: "In a Drizzle project, an import of a drizzle-orm driver (`drizzle-orm/node-postgres`, `drizzle-orm/mysql2`, `drizzle-orm/better-sqlite3`...), schema builder (`drizzle-orm/pg-core`, `mysql-core`, `sqlite-core`) or migrator (`drizzle-orm/<driver>/migrator`) whose SQL dialect differs from drizzle.config's `dialect` (or, in a project with one drizzle-kit config per dialect passed with `--config`, from every one of them), or a module that imports a migrator of one dialect and a driver of another. Imports are read from the parsed source (`import` and `require`); type-only imports do not count.",
+      why: "drizzle-kit generates SQL for the configured dialect (quoting, types, `--> statement-breakpoint` files for PostgreSQL differ from MySQL's). A migrator for another dialect creates its history table with that dialect's DDL and sends the files to a driver that speaks something else: the deploy fails on the first statement, or worse, partly applies. The code only type-checks because every migrator accepts a loosely typed database.",
       fix: 'Use one dialect end to end: drizzle.config `dialect: "postgresql"` with `drizzle-orm/node-postgres` (or `postgres-js`, `neon-serverless`...) and the migrator of the same driver, `drizzle-orm/node-postgres/migrator`.',
       example: {
         file: 'src/migrate.ts',
@@ -25,15 +25,19 @@ export const drizzleDialectMismatch: DoctorCheck = {
     for (const { dir, drizzle } of scan.orms) {
       if (!drizzle) continue;
       // A project with one drizzle-kit config per dialect (sqlite, mysql, postgresql side by side) generates migrations for each.
-      const configs = (drizzle.configs ?? [{ file: drizzle.configFile ?? 'drizzle.config', dialect: drizzle.dialect }]).flatMap((c) => {
-        const family = configDialectFamily(c.dialect);
-        return family ? [{ file: c.file, dialect: c.dialect!, family }] : [];
-      });
+      const configs = (drizzle.configs ?? [{ file: drizzle.configFile ?? 'drizzle.config', dialect: drizzle.dialect }]).flatMap(
+        (c) => {
+          const family = configDialectFamily(c.dialect);
+          return family ? [{ file: c.file, dialect: c.dialect!, family }] : [];
+        },
+      );
       const families = new Set(configs.map((c) => c.family));
       const prefix = dir ? `${dir}/` : '';
       for (const path of scan.sources.containing('drizzle-orm/')) {
         if (!path.startsWith(prefix)) continue;
-        const owner = scan.orms.filter((o) => o.drizzle && (o.dir === '' || path.startsWith(`${o.dir}/`))).sort((a, b) => b.dir.length - a.dir.length)[0];
+        const owner = scan.orms
+          .filter((o) => o.drizzle && (o.dir === '' || path.startsWith(`${o.dir}/`)))
+          .sort((a, b) => b.dir.length - a.dir.length)[0];
         if (owner?.dir !== dir) continue;
         const source = scan.sources.parse(path);
         if (!source) continue;

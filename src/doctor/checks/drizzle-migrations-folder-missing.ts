@@ -33,7 +33,7 @@ export const drizzleMigrationsFolderMissing: DoctorCheck = {
     fix: 'Point migrationsFolder at the folder as production sees it: a path relative to the working directory (`./drizzle`), or one that holds for the compiled file (`path.join(__dirname, "../../drizzle")`), or copy the folder into the build output.',
     fixable: false,
     doc: {
-      what: 'A drizzle-orm `migrate(db, { migrationsFolder })` call in a file that a production command runs (directly, or through the modules it imports), whose `migrationsFolder` has no `meta/_journal.json` where the command runs it. The value is evaluated statically: string literals, `path.join`/`resolve`/`dirname`, `__dirname`, `import.meta.dirname` and `fileURLToPath(import.meta.url)`, with `__dirname` being the compiled file\'s directory under tsconfig\'s `outDir` when the command runs compiled JavaScript (`node dist/server.js`), and relative paths taken from the package directory. A build step that copies the folder itself (`cp -r drizzle dist/`) counts as putting it there.',
+      what: "A drizzle-orm `migrate(db, { migrationsFolder })` call in a file that a production command runs (directly, or through the modules it imports), whose `migrationsFolder` has no `meta/_journal.json` where the command runs it. The value is evaluated statically: string literals, `path.join`/`resolve`/`dirname`, `__dirname`, `import.meta.dirname` and `fileURLToPath(import.meta.url)`, with `__dirname` being the compiled file's directory under tsconfig's `outDir` when the command runs compiled JavaScript (`node dist/server.js`), and relative paths taken from the package directory. A build step that copies the folder itself (`cp -r drizzle dist/`) counts as putting it there.",
       why: 'A path built from `__dirname` in `src/db/migrate.ts` points into `src/db/` while developing with tsx, but into `dist/db/` once compiled, where tsc never copies the SQL files and the journal. drizzle-orm then throws "Can\'t find meta/_journal.json file" at start-up: every deploy fails, or a migration job exits with an error while the app keeps running on the old schema.',
       fix: 'Use a path relative to the working directory the app starts in (`migrationsFolder: "./drizzle"`), compute it from the compiled location (`path.join(__dirname, "../../drizzle")` for `dist/db/migrate.js`), or copy the folder into the build output (`"build": "tsc && cp -r drizzle dist/"`).',
       example: {
@@ -50,7 +50,7 @@ export const drizzleMigrationsFolderMissing: DoctorCheck = {
       if (!command.source || command.command.file === undefined) continue;
       for (const path of moduleGraph(scan, command.source)) {
         const parsed = scan.sources.parse(path);
-        if (!parsed || !parsed.file.text.includes('drizzle-orm')) continue;
+        if (!parsed?.file.text.includes('drizzle-orm')) continue;
         const runsAs = runtimePath(scan, command, path);
         if (!runsAs) continue;
         for (const call of migrateCalls(parsed)) {
@@ -58,7 +58,12 @@ export const drizzleMigrationsFolderMissing: DoctorCheck = {
           const property = options?.type === 'ObjectExpression' ? objectProperties(options).get('migrationsFolder') : undefined;
           const expression = property ? (property.value as AstNode) : undefined;
           if (!expression) continue;
-          const ctx = { env: PRODUCTION_SCENARIOS[0]!.env, dirname: `${ROOT}${dirOf(runsAs)}`, filename: `${ROOT}${runsAs}`, ...moduleBindings(parsed.program as unknown as AstNode) };
+          const ctx = {
+            env: PRODUCTION_SCENARIOS[0]!.env,
+            dirname: `${ROOT}${dirOf(runsAs)}`,
+            filename: `${ROOT}${runsAs}`,
+            ...moduleBindings(parsed.program as unknown as AstNode),
+          };
           const value = evaluate(expression, ctx);
           if (typeof value !== 'string') continue;
           const folder = value.startsWith(ROOT) ? joinPath(value.slice(ROOT.length)) : joinPath(command.packageDir, value);

@@ -17,9 +17,9 @@ export const drizzleMigrationsTableMismatch: DoctorCheck = {
     fix: 'Give migrate() the history table drizzle.config names: the same `migrationsTable` (and, on PostgreSQL, `migrationsSchema`) as its `migrations: { table, schema }`.',
     fixable: false,
     doc: {
-      what: 'A call of drizzle-orm\'s `migrate(db, { migrationsFolder, migrationsTable, migrationsSchema })` in a Drizzle package whose history table differs from the one its drizzle.config sets with `migrations: { table, schema }` (defaults `__drizzle_migrations` in schema `drizzle`; the schema counts on PostgreSQL only). A config that sets a table while `migrate()` sets none counts too. It is an error when the package also applies migrations with `drizzle-kit migrate` or `lockstep deploy` (which read drizzle.config), and a warning otherwise. Values are read statically; a call whose options cannot be read is not flagged.',
+      what: "A call of drizzle-orm's `migrate(db, { migrationsFolder, migrationsTable, migrationsSchema })` in a Drizzle package whose history table differs from the one its drizzle.config sets with `migrations: { table, schema }` (defaults `__drizzle_migrations` in schema `drizzle`; the schema counts on PostgreSQL only). A config that sets a table while `migrate()` sets none counts too. It is an error when the package also applies migrations with `drizzle-kit migrate` or `lockstep deploy` (which read drizzle.config), and a warning otherwise. Values are read statically; a call whose options cannot be read is not flagged.",
       why: 'The history table is how a migrator knows what ran. drizzle-kit migrate, lockstep and drizzle.config\'s tooling use the table the config names; the app\'s migrate() uses its own options, which default to `drizzle.__drizzle_migrations` whatever the config says. With two tables, a migration applied by one is pending for the other: the next deploy applies it again and fails on "relation already exists" (or, for data migrations, applies them twice), and `lockstep status` reports a history that is not the one the app keeps.',
-      fix: 'Use one history table: pass drizzle.config\'s `migrations.table` and `migrations.schema` to `migrate()` as `migrationsTable` and `migrationsSchema`, or remove them from both. To move an existing history, copy its rows to the table the config names once, before the next deploy.',
+      fix: "Use one history table: pass drizzle.config's `migrations.table` and `migrations.schema` to `migrate()` as `migrationsTable` and `migrationsSchema`, or remove them from both. To move an existing history, copy its rows to the table the config names once, before the next deploy.",
       example: {
         file: 'src/migrate.ts',
         bad: "// drizzle.config.ts: migrations: { table: 'schema_history', schema: 'public' }\nimport { drizzle } from 'drizzle-orm/node-postgres';\nimport { migrate } from 'drizzle-orm/node-postgres/migrator';\n\nawait migrate(drizzle(process.env.DATABASE_URL!), { migrationsFolder: './drizzle' });",
@@ -30,7 +30,14 @@ export const drizzleMigrationsTableMismatch: DoctorCheck = {
   run(scan, report) {
     for (const { dir, drizzle } of scan.orms) {
       if (!drizzle) continue;
-      const configs = drizzle.configs ?? [{ file: drizzle.configFile ?? 'drizzle.config', dialect: drizzle.dialect, migrationsTable: drizzle.migrationsTable, migrationsSchema: drizzle.migrationsSchema }];
+      const configs = drizzle.configs ?? [
+        {
+          file: drizzle.configFile ?? 'drizzle.config',
+          dialect: drizzle.dialect,
+          migrationsTable: drizzle.migrationsTable,
+          migrationsSchema: drizzle.migrationsSchema,
+        },
+      ];
       // drizzle-kit migrate or lockstep deploy in the package reads the config's table.
       const pkg = scan.packages.find((p) => p.dir === dir);
       const configMigrator =
@@ -38,7 +45,9 @@ export const drizzleMigrationsTableMismatch: DoctorCheck = {
         scan.commands.some((c) => c.packageDir === dir && (c.kind === 'drizzle-kit-migrate' || c.kind === 'lockstep-deploy'));
       for (const path of scan.sources.containing('drizzle-orm/')) {
         if (dir && !path.startsWith(`${dir}/`)) continue;
-        const owner = scan.orms.filter((o) => o.drizzle && (o.dir === '' || path.startsWith(`${o.dir}/`))).sort((a, b) => b.dir.length - a.dir.length)[0];
+        const owner = scan.orms
+          .filter((o) => o.drizzle && (o.dir === '' || path.startsWith(`${o.dir}/`)))
+          .sort((a, b) => b.dir.length - a.dir.length)[0];
         if (owner?.dir !== dir) continue;
         const source = scan.sources.parse(path);
         if (!source) continue;
@@ -65,7 +74,8 @@ export const drizzleMigrationsTableMismatch: DoctorCheck = {
             const configTable = c.migrationsTable ?? table;
             const configSchema = c.migrationsSchema ?? schema;
             if (configTable !== table) out.push(`table "${table}" where ${c.file} says "${configTable}"`);
-            if (family === 'postgresql' && configSchema !== schema) out.push(`schema "${schema}" where ${c.file} says "${configSchema}"`);
+            if (family === 'postgresql' && configSchema !== schema)
+              out.push(`schema "${schema}" where ${c.file} says "${configSchema}"`);
             return out;
           };
           if (candidates.some((c) => differences(c).length === 0)) continue;
@@ -74,7 +84,7 @@ export const drizzleMigrationsTableMismatch: DoctorCheck = {
             file: source.file,
             offset: call.call.start,
             severity: configMigrator ? 'error' : 'warning',
-            message: `migrate() keeps its history in ${differences(config).join(' and ')}: ${configMigrator ? 'drizzle-kit migrate and lockstep read the config\'s table, so each sees the other\'s migrations as pending' : 'drizzle-kit and lockstep would read another history than the app writes'}.`,
+            message: `migrate() keeps its history in ${differences(config).join(' and ')}: ${configMigrator ? "drizzle-kit migrate and lockstep read the config's table, so each sees the other's migrations as pending" : 'drizzle-kit and lockstep would read another history than the app writes'}.`,
             fix: `Pass \`migrationsTable: '${config.migrationsTable ?? DEFAULT_TABLE}'\`${family === 'postgresql' ? ` and \`migrationsSchema: '${config.migrationsSchema ?? DEFAULT_SCHEMA}'\`` : ''} to migrate(), as ${config.file} sets them.`,
           });
         }

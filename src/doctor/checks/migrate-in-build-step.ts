@@ -27,9 +27,13 @@ export const migrateInBuildStep: DoctorCheck = {
       if (command.phase !== 'build' || !MIGRATOR_KINDS.has(command.kind)) continue;
       const docker = command.pipeline.kind === 'dockerfile';
       report(
-        findingAt(command, `\`${commandText(command)}\` ${runsWhere(command)}: ${docker ? 'the image build migrates the database, once per build and wherever the build runs' : 'every build (previews and retries included) migrates the database, before the new version is released'}.`, {
-          ...(docker ? { severity: 'error' as const } : {}),
-        }),
+        findingAt(
+          command,
+          `\`${commandText(command)}\` ${runsWhere(command)}: ${docker ? 'the image build migrates the database, once per build and wherever the build runs' : 'every build (previews and retries included) migrates the database, before the new version is released'}.`,
+          {
+            ...(docker ? { severity: 'error' as const } : {}),
+          },
+        ),
       );
     }
   },

@@ -7,7 +7,13 @@ import type { DoctorCheck, FindingInput } from '../types.js';
 
 /** Whether the container built from this Dockerfile applies the migrations of the package `packageDir` when it starts. */
 function imageMigrates(scan: ProjectScan, dockerfile: Dockerfile, packageDir: string): boolean {
-  return scan.pipelines.some((p) => p.image === dockerfile && p.commands.some((c) => c.phase === 'start' && MIGRATOR_KINDS.has(c.kind) && (c.packageDir === packageDir || packageDir === '')));
+  return scan.pipelines.some(
+    (p) =>
+      p.image === dockerfile &&
+      p.commands.some(
+        (c) => c.phase === 'start' && MIGRATOR_KINDS.has(c.kind) && (c.packageDir === packageDir || packageDir === ''),
+      ),
+  );
 }
 
 export const migrationsNotShipped: DoctorCheck = {
@@ -20,8 +26,8 @@ export const migrationsNotShipped: DoctorCheck = {
     fix: 'Commit the migrations folder and copy it into the image: remove it from .gitignore / .dockerignore, add `COPY --from=build /app/drizzle ./drizzle` to the final stage.',
     fixable: false,
     doc: {
-      what: 'The migrations folder of a Drizzle project (drizzle.config\'s `out`: its SQL files and `meta/_journal.json`) or a Prisma project (`prisma/migrations/*/migration.sql`) is ignored by a .gitignore (nested ones included, with git\'s matching rules), or, when the container applies migrations when it starts (a migrator in its ENTRYPOINT/CMD, a compose `command` or Kubernetes container that runs one, or app code that calls `migrate()`), is excluded by the build context\'s .dockerignore or not copied into the Dockerfile\'s final stage (COPY from the context and `COPY --from=<stage>` are followed through every stage). A build step that copies the folder itself (`cp -r drizzle dist/`) counts as shipping it.',
-      why: 'drizzle-orm\'s migrator reads `meta/_journal.json` and the SQL files next to it; Prisma reads `prisma/migrations`. When the files are not in the artifact, the migrator has nothing (or an old subset) to apply. drizzle-kit and drizzle-orm report success, the deploy goes on, and the first query that needs a new column fails in production.',
+      what: "The migrations folder of a Drizzle project (drizzle.config's `out`: its SQL files and `meta/_journal.json`) or a Prisma project (`prisma/migrations/*/migration.sql`) is ignored by a .gitignore (nested ones included, with git's matching rules), or, when the container applies migrations when it starts (a migrator in its ENTRYPOINT/CMD, a compose `command` or Kubernetes container that runs one, or app code that calls `migrate()`), is excluded by the build context's .dockerignore or not copied into the Dockerfile's final stage (COPY from the context and `COPY --from=<stage>` are followed through every stage). A build step that copies the folder itself (`cp -r drizzle dist/`) counts as shipping it.",
+      why: "drizzle-orm's migrator reads `meta/_journal.json` and the SQL files next to it; Prisma reads `prisma/migrations`. When the files are not in the artifact, the migrator has nothing (or an old subset) to apply. drizzle-kit and drizzle-orm report success, the deploy goes on, and the first query that needs a new column fails in production.",
       fix: 'Commit the folder (remove it from .gitignore; generated migrations are source code), keep it in the build context (remove it from .dockerignore), and copy it into the final stage next to where the migrator runs, e.g. `COPY --from=build /app/drizzle ./drizzle`.',
       example: {
         file: 'Dockerfile',
@@ -35,7 +41,9 @@ export const migrationsNotShipped: DoctorCheck = {
     if (found.length === 0) return;
     for (const folder of found) {
       // .gitignore
-      const ignored = folder.files.map((f) => ({ f, verdict: scan.gitignore.check(f) })).find((x) => x.verdict.ignored && x.verdict.rule);
+      const ignored = folder.files
+        .map((f) => ({ f, verdict: scan.gitignore.check(f) }))
+        .find((x) => x.verdict.ignored && x.verdict.rule);
       if (ignored?.verdict.rule) {
         const rule = ignored.verdict.rule;
         const file = scan.files.read(rule.file);
@@ -54,11 +62,14 @@ export const migrationsNotShipped: DoctorCheck = {
         const final = finalStage(dockerfile);
         if (!final) continue;
         const context = scan.dockerContext(dockerfile);
-        const inContext = (path: string) => (context === '' ? path : path.startsWith(`${context}/`) ? path.slice(context.length + 1) : undefined);
+        const inContext = (path: string) =>
+          context === '' ? path : path.startsWith(`${context}/`) ? path.slice(context.length + 1) : undefined;
         const sample = folder.files.map(inContext).filter((p): p is string => p !== undefined);
         if (sample.length === 0) continue;
         const dockerignore = scan.dockerignore(dockerfile);
-        const excluded = sample.map((p) => ({ p, verdict: dockerignore?.check(p) })).find((x) => x.verdict?.ignored && x.verdict.rule);
+        const excluded = sample
+          .map((p) => ({ p, verdict: dockerignore?.check(p) }))
+          .find((x) => x.verdict?.ignored && x.verdict.rule);
         if (excluded?.verdict?.rule) {
           const rule = excluded.verdict.rule;
           const file = scan.files.read(rule.file);
@@ -77,7 +88,11 @@ export const migrationsNotShipped: DoctorCheck = {
         const fromLine = final.line;
         const folderInContext = inContext(folder.dir) ?? folder.dir;
         // Where an earlier stage has the folder, to copy it from there.
-        const source = [...dockerfile.stages].reverse().slice(1).map((stage) => ({ stage, paths: imagePaths(dockerfile, stage, sample[0]!, dockerignore) })).find((s) => s.paths.length > 0);
+        const source = [...dockerfile.stages]
+          .reverse()
+          .slice(1)
+          .map((stage) => ({ stage, paths: imagePaths(dockerfile, stage, sample[0]!, dockerignore) }))
+          .find((s) => s.paths.length > 0);
         const copy = source
           ? `COPY --from=${source.stage.name ?? source.stage.index} ${source.paths[0]!.slice(0, source.paths[0]!.length - (sample[0]!.length - folderInContext.length))} ./${folderInContext}`
           : `COPY ${folderInContext} ./${folderInContext}`;

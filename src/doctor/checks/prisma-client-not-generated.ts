@@ -30,7 +30,8 @@ export const prismaClientNotGenerated: DoctorCheck = {
       for (const job of workflow.jobs) {
         for (const step of job.steps) {
           if (step.command.kind !== 'shell') continue;
-          for (const command of parseShell(step.command.text)) if (classifyCommand(command.words).kind === 'prisma-generate') return;
+          for (const command of parseShell(step.command.text))
+            if (classifyCommand(command.words).kind === 'prisma-generate') return;
         }
       }
     }

@@ -23,7 +23,12 @@ export const prismaDbPushInProduction: DoctorCheck = {
   },
   run(scan, report) {
     for (const command of commandsOfKind(scan, 'prisma-db-push')) {
-      report(findingAt(command, `\`${commandText(command)}\` ${runsWhere(command)}: it changes the production schema without a migration and can drop columns and tables.`));
+      report(
+        findingAt(
+          command,
+          `\`${commandText(command)}\` ${runsWhere(command)}: it changes the production schema without a migration and can drop columns and tables.`,
+        ),
+      );
     }
   },
 };

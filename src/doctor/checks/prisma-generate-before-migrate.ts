@@ -27,10 +27,16 @@ export const prismaGenerateBeforeMigrate: DoctorCheck = {
       const migrations = pipeline.commands.filter((c) => c.kind === 'prisma-migrate-deploy' || c.kind === 'lockstep-deploy');
       if (migrations.length === 0) continue;
       for (const generate of pipeline.commands.filter((c) => c.kind === 'prisma-generate')) {
-        const migrate = migrations.find((m) => m.phase === generate.phase && m.job === generate.job && order(generate, m) === 'before');
+        const migrate = migrations.find(
+          (m) => m.phase === generate.phase && m.job === generate.job && order(generate, m) === 'before',
+        );
         if (!migrate) continue;
-        const between = pipeline.commands.filter((c) => c.step > generate.step && c.step < migrate.step && c.kind !== 'prisma-generate' && c.kind !== 'other');
-        const build = pipeline.commands.find((c) => c.step > generate.step && c.step < migrate.step && /\b(build|export|prerender)\b/.test(commandText(c)));
+        const between = pipeline.commands.filter(
+          (c) => c.step > generate.step && c.step < migrate.step && c.kind !== 'prisma-generate' && c.kind !== 'other',
+        );
+        const build = pipeline.commands.find(
+          (c) => c.step > generate.step && c.step < migrate.step && /\b(build|export|prerender)\b/.test(commandText(c)),
+        );
         const what = build ?? between[0];
         report(
           findingAt(

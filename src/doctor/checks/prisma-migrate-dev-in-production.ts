@@ -25,7 +25,12 @@ export const prismaMigrateDevInProduction: DoctorCheck = {
     for (const command of commandsOfKind(scan, 'prisma-migrate-dev')) {
       // `"db:migrate": "prisma migrate dev"` is the local workflow unless something production runs calls it.
       if (command.pipeline.byAmbiguousName) continue;
-      report(findingAt(command, `\`${commandText(command)}\` ${runsWhere(command)}: \`migrate dev\` needs a shadow database, generates migrations and may reset the database.`));
+      report(
+        findingAt(
+          command,
+          `\`${commandText(command)}\` ${runsWhere(command)}: \`migrate dev\` needs a shadow database, generates migrations and may reset the database.`,
+        ),
+      );
     }
   },
 };

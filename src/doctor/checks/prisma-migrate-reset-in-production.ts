@@ -23,7 +23,12 @@ export const prismaMigrateResetInProduction: DoctorCheck = {
   },
   run(scan, report) {
     for (const command of commandsOfKind(scan, 'prisma-migrate-reset')) {
-      report(findingAt(command, `\`${commandText(command)}\` ${runsWhere(command)}: it drops the production database and every row in it.`));
+      report(
+        findingAt(
+          command,
+          `\`${commandText(command)}\` ${runsWhere(command)}: it drops the production database and every row in it.`,
+        ),
+      );
     }
   },
 };

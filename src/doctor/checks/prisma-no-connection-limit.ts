@@ -33,9 +33,9 @@ export const prismaNoConnectionLimit: DoctorCheck = {
     fix: 'Add `connection_limit` to the production URL, sized so that replicas × limit (× 2 during a rolling deploy) plus one connection for migrations stays under max_connections.',
     fixable: false,
     doc: {
-      what: 'A production value of the datasource\'s URL variable (.env.production, a Dockerfile `ENV`, a production compose file, a deploy job\'s `env`) without a `connection_limit` parameter, in a project whose code creates a `PrismaClient` without a driver adapter (so Prisma\'s own pool is used). Values are never printed.',
+      what: "A production value of the datasource's URL variable (.env.production, a Dockerfile `ENV`, a production compose file, a deploy job's `env`) without a `connection_limit` parameter, in a project whose code creates a `PrismaClient` without a driver adapter (so Prisma's own pool is used). Values are never printed.",
       why: 'Without `connection_limit`, each PrismaClient opens up to (number of CPU cores × 2 + 1) connections, and the number follows whatever machine the container lands on. A rolling deploy doubles the fleet for a while, and the migration needs a connection of its own: the server runs out ("FATAL: sorry, too many clients already", or "remaining connection slots are reserved"), and the deploy fails or the app errors while it runs.',
-      fix: 'Set `connection_limit` (and, behind a pooler, `pool_timeout`) in the production URL, e.g. `?connection_limit=5`, so that replicas × limit × 2 + the migration\'s connection < max_connections.',
+      fix: "Set `connection_limit` (and, behind a pooler, `pool_timeout`) in the production URL, e.g. `?connection_limit=5`, so that replicas × limit × 2 + the migration's connection < max_connections.",
       example: {
         file: '.env.production',
         bad: 'DATABASE_URL="postgresql://app:secret@db.internal:5432/app"',
@@ -51,7 +51,7 @@ export const prismaNoConnectionLimit: DoctorCheck = {
       const clients = pooledClients(scan, dir);
       if (clients.length === 0) continue;
       for (const v of values) {
-        let url;
+        let url: ReturnType<typeof parseDatabaseUrl>;
         try {
           url = parseDatabaseUrl(v.value);
         } catch {

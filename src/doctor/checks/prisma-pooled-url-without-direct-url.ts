@@ -11,7 +11,7 @@ export const prismaPooledUrlWithoutDirectUrl: DoctorCheck = {
     fix: 'Add `directUrl = env("DIRECT_URL")` to the datasource (or `directUrl` in prisma.config.ts) and set DIRECT_URL to the database\'s own host and port.',
     fixable: false,
     doc: {
-      what: 'The Prisma datasource URL (a literal, or the environment variable it names as written in .env files, a Dockerfile `ENV`, compose `environment` or a CI job\'s `env`) looks like a connection pooler: `pgbouncer=true`, port 6432 (PgBouncer) or 6543 (Supabase\'s transaction pooler), or a pooler host name; and neither the schema nor prisma.config.ts configures a `directUrl`. Values are never printed.',
+      what: "The Prisma datasource URL (a literal, or the environment variable it names as written in .env files, a Dockerfile `ENV`, compose `environment` or a CI job's `env`) looks like a connection pooler: `pgbouncer=true`, port 6432 (PgBouncer) or 6543 (Supabase's transaction pooler), or a pooler host name; and neither the schema nor prisma.config.ts configures a `directUrl`. Values are never printed.",
       why: 'In transaction mode a pooler hands each transaction to whichever server connection is free. The migration engine\'s advisory lock and `SET` commands apply to one server session and are lost, prepared statements collide ("prepared statement \\"s0\\" already exists"), and a long migration holds a pooled connection the app needs. Prisma Migrate does not support PgBouncer in transaction mode; lockstep prefers `directUrl` for the same reason.',
       fix: 'Keep the pooled URL for the app and give migrations a direct connection: `directUrl = env("DIRECT_URL")` in the datasource (Prisma 5–6) or `datasource.directUrl` in prisma.config.ts, with DIRECT_URL pointing at the database server (port 5432, no pgbouncer parameter).',
       example: {
@@ -28,13 +28,25 @@ export const prismaPooledUrlWithoutDirectUrl: DoctorCheck = {
       const candidates: Array<{ value: string; file: typeof schema; offset: number; where: string }> = [];
       if (prisma.urlLiteral && schema) {
         const offset = Math.max(0, schema.text.search(/^\s*url\s*=/m));
-        candidates.push({ value: prisma.urlLiteral, file: schema, offset, where: `the datasource url in ${prisma.datasourceFile}` });
+        candidates.push({
+          value: prisma.urlLiteral,
+          file: schema,
+          offset,
+          where: `the datasource url in ${prisma.datasourceFile}`,
+        });
       }
       if (prisma.urlEnv) {
-        for (const v of scan.envValues) if (v.name === prisma.urlEnv) candidates.push({ value: v.value, file: v.file, offset: v.offset, where: `${v.name} in ${v.file.path}:${v.file.position(v.offset).line}` });
+        for (const v of scan.envValues)
+          if (v.name === prisma.urlEnv)
+            candidates.push({
+              value: v.value,
+              file: v.file,
+              offset: v.offset,
+              where: `${v.name} in ${v.file.path}:${v.file.position(v.offset).line}`,
+            });
       }
       for (const candidate of candidates) {
-        let suspicion;
+        let suspicion: ReturnType<typeof poolerSuspicion>;
         try {
           suspicion = poolerSuspicion(parseDatabaseUrl(candidate.value));
         } catch {

@@ -24,7 +24,9 @@ export const prismaPushOnlyHistory: DoctorCheck = {
   run(scan, report) {
     for (const { dir, prisma } of scan.orms) {
       if (!prisma?.datasourceFile || prisma.provider === 'mongodb') continue;
-      const hasMigration = scan.files.under(prisma.migrationsDir).some((f) => f.endsWith('/migration.sql') || f.endsWith('/migration.ts'));
+      const hasMigration = scan.files
+        .under(prisma.migrationsDir)
+        .some((f) => f.endsWith('/migration.sql') || f.endsWith('/migration.ts'));
       if (hasMigration) continue;
       const file = scan.files.read(prisma.datasourceFile);
       if (!file) continue;
@@ -45,7 +47,12 @@ export const prismaPushOnlyHistory: DoctorCheck = {
       }
       const schema = prisma.schema ?? prisma.datasourceFile;
       const major = prismaMajor(scan.packages.find((p) => p.dir === dir)?.dependencies ?? {});
-      const toSchema = major === undefined ? '--to-schema (before Prisma 7: --to-schema-datamodel)' : major >= 7 ? '--to-schema' : '--to-schema-datamodel';
+      const toSchema =
+        major === undefined
+          ? '--to-schema (before Prisma 7: --to-schema-datamodel)'
+          : major >= 7
+            ? '--to-schema'
+            : '--to-schema-datamodel';
       // lockstep baseline records Prisma migrations on PostgreSQL; elsewhere Prisma's own command does it.
       const postgres = prisma.provider === undefined || /^(postgresql|postgres|cockroachdb)$/.test(prisma.provider);
       const record = postgres ? 'run `lockstep baseline`' : `run \`prisma migrate resolve --applied 0_init\``;

@@ -15,7 +15,14 @@ const subject = (fn: ServerlessFunction) => `function ${fn.name} (handler ${fn.h
 /** serverless-webpack ships what webpack emits: a webpack config that copies the folder (copy-webpack-plugin) puts it in the package. */
 function webpackCopies(scan: ProjectScan, service: ServerlessService, folder: string): boolean {
   const name = folder.slice(folder.lastIndexOf('/') + 1);
-  return scan.files.under(service.dir).some((path) => /(^|\/)webpack\.config\.[cm]?[jt]s$/.test(path) && !path.includes('node_modules/') && (scan.files.read(path)?.text.includes(name) ?? false));
+  return scan.files
+    .under(service.dir)
+    .some(
+      (path) =>
+        /(^|\/)webpack\.config\.[cm]?[jt]s$/.test(path) &&
+        !path.includes('node_modules/') &&
+        (scan.files.read(path)?.text.includes(name) ?? false),
+    );
 }
 
 export const serverlessMigrationsNotPackaged: DoctorCheck = {
@@ -23,14 +30,14 @@ export const serverlessMigrationsNotPackaged: DoctorCheck = {
     id: 'serverless-migrations-not-packaged',
     scope: 'general',
     severity: 'error',
-    title: "A serverless function applies migrations that are not in its package",
+    title: 'A serverless function applies migrations that are not in its package',
     why: 'The function finds no migrations where it runs: drizzle-orm throws "Can\'t find meta/_journal.json file", other migrators apply nothing, and the new code runs against the old schema.',
     fix: 'Add the migrations folder to the function\'s package: `package: { patterns: ["drizzle/**"] }` in serverless.yml, `copyFiles: [{ from: "drizzle" }]` for an SST function, `includeFiles` in vercel.json, `included_files` in netlify.toml.',
     fixable: false,
     doc: {
       what: "A Serverless Framework function (`serverless.yml`) whose handler applies migrations when it runs (drizzle-orm's `migrate()`, lockstep's `deploy()`, or `prisma migrate deploy` / `drizzle-kit migrate` / `lockstep deploy` started from the code, in the handler's module or the modules it imports), while the function's package leaves the migrations folder out. A function built by a bundler (`serverless-esbuild`, `serverless-webpack`, `serverless-bundle`, `serverless-plugin-typescript`, `build.esbuild`, or Serverless Framework v4 for TypeScript handlers) is packaged as the bundle plus the files `package.patterns` adds; any other function gets the service directory minus what the patterns exclude. The patterns are applied in order, the service's and then the function's, as the framework does. An SST function (`new sst.aws.Function(...)` in sst.config.ts, the `function` or `job` of another SST component, or `new Function(stack, ...)` from `sst/constructs` in an SST v2 stack) is always bundled with esbuild, so its package is the bundle plus what its `copyFiles` names. A Vercel function (`api/`, and a Next.js app's route handlers and API routes, in a project with vercel.json or that uses the vercel CLI) holds the files its imports reach plus vercel.json's `includeFiles` (or next.config's `outputFileTracingIncludes`); a Netlify function (`netlify/functions`, or `[functions] directory`) holds them plus netlify.toml's `included_files`, for every function or for that one, in order.",
-      why: "A bundler follows imports: SQL files and Drizzle's `meta/_journal.json` are never imported, so they are not in the bundle, and a pattern such as `!drizzle/**` (written to keep the zip small) removes them from an unbundled package. The deploy succeeds, and the function that should migrate fails at run time (drizzle-orm: \"Can't find meta/_journal.json file\") or applies nothing while the code that needs the new schema is already live.",
-      fix: "Add the folder to the function's package, where the migrator looks for it relative to the function's working directory: `package: { patterns: ['drizzle/**'] }` (or `prisma/migrations/**`) in serverless.yml, and remove any pattern that excludes it; `copyFiles: [{ from: 'drizzle' }]` in the props of an SST function; `\"functions\": { \"api/migrate.ts\": { \"includeFiles\": \"drizzle/**\" } }` in vercel.json (or `outputFileTracingIncludes` in next.config); `[functions] included_files = [\"drizzle/**\"]` in netlify.toml.",
+      why: 'A bundler follows imports: SQL files and Drizzle\'s `meta/_journal.json` are never imported, so they are not in the bundle, and a pattern such as `!drizzle/**` (written to keep the zip small) removes them from an unbundled package. The deploy succeeds, and the function that should migrate fails at run time (drizzle-orm: "Can\'t find meta/_journal.json file") or applies nothing while the code that needs the new schema is already live.',
+      fix: 'Add the folder to the function\'s package, where the migrator looks for it relative to the function\'s working directory: `package: { patterns: [\'drizzle/**\'] }` (or `prisma/migrations/**`) in serverless.yml, and remove any pattern that excludes it; `copyFiles: [{ from: \'drizzle\' }]` in the props of an SST function; `"functions": { "api/migrate.ts": { "includeFiles": "drizzle/**" } }` in vercel.json (or `outputFileTracingIncludes` in next.config); `[functions] included_files = ["drizzle/**"]` in netlify.toml.',
       example: {
         file: 'serverless.yml',
         bad: "service: shop\nframeworkVersion: '3'\nplugins:\n  - serverless-esbuild\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  migrate:\n    handler: src/migrate.handler\n  api:\n    handler: src/api.handler",
@@ -56,7 +63,8 @@ function foldersMigratedBy(scan: ProjectScan, entry: string, folders: Migrations
 }
 
 /** The migrations folders inside a project directory (a function's package holds nothing above it). */
-const foldersUnder = (scan: ProjectScan, dir: string) => migrationFolders(scan).filter((f) => dir === '' || f.dir.startsWith(`${dir}/`));
+const foldersUnder = (scan: ProjectScan, dir: string) =>
+  migrationFolders(scan).filter((f) => dir === '' || f.dir.startsWith(`${dir}/`));
 
 function serverlessFramework(scan: ProjectScan, report: Report): void {
   for (const service of scan.serverless) {
@@ -67,7 +75,9 @@ function serverlessFramework(scan: ProjectScan, report: Report): void {
       const bundler = bundlerOf(service, entry);
       for (const folder of foldersMigratedBy(scan, entry, folders)) {
         if (bundler === 'serverless-webpack' && webpackCopies(scan, service, folder.dir)) continue;
-        const sample = folder.files.map((f) => ({ f, verdict: packaged(fn, inService(service, f), bundler !== undefined) })).find((x) => !x.verdict.included);
+        const sample = folder.files
+          .map((f) => ({ f, verdict: packaged(fn, inService(service, f), bundler !== undefined) }))
+          .find((x) => !x.verdict.included);
         if (!sample) continue;
         const shown = `${inService(service, folder.dir)}/`;
         const excludedBy = sample.verdict.by;

@@ -14,7 +14,11 @@ const STARTS = new Set(['app-start', 'app-deploy']);
 function independentPackages(scan: ProjectScan, migration: ProductionCommand, start: ProductionCommand): boolean {
   if (migration.packageDir === start.packageDir || !start.parallel) return false;
   // The same lane, or another fan-out altogether: ordered as written.
-  if (migration.parallel && (migration.parallel.group !== start.parallel.group || migration.parallel.lane === start.parallel.lane)) return false;
+  if (
+    migration.parallel &&
+    (migration.parallel.group !== start.parallel.group || migration.parallel.lane === start.parallel.lane)
+  )
+    return false;
   const migrating = scan.packages.find((p) => p.dir === migration.packageDir);
   const starting = scan.packages.find((p) => p.dir === start.packageDir);
   return !migrating?.name || !starting || !(migrating.name in starting.dependencies);
@@ -46,13 +50,19 @@ export const startBeforeMigrate: DoctorCheck = {
       if (migrations.length === 0) continue;
       for (const start of pipeline.commands.filter((c) => STARTS.has(c.kind) && c.phase !== 'build')) {
         // A start command that is itself the migrating program (awaited migrate() then listen) is judged by its code.
-        const racing = migrations.find((m) => m.site.start !== start.site.start && order(m, start) !== 'before' && !independentPackages(scan, m, start));
+        const racing = migrations.find(
+          (m) => m.site.start !== start.site.start && order(m, start) !== 'before' && !independentPackages(scan, m, start),
+        );
         if (!racing) continue;
         const relation = order(racing, start) === 'after' ? 'before' : 'at the same time as';
         report(
-          findingAt(start, `\`${commandText(start)}\` starts the app ${relation} \`${commandText(racing)}\` (${at(racing)}) in ${pipeline.label}: the app serves requests before the schema is migrated.`, {
-            related: [{ file: racing.site.file, offset: racing.site.start, message: 'the migration' }],
-          }),
+          findingAt(
+            start,
+            `\`${commandText(start)}\` starts the app ${relation} \`${commandText(racing)}\` (${at(racing)}) in ${pipeline.label}: the app serves requests before the schema is migrated.`,
+            {
+              related: [{ file: racing.site.file, offset: racing.site.start, message: 'the migration' }],
+            },
+          ),
         );
       }
     }

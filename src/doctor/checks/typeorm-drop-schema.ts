@@ -29,7 +29,9 @@ export const typeormDropSchema: DoctorCheck = {
       report({
         file: options.source.file,
         offset: on.property.start,
-        message: on.literal ? 'dropSchema is true: every start drops the whole production schema.' : `dropSchema is true when ${on.scenario.name} (\`${on.expression}\`): that start drops the whole production schema.`,
+        message: on.literal
+          ? 'dropSchema is true: every start drops the whole production schema.'
+          : `dropSchema is true when ${on.scenario.name} (\`${on.expression}\`): that start drops the whole production schema.`,
       });
     }
     for (const command of commandsOfKind(scan, 'typeorm-schema-drop')) {

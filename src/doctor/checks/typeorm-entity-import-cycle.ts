@@ -13,13 +13,18 @@ interface Edge {
 
 function isEntityFile(scan: ProjectScan, path: string): boolean {
   const parsed = scan.sources.parse(path);
-  if (!parsed || !parsed.imports.some((i) => i.specifier === 'typeorm')) return false;
+  if (!parsed?.imports.some((i) => i.specifier === 'typeorm')) return false;
   let found = false;
   walk(parsed.program as unknown as AstNode, (node) => {
     if (found) return false;
     if (node.type === 'Decorator') {
       const expression = node.expression as AstNode;
-      const name = expression.type === 'CallExpression' ? calleeName(expression) : expression.type === 'Identifier' ? (expression.name as string) : undefined;
+      const name =
+        expression.type === 'CallExpression'
+          ? calleeName(expression)
+          : expression.type === 'Identifier'
+            ? (expression.name as string)
+            : undefined;
       if (name && ENTITY_DECORATORS.has(name)) found = true;
     }
   });
@@ -84,11 +89,29 @@ function exportsOnlyType(scan: ProjectScan, path: string, name: string, depth = 
   const body = (parsed.program as unknown as AstNode).body as AstNode[];
   const declared = (id: string): 'type' | 'value' | undefined => {
     for (const statement of body) {
-      const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? (statement.declaration as AstNode | null) : statement;
+      const declaration =
+        statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration'
+          ? (statement.declaration as AstNode | null)
+          : statement;
       if (!declaration) continue;
-      if ((declaration.type === 'TSInterfaceDeclaration' || declaration.type === 'TSTypeAliasDeclaration') && (declaration.id as AstNode).name === id) return 'type';
-      if ((declaration.type === 'ClassDeclaration' || declaration.type === 'FunctionDeclaration' || declaration.type === 'TSEnumDeclaration' || declaration.type === 'TSModuleDeclaration') && (declaration.id as AstNode | null)?.name === id) return 'value';
-      if (declaration.type === 'VariableDeclaration' && (declaration.declarations as AstNode[]).some((d) => (d.id as AstNode).name === id)) return 'value';
+      if (
+        (declaration.type === 'TSInterfaceDeclaration' || declaration.type === 'TSTypeAliasDeclaration') &&
+        (declaration.id as AstNode).name === id
+      )
+        return 'type';
+      if (
+        (declaration.type === 'ClassDeclaration' ||
+          declaration.type === 'FunctionDeclaration' ||
+          declaration.type === 'TSEnumDeclaration' ||
+          declaration.type === 'TSModuleDeclaration') &&
+        (declaration.id as AstNode | null)?.name === id
+      )
+        return 'value';
+      if (
+        declaration.type === 'VariableDeclaration' &&
+        (declaration.declarations as AstNode[]).some((d) => (d.id as AstNode).name === id)
+      )
+        return 'value';
     }
     return undefined;
   };
@@ -193,9 +216,9 @@ export const typeormEntityImportCycle: DoctorCheck = {
     fix: 'Break the load-time use: wrap the reference in an arrow function (`@ManyToOne(() => Customer)`), type relations as `Relation<Customer>` in ES modules, use `import type` for type-only imports, or move the shared base class to a module outside the cycle.',
     fixable: false,
     doc: {
-      what: 'A cycle in the import graph of TypeORM entity files (files with an `@Entity`, `@ViewEntity` or `@ChildEntity` class, and the modules they import, such as barrel `index.ts` files), printed once as `a.ts → b.ts → a.ts`, when at least one import along the cycle is used at load time. Load time means outside any function body: a class\'s `extends`, decorator arguments that are not wrapped in an arrow function (`@ManyToOne(Customer)`), static property initializers, top-level statements. In ES modules compiled with `emitDecoratorMetadata`, the type of a decorated property that names an imported class directly (`customer: Customer`) counts too, because TypeScript emits `design:type` metadata that reads it. An import whose bindings a TypeScript file only uses as types (`implements IFlow`, `kind: FlowKind`) is no edge: tsc, esbuild, swc and tsx remove it from the compiled code (unless tsconfig sets `verbatimModuleSyntax` or `preserveValueImports`), except that with `emitDecoratorMetadata` a class named as the type of a decorated property or parameter is kept. Not flagged: `import type`, type-only bindings, relation callbacks `() => Other`, `Relation<Other>`, array and union types, and cycles whose imports are only used inside functions. Relative imports are resolved as TypeScript does (`./a.js` to `./a.ts`, directories to `index.ts`).',
+      what: "A cycle in the import graph of TypeORM entity files (files with an `@Entity`, `@ViewEntity` or `@ChildEntity` class, and the modules they import, such as barrel `index.ts` files), printed once as `a.ts → b.ts → a.ts`, when at least one import along the cycle is used at load time. Load time means outside any function body: a class's `extends`, decorator arguments that are not wrapped in an arrow function (`@ManyToOne(Customer)`), static property initializers, top-level statements. In ES modules compiled with `emitDecoratorMetadata`, the type of a decorated property that names an imported class directly (`customer: Customer`) counts too, because TypeScript emits `design:type` metadata that reads it. An import whose bindings a TypeScript file only uses as types (`implements IFlow`, `kind: FlowKind`) is no edge: tsc, esbuild, swc and tsx remove it from the compiled code (unless tsconfig sets `verbatimModuleSyntax` or `preserveValueImports`), except that with `emitDecoratorMetadata` a class named as the type of a decorated property or parameter is kept. Not flagged: `import type`, type-only bindings, relation callbacks `() => Other`, `Relation<Other>`, array and union types, and cycles whose imports are only used inside functions. Relative imports are resolved as TypeScript does (`./a.js` to `./a.ts`, directories to `index.ts`).",
       why: 'Node evaluates a cycle in import order: the module that is reached second finishes first, and while it runs, the first one has not defined its classes yet. Which module comes first depends on which file production loads first (the data source, a glob of entities, a test), so a cycle that works in development can fail in production: `TypeError: Class extends value undefined is not a constructor`, `ReferenceError: Cannot access \'Customer\' before initialization`, or a relation whose target is `undefined` ("Entity metadata for Invoice#customer was not found").',
-      fix: 'Make every reference along the cycle lazy: TypeORM\'s relation decorators take a function (`@ManyToOne(() => Customer, (c) => c.invoices)`) for this reason; in ES modules type relation properties as `Relation<Customer>` (from typeorm) so no design:type metadata reads the class; import types with `import type`; move a shared base class or enum into a module that imports no entity.',
+      fix: "Make every reference along the cycle lazy: TypeORM's relation decorators take a function (`@ManyToOne(() => Customer, (c) => c.invoices)`) for this reason; in ES modules type relation properties as `Relation<Customer>` (from typeorm) so no design:type metadata reads the class; import types with `import type`; move a shared base class or enum into a module that imports no entity.",
       example: {
         file: 'src/entity/Invoice.ts',
         bad: "import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';\nimport { Customer } from './Customer';\n\n@Entity()\nexport class Invoice {\n  @PrimaryGeneratedColumn() id: number;\n  @ManyToOne(Customer as never) customer: Customer;\n}",

@@ -32,7 +32,11 @@ function globRegex(glob: string): RegExp {
     else if (c === '?') out += '[^/]';
     else if (c === '{') {
       const close = glob.indexOf('}', i);
-      out += `(?:${glob.slice(i + 1, close).split(',').map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
+      out += `(?:${glob
+        .slice(i + 1, close)
+        .split(',')
+        .map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+        .join('|')})`;
       i = close;
     } else if (c === '[') {
       const close = glob.indexOf(']', i);
@@ -46,7 +50,12 @@ function globRegex(glob: string): RegExp {
 function compiledPath(scan: ProjectScan, packageDir: string, source: string): string {
   const build = scan.tsBuild(packageDir);
   if (!build?.outDir) return source.replace(TS, (ext) => ext.replace('ts', 'js'));
-  const rest = build.rootDir && source.startsWith(`${build.rootDir}/`) ? source.slice(build.rootDir.length + 1) : build.rootDir === '' ? source : source;
+  const rest =
+    build.rootDir && source.startsWith(`${build.rootDir}/`)
+      ? source.slice(build.rootDir.length + 1)
+      : build.rootDir === ''
+        ? source
+        : source;
   return joinPath(build.outDir, rest).replace(TS, (ext) => ext.replace('ts', 'js'));
 }
 
@@ -61,20 +70,26 @@ function runners(scan: ProjectScan, packageDir: string, dataSource: string, opti
   for (const command of scan.commands) {
     if (!inPackage(command.packageDir)) continue;
     const text = commandText(command);
-    if (command.kind === 'lockstep-deploy') add(TS.test(dataSource) ? 'typescript' : 'compiled', dataSource, `\`${text}\` (${at(command)})`);
+    if (command.kind === 'lockstep-deploy')
+      add(TS.test(dataSource) ? 'typescript' : 'compiled', dataSource, `\`${text}\` (${at(command)})`);
     if (command.kind === 'typeorm-migration-run') {
       const words = command.command.words.map((w) => w.value);
       const flag = words.findIndex((w) => /^(-d|--dataSource|--data-source)$/.test(w));
-      const file = flag !== -1 ? words[flag + 1] : words.find((w) => /^(-d|--dataSource|--data-source)=/.test(w))?.replace(/^[^=]+=/, '');
+      const file =
+        flag !== -1 ? words[flag + 1] : words.find((w) => /^(-d|--dataSource|--data-source)=/.test(w))?.replace(/^[^=]+=/, '');
       const path = file ? joinPath(command.packageDir, file) : dataSource;
       const source = scan.sourceOf(command.packageDir, path) ?? dataSource;
       const runtime: Runtime = TS.test(path) || /ts-node/.test(words[0] ?? '') ? 'typescript' : 'compiled';
       add(runtime, source, `\`${text}\` (${at(command)})`);
     }
-    if (command.kind === 'migrate-script' || (command.kind === 'app-start' && options.some((o) => enabledInProduction(o, 'migrationsRun')))) {
+    if (
+      command.kind === 'migrate-script' ||
+      (command.kind === 'app-start' && options.some((o) => enabledInProduction(o, 'migrationsRun')))
+    ) {
       const tool = command.command.words[0]?.value.replace(/^.*\//, '') ?? '';
       const file = command.command.file ?? '';
-      const runtime: Runtime = TS.test(file) || /^(ts-node|tsx|bun|ts-node-esm|esno|vite-node)$/.test(tool) ? 'typescript' : 'compiled';
+      const runtime: Runtime =
+        TS.test(file) || /^(ts-node|tsx|bun|ts-node-esm|esno|vite-node)$/.test(tool) ? 'typescript' : 'compiled';
       add(runtime, dataSource, `\`${text}\` (${at(command)})${command.kind === 'app-start' ? ' with migrationsRun' : ''}`);
     }
   }
@@ -91,9 +106,9 @@ export const typeormMigrationsGlob: DoctorCheck = {
     fix: 'Point the glob at the files production runs, next to the data source: ``migrations: [`${__dirname}/migration/*.{ts,js}`]``.',
     fixable: false,
     doc: {
-      what: 'A `migrations` pattern of a TypeORM data source, evaluated for each way production runs migrations: `lockstep deploy` (which loads the TypeScript data source), `typeorm migration:run -d <file>` (TypeScript through typeorm-ts-node-* or ts-node, compiled JavaScript through typeorm), a script that calls `runMigrations()`, or the app itself with `migrationsRun`. `__dirname` is the data source\'s directory where it runs (its compiled location under tsconfig\'s `outDir` for compiled JavaScript); relative patterns are relative to the package. The pattern is flagged when it matches no file there (the compiled files are predicted from the sources, `rootDir` and `outDir`), when compiled JavaScript would load `.ts` files, or when the TypeScript data source would load compiled files of an earlier build.',
+      what: "A `migrations` pattern of a TypeORM data source, evaluated for each way production runs migrations: `lockstep deploy` (which loads the TypeScript data source), `typeorm migration:run -d <file>` (TypeScript through typeorm-ts-node-* or ts-node, compiled JavaScript through typeorm), a script that calls `runMigrations()`, or the app itself with `migrationsRun`. `__dirname` is the data source's directory where it runs (its compiled location under tsconfig's `outDir` for compiled JavaScript); relative patterns are relative to the package. The pattern is flagged when it matches no file there (the compiled files are predicted from the sources, `rootDir` and `outDir`), when compiled JavaScript would load `.ts` files, or when the TypeScript data source would load compiled files of an earlier build.",
       why: 'TypeORM resolves the pattern when the data source initializes. A pattern that matches nothing is not an error: `migration:run` prints "No migrations are pending" and exits 0, and the app starts on the old schema. `.ts` files under plain node fail with "Cannot use import statement outside a module". Compiled files from an old build silently miss every migration added since.',
-      fix: 'Use a pattern relative to the data source that matches both forms: ``migrations: [`${__dirname}/migration/*.{ts,js}`]`` (or `path.join(__dirname, \'migration\', \'*.{ts,js}\')`), and keep tsconfig\'s `outDir`/`rootDir` so that the compiled migrations land next to the compiled data source.',
+      fix: "Use a pattern relative to the data source that matches both forms: ``migrations: [`${__dirname}/migration/*.{ts,js}`]`` (or `path.join(__dirname, 'migration', '*.{ts,js}')`), and keep tsconfig's `outDir`/`rootDir` so that the compiled migrations land next to the compiled data source.",
       example: {
         file: 'src/data-source.ts',
         bad: "export const AppDataSource = new DataSource({\n  type: 'postgres',\n  url: process.env.DATABASE_URL,\n  migrations: ['src/migration/*.ts'],\n});",
@@ -129,11 +144,21 @@ export const typeormMigrationsGlob: DoctorCheck = {
             const matched = [...candidates].filter((f) => regex.test(f) && !/\.d\.[cm]?ts$/.test(f) && /\.(c|m)?(j|t)s$/.test(f));
             let problem: string | undefined;
             if (matched.length === 0) {
-              const where = migrationSources[0] ? ` The migration classes are in ${dirOf(migrationSources[0])}/${runner.runtime === 'compiled' && build?.outDir ? `, compiled to ${dirOf(compiledPath(scan, dir, migrationSources[0]))}/` : ''}.` : '';
+              const where = migrationSources[0]
+                ? ` The migration classes are in ${dirOf(migrationSources[0])}/${runner.runtime === 'compiled' && build?.outDir ? `, compiled to ${dirOf(compiledPath(scan, dir, migrationSources[0]))}/` : ''}.`
+                : '';
               problem = `matches no file when ${runner.what} runs them (${runner.runtime === 'compiled' ? 'compiled JavaScript' : 'TypeScript'}, pattern ${pattern}): TypeORM will report no pending migrations.${where}`;
-            } else if (runner.runtime === 'compiled' && matched.some((f) => TS.test(f)) && !matched.some((f) => /\.(c|m)?js$/.test(f))) {
+            } else if (
+              runner.runtime === 'compiled' &&
+              matched.some((f) => TS.test(f)) &&
+              !matched.some((f) => /\.(c|m)?js$/.test(f))
+            ) {
               problem = `matches TypeScript files (${matched.find((f) => TS.test(f))}) when ${runner.what} runs compiled JavaScript: plain node cannot load them ("Cannot use import statement outside a module").`;
-            } else if (runner.runtime === 'typescript' && build?.outDir && matched.every((f) => f.startsWith(`${build.outDir}/`))) {
+            } else if (
+              runner.runtime === 'typescript' &&
+              build?.outDir &&
+              matched.every((f) => f.startsWith(`${build.outDir}/`))
+            ) {
               problem = `matches only compiled files in ${build.outDir}/ when ${runner.what} loads the TypeScript data source: migrations added since the last build are missing.`;
             }
             if (!problem || reported.has(problem)) continue;

@@ -5,7 +5,11 @@ import type { DoctorCheck } from '../types.js';
 
 /** The pipelines that start the app of a package with more than one replica. */
 export function replicatedApps(scan: ProjectScan, packageDir: string): Pipeline[] {
-  return scan.pipelines.filter((p) => p.replicas > 1 && p.commands.some((c) => c.phase === 'start' && c.kind === 'app-start' && (c.packageDir === packageDir || packageDir === '')));
+  return scan.pipelines.filter(
+    (p) =>
+      p.replicas > 1 &&
+      p.commands.some((c) => c.phase === 'start' && c.kind === 'app-start' && (c.packageDir === packageDir || packageDir === '')),
+  );
 }
 
 export const typeormMigrationsRunWithReplicas: DoctorCheck = {
@@ -18,7 +22,7 @@ export const typeormMigrationsRunWithReplicas: DoctorCheck = {
     fix: 'Set `migrationsRun: false` and apply migrations once per release, before the replicas start: `lockstep deploy` in a release step or init container.',
     fixable: false,
     doc: {
-      what: 'A TypeORM options object whose `migrationsRun` is true in production (evaluated as for typeorm-synchronize), in a package whose app runs with more than one replica: compose `deploy.replicas` or `scale`, a Kubernetes Deployment or StatefulSet with `replicas` (or an autoscaler\'s `minReplicas`) above 1.',
+      what: "A TypeORM options object whose `migrationsRun` is true in production (evaluated as for typeorm-synchronize), in a package whose app runs with more than one replica: compose `deploy.replicas` or `scale`, a Kubernetes Deployment or StatefulSet with `replicas` (or an autoscaler's `minReplicas`) above 1.",
       why: 'With `migrationsRun`, `DataSource.initialize()` runs pending migrations in every process. TypeORM has no migration lock (typeorm/typeorm#4588), so replicas that start together run the same migrations concurrently: the second fails on "relation already exists" and restarts, a non-idempotent data migration is applied twice, and during a rolling deploy the old replicas serve traffic on a schema that is changing under them.',
       fix: 'Turn `migrationsRun` off and run migrations once, before the new replicas start: `lockstep deploy` (which takes a lock, so concurrent runs wait instead of racing) as a release step, a Kubernetes Job or init container, or `lockstep deploy -- node dist/main.js` as the entrypoint.',
       example: {

@@ -12,8 +12,8 @@ export const typeormSynchronize: DoctorCheck = {
     fix: 'Set `synchronize: false` unconditionally and change the schema with migrations (`typeorm migration:generate`, applied by `lockstep deploy`).',
     fixable: false,
     doc: {
-      what: 'A TypeORM options object (`new DataSource({...})`, `TypeOrmModule.forRoot({...})` or `forRootAsync`\'s factory, `createConnection`, an object typed `DataSourceOptions`, or an object literal with `type: \'postgres\'` and TypeORM options) whose `synchronize` is true in production: a literal `true`, or an expression that is true when NODE_ENV=production or when NODE_ENV is unset (other environment variables are taken as unset). The expression is evaluated from the parsed source: `process.env.X`, comparisons, `!`, `&&`, `||`, `??`, `?:`, and `const` values of the same module; the branches (`?:`, `if`, `switch`) that lead to the object are evaluated the same way. Files and variables named for development or tests (`data-source.dev.ts`, `testConfig`) are not read. Also `typeorm schema:sync` in a production path.',
-      why: 'synchronize compares the entities with the database on every start and applies the difference with no history and no review. A renamed property becomes DROP COLUMN + ADD COLUMN, a removed entity field drops its column, a changed type can recreate the column: the data is gone. Every replica does this at start, concurrently. A condition such as `synchronize: process.env.NODE_ENV !== \'production\'` is true in any container that does not set NODE_ENV.',
+      what: "A TypeORM options object (`new DataSource({...})`, `TypeOrmModule.forRoot({...})` or `forRootAsync`'s factory, `createConnection`, an object typed `DataSourceOptions`, or an object literal with `type: 'postgres'` and TypeORM options) whose `synchronize` is true in production: a literal `true`, or an expression that is true when NODE_ENV=production or when NODE_ENV is unset (other environment variables are taken as unset). The expression is evaluated from the parsed source: `process.env.X`, comparisons, `!`, `&&`, `||`, `??`, `?:`, and `const` values of the same module; the branches (`?:`, `if`, `switch`) that lead to the object are evaluated the same way. Files and variables named for development or tests (`data-source.dev.ts`, `testConfig`) are not read. Also `typeorm schema:sync` in a production path.",
+      why: "synchronize compares the entities with the database on every start and applies the difference with no history and no review. A renamed property becomes DROP COLUMN + ADD COLUMN, a removed entity field drops its column, a changed type can recreate the column: the data is gone. Every replica does this at start, concurrently. A condition such as `synchronize: process.env.NODE_ENV !== 'production'` is true in any container that does not set NODE_ENV.",
       fix: 'Turn it off (`synchronize: false`, with no condition) in every data source production can load, generate migrations with `typeorm migration:generate`, and apply them with `lockstep deploy` before the app starts. For development, use a separate data source file that production never imports.',
       example: {
         file: 'src/data-source.ts',
@@ -35,7 +35,12 @@ export const typeormSynchronize: DoctorCheck = {
       });
     }
     for (const command of commandsOfKind(scan, 'typeorm-schema-sync')) {
-      report(findingAt(command, `\`${commandText(command)}\` ${runsWhere(command)}: it synchronizes the production schema with the entities, with no migration.`));
+      report(
+        findingAt(
+          command,
+          `\`${commandText(command)}\` ${runsWhere(command)}: it synchronizes the production schema with the entities, with no migration.`,
+        ),
+      );
     }
   },
 };

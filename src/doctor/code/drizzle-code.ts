@@ -2,7 +2,15 @@
  * drizzle-orm in the project's code: which drivers and migrators it imports, and every call of
  * a migrator's `migrate(...)` with what happens to the promise it returns.
  */
-import { type AstNode, calleeName, enclosingFunction, FUNCTION_TYPES, memberPath, unwrapExpression, walk } from '../../js/estree.js';
+import {
+  type AstNode,
+  calleeName,
+  enclosingFunction,
+  FUNCTION_TYPES,
+  memberPath,
+  unwrapExpression,
+  walk,
+} from '../../js/estree.js';
 import type { ParsedSource } from '../scan/source-index.js';
 
 /** drizzle-orm driver entry points (and schema builders) and the SQL dialect each speaks. */
@@ -100,7 +108,13 @@ export function drizzleImports(source: ParsedSource): DrizzleImport[] {
       namespaceLocals: bindings.filter((b) => b.imported === '*').map((b) => b.local),
     });
   };
-  for (const imp of source.imports) if (!imp.typeOnly && !imp.reexport) add(imp.specifier, imp.start, imp.bindings.filter((b) => !b.typeOnly));
+  for (const imp of source.imports)
+    if (!imp.typeOnly && !imp.reexport)
+      add(
+        imp.specifier,
+        imp.start,
+        imp.bindings.filter((b) => !b.typeOnly),
+      );
   // CommonJS: const { migrate } = require('drizzle-orm/node-postgres/migrator')
   walk(source.program as unknown as AstNode, (node) => {
     if (node.type !== 'VariableDeclarator') return;
@@ -115,7 +129,8 @@ export function drizzleImports(source: ParsedSource): DrizzleImport[] {
       for (const p of id.properties as AstNode[]) {
         const key = p.key as AstNode | undefined;
         const value = p.value as AstNode | undefined;
-        if (key?.type === 'Identifier' && value?.type === 'Identifier') bindings.push({ local: value.name as string, imported: key.name as string });
+        if (key?.type === 'Identifier' && value?.type === 'Identifier')
+          bindings.push({ local: value.name as string, imported: key.name as string });
       }
     }
     add(arg.value, node.start, bindings);
@@ -124,10 +139,19 @@ export function drizzleImports(source: ParsedSource): DrizzleImport[] {
   return out;
 }
 
-const TRANSPARENT = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'ChainExpression']);
+const TRANSPARENT = new Set([
+  'ParenthesizedExpression',
+  'TSAsExpression',
+  'TSNonNullExpression',
+  'TSSatisfiesExpression',
+  'ChainExpression',
+]);
 
 /** What the code does with the promise a call returns. */
-export function promiseHandling(call: AstNode, ancestors: readonly AstNode[]): { handling: PromiseHandling; thenCall?: AstNode; statement?: AstNode } {
+export function promiseHandling(
+  call: AstNode,
+  ancestors: readonly AstNode[],
+): { handling: PromiseHandling; thenCall?: AstNode; statement?: AstNode } {
   let child: AstNode = call;
   let thenCall: AstNode | undefined;
   for (let i = ancestors.length - 1; i >= 0; i--) {
@@ -142,7 +166,11 @@ export function promiseHandling(call: AstNode, ancestors: readonly AstNode[]): {
     if (parent.type === 'MemberExpression' && parent.object === child && !parent.computed) {
       const name = (parent.property as AstNode).name;
       const grand = ancestors[i - 1];
-      if (grand?.type === 'CallExpression' && grand.callee === parent && (name === 'then' || name === 'catch' || name === 'finally')) {
+      if (
+        grand?.type === 'CallExpression' &&
+        grand.callee === parent &&
+        (name === 'then' || name === 'catch' || name === 'finally')
+      ) {
         if (name === 'then') thenCall = grand;
         child = grand;
         i--;
@@ -168,16 +196,32 @@ export function promiseHandling(call: AstNode, ancestors: readonly AstNode[]): {
         if (node.type === 'AwaitExpression') {
           const arg = unwrapExpression(node.argument as AstNode);
           if (arg?.type === 'Identifier' && arg.name === name) awaited = true;
-          if (arg?.type === 'CallExpression' && (arg.arguments as AstNode[]).some((a) => a.type === 'ArrayExpression' && (a.elements as AstNode[]).some((e) => e?.type === 'Identifier' && e.name === name))) awaited = true;
+          if (
+            arg?.type === 'CallExpression' &&
+            (arg.arguments as AstNode[]).some(
+              (a) =>
+                a.type === 'ArrayExpression' &&
+                (a.elements as AstNode[]).some((e) => e?.type === 'Identifier' && e.name === name),
+            )
+          )
+            awaited = true;
         }
-        if (node.type === 'ReturnStatement' && unwrapExpression(node.argument as AstNode)?.type === 'Identifier' && (unwrapExpression(node.argument as AstNode)!.name === name)) awaited = true;
+        if (
+          node.type === 'ReturnStatement' &&
+          unwrapExpression(node.argument as AstNode)?.type === 'Identifier' &&
+          unwrapExpression(node.argument as AstNode)!.name === name
+        )
+          awaited = true;
       });
       return { handling: awaited ? 'awaited' : 'none' };
     }
-    if (parent.type === 'ExpressionStatement') return thenCall ? { handling: 'then', thenCall } : { handling: 'none', statement: parent };
+    if (parent.type === 'ExpressionStatement')
+      return thenCall ? { handling: 'then', thenCall } : { handling: 'none', statement: parent };
     if (parent.type === 'UnaryExpression' && parent.operator === 'void') {
       const grand = ancestors[i - 1];
-      return thenCall ? { handling: 'then', thenCall } : { handling: 'none', ...(grand?.type === 'ExpressionStatement' ? { statement: grand } : {}) };
+      return thenCall
+        ? { handling: 'then', thenCall }
+        : { handling: 'none', ...(grand?.type === 'ExpressionStatement' ? { statement: grand } : {}) };
     }
     if (FUNCTION_TYPES.has(parent.type)) break;
     return thenCall ? { handling: 'then', thenCall } : { handling: 'none' };
@@ -200,11 +244,24 @@ export function migrateCalls(source: ParsedSource, imports = drizzleImports(sour
     if (node.type !== 'CallExpression') return;
     const path = memberPath(node.callee as AstNode);
     if (!path) return;
-    const module = path.length === 1 ? direct.get(path[0]!) : path.length === 2 && path[1] === 'migrate' ? namespaces.get(path[0]!) : undefined;
+    const module =
+      path.length === 1
+        ? direct.get(path[0]!)
+        : path.length === 2 && path[1] === 'migrate'
+          ? namespaces.get(path[0]!)
+          : undefined;
     if (!module) return;
     const { handling, thenCall, statement } = promiseHandling(node, ancestors);
     const driver = MODULE.exec(module)?.[1] ?? '';
-    calls.push({ call: node, ancestors: [...ancestors], module, synchronous: SYNCHRONOUS_MIGRATORS.has(driver), handling, thenCall, statement });
+    calls.push({
+      call: node,
+      ancestors: [...ancestors],
+      module,
+      synchronous: SYNCHRONOUS_MIGRATORS.has(driver),
+      handling,
+      thenCall,
+      statement,
+    });
   });
   return calls;
 }

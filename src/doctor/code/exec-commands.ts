@@ -95,7 +95,15 @@ export function execCommands(parsed: ParsedSource): ExecCommand[] {
     }
     if (ARGV.has(name)) {
       // Bun.spawn(['prisma', 'migrate', 'deploy']) takes one array; the others a file and an array.
-      const items = first.type === 'ArrayExpression' ? (first.elements as AstNode[]) : [first, ...((unwrapExpression(args[1])?.type === 'ArrayExpression' ? unwrapExpression(args[1])!.elements : []) as AstNode[])];
+      const items =
+        first.type === 'ArrayExpression'
+          ? (first.elements as AstNode[])
+          : [
+              first,
+              ...((unwrapExpression(args[1])?.type === 'ArrayExpression'
+                ? unwrapExpression(args[1])!.elements
+                : []) as AstNode[]),
+            ];
       const words = items.filter(Boolean).map((item) => word(item, text, ctx));
       if (words.length > 0 && words[0]!.value !== '') out.push({ source: { kind: 'words', words }, offset: node.start });
     }
@@ -123,11 +131,15 @@ function templateSource(node: AstNode, text: string): ShellSource {
 function word(node: AstNode, text: string, ctx: EvalContext): ShellWord {
   const n = unwrapExpression(node) ?? node;
   const at = (value: string, start = n.start, end = n.end): ShellWord => ({ value, start, end, inner: () => start });
-  if (n.type === 'Literal' && typeof n.value === 'string') return { value: n.value, start: n.start, end: n.end, inner: (i) => n.start + 1 + i };
+  if (n.type === 'Literal' && typeof n.value === 'string')
+    return { value: n.value, start: n.start, end: n.end, inner: (i) => n.start + 1 + i };
   const value = evaluate(n, ctx);
   if (typeof value === 'string') return at(value);
   if (value === UNKNOWN && n.type === 'Identifier' && TOOL_VARIABLE.test(n.name as string)) {
-    const tool = /^(prisma|drizzle[-_]?kit|typeorm|lockstep)/i.exec(n.name as string)![1]!.toLowerCase().replace(/[-_]/, '');
+    const tool = /^(prisma|drizzle[-_]?kit|typeorm|lockstep)/i
+      .exec(n.name as string)![1]!
+      .toLowerCase()
+      .replace(/[-_]/, '');
     return at(tool === 'drizzlekit' ? 'drizzle-kit' : tool);
   }
   return at(text.slice(n.start, n.end));

@@ -10,7 +10,20 @@
 import { type AstNode, FUNCTION_TYPES, unwrapExpression, walk } from '../../js/estree.js';
 
 /** TypeScript nodes that hold runtime expressions; every other TS node is a type and evaluates nothing. */
-const TS_VALUE_NODES = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TSEnumDeclaration', 'TSEnumBody', 'TSEnumMember', 'TSModuleDeclaration', 'TSModuleBlock', 'TSExportAssignment', 'TSParameterProperty', 'TSInstantiationExpression']);
+const TS_VALUE_NODES = new Set([
+  'TSAsExpression',
+  'TSSatisfiesExpression',
+  'TSNonNullExpression',
+  'TSTypeAssertion',
+  'TSEnumDeclaration',
+  'TSEnumBody',
+  'TSEnumMember',
+  'TSModuleDeclaration',
+  'TSModuleBlock',
+  'TSExportAssignment',
+  'TSParameterProperty',
+  'TSInstantiationExpression',
+]);
 
 export interface LoadTimeUse {
   local: string;
@@ -20,7 +33,11 @@ export interface LoadTimeUse {
   how: string;
 }
 
-export function loadTimeUses(program: AstNode, locals: ReadonlySet<string>, options: { decoratorMetadata: boolean }): LoadTimeUse[] {
+export function loadTimeUses(
+  program: AstNode,
+  locals: ReadonlySet<string>,
+  options: { decoratorMetadata: boolean },
+): LoadTimeUse[] {
   const uses: LoadTimeUse[] = [];
   if (locals.size === 0) return uses;
   walk(program, (node, ancestors) => {
@@ -30,9 +47,17 @@ export function loadTimeUses(program: AstNode, locals: ReadonlySet<string>, opti
       if (options.decoratorMetadata && Array.isArray(node.decorators) && node.decorators.length > 0) {
         const annotation = (node.typeAnnotation as AstNode | null)?.typeAnnotation as AstNode | undefined;
         if (annotation?.type === 'TSTypeReference' && !annotation.typeArguments) {
-          const name = (annotation.typeName as AstNode).type === 'Identifier' ? ((annotation.typeName as AstNode).name as string) : undefined;
+          const name =
+            (annotation.typeName as AstNode).type === 'Identifier'
+              ? ((annotation.typeName as AstNode).name as string)
+              : undefined;
           const key = (node.key as AstNode).name ?? '?';
-          if (name && locals.has(name)) uses.push({ local: name, offset: annotation.start, how: `the decorated property ${String(key)}: ${name} (its design:type metadata)` });
+          if (name && locals.has(name))
+            uses.push({
+              local: name,
+              offset: annotation.start,
+              how: `the decorated property ${String(key)}: ${name} (its design:type metadata)`,
+            });
         }
       }
       for (const decorator of (node.decorators as AstNode[]) ?? []) visitExpression(decorator, 'a decorator');
@@ -44,10 +69,20 @@ export function loadTimeUses(program: AstNode, locals: ReadonlySet<string>, opti
     if (node.type === 'Identifier' && locals.has(node.name as string)) {
       const parent = ancestors[ancestors.length - 1];
       if (parent?.type === 'MemberExpression' && parent.property === node && !parent.computed) return;
-      if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && parent.key === node && !parent.computed) return;
+      if (
+        (parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') &&
+        parent.key === node &&
+        !parent.computed
+      )
+        return;
       if (parent?.type === 'ExportSpecifier' || parent?.type === 'ImportSpecifier') return;
       const cls = [...ancestors].reverse().find((a) => a.type === 'ClassDeclaration' || a.type === 'ClassExpression');
-      const how = cls && cls.superClass && within(node, cls.superClass as AstNode) ? `extends ${node.name as string}` : ancestors.some((a) => a.type === 'Decorator') ? `a decorator argument (${node.name as string})` : `${node.name as string} at module level`;
+      const how =
+        cls?.superClass && within(node, cls.superClass as AstNode)
+          ? `extends ${node.name as string}`
+          : ancestors.some((a) => a.type === 'Decorator')
+            ? `a decorator argument (${node.name as string})`
+            : `${node.name as string} at module level`;
       uses.push({ local: node.name as string, offset: node.start, how });
     }
   });
@@ -57,7 +92,8 @@ export function loadTimeUses(program: AstNode, locals: ReadonlySet<string>, opti
     walk(expression, (inner) => {
       if (FUNCTION_TYPES.has(inner.type)) return false;
       const n = unwrapExpression(inner) ?? inner;
-      if (n.type === 'Identifier' && locals.has(n.name as string)) uses.push({ local: n.name as string, offset: n.start, how: `${how} (${n.name as string})` });
+      if (n.type === 'Identifier' && locals.has(n.name as string))
+        uses.push({ local: n.name as string, offset: n.start, how: `${how} (${n.name as string})` });
     });
   }
 }
@@ -75,7 +111,11 @@ function within(node: AstNode, outer: AstNode): boolean {
  * constructor, is a value use too (`design:type` and `design:paramtypes` read it); `isValue`
  * says whether an imported name is a class or other value (not an interface or type alias).
  */
-export function valueUses(program: AstNode, locals: ReadonlySet<string>, options: { decoratorMetadata: boolean; isValue: (local: string) => boolean }): Set<string> {
+export function valueUses(
+  program: AstNode,
+  locals: ReadonlySet<string>,
+  options: { decoratorMetadata: boolean; isValue: (local: string) => boolean },
+): Set<string> {
   const used = new Set<string>();
   if (locals.size === 0) return used;
   const typeUse = (annotation: AstNode | null | undefined) => {
@@ -85,7 +125,8 @@ export function valueUses(program: AstNode, locals: ReadonlySet<string>, options
   walk(program, (node, ancestors) => {
     if (options.decoratorMetadata) {
       const decorated = Array.isArray(node.decorators) && node.decorators.length > 0;
-      if ((node.type === 'PropertyDefinition' || node.type === 'AccessorProperty') && decorated) typeUse(node.typeAnnotation as AstNode);
+      if ((node.type === 'PropertyDefinition' || node.type === 'AccessorProperty') && decorated)
+        typeUse(node.typeAnnotation as AstNode);
       if (node.type === 'MethodDefinition') {
         const cls = [...ancestors].reverse().find((a) => a.type === 'ClassDeclaration' || a.type === 'ClassExpression');
         const classDecorated = Array.isArray(cls?.decorators) && (cls!.decorators as AstNode[]).length > 0;
@@ -93,7 +134,8 @@ export function valueUses(program: AstNode, locals: ReadonlySet<string>, options
         const params = (fn?.params as AstNode[]) ?? [];
         const paramDecorated = params.some((p) => Array.isArray(p.decorators) && p.decorators.length > 0);
         if (decorated || paramDecorated || (node.kind === 'constructor' && classDecorated)) {
-          for (const param of params) typeUse((param.type === 'TSParameterProperty' ? (param.parameter as AstNode) : param).typeAnnotation as AstNode);
+          for (const param of params)
+            typeUse((param.type === 'TSParameterProperty' ? (param.parameter as AstNode) : param).typeAnnotation as AstNode);
           if (decorated) typeUse(fn?.returnType as AstNode);
         }
       }
@@ -105,7 +147,13 @@ export function valueUses(program: AstNode, locals: ReadonlySet<string>, options
       if (parent?.type === 'MemberExpression' && parent.property === node && !parent.computed) return;
       if (parent?.type === 'JSXMemberExpression' && parent.property === node) return;
       if (parent?.type === 'JSXAttribute' && parent.name === node) return;
-      if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && parent.key === node && !parent.computed && !parent.shorthand) return;
+      if (
+        (parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') &&
+        parent.key === node &&
+        !parent.computed &&
+        !parent.shorthand
+      )
+        return;
       if (parent?.type === 'ImportSpecifier') return;
       used.add(node.name as string);
     }
@@ -116,7 +164,8 @@ export function valueUses(program: AstNode, locals: ReadonlySet<string>, options
 /** The class a `design:type` reads for a type: `Customer`, or `Customer | null`; undefined for arrays, generics and other types. */
 function metadataTypeName(type: AstNode | undefined): string | undefined {
   if (!type) return undefined;
-  if (type.type === 'TSTypeReference' && !type.typeArguments && (type.typeName as AstNode).type === 'Identifier') return (type.typeName as AstNode).name as string;
+  if (type.type === 'TSTypeReference' && !type.typeArguments && (type.typeName as AstNode).type === 'Identifier')
+    return (type.typeName as AstNode).name as string;
   if (type.type === 'TSUnionType') {
     const rest = (type.types as AstNode[]).filter((t) => t.type !== 'TSNullKeyword' && t.type !== 'TSUndefinedKeyword');
     return rest.length === 1 ? metadataTypeName(rest[0]) : undefined;

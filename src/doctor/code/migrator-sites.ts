@@ -40,15 +40,23 @@ function findSites(scan: ProjectScan, path: string): MigratorSite[] {
   if (file.text.includes('drizzle-orm')) {
     for (const call of migrateCalls(parsed)) sites.push({ orm: 'drizzle', file, offset: call.call.start as number });
   }
-  const lockstep = parsed.imports.find((i) => (i.specifier === 'lockstep' || i.specifier.startsWith('lockstep/')) && i.bindings.some((b) => b.imported === 'deploy'));
+  const lockstep = parsed.imports.find(
+    (i) => (i.specifier === 'lockstep' || i.specifier.startsWith('lockstep/')) && i.bindings.some((b) => b.imported === 'deploy'),
+  );
   if (lockstep) sites.push({ orm: 'any', file, offset: lockstep.start });
   const command = MIGRATE_COMMAND.exec(file.text);
-  if (command) sites.push({ orm: command[1]!.startsWith('prisma') ? 'prisma' : command[1]!.startsWith('drizzle') ? 'drizzle' : 'any', file, offset: command.index });
+  if (command)
+    sites.push({
+      orm: command[1]!.startsWith('prisma') ? 'prisma' : command[1]!.startsWith('drizzle') ? 'drizzle' : 'any',
+      file,
+      offset: command.index,
+    });
   return sites;
 }
 
 /** The first of the sites that applies the migrations of an ORM. */
-export const siteFor = (sites: MigratorSite[], orm: 'prisma' | 'drizzle'): MigratorSite | undefined => sites.find((s) => s.orm === 'any' || s.orm === orm);
+export const siteFor = (sites: MigratorSite[], orm: 'prisma' | 'drizzle'): MigratorSite | undefined =>
+  sites.find((s) => s.orm === 'any' || s.orm === orm);
 
 /** Whether the sites apply the migrations of an ORM. */
 export const migratesFor = (sites: MigratorSite[], orm: 'prisma' | 'drizzle'): boolean => siteFor(sites, orm) !== undefined;

@@ -32,18 +32,33 @@ export interface EvalContext {
   /** `const` declarations of the module, by name. */
   constants: Map<string, AstNode>;
   /** Local names bound to node's path module (`path`, or `join` / `resolve` / `dirname` imported from it) and to url's fileURLToPath. */
-  pathModule: { namespaces: Set<string>; join: Set<string>; resolve: Set<string>; dirname: Set<string>; fileURLToPath: Set<string>; urlNamespaces: Set<string> };
+  pathModule: {
+    namespaces: Set<string>;
+    join: Set<string>;
+    resolve: Set<string>;
+    dirname: Set<string>;
+    fileURLToPath: Set<string>;
+    urlNamespaces: Set<string>;
+  };
 }
 
 /** The `const` declarations and the path-module bindings of a module, for `evaluate`. */
 export function moduleBindings(program: AstNode): Pick<EvalContext, 'constants' | 'pathModule'> {
   const constants = new Map<string, AstNode>();
-  const pathModule = { namespaces: new Set<string>(), join: new Set<string>(), resolve: new Set<string>(), dirname: new Set<string>(), fileURLToPath: new Set<string>(), urlNamespaces: new Set<string>() };
+  const pathModule = {
+    namespaces: new Set<string>(),
+    join: new Set<string>(),
+    resolve: new Set<string>(),
+    dirname: new Set<string>(),
+    fileURLToPath: new Set<string>(),
+    urlNamespaces: new Set<string>(),
+  };
   walk(program, (node) => {
     if (node.type === 'VariableDeclaration' && node.kind === 'const') {
       for (const d of node.declarations as AstNode[]) {
         const id = d.id as AstNode;
-        if (id.type === 'Identifier' && d.init && !constants.has(id.name as string)) constants.set(id.name as string, d.init as AstNode);
+        if (id.type === 'Identifier' && d.init && !constants.has(id.name as string))
+          constants.set(id.name as string, d.init as AstNode);
       }
     }
     if (node.type === 'ImportDeclaration') {
@@ -52,7 +67,8 @@ export function moduleBindings(program: AstNode): Pick<EvalContext, 'constants' 
         for (const s of node.specifiers as AstNode[]) {
           const local = (s.local as AstNode).name as string;
           if (s.type === 'ImportDefaultSpecifier' || s.type === 'ImportNamespaceSpecifier') pathModule.urlNamespaces.add(local);
-          else if (((s.imported as AstNode).name ?? (s.imported as AstNode).value) === 'fileURLToPath') pathModule.fileURLToPath.add(local);
+          else if (((s.imported as AstNode).name ?? (s.imported as AstNode).value) === 'fileURLToPath')
+            pathModule.fileURLToPath.add(local);
         }
         return false;
       }
@@ -89,7 +105,7 @@ export function evaluate(node: AstNode | null | undefined, ctx: EvalContext, dep
       const expressions = n.expressions as AstNode[];
       let out = '';
       for (let i = 0; i < quasis.length; i++) {
-        out += ((quasis[i]!.value as { cooked?: string; raw: string }).cooked ?? (quasis[i]!.value as { raw: string }).raw);
+        out += (quasis[i]!.value as { cooked?: string; raw: string }).cooked ?? (quasis[i]!.value as { raw: string }).raw;
         if (i < expressions.length) {
           const v = ev(expressions[i]);
           if (v === UNKNOWN) return UNKNOWN;
@@ -110,8 +126,10 @@ export function evaluate(node: AstNode | null | undefined, ctx: EvalContext, dep
       const path = memberPath(n);
       if (path && path.length === 3 && path[0] === 'process' && path[1] === 'env') return ctx.env[path[2]!];
       if (path && path.join('.') === 'import.meta.dirname') return ctx.dirname ?? UNKNOWN;
-      if ((n.object as AstNode).type === 'MetaProperty' && !n.computed && (n.property as AstNode).name === 'dirname') return ctx.dirname ?? UNKNOWN;
-      if ((n.object as AstNode).type === 'MetaProperty' && !n.computed && (n.property as AstNode).name === 'filename') return ctx.filename ?? UNKNOWN;
+      if ((n.object as AstNode).type === 'MetaProperty' && !n.computed && (n.property as AstNode).name === 'dirname')
+        return ctx.dirname ?? UNKNOWN;
+      if ((n.object as AstNode).type === 'MetaProperty' && !n.computed && (n.property as AstNode).name === 'filename')
+        return ctx.filename ?? UNKNOWN;
       return UNKNOWN;
     }
     case 'UnaryExpression': {
@@ -134,8 +152,10 @@ export function evaluate(node: AstNode | null | undefined, ctx: EvalContext, dep
     }
     case 'LogicalExpression': {
       const left = ev(n.left);
-      if (n.operator === '&&') return left === UNKNOWN ? (ev(n.right) === UNKNOWN || truthy(ev(n.right)) ? UNKNOWN : false) : left ? ev(n.right) : left;
-      if (n.operator === '||') return left === UNKNOWN ? (truthy(ev(n.right)) === true ? true : UNKNOWN) : left ? left : ev(n.right);
+      if (n.operator === '&&')
+        return left === UNKNOWN ? (ev(n.right) === UNKNOWN || truthy(ev(n.right)) ? UNKNOWN : false) : left ? ev(n.right) : left;
+      if (n.operator === '||')
+        return left === UNKNOWN ? (truthy(ev(n.right)) === true ? true : UNKNOWN) : left ? left : ev(n.right);
       if (n.operator === '??') return left === UNKNOWN ? UNKNOWN : left === null || left === undefined ? ev(n.right) : left;
       return UNKNOWN;
     }
@@ -160,13 +180,15 @@ export function evaluate(node: AstNode | null | undefined, ctx: EvalContext, dep
         case '!==':
           return left !== right;
         case '==':
-          // eslint-disable-next-line eqeqeq
+          // biome-ignore lint/suspicious/noDoubleEquals: evaluates JavaScript's loose equality as written
           return left == right;
         case '!=':
-          // eslint-disable-next-line eqeqeq
+          // biome-ignore lint/suspicious/noDoubleEquals: evaluates JavaScript's loose inequality as written
           return left != right;
         case '+':
-          return typeof left === 'string' || typeof right === 'string' ? String(left) + String(right) : (l as number) + (r as number);
+          return typeof left === 'string' || typeof right === 'string'
+            ? String(left) + String(right)
+            : (l as number) + (r as number);
         case '<':
           return l < r;
         case '>':
@@ -187,18 +209,30 @@ export function evaluate(node: AstNode | null | undefined, ctx: EvalContext, dep
       if (name === 'Boolean' && args.length === 1) return args[0] === UNKNOWN ? UNKNOWN : Boolean(args[0]);
       if (name === 'String' && args.length === 1) return args[0] === UNKNOWN ? UNKNOWN : String(args[0]);
       if (name === 'Number' && args.length === 1) return args[0] === UNKNOWN ? UNKNOWN : Number(args[0]);
-      const isJoin = (path.length === 2 && ctx.pathModule.namespaces.has(path[0]!) && path[1] === 'join') || (path.length === 1 && ctx.pathModule.join.has(path[0]!));
-      const isResolve = (path.length === 2 && ctx.pathModule.namespaces.has(path[0]!) && path[1] === 'resolve') || (path.length === 1 && ctx.pathModule.resolve.has(path[0]!));
+      const isJoin =
+        (path.length === 2 && ctx.pathModule.namespaces.has(path[0]!) && path[1] === 'join') ||
+        (path.length === 1 && ctx.pathModule.join.has(path[0]!));
+      const isResolve =
+        (path.length === 2 && ctx.pathModule.namespaces.has(path[0]!) && path[1] === 'resolve') ||
+        (path.length === 1 && ctx.pathModule.resolve.has(path[0]!));
       if (isJoin || isResolve) {
         if (args.some((a) => typeof a !== 'string')) return UNKNOWN;
         return posix.join(...(args as string[]));
       }
-      const isDirname = (path.length === 2 && ctx.pathModule.namespaces.has(path[0]!) && path[1] === 'dirname') || (path.length === 1 && ctx.pathModule.dirname.has(path[0]!));
+      const isDirname =
+        (path.length === 2 && ctx.pathModule.namespaces.has(path[0]!) && path[1] === 'dirname') ||
+        (path.length === 1 && ctx.pathModule.dirname.has(path[0]!));
       if (isDirname) return args.length === 1 && typeof args[0] === 'string' ? posix.dirname(args[0]) : UNKNOWN;
-      const isFileUrlToPath = (path.length === 2 && ctx.pathModule.urlNamespaces.has(path[0]!) && path[1] === 'fileURLToPath') || (path.length === 1 && ctx.pathModule.fileURLToPath.has(path[0]!));
+      const isFileUrlToPath =
+        (path.length === 2 && ctx.pathModule.urlNamespaces.has(path[0]!) && path[1] === 'fileURLToPath') ||
+        (path.length === 1 && ctx.pathModule.fileURLToPath.has(path[0]!));
       if (isFileUrlToPath) {
         const argument = unwrapExpression((n.arguments as AstNode[])[0]);
-        const isMetaUrl = argument?.type === 'MemberExpression' && (argument.object as AstNode).type === 'MetaProperty' && !argument.computed && (argument.property as AstNode).name === 'url';
+        const isMetaUrl =
+          argument?.type === 'MemberExpression' &&
+          (argument.object as AstNode).type === 'MetaProperty' &&
+          !argument.computed &&
+          (argument.property as AstNode).name === 'url';
         return isMetaUrl ? (ctx.filename ?? UNKNOWN) : UNKNOWN;
       }
       // `x.toLowerCase()`, `x.trim()` on a known string.
@@ -206,7 +240,8 @@ export function evaluate(node: AstNode | null | undefined, ctx: EvalContext, dep
       if (callee?.type === 'MemberExpression' && !callee.computed && args.length === 0) {
         const target = ev(callee.object);
         const method = (callee.property as AstNode).name;
-        if (typeof target === 'string' && (method === 'toLowerCase' || method === 'toUpperCase' || method === 'trim')) return target[method]();
+        if (typeof target === 'string' && (method === 'toLowerCase' || method === 'toUpperCase' || method === 'trim'))
+          return target[method]();
         if (target === undefined && (method === 'toLowerCase' || method === 'trim')) return UNKNOWN;
       }
       return UNKNOWN;

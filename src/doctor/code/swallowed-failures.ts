@@ -21,9 +21,27 @@ export interface SwallowedMigration {
   handler: AstNode;
 }
 
-const TRANSPARENT = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'ChainExpression']);
+const TRANSPARENT = new Set([
+  'ParenthesizedExpression',
+  'TSAsExpression',
+  'TSNonNullExpression',
+  'TSSatisfiesExpression',
+  'ChainExpression',
+]);
 const LOGGERS = /^(console|logger|log|logging|Sentry|sentry|bugsnag|Bugsnag|rollbar|Rollbar|debug|winston|pino|signale)$/;
-const LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal', 'captureException', 'captureMessage', 'notify', 'report']);
+const LOG_METHODS = new Set([
+  'log',
+  'info',
+  'warn',
+  'error',
+  'debug',
+  'trace',
+  'fatal',
+  'captureException',
+  'captureMessage',
+  'notify',
+  'report',
+]);
 
 /** Whether a statement only logs: `console.error(e)`, `logger.warn(...)`, `Sentry.captureException(e)`. */
 function onlyLogs(node: AstNode): boolean {
@@ -35,7 +53,11 @@ function onlyLogs(node: AstNode): boolean {
   if (expression.type !== 'CallExpression') return false;
   const path = memberPath(expression.callee as AstNode);
   if (!path) return false;
-  return LOGGERS.test(path[0]!) || (path.length === 1 && LOG_METHODS.has(path[0]!)) || (path.length > 1 && LOG_METHODS.has(path[path.length - 1]!) && /log|report|sentry|error/i.test(path[0]!));
+  return (
+    LOGGERS.test(path[0]!) ||
+    (path.length === 1 && LOG_METHODS.has(path[0]!)) ||
+    (path.length > 1 && LOG_METHODS.has(path[path.length - 1]!) && /log|report|sentry|error/i.test(path[0]!))
+  );
 }
 
 /** A `.catch(handler)` argument that only logs: `console.error`, `() => {}`, `(e) => logger.error(e)`. */
@@ -46,7 +68,9 @@ function handlerOnlyLogs(handler: AstNode | undefined): boolean {
   if (path) return LOGGERS.test(path[0]!) || LOG_METHODS.has(path[path.length - 1]!);
   if (FUNCTION_TYPES.has(h.type)) {
     const body = h.body as AstNode;
-    return body.type === 'BlockStatement' ? onlyLogs(body) : onlyLogs({ type: 'ExpressionStatement', start: body.start, end: body.end, expression: body });
+    return body.type === 'BlockStatement'
+      ? onlyLogs(body)
+      : onlyLogs({ type: 'ExpressionStatement', start: body.start, end: body.end, expression: body });
   }
   return false;
 }
@@ -60,11 +84,20 @@ function migrationCalls(source: ParsedSource): Map<AstNode, string> {
     return written.length > 60 ? `${written.slice(0, 57)}...` : written;
   };
   // An unawaited drizzle migrate() is drizzle-unawaited-migrate's finding, `.catch` or not.
-  for (const call of migrateCalls(source)) if (call.synchronous || call.handling === 'awaited' || call.handling === 'returned') calls.set(call.call, shown(call.call));
-  const deployLocals = new Set(source.imports.filter((i) => i.specifier === 'lockstep' || i.specifier.startsWith('lockstep/')).flatMap((i) => i.bindings.filter((b) => b.imported === 'deploy').map((b) => b.local)));
+  for (const call of migrateCalls(source))
+    if (call.synchronous || call.handling === 'awaited' || call.handling === 'returned') calls.set(call.call, shown(call.call));
+  const deployLocals = new Set(
+    source.imports
+      .filter((i) => i.specifier === 'lockstep' || i.specifier.startsWith('lockstep/'))
+      .flatMap((i) => i.bindings.filter((b) => b.imported === 'deploy').map((b) => b.local)),
+  );
   const execOffsets = new Set(
     execCommands(source)
-      .filter((c) => (c.source.kind === 'words' ? [{ words: c.source.words }] : parseShell(c.source.text)).some((s) => MIGRATOR_KINDS.has(classifyCommand(s.words).kind)))
+      .filter((c) =>
+        (c.source.kind === 'words' ? [{ words: c.source.words }] : parseShell(c.source.text)).some((s) =>
+          MIGRATOR_KINDS.has(classifyCommand(s.words).kind),
+        ),
+      )
       .map((c) => c.offset),
   );
   walk(source.program as unknown as AstNode, (node) => {
@@ -109,11 +142,23 @@ export function swallowedMigrations(source: ParsedSource): SwallowedMigration[] 
       // `.then((ds) => ds.runMigrations())`: the callback returns the migration's promise into the chain.
       const returned = (parent.type === 'ArrowFunctionExpression' && parent.body === child) || parent.type === 'ReturnStatement';
       if (!returned) break;
-      const fnIndex = parent.type === 'ReturnStatement' ? ancestors.slice(0, i).map((a) => FUNCTION_TYPES.has(a.type)).lastIndexOf(true) : i;
+      const fnIndex =
+        parent.type === 'ReturnStatement'
+          ? ancestors
+              .slice(0, i)
+              .map((a) => FUNCTION_TYPES.has(a.type))
+              .lastIndexOf(true)
+          : i;
       const fn = ancestors[fnIndex];
       const call = ancestors[fnIndex - 1];
       const callee = call?.type === 'CallExpression' ? unwrapExpression(call.callee as AstNode) : undefined;
-      if (!fn || callee?.type !== 'MemberExpression' || (callee.property as AstNode).name !== 'then' || !(call!.arguments as AstNode[]).includes(fn)) break;
+      if (
+        !fn ||
+        callee?.type !== 'MemberExpression' ||
+        (callee.property as AstNode).name !== 'then' ||
+        !(call!.arguments as AstNode[]).includes(fn)
+      )
+        break;
       child = call!;
       i = fnIndex - 1;
     }

@@ -6,7 +6,15 @@
  * the branches that lead to each object, so that conditions on NODE_ENV can be evaluated.
  */
 import { type AstNode, calleeName, memberPath, objectProperties, unwrapExpression, walk } from '../../js/estree.js';
-import { evaluate, moduleBindings, PRODUCTION_SCENARIOS, reached, truthy, type EvalContext, type Scenario } from './static-eval.js';
+import {
+  evaluate,
+  moduleBindings,
+  PRODUCTION_SCENARIOS,
+  reached,
+  truthy,
+  type EvalContext,
+  type Scenario,
+} from './static-eval.js';
 import type { ParsedSource } from '../scan/source-index.js';
 import type { ProjectScan } from '../scan/project-scan.js';
 
@@ -19,10 +27,40 @@ export interface TypeormOptions {
   bindings: Pick<EvalContext, 'constants' | 'pathModule'>;
 }
 
-const DB_TYPES = new Set(['postgres', 'mysql', 'mariadb', 'sqlite', 'better-sqlite3', 'mssql', 'oracle', 'cockroachdb', 'sqljs', 'aurora-postgres', 'aurora-mysql', 'sap', 'spanner', 'capacitor', 'cordova', 'expo', 'nativescript', 'react-native', 'mongodb']);
-const OPTION_KEYS = ['entities', 'migrations', 'synchronize', 'dropSchema', 'migrationsRun', 'migrationsTableName', 'subscribers'];
-const OPTION_TYPES = /^(DataSourceOptions|ConnectionOptions|TypeOrmModuleOptions|PostgresConnectionOptions|MysqlConnectionOptions|SqliteConnectionOptions)$/;
-const DEV_NAME = /(^|[^a-z])(dev|development|local|test|testing|e2e|seed|spec)([^a-z]|$)|(Dev|Development|Local|Test|Testing|E2e|Seed)[A-Z]?/;
+const DB_TYPES = new Set([
+  'postgres',
+  'mysql',
+  'mariadb',
+  'sqlite',
+  'better-sqlite3',
+  'mssql',
+  'oracle',
+  'cockroachdb',
+  'sqljs',
+  'aurora-postgres',
+  'aurora-mysql',
+  'sap',
+  'spanner',
+  'capacitor',
+  'cordova',
+  'expo',
+  'nativescript',
+  'react-native',
+  'mongodb',
+]);
+const OPTION_KEYS = [
+  'entities',
+  'migrations',
+  'synchronize',
+  'dropSchema',
+  'migrationsRun',
+  'migrationsTableName',
+  'subscribers',
+];
+const OPTION_TYPES =
+  /^(DataSourceOptions|ConnectionOptions|TypeOrmModuleOptions|PostgresConnectionOptions|MysqlConnectionOptions|SqliteConnectionOptions)$/;
+const DEV_NAME =
+  /(^|[^a-z])(dev|development|local|test|testing|e2e|seed|spec)([^a-z]|$)|(Dev|Development|Local|Test|Testing|E2e|Seed)[A-Z]?/;
 
 function resolveObject(node: AstNode | undefined, constants: Map<string, AstNode>): AstNode | undefined {
   const n = unwrapExpression(node);
@@ -45,8 +83,16 @@ function looksLikeOptions(object: AstNode): boolean {
 /** The variable an object literal is assigned to, when it is one (`const devConfig = {...}`). */
 function boundName(ancestors: readonly AstNode[], object: AstNode): string | undefined {
   const parent = ancestors[ancestors.length - 1];
-  const candidate = parent && ['TSAsExpression', 'TSSatisfiesExpression', 'ParenthesizedExpression'].includes(parent.type) ? ancestors[ancestors.length - 2] : parent;
-  if (candidate?.type === 'VariableDeclarator' && (candidate.id as AstNode).type === 'Identifier' && unwrapExpression(candidate.init as AstNode) === object) return (candidate.id as AstNode).name as string;
+  const candidate =
+    parent && ['TSAsExpression', 'TSSatisfiesExpression', 'ParenthesizedExpression'].includes(parent.type)
+      ? ancestors[ancestors.length - 2]
+      : parent;
+  if (
+    candidate?.type === 'VariableDeclarator' &&
+    (candidate.id as AstNode).type === 'Identifier' &&
+    unwrapExpression(candidate.init as AstNode) === object
+  )
+    return (candidate.id as AstNode).name as string;
   return undefined;
 }
 
@@ -128,7 +174,12 @@ export function enabledInProduction(options: TypeormOptions, key: string, dirnam
     if (reached(options.ancestors, options.object, ctx) === false) continue;
     if (truthy(evaluate(valueNode, ctx)) === true) {
       const literal = unwrapExpression(valueNode)?.type === 'Literal';
-      return { scenario, expression: options.source.file.text.slice(valueNode.start, valueNode.end).replace(/\s+/g, ' '), property, literal };
+      return {
+        scenario,
+        expression: options.source.file.text.slice(valueNode.start, valueNode.end).replace(/\s+/g, ' '),
+        property,
+        literal,
+      };
     }
   }
   return undefined;

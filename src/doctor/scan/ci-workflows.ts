@@ -41,12 +41,20 @@ export interface CiWorkflow {
 
 const DEPLOY_WORD = /(^|[^a-z])(deploy\w*|release|releases|production|prod|live|publish)([^a-z]|$)/i;
 /** Words of a job that checks the code rather than ships it. */
-const CHECK_WORD = /(^|[^a-z])(test|tests|testing|e2e|integration|unit|lint|check|checks|ci|verify|validate|typecheck|preview)([^a-z]|$)/i;
+const CHECK_WORD =
+  /(^|[^a-z])(test|tests|testing|e2e|integration|unit|lint|check|checks|ci|verify|validate|typecheck|preview)([^a-z]|$)/i;
 const NON_PRODUCTION_ENV = /^(test|testing|ci|dev|development|preview|review.*|local|e2e)$/i;
 /** Events that run a workflow for a change under review, never on a release. */
-const REVIEW_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group', 'pull_request_review', 'pull_request_review_comment']);
+const REVIEW_EVENTS = new Set([
+  'pull_request',
+  'pull_request_target',
+  'merge_group',
+  'pull_request_review',
+  'pull_request_review_comment',
+]);
 /** Actions that deploy the app (`uses:`). */
-const DEPLOY_ACTION = /^(superfly\/flyctl-actions|amondnet\/vercel-action|aws-actions\/amazon-ecs-deploy|google-github-actions\/deploy-|azure\/(webapps|functions|k8s)-deploy|railwayapp\/|digitalocean\/app_action|cloudflare\/wrangler-action|akhileshns\/heroku-deploy|azure\/aks-set-context|appleboy\/ssh-action|easingthemes\/ssh-deploy)/i;
+const DEPLOY_ACTION =
+  /^(superfly\/flyctl-actions|amondnet\/vercel-action|aws-actions\/amazon-ecs-deploy|google-github-actions\/deploy-|azure\/(webapps|functions|k8s)-deploy|railwayapp\/|digitalocean\/app_action|cloudflare\/wrangler-action|akhileshns\/heroku-deploy|azure\/aks-set-context|appleboy\/ssh-action|easingthemes\/ssh-deploy)/i;
 /** Database images of service containers: a job with its own database tests against it. */
 const DATABASE_IMAGE = /(^|\/)(postgres|postgis|pgvector|timescaledb|mysql|mariadb|cockroach|supabase\/postgres)/i;
 
@@ -126,7 +134,9 @@ export function parseGithubWorkflow(file: TextFile): CiWorkflow {
       const name = scalarText(get(value, 'name')) ?? key;
       const steps: CiStep[] = [];
       const stepsNode = get(value, 'steps');
-      const defaultCwd = scalarText(get(get(get(value, 'defaults'), 'run'), 'working-directory')) ?? scalarText(get(get(get(root, 'defaults'), 'run'), 'working-directory'));
+      const defaultCwd =
+        scalarText(get(get(get(value, 'defaults'), 'run'), 'working-directory')) ??
+        scalarText(get(get(get(root, 'defaults'), 'run'), 'working-directory'));
       let deployStep: string | undefined;
       if (stepsNode?.kind === 'seq') {
         stepsNode.items.forEach((step, index) => {
@@ -135,18 +145,34 @@ export function parseGithubWorkflow(file: TextFile): CiWorkflow {
           const run = getEntry(step, 'run');
           const command = shellOf(run?.value);
           if (!command || !run) return;
-          if (command.kind === 'shell' && parseShell(command.text).some((c) => classifyCommand(c.words).kind === 'app-deploy')) deployStep ??= command.text.trim().split('\n')[0];
-          steps.push({ label: scalarText(get(step, 'name')) ?? `step ${index + 1}`, command, line: file.position(run.keyStart).line, cwd: scalarText(get(step, 'working-directory')) ?? defaultCwd });
+          if (command.kind === 'shell' && parseShell(command.text).some((c) => classifyCommand(c.words).kind === 'app-deploy'))
+            deployStep ??= command.text.trim().split('\n')[0];
+          steps.push({
+            label: scalarText(get(step, 'name')) ?? `step ${index + 1}`,
+            command,
+            line: file.position(run.keyStart).line,
+            cwd: scalarText(get(step, 'working-directory')) ?? defaultCwd,
+          });
         });
       }
       const services = get(value, 'services');
-      const ownDatabase = services?.kind === 'map' && mapEntries(services).some((e) => DATABASE_IMAGE.test(scalarText(get(e.value, 'image')) ?? scalarText(e.value) ?? ''));
+      const ownDatabase =
+        services?.kind === 'map' &&
+        mapEntries(services).some((e) => DATABASE_IMAGE.test(scalarText(get(e.value, 'image')) ?? scalarText(e.value) ?? ''));
       out.push({
         file,
         id: key,
         name,
         line: file.position(keyStart).line,
-        deploys: deployReason({ id: key, name, environment: environmentName(get(value, 'environment')), stage: undefined, reviewOnly: reviewOnly || reviewOnlyCondition(scalarText(get(value, 'if'))), ownDatabase, deployStep }),
+        deploys: deployReason({
+          id: key,
+          name,
+          environment: environmentName(get(value, 'environment')),
+          stage: undefined,
+          reviewOnly: reviewOnly || reviewOnlyCondition(scalarText(get(value, 'if'))),
+          ownDatabase,
+          deployStep,
+        }),
         needs: stringList(get(value, 'needs')).map((s) => s.text),
         stage: 0,
         steps,
@@ -157,7 +183,20 @@ export function parseGithubWorkflow(file: TextFile): CiWorkflow {
   return { file, kind: 'github', jobs: out };
 }
 
-const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'types', 'pages:deploy']);
+const GITLAB_RESERVED = new Set([
+  'stages',
+  'variables',
+  'default',
+  'include',
+  'workflow',
+  'image',
+  'services',
+  'cache',
+  'before_script',
+  'after_script',
+  'types',
+  'pages:deploy',
+]);
 const GITLAB_DEFAULT_STAGES = ['.pre', 'build', 'test', 'deploy', '.post'];
 
 /** `only: [merge_requests]`, or rules that only run for merge requests. */
@@ -165,7 +204,10 @@ function gitlabReviewOnly(only: YamlNode | undefined, rules: YamlNode | undefine
   const refs = only?.kind === 'map' ? stringList(get(only, 'refs')) : stringList(only);
   if (refs.length > 0 && refs.every((r) => r.text === 'merge_requests')) return true;
   if (rules?.kind !== 'seq' || rules.items.length === 0) return false;
-  return rules.items.every((rule) => /CI_MERGE_REQUEST|merge_request_event/.test(scalarText(get(rule, 'if')) ?? '') || scalarText(get(rule, 'when')) === 'never');
+  return rules.items.every(
+    (rule) =>
+      /CI_MERGE_REQUEST|merge_request_event/.test(scalarText(get(rule, 'if')) ?? '') || scalarText(get(rule, 'when')) === 'never',
+  );
 }
 
 export function parseGitlabCi(file: TextFile): CiWorkflow {
@@ -183,14 +225,27 @@ export function parseGitlabCi(file: TextFile): CiWorkflow {
     const stage = scalarText(lookup('stage')) ?? 'test';
     const steps: CiStep[] = [];
     for (const part of ['before_script', 'script', 'after_script']) {
-      const node = lookup(part) ?? (part !== 'script' ? get(defaults, part) ?? get(root, part) : undefined);
+      const node = lookup(part) ?? (part !== 'script' ? (get(defaults, part) ?? get(root, part)) : undefined);
       const items = node?.kind === 'seq' ? node.items : node ? [node] : [];
       for (const item of items) {
         if (item.kind === 'seq') {
-          for (const inner of item.items) if (inner.kind === 'scalar' && inner.value !== null) steps.push({ label: part, command: { kind: 'shell', text: inner.text, toFile: inner.fileOffset }, line: file.position(inner.start).line, cwd: undefined });
+          for (const inner of item.items)
+            if (inner.kind === 'scalar' && inner.value !== null)
+              steps.push({
+                label: part,
+                command: { kind: 'shell', text: inner.text, toFile: inner.fileOffset },
+                line: file.position(inner.start).line,
+                cwd: undefined,
+              });
           continue;
         }
-        if (item.kind === 'scalar' && item.value !== null) steps.push({ label: part, command: { kind: 'shell', text: item.text, toFile: item.fileOffset }, line: file.position(item.start).line, cwd: undefined });
+        if (item.kind === 'scalar' && item.value !== null)
+          steps.push({
+            label: part,
+            command: { kind: 'shell', text: item.text, toFile: item.fileOffset },
+            line: file.position(item.start).line,
+            cwd: undefined,
+          });
       }
     }
     jobs.push({
@@ -204,10 +259,18 @@ export function parseGitlabCi(file: TextFile): CiWorkflow {
         environment: environmentName(lookup('environment')),
         stage,
         reviewOnly: gitlabReviewOnly(lookup('only'), lookup('rules')),
-        ownDatabase: (lookup('services')?.kind === 'seq' ? (lookup('services') as { items: YamlNode[] }).items : []).some((i) => DATABASE_IMAGE.test(scalarText(i) ?? scalarText(get(i, 'name')) ?? '')),
+        ownDatabase: (lookup('services')?.kind === 'seq' ? (lookup('services') as { items: YamlNode[] }).items : []).some((i) =>
+          DATABASE_IMAGE.test(scalarText(i) ?? scalarText(get(i, 'name')) ?? ''),
+        ),
         deployStep: undefined,
       }),
-      needs: stringList(lookup('needs')).map((s) => s.text).concat((lookup('needs')?.kind === 'seq' ? (lookup('needs') as { items: YamlNode[] }).items : []).flatMap((i) => scalarText(get(i, 'job')) ?? [])),
+      needs: stringList(lookup('needs'))
+        .map((s) => s.text)
+        .concat(
+          (lookup('needs')?.kind === 'seq' ? (lookup('needs') as { items: YamlNode[] }).items : []).flatMap(
+            (i) => scalarText(get(i, 'job')) ?? [],
+          ),
+        ),
       stage: Math.max(0, order.indexOf(stage)),
       steps,
       env: [...globalEnv, ...environmentOf(lookup('variables'), file)],

@@ -36,7 +36,13 @@ export type CommandKind =
   | 'app-deploy'
   | 'other';
 
-export const MIGRATOR_KINDS: ReadonlySet<CommandKind> = new Set<CommandKind>(['prisma-migrate-deploy', 'drizzle-kit-migrate', 'typeorm-migration-run', 'lockstep-deploy', 'migrate-script']);
+export const MIGRATOR_KINDS: ReadonlySet<CommandKind> = new Set<CommandKind>([
+  'prisma-migrate-deploy',
+  'drizzle-kit-migrate',
+  'typeorm-migration-run',
+  'lockstep-deploy',
+  'migrate-script',
+]);
 /** Migrators that take a database lock, so that concurrent runs wait for each other. */
 export const LOCKED_MIGRATORS: ReadonlySet<CommandKind> = new Set<CommandKind>(['prisma-migrate-deploy', 'lockstep-deploy']);
 
@@ -78,7 +84,22 @@ export interface ClassifiedCommand {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
-const NODE_OPTIONS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '-P', '--project', '-O', '--compiler-options', '--tsconfig', '-C', '--conditions', '--title']);
+const NODE_OPTIONS_WITH_VALUE = new Set([
+  '-r',
+  '--require',
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '--env-file',
+  '-P',
+  '--project',
+  '-O',
+  '--compiler-options',
+  '--tsconfig',
+  '-C',
+  '--conditions',
+  '--title',
+]);
 const APP_START_TOOLS: Record<string, (args: string[]) => boolean> = {
   next: (a) => a[0] === 'start',
   nest: (a) => a[0] === 'start' && !a.includes('--watch'),
@@ -88,8 +109,8 @@ const APP_START_TOOLS: Record<string, (args: string[]) => boolean> = {
   'react-router-serve': () => true,
   'pm2-runtime': () => true,
   pm2: (a) => a[0] === 'start',
-  'sails': (a) => a[0] === 'lift',
-  'astro': (a) => a[0] === 'preview',
+  sails: (a) => a[0] === 'lift',
+  astro: (a) => a[0] === 'preview',
 };
 
 /** Splits off `VAR=value` assignments and wrapper commands; returns what remains. */
@@ -124,18 +145,26 @@ function unwrap(words: ShellWord[], isScript: (name: string) => boolean): { word
     }
     if (base === 'env-cmd') {
       rest = rest.slice(1);
-      while (rest[0] && /^-/.test(rest[0].value)) rest = rest.slice(/^(-f|--file|-e|--environments|-r|--rc-file)$/.test(rest[0].value) ? 2 : 1);
+      while (rest[0] && /^-/.test(rest[0].value))
+        rest = rest.slice(/^(-f|--file|-e|--environments|-r|--rc-file)$/.test(rest[0].value) ? 2 : 1);
       if (rest[0]?.value === '--') rest = rest.slice(1);
       continue;
     }
-    if (base === 'dotenv' || base === 'dotenv-cli' || base === 'dotenvx' || base === 'dotenv-flow' || base === 'dotenv-flow-cli') {
+    if (
+      base === 'dotenv' ||
+      base === 'dotenv-cli' ||
+      base === 'dotenvx' ||
+      base === 'dotenv-flow' ||
+      base === 'dotenv-flow-cli'
+    ) {
       const separator = rest.findIndex((w) => w.value === '--');
       if (separator !== -1) {
         rest = rest.slice(separator + 1);
         continue;
       }
       rest = rest.slice(base === 'dotenvx' && rest[1]?.value === 'run' ? 2 : 1);
-      while (rest[0] && /^-/.test(rest[0].value)) rest = rest.slice(/^-(e|c|v|p|n)$|^--(path|node-env|default-node-env)$/.test(rest[0].value) ? 2 : 1);
+      while (rest[0] && /^-/.test(rest[0].value))
+        rest = rest.slice(/^-(e|c|v|p|n)$|^--(path|node-env|default-node-env)$/.test(rest[0].value) ? 2 : 1);
       continue;
     }
     if (base === 'npx' || base === 'pnpx' || base === 'bunx') {
@@ -143,13 +172,22 @@ function unwrap(words: ShellWord[], isScript: (name: string) => boolean): { word
       while (rest[0] && /^-/.test(rest[0].value)) rest = rest.slice(/^(-p|--package)$/.test(rest[0].value) ? 2 : 1);
       continue;
     }
-    if ((base === 'pnpm' || base === 'yarn' || base === 'npm' || base === 'bun') && (rest[1]?.value === 'exec' || rest[1]?.value === 'dlx' || rest[1]?.value === 'x')) {
+    if (
+      (base === 'pnpm' || base === 'yarn' || base === 'npm' || base === 'bun') &&
+      (rest[1]?.value === 'exec' || rest[1]?.value === 'dlx' || rest[1]?.value === 'x')
+    ) {
       rest = rest.slice(2);
       while (rest[0] && /^-/.test(rest[0].value)) rest = rest.slice(1);
       if (rest[0]?.value === '--') rest = rest.slice(1);
       continue;
     }
-    if ((base === 'pnpm' || base === 'yarn' || base === 'bun') && rest[1] && !/^-/.test(rest[1].value) && !isRunnerSubcommand(base, rest[1].value) && !isScript(rest[1].value)) {
+    if (
+      (base === 'pnpm' || base === 'yarn' || base === 'bun') &&
+      rest[1] &&
+      !/^-/.test(rest[1].value) &&
+      !isRunnerSubcommand(base, rest[1].value) &&
+      !isScript(rest[1].value)
+    ) {
       // `pnpm prisma migrate deploy`, `yarn drizzle-kit push`: a binary, not a script.
       rest = rest.slice(1);
       continue;
@@ -235,7 +273,12 @@ function scriptCall(words: ShellWord[], isScript: (name: string) => boolean): Sc
     rest.push(args[i]!);
   }
   const plain = rest.filter((w) => !w.value.startsWith('-'));
-  const selected = (runner: ScriptCall['runner'], name: string | undefined, extra: ShellWord[], fanOut: ScriptCall['fanOut']): ScriptCall | undefined => {
+  const selected = (
+    runner: ScriptCall['runner'],
+    name: string | undefined,
+    extra: ShellWord[],
+    fanOut: ScriptCall['fanOut'],
+  ): ScriptCall | undefined => {
     if (!name) return undefined;
     const list = all ? ['*'] : workspaces;
     return {
@@ -252,7 +295,8 @@ function scriptCall(words: ShellWord[], isScript: (name: string) => boolean): Sc
   if (tool === 'npm') {
     const [sub, name] = plain;
     if (sub?.value === 'run' || sub?.value === 'run-script') return selected('npm', name?.value, passed ?? [], 'sequential');
-    if (sub && ['start', 'test', 'stop', 'restart'].includes(sub.value)) return selected('npm', sub.value, passed ?? [], 'sequential');
+    if (sub && ['start', 'test', 'stop', 'restart'].includes(sub.value))
+      return selected('npm', sub.value, passed ?? [], 'sequential');
     return undefined;
   }
   if (tool === 'pnpm' || tool === 'yarn' || tool === 'bun') {
@@ -268,10 +312,16 @@ function scriptCall(words: ShellWord[], isScript: (name: string) => boolean): Sc
       all = true;
       return selected('yarn', nameWord?.value, [...after(nameWord), ...(passed ?? [])], 'parallel');
     }
-    if (plain[0]?.value === 'run' || plain[0]?.value === 'run-script') return selected(tool, plain[1]?.value, [...after(plain[1]), ...(passed ?? [])], 'parallel');
+    if (plain[0]?.value === 'run' || plain[0]?.value === 'run-script')
+      return selected(tool, plain[1]?.value, [...after(plain[1]), ...(passed ?? [])], 'parallel');
     const named = workspaces.length > 0 || dir !== undefined || all;
     const first = plain[0];
-    if (first && (isScript(first.value) || ['start', 'build', 'test'].includes(first.value) || (named && !isRunnerSubcommand(tool, first.value)))) {
+    if (
+      first &&
+      (isScript(first.value) ||
+        ['start', 'build', 'test'].includes(first.value) ||
+        (named && !isRunnerSubcommand(tool, first.value)))
+    ) {
       return selected(tool, first.value, [...after(first), ...(passed ?? [])], 'parallel');
     }
     return undefined;
@@ -288,7 +338,12 @@ function scriptCall(words: ShellWord[], isScript: (name: string) => boolean): Sc
 export function classifyCommand(input: ShellWord[], isScript: (name: string) => boolean = () => false): ClassifiedCommand {
   const { words, env } = unwrap(input, isScript);
   const argv = words.map((w) => w.value);
-  const result = (kind: CommandKind, extra: Partial<ClassifiedCommand> = {}): ClassifiedCommand => ({ kind, words, env, ...extra });
+  const result = (kind: CommandKind, extra: Partial<ClassifiedCommand> = {}): ClassifiedCommand => ({
+    kind,
+    words,
+    env,
+    ...extra,
+  });
   if (argv.length === 0) return result('other');
   const tool = baseName(argv[0]!);
   const args = argv.slice(1);
@@ -308,7 +363,9 @@ export function classifyCommand(input: ShellWord[], isScript: (name: string) => 
     if (a === 'migrate') return result('drizzle-kit-migrate');
     return result('other');
   }
-  const typeormCli = /^typeorm(-ts-node-(commonjs|esm))?$/.test(tool) || ((tool === 'node' || tool === 'ts-node' || tool === 'tsx') && args.some((a) => /typeorm\/cli(\.js)?$/.test(a)));
+  const typeormCli =
+    /^typeorm(-ts-node-(commonjs|esm))?$/.test(tool) ||
+    ((tool === 'node' || tool === 'ts-node' || tool === 'tsx') && args.some((a) => /typeorm\/cli(\.js)?$/.test(a)));
   if (typeormCli) {
     const sub = positional(args, TYPEORM_VALUE_FLAGS).find((a) => /^(migration|schema):/.test(a));
     if (sub === 'migration:run') return result('typeorm-migration-run');
@@ -319,6 +376,7 @@ export function classifyCommand(input: ShellWord[], isScript: (name: string) => 
   if (tool === 'lockstep') {
     const separator = words.findIndex((w) => w.value === '--');
     if (positional(args)[0] === 'deploy' || args[0] === 'deploy') {
+      // biome-ignore lint/suspicious/noThenProperty: "then" is the command that follows `--`, not a thenable
       return result('lockstep-deploy', separator === -1 ? {} : { then: words.slice(separator + 1) });
     }
     return result('other');
@@ -334,19 +392,37 @@ export function classifyCommand(input: ShellWord[], isScript: (name: string) => 
   }
   if (/\.(sh|bash)$/.test(argv[0]!)) return result('shell-script', { file: argv[0]! });
   if (tool === 'concurrently') {
-    const parts = words.slice(1).filter((w) => !w.value.startsWith('-')).map((w) => ({ shell: { text: w.value, toFile: w.inner } }));
+    const parts = words
+      .slice(1)
+      .filter((w) => !w.value.startsWith('-'))
+      .map((w) => ({ shell: { text: w.value, toFile: w.inner } }));
     return result('group', { parts, parallel: true });
   }
   if (tool === 'run-s' || tool === 'run-p' || tool === 'npm-run-all') {
     const parallel = tool === 'run-p' || args.includes('-p') || args.includes('--parallel');
-    const parts = args.filter((a) => !a.startsWith('-')).map((name) => ({ script: { name, runner: 'npm-run-all' as const, workspace: undefined, dir: undefined } }));
+    const parts = args
+      .filter((a) => !a.startsWith('-'))
+      .map((name) => ({ script: { name, runner: 'npm-run-all' as const, workspace: undefined, dir: undefined } }));
     return result('group', { parts, parallel });
   }
   const call = scriptCall(words, isScript);
   if (call) return result('run-script', { script: call });
 
-  if (tool === 'node' || tool === 'ts-node' || tool === 'ts-node-esm' || tool === 'tsx' || tool === 'nodemon' || tool === 'bun' || tool === 'deno' || tool === 'esno' || tool === 'vite-node') {
-    const rest = positional(tool === 'deno' && args[0] === 'run' ? args.slice(1) : tool === 'bun' && args[0] === 'run' ? args.slice(1) : args, NODE_OPTIONS_WITH_VALUE);
+  if (
+    tool === 'node' ||
+    tool === 'ts-node' ||
+    tool === 'ts-node-esm' ||
+    tool === 'tsx' ||
+    tool === 'nodemon' ||
+    tool === 'bun' ||
+    tool === 'deno' ||
+    tool === 'esno' ||
+    tool === 'vite-node'
+  ) {
+    const rest = positional(
+      tool === 'deno' && args[0] === 'run' ? args.slice(1) : tool === 'bun' && args[0] === 'run' ? args.slice(1) : args,
+      NODE_OPTIONS_WITH_VALUE,
+    );
     if (tool === 'tsx' && rest[0] === 'watch') return result('other');
     if (args.includes('-e') || args.includes('--eval')) return result('other');
     const file = rest[0];

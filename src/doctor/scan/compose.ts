@@ -35,7 +35,9 @@ export function shellSourceOf(node: YamlNode | undefined): ShellSource | undefin
   if (!node) return undefined;
   if (node.kind === 'scalar' && node.value !== null) return { kind: 'shell', text: node.text, toFile: node.fileOffset };
   if (node.kind === 'seq') {
-    const words = node.items.filter((i) => i.kind === 'scalar').map((i) => (i.kind === 'scalar' ? { value: i.text, start: i.start, end: i.end, inner: i.fileOffset } : undefined!));
+    const words = node.items
+      .filter((i) => i.kind === 'scalar')
+      .map((i) => (i.kind === 'scalar' ? { value: i.text, start: i.start, end: i.end, inner: i.fileOffset } : undefined!));
     return { kind: 'words', words };
   }
   return undefined;
@@ -45,7 +47,11 @@ export function shellSourceOf(node: YamlNode | undefined): ShellSource | undefin
 export function environmentOf(node: YamlNode | undefined, file: TextFile): EnvAssignment[] {
   if (!node) return [];
   if (node.kind === 'map') {
-    return mapEntries(node).flatMap((e) => (e.value?.kind === 'scalar' && e.value.value !== null ? [{ name: e.key, value: e.value.text, offset: e.keyStart, file }] : []));
+    return mapEntries(node).flatMap((e) =>
+      e.value?.kind === 'scalar' && e.value.value !== null
+        ? [{ name: e.key, value: e.value.text, offset: e.keyStart, file }]
+        : [],
+    );
   }
   if (node.kind === 'seq') {
     return node.items.flatMap((item) => {
@@ -69,7 +75,10 @@ export function parseCompose(file: TextFile): ComposeService[] {
       dependsOn?.kind === 'seq'
         ? dependsOn.items.flatMap((i) => (i.kind === 'scalar' ? [{ service: i.text, condition: 'service_started' }] : []))
         : dependsOn?.kind === 'map'
-          ? mapEntries(dependsOn).map((e) => ({ service: e.key, condition: scalarText(get(e.value, 'condition')) ?? 'service_started' }))
+          ? mapEntries(dependsOn).map((e) => ({
+              service: e.key,
+              condition: scalarText(get(e.value, 'condition')) ?? 'service_started',
+            }))
           : [];
     const replicasText = scalarText(get(get(value, 'deploy'), 'replicas')) ?? scalarText(get(value, 'scale'));
     const replicas = replicasText !== undefined && /^\d+$/.test(replicasText) ? Number(replicasText) : undefined;
@@ -80,7 +89,15 @@ export function parseCompose(file: TextFile): ComposeService[] {
         line: file.position(keyStart).line,
         command: shellSourceOf(get(value, 'command')),
         entrypoint: shellSourceOf(get(value, 'entrypoint')),
-        build: build?.kind === 'scalar' ? { context: build.text, dockerfile: 'Dockerfile' } : build?.kind === 'map' ? { context: scalarText(get(build, 'context')) ?? '.', dockerfile: scalarText(get(build, 'dockerfile')) ?? 'Dockerfile' } : undefined,
+        build:
+          build?.kind === 'scalar'
+            ? { context: build.text, dockerfile: 'Dockerfile' }
+            : build?.kind === 'map'
+              ? {
+                  context: scalarText(get(build, 'context')) ?? '.',
+                  dockerfile: scalarText(get(build, 'dockerfile')) ?? 'Dockerfile',
+                }
+              : undefined,
         image: scalarText(get(value, 'image')),
         dependsOn: deps,
         replicas,

@@ -19,7 +19,8 @@ interface CopyStep {
 function splitArgs(instruction: DockerInstruction): string[] {
   if (instruction.exec) return instruction.exec.map((w) => w.value);
   const out: string[] = [];
-  for (const match of instruction.args.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) out.push(match[1] ?? match[2] ?? match[3]!);
+  for (const match of instruction.args.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g))
+    out.push(match[1] ?? match[2] ?? match[3]!);
   return out.filter((w) => w !== '\\');
 }
 
@@ -49,7 +50,13 @@ function copySteps(dockerfile: Dockerfile, stage: DockerStage): CopyStep[] {
     if (args.length < 2) continue;
     const destRaw = args[args.length - 1]!;
     const sources = args.slice(0, -1).filter((s) => !/^[a-z]+:\/\//i.test(s));
-    steps.push({ from: instruction.flags.from, sources, dest: imageJoin(workdir, destRaw), destIsDir: destRaw.endsWith('/') || destRaw === '.' || sources.length > 1, instruction });
+    steps.push({
+      from: instruction.flags.from,
+      sources,
+      dest: imageJoin(workdir, destRaw),
+      destIsDir: destRaw.endsWith('/') || destRaw === '.' || sources.length > 1,
+      instruction,
+    });
   }
   return steps;
 }
@@ -58,12 +65,20 @@ function inheritedWorkdir(dockerfile: Dockerfile, stage: DockerStage): string | 
   const parent = parentStage(dockerfile, stage);
   if (!parent) return undefined;
   let workdir = inheritedWorkdir(dockerfile, parent);
-  for (const instruction of parent.instructions) if (instruction.keyword === 'WORKDIR') workdir = imageJoin(workdir, instruction.args.trim());
+  for (const instruction of parent.instructions)
+    if (instruction.keyword === 'WORKDIR') workdir = imageJoin(workdir, instruction.args.trim());
   return workdir;
 }
 
 function globRegex(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*\*/g, '\u0000')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')
+      .replace(/\u0000/g, '.*')}$`,
+  );
 }
 
 /**
@@ -90,7 +105,13 @@ function landing(source: string, path: string, dest: string, destIsDir: boolean)
 }
 
 /** The image paths at which a context file is present in a stage. */
-export function imagePaths(dockerfile: Dockerfile, stage: DockerStage, contextPath: string, ignore: DockerIgnore | undefined, depth = 0): string[] {
+export function imagePaths(
+  dockerfile: Dockerfile,
+  stage: DockerStage,
+  contextPath: string,
+  ignore: DockerIgnore | undefined,
+  depth = 0,
+): string[] {
   if (depth > 20) return [];
   const out = new Set<string>();
   const parent = parentStage(dockerfile, stage);

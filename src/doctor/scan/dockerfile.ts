@@ -40,9 +40,16 @@ export function isDockerfileName(name: string): boolean {
 
 export function parseDockerfile(file: TextFile): Dockerfile {
   const text = file.text;
-  let escape = '\\';
+  let escapeChar = '\\';
   const directive = /^#\s*escape\s*=\s*(\S)/m.exec(text.slice(0, 200));
-  if (directive && text.slice(0, directive.index).split('\n').every((l) => /^#/.test(l) || l.trim() === '')) escape = directive[1]!;
+  if (
+    directive &&
+    text
+      .slice(0, directive.index)
+      .split('\n')
+      .every((l) => /^#/.test(l) || l.trim() === '')
+  )
+    escapeChar = directive[1]!;
 
   const stages: DockerStage[] = [];
   let i = 0;
@@ -68,7 +75,7 @@ export function parseDockerfile(file: TextFile): Dockerfile {
     let end = lineEnd;
     for (;;) {
       const line = text.slice(text.lastIndexOf('\n', end - 1) + 1, end).replace(/\r$/, '');
-      if (!line.trimEnd().endsWith(escape) || end >= text.length) break;
+      if (!line.trimEnd().endsWith(escapeChar) || end >= text.length) break;
       let next = end + 1;
       for (;;) {
         const nextEnd = indexOrEnd(text, '\n', next);
@@ -110,7 +117,13 @@ export function parseDockerfile(file: TextFile): Dockerfile {
     if (keyword === 'FROM') {
       const words = args.trim().split(/\s+/);
       const as = words.findIndex((w) => w.toUpperCase() === 'AS');
-      stages.push({ index: stages.length, name: as !== -1 ? words[as + 1]?.toLowerCase() : undefined, from: words[0] ?? '', line: instruction.line, instructions: [] });
+      stages.push({
+        index: stages.length,
+        name: as !== -1 ? words[as + 1]?.toLowerCase() : undefined,
+        from: words[0] ?? '',
+        line: instruction.line,
+        instructions: [],
+      });
       continue;
     }
     stages[stages.length - 1]?.instructions.push(instruction);
@@ -156,14 +169,19 @@ function execForm(args: string, base: number): ShellWord[] | undefined {
 /** The values set by ENV in a stage (and the stages it builds on), with where each is written. */
 export function stageEnv(dockerfile: Dockerfile, stage: DockerStage): Map<string, { value: string; offset: number }> {
   const env = new Map<string, { value: string; offset: number }>();
-  const parent = dockerfile.stages.find((s) => s.name !== undefined && s.name === stage.from.toLowerCase() && s.index < stage.index);
+  const parent = dockerfile.stages.find(
+    (s) => s.name !== undefined && s.name === stage.from.toLowerCase() && s.index < stage.index,
+  );
   if (parent) for (const [k, v] of stageEnv(dockerfile, parent)) env.set(k, v);
   for (const instruction of stage.instructions) {
     if (instruction.keyword !== 'ENV') continue;
     const args = instruction.args;
-    const pairs = /^[A-Za-z_][A-Za-z0-9_]*=/.test(args.trim()) ? [...args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)] : [];
+    const pairs = /^[A-Za-z_][A-Za-z0-9_]*=/.test(args.trim())
+      ? [...args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)]
+      : [];
     if (pairs.length > 0) {
-      for (const pair of pairs) env.set(pair[1]!, { value: pair[2]!.replace(/^["']|["']$/g, ''), offset: instruction.argsStart + pair.index! });
+      for (const pair of pairs)
+        env.set(pair[1]!, { value: pair[2]!.replace(/^["']|["']$/g, ''), offset: instruction.argsStart + pair.index! });
     } else {
       const legacy = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$/s.exec(args);
       if (legacy) env.set(legacy[1]!, { value: legacy[2]!.trim(), offset: instruction.argsStart + args.indexOf(legacy[1]!) });

@@ -29,7 +29,8 @@ function dotenvValues(file: TextFile, production: boolean): EnvValue[] {
     if (match) {
       let value = match[2]!;
       const quote = value[0];
-      if ((quote === '"' || quote === "'" || quote === '`') && value.lastIndexOf(quote) > 0) value = value.slice(1, value.lastIndexOf(quote));
+      if ((quote === '"' || quote === "'" || quote === '`') && value.lastIndexOf(quote) > 0)
+        value = value.slice(1, value.lastIndexOf(quote));
       else value = value.replace(/\s+#.*$/, '');
       out.push({ name: match[1]!, value, file, offset: offset + line.indexOf(match[1]!), production });
     }
@@ -38,7 +39,12 @@ function dotenvValues(file: TextFile, production: boolean): EnvValue[] {
   return out;
 }
 
-export function readEnvValues(files: FileIndex, dockerfiles: Dockerfile[], compose: ComposeService[], ci: CiWorkflow[]): EnvValue[] {
+export function readEnvValues(
+  files: FileIndex,
+  dockerfiles: Dockerfile[],
+  compose: ComposeService[],
+  ci: CiWorkflow[],
+): EnvValue[] {
   const values: EnvValue[] = [];
   for (const path of files.named((name) => /^\.env(\..+)?$/.test(name))) {
     const name = path.slice(path.lastIndexOf('/') + 1);
@@ -49,15 +55,18 @@ export function readEnvValues(files: FileIndex, dockerfiles: Dockerfile[], compo
   for (const dockerfile of dockerfiles) {
     const final = dockerfile.stages[dockerfile.stages.length - 1];
     if (!final) continue;
-    for (const [name, { value, offset }] of stageEnv(dockerfile, final)) values.push({ name, value, file: dockerfile.file, offset, production: true });
+    for (const [name, { value, offset }] of stageEnv(dockerfile, final))
+      values.push({ name, value, file: dockerfile.file, offset, production: true });
   }
   for (const service of compose) {
     const production = /prod/i.test(service.file.path);
-    for (const e of service.environment) values.push({ name: e.name, value: e.value, file: e.file, offset: e.offset, production });
+    for (const e of service.environment)
+      values.push({ name: e.name, value: e.value, file: e.file, offset: e.offset, production });
   }
   for (const workflow of ci) {
     for (const job of workflow.jobs) {
-      for (const e of job.env) values.push({ name: e.name, value: e.value, file: e.file, offset: e.offset, production: Boolean(job.deploys) });
+      for (const e of job.env)
+        values.push({ name: e.name, value: e.value, file: e.file, offset: e.offset, production: Boolean(job.deploys) });
     }
   }
   // Interpolations (${VAR}, ${{ secrets.X }}) are not values.

@@ -3,7 +3,30 @@ import { join } from 'node:path';
 import { TextFile } from './text-file.js';
 
 /** Directories that are never part of what the project ships or configures (test fixtures are other projects). */
-const SKIPPED_DIRS = new Set(['node_modules', 'fixtures', '__fixtures__', '.git', '.hg', '.svn', '.lockstep', '.next', '.nuxt', '.svelte-kit', '.turbo', '.cache', '.vercel', '.netlify', '.sst', '.serverless', '.yarn', '.pnpm-store', 'coverage', '.nyc_output', '.idea', '.vscode']);
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  'fixtures',
+  '__fixtures__',
+  '.git',
+  '.hg',
+  '.svn',
+  '.lockstep',
+  '.next',
+  '.nuxt',
+  '.svelte-kit',
+  '.turbo',
+  '.cache',
+  '.vercel',
+  '.netlify',
+  '.sst',
+  '.serverless',
+  '.yarn',
+  '.pnpm-store',
+  'coverage',
+  '.nyc_output',
+  '.idea',
+  '.vscode',
+]);
 const MAX_FILES = 200_000;
 /** Files larger than this are not read as text (bundles, dumps). */
 const MAX_TEXT_BYTES = 2 * 1024 * 1024;
@@ -24,7 +47,7 @@ export class FileIndex {
   }
 
   private walk(dir: string): void {
-    let entries;
+    let entries: import('node:fs').Dirent[];
     try {
       entries = readdirSync(join(this.root, dir), { withFileTypes: true });
     } catch {

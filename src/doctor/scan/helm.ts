@@ -59,10 +59,12 @@ export function renderHelmTemplate(file: TextFile, values: YamlNode | undefined)
     if (ACTIONS_ONLY_LINE.test(line)) return `#${' '.repeat(Math.max(0, line.length - 1))}`;
     return line.replace(ACTION, (whole, inner: string) => {
       const value = actionValue(inner, values);
-      const text = value !== undefined && value.length <= whole.length && !value.includes('\n') ? value : 'helm-value'.slice(0, whole.length);
+      const text =
+        value !== undefined && value.length <= whole.length && !value.includes('\n')
+          ? value
+          : 'helm-value'.slice(0, whole.length);
       return text.padEnd(whole.length, ' ');
     });
   });
   return new TextFile(file.path, lines.join('\n'));
 }
-

@@ -72,7 +72,13 @@ function convert(node: Node, text: string): JsonNode {
       return { kind: 'array', start, end, items: (node.children ?? []).map((child) => convert(child, text)) };
     case 'string': {
       const offsets = stringOffsets(text.slice(start, end), start);
-      return { kind: 'string', value: String(node.value), start, end, fileOffset: (at) => offsets[Math.min(Math.max(at, 0), offsets.length - 1)]! };
+      return {
+        kind: 'string',
+        value: String(node.value),
+        start,
+        end,
+        fileOffset: (at) => offsets[Math.min(Math.max(at, 0), offsets.length - 1)]!,
+      };
     }
     case 'number':
     case 'boolean':

@@ -50,15 +50,29 @@ export function parseKubernetes(file: TextFile): KubeWorkload[] {
     if (kind === 'CronJob') spec = get(get(spec, 'jobTemplate'), 'spec');
     const podSpec = get(get(spec, 'template'), 'spec');
     const containers: KubeContainer[] = [];
-    for (const [key, init] of [['initContainers', true], ['containers', false]] as const) {
+    for (const [key, init] of [
+      ['initContainers', true],
+      ['containers', false],
+    ] as const) {
       const list = get(podSpec, key);
       if (list?.kind !== 'seq') continue;
       for (const c of list.items) {
-        containers.push({ name: scalarText(get(c, 'name')) ?? '', image: scalarText(get(c, 'image')), command: shellSourceOf(get(c, 'command')), args: shellSourceOf(get(c, 'args')), init });
+        containers.push({
+          name: scalarText(get(c, 'name')) ?? '',
+          image: scalarText(get(c, 'image')),
+          command: shellSourceOf(get(c, 'command')),
+          args: shellSourceOf(get(c, 'args')),
+          init,
+        });
       }
     }
     const replicasText = scalarText(get(spec, 'replicas'));
-    const replicas = kind === 'Deployment' || kind === 'StatefulSet' || kind === 'ReplicaSet' ? (replicasText && /^\d+$/.test(replicasText) ? Number(replicasText) : 1) : 1;
+    const replicas =
+      kind === 'Deployment' || kind === 'StatefulSet' || kind === 'ReplicaSet'
+        ? replicasText && /^\d+$/.test(replicasText)
+          ? Number(replicasText)
+          : 1
+        : 1;
     workloads.push({ file, kind, name, line: file.position((doc as { start: number }).start).line, replicas, containers });
   }
   for (const workload of workloads) {

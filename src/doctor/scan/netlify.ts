@@ -27,21 +27,30 @@ export interface NetlifyFunction {
 const SOURCE_EXT = /\.(js|mjs|cjs|ts|mts|cts|jsx|tsx)$/;
 const DEFAULT_FUNCTIONS_DIR = 'netlify/functions';
 
-const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const strings = (value: unknown): string[] =>
+  typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
 function readSite(dir: string, file: TextFile, notes: string[]): NetlifySite {
   let config: Record<string, unknown> = {};
   try {
     config = parseToml(file.text) as Record<string, unknown>;
   } catch (error) {
-    notes.push(`${file.path} could not be read as TOML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); its function settings were skipped.`);
+    notes.push(
+      `${file.path} could not be read as TOML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); its function settings were skipped.`,
+    );
   }
   const functions = (config.functions ?? {}) as Record<string, unknown>;
   const build = (config.build ?? {}) as Record<string, unknown>;
-  const directory = typeof functions.directory === 'string' ? functions.directory : typeof build.functions === 'string' ? build.functions : DEFAULT_FUNCTIONS_DIR;
+  const directory =
+    typeof functions.directory === 'string'
+      ? functions.directory
+      : typeof build.functions === 'string'
+        ? build.functions
+        : DEFAULT_FUNCTIONS_DIR;
   const included: NetlifySite['included'] = [{ functions: '*', patterns: strings(functions.included_files) }];
   for (const [key, value] of Object.entries(functions)) {
-    if (value && typeof value === 'object' && !Array.isArray(value)) included.push({ functions: key, patterns: strings((value as Record<string, unknown>).included_files) });
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      included.push({ functions: key, patterns: strings((value as Record<string, unknown>).included_files) });
   }
   return { dir, file, functionsDir: joinPath(dir, directory), included };
 }
@@ -57,7 +66,8 @@ export function netlifySites(files: FileIndex, notes: string[]): NetlifySite[] {
     const at = path.indexOf(`${DEFAULT_FUNCTIONS_DIR}/`);
     if (at !== 0 && (at === -1 || path[at - 1] !== '/')) continue;
     const dir = at === 0 ? '' : path.slice(0, at - 1);
-    if (!sites.has(dir)) sites.set(dir, { dir, file: undefined, functionsDir: joinPath(dir, DEFAULT_FUNCTIONS_DIR), included: [] });
+    if (!sites.has(dir))
+      sites.set(dir, { dir, file: undefined, functionsDir: joinPath(dir, DEFAULT_FUNCTIONS_DIR), included: [] });
   }
   return [...sites.values()];
 }

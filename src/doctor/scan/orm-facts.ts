@@ -51,7 +51,12 @@ export interface DrizzleFacts {
    * Every drizzle-kit config of the package: this one and the others its scripts pass with
    * `--config` (a project with one config per dialect has several), each read from its source.
    */
-  configs?: Array<{ file: string; dialect: string | undefined; migrationsTable?: string | undefined; migrationsSchema?: string | undefined }>;
+  configs?: Array<{
+    file: string;
+    dialect: string | undefined;
+    migrationsTable?: string | undefined;
+    migrationsSchema?: string | undefined;
+  }>;
 }
 
 export interface TypeormFacts {
@@ -71,7 +76,10 @@ export async function readOrmFacts(root: string, dir: string, sources: SourceInd
   const rel = (path: string) => relative(root, path).split('\\').join('/');
   const found = new Set(detectOrms(abs).map((d) => d.orm));
   const facts: PackageOrms = { dir, prisma: undefined, drizzle: undefined, typeorm: undefined };
-  const note = (what: string, error: unknown) => notes.push(`${dir || '.'}: ${what}: ${redact(isLockstepError(error) ? error.message : error instanceof Error ? error.message : String(error))}`);
+  const note = (what: string, error: unknown) =>
+    notes.push(
+      `${dir || '.'}: ${what}: ${redact(isLockstepError(error) ? error.message : error instanceof Error ? error.message : String(error))}`,
+    );
 
   if (found.has('prisma')) {
     try {
@@ -155,7 +163,11 @@ function prismaConfigUrlEnv(sources: SourceIndex, file: string): { url: string |
     if (key !== 'url' && key !== 'directUrl') return;
     const value = unwrapExpression(node.value as AstNode);
     let name: string | undefined;
-    if (value?.type === 'CallExpression' && (value.callee as AstNode).type === 'Identifier' && (value.callee as AstNode).name === 'env') {
+    if (
+      value?.type === 'CallExpression' &&
+      (value.callee as AstNode).type === 'Identifier' &&
+      (value.callee as AstNode).name === 'env'
+    ) {
       const arg = (value.arguments as AstNode[])[0];
       if (arg?.type === 'Literal' && typeof arg.value === 'string') name = arg.value;
     }
@@ -186,7 +198,10 @@ function staticPrismaFacts(abs: string, sources: SourceIndex, rel: (path: string
       const ctx = { env: {}, dirname: rel(dirname(configFile)), ...moduleBindings(parsed.program as unknown as AstNode) };
       const schema = evaluate(props.get('schema')?.value as AstNode, ctx);
       const migrations = unwrapExpression(props.get('migrations')?.value as AstNode);
-      const path = migrations?.type === 'ObjectExpression' ? evaluate(objectProperties(migrations).get('path')?.value as AstNode, ctx) : undefined;
+      const path =
+        migrations?.type === 'ObjectExpression'
+          ? evaluate(objectProperties(migrations).get('path')?.value as AstNode, ctx)
+          : undefined;
       if (typeof schema === 'string') schemaPath = resolve(dirname(configFile), schema);
       if (typeof path === 'string') migrationsPath = resolve(dirname(configFile), path);
     }
@@ -195,7 +210,13 @@ function staticPrismaFacts(abs: string, sources: SourceIndex, rel: (path: string
   if (!schemaPath || !existsSync(schemaPath)) return undefined;
   const files = (function list(path: string): string[] {
     if (!statSync(path).isDirectory()) return [path];
-    return readdirSync(path, { withFileTypes: true }).flatMap((e) => (e.isDirectory() && e.name !== 'migrations' && e.name !== 'node_modules' ? list(join(path, e.name)) : e.isFile() && e.name.endsWith('.prisma') ? [join(path, e.name)] : []));
+    return readdirSync(path, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() && e.name !== 'migrations' && e.name !== 'node_modules'
+        ? list(join(path, e.name))
+        : e.isFile() && e.name.endsWith('.prisma')
+          ? [join(path, e.name)]
+          : [],
+    );
   })(schemaPath).sort();
   let datasource: PrismaDatasource | undefined;
   let datasourceFile: string | undefined;
@@ -206,7 +227,11 @@ function staticPrismaFacts(abs: string, sources: SourceIndex, rel: (path: string
       break;
     }
   }
-  const schemaDir = datasourceFile ? dirname(datasourceFile) : statSync(schemaPath).isDirectory() ? schemaPath : dirname(schemaPath);
+  const schemaDir = datasourceFile
+    ? dirname(datasourceFile)
+    : statSync(schemaPath).isDirectory()
+      ? schemaPath
+      : dirname(schemaPath);
   return {
     schema: rel(schemaPath),
     datasourceFile: datasourceFile ? rel(datasourceFile) : undefined,
@@ -261,7 +286,7 @@ function staticDrizzleConfig(sources: SourceIndex, file: string, packageDir: str
     configFile: file,
     dialect: typeof dialect === 'string' ? dialect : undefined,
     out: joinPath(base, typeof out === 'string' ? out : 'drizzle'),
-    migrationsTable: typeof table === 'string' ? table : history && history.has('table') ? undefined : '__drizzle_migrations',
-    migrationsSchema: typeof schema === 'string' ? schema : history && history.has('schema') ? undefined : 'drizzle',
+    migrationsTable: typeof table === 'string' ? table : history?.has('table') ? undefined : '__drizzle_migrations',
+    migrationsSchema: typeof schema === 'string' ? schema : history?.has('schema') ? undefined : 'drizzle',
   };
 }

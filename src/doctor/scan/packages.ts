@@ -46,7 +46,10 @@ export function readPackage(files: FileIndex, dir: string): PackageInfo | undefi
     }
   }
   const json = plain(root) as Record<string, unknown>;
-  const deps = { ...(json.devDependencies as Record<string, string> | undefined), ...(json.dependencies as Record<string, string> | undefined) };
+  const deps = {
+    ...(json.devDependencies as Record<string, string> | undefined),
+    ...(json.dependencies as Record<string, string> | undefined),
+  };
   return {
     dir,
     file,
@@ -65,7 +68,11 @@ function workspaceGlobs(files: FileIndex, root: PackageInfo | undefined): string
     try {
       const json = JSON.parse(root.file.text) as { workspaces?: unknown };
       const ws = json.workspaces;
-      const list = Array.isArray(ws) ? ws : ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages) ? (ws as { packages: unknown[] }).packages : [];
+      const list = Array.isArray(ws)
+        ? ws
+        : ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages)
+          ? (ws as { packages: unknown[] }).packages
+          : [];
       for (const item of list) if (typeof item === 'string') globs.push(item);
     } catch {
       /* an invalid package.json has no workspaces */
@@ -87,7 +94,14 @@ function workspaceRegex(glob: string): RegExp {
     .replace(/^\.\//, '')
     .replace(/\/+$/, '')
     .split('/')
-    .map((segment) => (segment === '**' ? '.*' : segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+    .map((segment) =>
+      segment === '**'
+        ? '.*'
+        : segment
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]'),
+    )
     .join('/');
   return new RegExp(`^${body}$`);
 }
@@ -100,7 +114,10 @@ export function readPackages(files: FileIndex): PackageInfo[] {
   const include = globs.filter((g) => !g.startsWith('!')).map(workspaceRegex);
   const exclude = globs.filter((g) => g.startsWith('!')).map((g) => workspaceRegex(g.slice(1)));
   if (include.length === 0) return out;
-  const dirs = files.named((name) => name === 'package.json').map(dirOf).filter((d) => d !== '');
+  const dirs = files
+    .named((name) => name === 'package.json')
+    .map(dirOf)
+    .filter((d) => d !== '');
   for (const dir of dirs.sort()) {
     if (!include.some((r) => r.test(dir)) || exclude.some((r) => r.test(dir))) continue;
     const pkg = readPackage(files, dir);

@@ -85,7 +85,8 @@ export function order(a: ProductionCommand, b: ProductionCommand): Order {
     if (jobPrecedes(b.job, a.job)) return 'after';
     return 'concurrent';
   }
-  if (a.parallel && b.parallel && a.parallel.group === b.parallel.group && a.parallel.lane !== b.parallel.lane) return 'concurrent';
+  if (a.parallel && b.parallel && a.parallel.group === b.parallel.group && a.parallel.lane !== b.parallel.lane)
+    return 'concurrent';
   if (a.step < b.step) return a.background ? 'concurrent' : 'before';
   if (a.step > b.step) return b.background ? 'concurrent' : 'after';
   return 'concurrent';
@@ -109,7 +110,8 @@ function jobPrecedes(a: CiJob, b: CiJob): boolean {
       before.add(job);
       stack.push(...job.needs);
     }
-    if (workflow.kind === 'gitlab' && b.needs.length === 0) for (const job of workflow.jobs) if (job.stage < b.stage) before.add(job);
+    if (workflow.kind === 'gitlab' && b.needs.length === 0)
+      for (const job of workflow.jobs) if (job.stage < b.stage) before.add(job);
     jobOrder.set(b, before);
   }
   return before.has(a);
@@ -134,13 +136,15 @@ export interface PipelineInputs {
   dockerContext(dockerfile: Dockerfile): string;
 }
 
-const DEV_MARKER = /(^|[:_.-])(dev|develop|development|local|test|tests|e2e|seed|seeds|studio|watch|reset|lint|format|storybook|debug|docs|typecheck|clean)([:_.-]|$)/i;
+const DEV_MARKER =
+  /(^|[:_.-])(dev|develop|development|local|test|tests|e2e|seed|seeds|studio|watch|reset|lint|format|storybook|debug|docs|typecheck|clean)([:_.-]|$)/i;
 
 /** The phase a package.json script belongs to in production, by its name; undefined for scripts production does not run by name. */
 export function scriptPhase(name: string): Phase | undefined {
   if (/^(pre|post)?(install|build|start)$/.test(name) || name === 'prepare') return name.includes('start') ? 'start' : 'build';
   if (DEV_MARKER.test(name)) return undefined;
-  if (/^build[:_-]/.test(name) || /^(vercel-build|heroku-prebuild|heroku-postbuild|netlify-build|render-build)$/.test(name)) return 'build';
+  if (/^build[:_-]/.test(name) || /^(vercel-build|heroku-prebuild|heroku-postbuild|netlify-build|render-build)$/.test(name))
+    return 'build';
   if (/^start[:_-]|^serve$/.test(name)) return 'start';
   if (/^(pre|post)?(release|deploy|migrate)([:_-]|$)|[:_-](deploy|release|migrate|prod|production)$/.test(name)) return 'release';
   return undefined;
@@ -154,7 +158,9 @@ function isDevelopmentFile(path: string): boolean {
 
 /** A command that starts a development server (`npm run dev`, `next dev`, `nodemon`, `tsx watch`...): the container is a development one. */
 function runsDevServer(text: string): boolean {
-  return /\b(npm run|pnpm( run)?|yarn( run)?|bun run)\s+(dev|develop|start:dev|watch)\b|\b(next|nuxt|nuxi|vite|astro|remix) dev\b|\bnodemon\b|\btsx watch\b|\bts-node-dev\b|--watch\b/.test(text);
+  return /\b(npm run|pnpm( run)?|yarn( run)?|bun run)\s+(dev|develop|start:dev|watch)\b|\b(next|nuxt|nuxi|vite|astro|remix) dev\b|\bnodemon\b|\btsx watch\b|\bts-node-dev\b|--watch\b/.test(
+    text,
+  );
 }
 
 function sourceText(source: ShellSource | undefined): string {
@@ -167,7 +173,8 @@ function finalCommandText(dockerfile: Dockerfile): string {
   return ['ENTRYPOINT', 'CMD'].map((k) => lastInstruction(dockerfile, final, k)?.args ?? '').join(' ');
 }
 
-const PRODUCTION_SHELL_SCRIPT = /^(docker-)?(entrypoint|start|boot|run|release|deploy|migrate|predeploy|postdeploy)([._-][\w.-]*)?\.(sh|bash)$/;
+const PRODUCTION_SHELL_SCRIPT =
+  /^(docker-)?(entrypoint|start|boot|run|release|deploy|migrate|predeploy|postdeploy)([._-][\w.-]*)?\.(sh|bash)$/;
 
 interface Context {
   pipeline: Pipeline;
@@ -210,9 +217,15 @@ export class PipelineBuilder {
   }
 
   build(): Pipeline[] {
-    for (const dockerfile of this.input.dockerfiles) if (!isDevelopmentFile(dockerfile.file.path) && !runsDevServer(finalCommandText(dockerfile))) this.dockerfile(dockerfile);
+    for (const dockerfile of this.input.dockerfiles)
+      if (!isDevelopmentFile(dockerfile.file.path) && !runsDevServer(finalCommandText(dockerfile))) this.dockerfile(dockerfile);
     for (const procfile of this.input.procfiles) this.procfile(procfile.file, procfile.entries);
-    for (const service of this.input.compose) if (!isDevelopmentFile(service.file.path) && !runsDevServer(sourceText(service.command) + ' ' + sourceText(service.entrypoint))) this.composeService(service);
+    for (const service of this.input.compose)
+      if (
+        !isDevelopmentFile(service.file.path) &&
+        !runsDevServer(`${sourceText(service.command)} ${sourceText(service.entrypoint)}`)
+      )
+        this.composeService(service);
     for (const workflow of this.input.ci) {
       // The deploy jobs of one workflow are one pipeline, ordered by `needs` and stages.
       const pipeline = this.newPipeline('ci', `the deploy jobs of ${workflow.file.path}`);
@@ -222,32 +235,73 @@ export class PipelineBuilder {
     for (const pkg of this.input.packages) {
       for (const name of pkg.scripts.keys()) {
         const phase = scriptPhase(name);
-        if (!phase || /^(pre|post)/.test(name) && pkg.scripts.has(name.replace(/^(pre|post)/, ''))) continue;
+        if (!phase || (/^(pre|post)/.test(name) && pkg.scripts.has(name.replace(/^(pre|post)/, '')))) continue;
         // `migrate`, `db:migrate`: a name developers also give the local `prisma migrate dev`.
         const ambiguous = phase === 'release' && !/(deploy|release|prod|production)/.test(name) ? 'migrate' : undefined;
-        const pipeline = this.newPipeline('package-script', `the "${name}" script of ${pkg.file.path}`, ambiguous ? { byAmbiguousName: true } : {});
+        const pipeline = this.newPipeline(
+          'package-script',
+          `the "${name}" script of ${pkg.file.path}`,
+          ambiguous ? { byAmbiguousName: true } : {},
+        );
         this.runScript(pkg, name, this.rootContext(pipeline, phase, pkg, pkg.file), true);
       }
     }
-    for (const path of this.input.files.named((name) => PRODUCTION_SHELL_SCRIPT.test(name) && !DEV_MARKER.test(name.replace(/\.(sh|bash)$/, '')))) {
+    for (const path of this.input.files.named(
+      (name) => PRODUCTION_SHELL_SCRIPT.test(name) && !DEV_MARKER.test(name.replace(/\.(sh|bash)$/, '')),
+    )) {
       if (this.reachedScripts.has(path)) continue;
       const file = this.input.files.read(path);
       if (!file) continue;
       const phase: Phase = /entrypoint|start|boot|run/.test(path.slice(path.lastIndexOf('/') + 1)) ? 'start' : 'release';
       const pipeline = this.newPipeline('shell-script', path);
-      this.shell({ kind: 'shell', text: file.text, toFile: (at) => at }, this.rootContext(pipeline, phase, this.packageFor(dirOf(path)), file));
+      this.shell(
+        { kind: 'shell', text: file.text, toFile: (at) => at },
+        this.rootContext(pipeline, phase, this.packageFor(dirOf(path)), file),
+      );
     }
     return this.pipelines.filter((p) => p.commands.length > 0);
   }
 
   private newPipeline(kind: PipelineKind, label: string, extra: Partial<Pipeline> = {}): Pipeline {
-    const pipeline: Pipeline = { id: `${kind}:${this.pipelines.length}`, kind, label, commands: [], replicas: 1, service: undefined, image: undefined, ...extra };
+    const pipeline: Pipeline = {
+      id: `${kind}:${this.pipelines.length}`,
+      kind,
+      label,
+      commands: [],
+      replicas: 1,
+      service: undefined,
+      image: undefined,
+      ...extra,
+    };
     this.pipelines.push(pipeline);
     return pipeline;
   }
 
-  private rootContext(pipeline: Pipeline, phase: Phase, pkg: PackageInfo | undefined, file: TextFile, extra: Partial<Context> = {}): Context {
-    return { pipeline, phase, via: [], pkg, cwd: pkg?.dir ?? dirOf(file.path), file, depth: 0, scripts: new Set(), parallel: undefined, job: undefined, workdir: undefined, cmd: undefined, ignored: [], errexit: false, mustExit: false, ...extra };
+  private rootContext(
+    pipeline: Pipeline,
+    phase: Phase,
+    pkg: PackageInfo | undefined,
+    file: TextFile,
+    extra: Partial<Context> = {},
+  ): Context {
+    return {
+      pipeline,
+      phase,
+      via: [],
+      pkg,
+      cwd: pkg?.dir ?? dirOf(file.path),
+      file,
+      depth: 0,
+      scripts: new Set(),
+      parallel: undefined,
+      job: undefined,
+      workdir: undefined,
+      cmd: undefined,
+      ignored: [],
+      errexit: false,
+      mustExit: false,
+      ...extra,
+    };
   }
 
   /** The package whose directory holds `dir` (the deepest one), else the root package. */
@@ -274,7 +328,9 @@ export class PipelineBuilder {
     const final = dockerfile.stages[dockerfile.stages.length - 1];
     if (!final) return;
     const pkgOf = (workdir: string | undefined) => {
-      if (workdir) for (const pkg of this.input.packages) if (pkg.dir && (workdir.endsWith(`/${pkg.dir}`) || workdir === pkg.dir)) return pkg;
+      if (workdir)
+        for (const pkg of this.input.packages)
+          if (pkg.dir && (workdir.endsWith(`/${pkg.dir}`) || workdir === pkg.dir)) return pkg;
       return this.packageFor(dirOf(file.path)) ?? this.packageFor(context);
     };
     if (!into) {
@@ -298,18 +354,45 @@ export class PipelineBuilder {
     const entrypoint = lastInstruction(dockerfile, final, 'ENTRYPOINT');
     const cmd = lastInstruction(dockerfile, final, 'CMD');
     const toSource = (instruction: NonNullable<typeof cmd>): ShellSource =>
-      instruction.exec ? { kind: 'words', words: instruction.exec } : { kind: 'shell', text: instruction.args, toFile: (at) => instruction.argsStart + at };
+      instruction.exec
+        ? { kind: 'words', words: instruction.exec }
+        : { kind: 'shell', text: instruction.args, toFile: (at) => instruction.argsStart + at };
     const pkg = pkgOf(workdir);
     const via = [...(into?.via ?? [])];
     if (entrypoint) {
       const cmdSource = cmd ? toSource(cmd) : undefined;
-      this.shell(toSource(entrypoint), this.rootContext(pipeline, 'start', pkg, file, { via: [...via, `${file.path}:${entrypoint.line} ENTRYPOINT`], workdir, cwd: pkg?.dir ?? context, cmd: cmdSource }));
+      this.shell(
+        toSource(entrypoint),
+        this.rootContext(pipeline, 'start', pkg, file, {
+          via: [...via, `${file.path}:${entrypoint.line} ENTRYPOINT`],
+          workdir,
+          cwd: pkg?.dir ?? context,
+          cmd: cmdSource,
+        }),
+      );
       // An exec-form ENTRYPOINT that is not a script receives CMD as arguments; a shell script runs it at "$@".
-      if (cmd && !this.entrypointRunsCmd(entrypoint.exec?.[0]?.value ?? entrypoint.args.trim().split(/\s+/)[0] ?? '', workdir, context)) {
-        this.shell(toSource(cmd), this.rootContext(pipeline, 'start', pkg, file, { via: [...via, `${file.path}:${cmd.line} CMD`], workdir, cwd: pkg?.dir ?? context }));
+      if (
+        cmd &&
+        !this.entrypointRunsCmd(entrypoint.exec?.[0]?.value ?? entrypoint.args.trim().split(/\s+/)[0] ?? '', workdir, context)
+      ) {
+        this.shell(
+          toSource(cmd),
+          this.rootContext(pipeline, 'start', pkg, file, {
+            via: [...via, `${file.path}:${cmd.line} CMD`],
+            workdir,
+            cwd: pkg?.dir ?? context,
+          }),
+        );
       }
     } else if (cmd) {
-      this.shell(toSource(cmd), this.rootContext(pipeline, 'start', pkg, file, { via: [...via, `${file.path}:${cmd.line} CMD`], workdir, cwd: pkg?.dir ?? context }));
+      this.shell(
+        toSource(cmd),
+        this.rootContext(pipeline, 'start', pkg, file, {
+          via: [...via, `${file.path}:${cmd.line} CMD`],
+          workdir,
+          cwd: pkg?.dir ?? context,
+        }),
+      );
     }
   }
 
@@ -325,18 +408,30 @@ export class PipelineBuilder {
     const sorted = [...entries.filter((e) => e.type === 'release'), ...entries.filter((e) => e.type !== 'release')];
     for (const entry of sorted) {
       const phase: Phase = entry.type === 'release' ? 'release' : 'start';
-      this.shell(entry.command, this.rootContext(pipeline, phase, pkg, file, { via: [`${file.path}:${entry.line} ${entry.type}`] }));
+      this.shell(
+        entry.command,
+        this.rootContext(pipeline, phase, pkg, file, { via: [`${file.path}:${entry.line} ${entry.type}`] }),
+      );
     }
   }
 
   private composeService(service: ComposeService): void {
     const image = service.build ? this.dockerfileFor(dirOf(service.file.path), service.build) : undefined;
-    const pipeline = this.newPipeline('compose', `compose service "${service.name}" (${service.file.path})`, { replicas: service.replicas ?? 1, service, image });
-    const pkg = this.packageFor(service.build ? joinPath(dirOf(service.file.path), service.build.context) : dirOf(service.file.path));
+    const pipeline = this.newPipeline('compose', `compose service "${service.name}" (${service.file.path})`, {
+      replicas: service.replicas ?? 1,
+      service,
+      image,
+    });
+    const pkg = this.packageFor(
+      service.build ? joinPath(dirOf(service.file.path), service.build.context) : dirOf(service.file.path),
+    );
     const via = [`${service.file.path}:${service.line} service ${service.name}`];
     if (service.entrypoint || service.command) {
       // An entrypoint and a command in list form are one argument vector (`entrypoint: ["sh", "-c"]`).
-      const both = service.entrypoint?.kind === 'words' && service.command?.kind === 'words' ? [{ kind: 'words' as const, words: [...service.entrypoint.words, ...service.command.words] }] : [service.entrypoint, service.command];
+      const both =
+        service.entrypoint?.kind === 'words' && service.command?.kind === 'words'
+          ? [{ kind: 'words' as const, words: [...service.entrypoint.words, ...service.command.words] }]
+          : [service.entrypoint, service.command];
       for (const source of both) {
         if (source) this.shell(source, this.rootContext(pipeline, 'start', pkg, service.file, { via }));
       }
@@ -355,24 +450,41 @@ export class PipelineBuilder {
       const cwd = step.cwd ? joinPath(step.cwd.replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '')) : '';
       const pkg = this.input.packages.find((p) => p.dir === cwd) ?? this.packageFor(cwd);
       // CI runners stop a job at the first failing step, and run each step's shell with -e.
-      this.shell(step.command, this.rootContext(pipeline, 'release', pkg, job.file, { via: [`${job.file.path}:${step.line} job ${job.id}`], job, cwd, errexit: true }));
+      this.shell(
+        step.command,
+        this.rootContext(pipeline, 'release', pkg, job.file, {
+          via: [`${job.file.path}:${step.line} job ${job.id}`],
+          job,
+          cwd,
+          errexit: true,
+        }),
+      );
     }
   }
 
   private kubeWorkload(workload: KubeWorkload): void {
     const only = this.input.dockerfiles.length === 1 ? this.input.dockerfiles[0] : undefined;
-    const pipeline = this.newPipeline('kubernetes', `${workload.kind} "${workload.name}" (${workload.file.path})`, { replicas: workload.replicas, image: only });
+    const pipeline = this.newPipeline('kubernetes', `${workload.kind} "${workload.name}" (${workload.file.path})`, {
+      replicas: workload.replicas,
+      image: only,
+    });
     const phase: Phase = workload.kind === 'Job' || workload.kind === 'CronJob' ? 'release' : 'start';
     const pkg = this.packageFor('');
     for (const container of workload.containers) {
-      const via = [`${workload.file.path}:${workload.line} ${workload.kind} ${workload.name}${container.init ? ` initContainer ${container.name}` : ''}`];
+      const via = [
+        `${workload.file.path}:${workload.line} ${workload.kind} ${workload.name}${container.init ? ` initContainer ${container.name}` : ''}`,
+      ];
       // Init containers and the containers of a Job run to completion: they are not the app serving.
       const mustExit = container.init || phase === 'release';
       if (container.command || container.args) {
         // command + args form one argument vector (`command: ["sh", "-c"]`, `args: ["migrate && start"]`).
         const words = [container.command, container.args].flatMap((source) => (source?.kind === 'words' ? source.words : []));
-        const sources = words.length > 0 ? [{ kind: 'words' as const, words }] : [container.command, container.args].filter((s): s is ShellSource => Boolean(s));
-        for (const source of sources) this.shell(source, this.rootContext(pipeline, phase, pkg, workload.file, { via, mustExit }));
+        const sources =
+          words.length > 0
+            ? [{ kind: 'words' as const, words }]
+            : [container.command, container.args].filter((s): s is ShellSource => Boolean(s));
+        for (const source of sources)
+          this.shell(source, this.rootContext(pipeline, phase, pkg, workload.file, { via, mustExit }));
       } else if (only && !container.init) {
         this.dockerfile(only, { pipeline, phase: 'start-only', via });
       }
@@ -381,7 +493,13 @@ export class PipelineBuilder {
 
   // ------------------------------------------------------------ expansion
 
-  private runScript(pkg: PackageInfo, name: string, ctx: Context, withHooks: boolean, args?: { words: ShellWord[]; file: TextFile }): void {
+  private runScript(
+    pkg: PackageInfo,
+    name: string,
+    ctx: Context,
+    withHooks: boolean,
+    args?: { words: ShellWord[]; file: TextFile },
+  ): void {
     const key = `${pkg.dir}:${name}`;
     if (ctx.scripts.has(key) || ctx.depth > 12) return;
     const names = withHooks ? [`pre${name}`, name, `post${name}`] : [name];
@@ -390,7 +508,16 @@ export class PipelineBuilder {
       if (!script) continue;
       const at = script.fileOffset(0);
       const scripts = new Set(ctx.scripts).add(`${pkg.dir}:${n}`);
-      const inner: Context = { ...ctx, pkg, cwd: pkg.dir, file: pkg.file, depth: ctx.depth + 1, scripts, via: [...ctx.via, `${this.where(pkg.file, at)} "${n}"`], cmd: undefined };
+      const inner: Context = {
+        ...ctx,
+        pkg,
+        cwd: pkg.dir,
+        file: pkg.file,
+        depth: ctx.depth + 1,
+        scripts,
+        via: [...ctx.via, `${this.where(pkg.file, at)} "${n}"`],
+        cmd: undefined,
+      };
       this.shell({ kind: 'shell', text: script.command, toFile: script.fileOffset }, inner);
       // `"with-env": "dotenv -e ../../.env --"` called as `pnpm with-env prisma generate`: the script only wraps the words passed to it.
       if (n === name && args && args.words.length > 0 && isPureWrapper(script.command)) {
@@ -406,7 +533,16 @@ export class PipelineBuilder {
       source.kind === 'shell'
         ? parseShell(source.text, source.toFile)
         : source.words.length > 0
-          ? [{ words: source.words, start: source.words[0]!.start, end: source.words[source.words.length - 1]!.end, background: false, after: undefined, reserved: [] }]
+          ? [
+              {
+                words: source.words,
+                start: source.words[0]!.start,
+                end: source.words[source.words.length - 1]!.end,
+                background: false,
+                after: undefined,
+                reserved: [],
+              },
+            ]
           : [];
     let cwd = ctx.cwd;
     let pkg = ctx.pkg;
@@ -453,7 +589,11 @@ export class PipelineBuilder {
         return;
       }
       const inner: Context = { ...ctx, cwd, pkg, ignored, mustExit, tested: command.reserved.some((w) => TESTED.has(w)) };
-      if (first === 'exec' && (command.words[1]?.value === '"$@"' || command.words[1]?.value === '$@') || first === '"$@"' || first === '$@') {
+      if (
+        (first === 'exec' && (command.words[1]?.value === '"$@"' || command.words[1]?.value === '$@')) ||
+        first === '"$@"' ||
+        first === '$@'
+      ) {
         if (ctx.cmd) this.shell(ctx.cmd, { ...inner, cmd: undefined, depth: ctx.depth + 1, via: [...ctx.via, 'CMD'] });
         return;
       }
@@ -462,7 +602,15 @@ export class PipelineBuilder {
     });
   }
 
-  private record(kind: CommandKind, classified: ClassifiedCommand, start: number, end: number, background: boolean, ctx: Context, source?: string): void {
+  private record(
+    kind: CommandKind,
+    classified: ClassifiedCommand,
+    start: number,
+    end: number,
+    background: boolean,
+    ctx: Context,
+    source?: string,
+  ): void {
     const pipeline = ctx.pipeline;
     pipeline.commands.push({
       kind,
@@ -486,7 +634,11 @@ export class PipelineBuilder {
     switch (classified.kind) {
       case 'run-script': {
         const before = ctx.pipeline.commands.length;
-        this.runScriptCall(classified.script!, ctx, classified.script!.runner !== 'pnpm' && classified.script!.runner !== 'turbo');
+        this.runScriptCall(
+          classified.script!,
+          ctx,
+          classified.script!.runner !== 'pnpm' && classified.script!.runner !== 'turbo',
+        );
         // `npm run serve &`: the whole script runs in the background.
         if (background) for (const command of ctx.pipeline.commands.slice(before)) command.background = true;
         return;
@@ -508,7 +660,10 @@ export class PipelineBuilder {
           return;
         }
         this.reachedScripts.add(script);
-        this.shell({ kind: 'shell', text: file.text, toFile: (at) => at }, { ...ctx, file, depth: ctx.depth + 1, via: [...ctx.via, `${script}`], cwd: ctx.cwd });
+        this.shell(
+          { kind: 'shell', text: file.text, toFile: (at) => at },
+          { ...ctx, file, depth: ctx.depth + 1, via: [...ctx.via, `${script}`], cwd: ctx.cwd },
+        );
         return;
       }
       case 'lockstep-deploy':
@@ -528,17 +683,32 @@ export class PipelineBuilder {
           // What the code starts as child processes runs before the server it may start (`execSync('prisma migrate deploy')`).
           const started = this.input.commandsIn(source);
           for (const child of started) {
-            this.shell(child.source, { ...ctx, file: child.file, depth: ctx.depth + 1, via: [...ctx.via, `${this.where(ctx.file, start)} ${child.module}`], cwd: ctx.pkg?.dir ?? ctx.cwd, mustExit: true });
+            this.shell(child.source, {
+              ...ctx,
+              file: child.file,
+              depth: ctx.depth + 1,
+              via: [...ctx.via, `${this.where(ctx.file, start)} ${child.module}`],
+              cwd: ctx.pkg?.dir ?? ctx.cwd,
+              mustExit: true,
+            });
           }
           // A migration runner doctor cannot read (its own SQL runner) is known by its name.
           const migrates = role.migrates || (!role.serves && started.length === 0 && /migrat/i.test(base));
           if (migrates) this.record('migrate-script', classified, start, end, background && !role.serves, ctx, source);
-          if (role.serves || !migrates) this.record(role.serves ? 'app-start' : 'other', classified, start, end, background, ctx, source);
+          if (role.serves || !migrates)
+            this.record(role.serves ? 'app-start' : 'other', classified, start, end, background, ctx, source);
           return;
         }
         // A file the repository does not hold: a migration runner by its name; the app unless the
         // command must exit for the next one to run (`node /opt/check-env.js && ...`), which a server never does.
-        this.record(/migrat/i.test(base) ? 'migrate-script' : /seed|script/i.test(base) || ctx.mustExit ? 'other' : 'app-start', classified, start, end, background, ctx);
+        this.record(
+          /migrat/i.test(base) ? 'migrate-script' : /seed|script/i.test(base) || ctx.mustExit ? 'other' : 'app-start',
+          classified,
+          start,
+          end,
+          background,
+          ctx,
+        );
         return;
       }
       default:
@@ -560,10 +730,13 @@ export class PipelineBuilder {
       const key = `${pkg.dir}:${name}`;
       if (done.has(key) || depth > 8) return;
       done.add(key);
-      if (call.runner === 'turbo') for (const [dep, task] of this.turbo.dependencies(pkg, name)) runTask(dep, task, { ...taskCtx, parallel: ctx.parallel }, depth + 1);
+      if (call.runner === 'turbo')
+        for (const [dep, task] of this.turbo.dependencies(pkg, name))
+          runTask(dep, task, { ...taskCtx, parallel: ctx.parallel }, depth + 1);
       this.runScript(pkg, name, taskCtx, withHooks, args);
     };
-    targets.forEach(([pkg, name], lane) => runTask(pkg, name, lanes !== undefined ? { ...ctx, parallel: { group: lanes, lane } } : ctx, 0));
+    for (const [lane, [pkg, name]] of targets.entries())
+      runTask(pkg, name, lanes !== undefined ? { ...ctx, parallel: { group: lanes, lane } } : ctx, 0);
   }
 
   /** The packages and script names a script call runs. */
@@ -576,7 +749,9 @@ export class PipelineBuilder {
     if (selectors.length > 0) {
       const include = selectors.filter((s) => !s.startsWith('!'));
       const exclude = selectors.filter((s) => s.startsWith('!')).flatMap((s) => this.selectPackages(s.slice(1)));
-      const chosen = (include.length > 0 ? include : ['*']).flatMap((s) => this.selectPackages(s)).filter((p, i, all) => all.indexOf(p) === i && !exclude.includes(p));
+      const chosen = (include.length > 0 ? include : ['*'])
+        .flatMap((s) => this.selectPackages(s))
+        .filter((p, i, all) => all.indexOf(p) === i && !exclude.includes(p));
       // A turbo task runs in the packages that define it; a named package without it runs nothing.
       return chosen.filter((p) => p.scripts.has(call.name) || call.runner === 'turbo').map((p) => [p, call.name]);
     }
@@ -594,9 +769,16 @@ export class PipelineBuilder {
     const members = packages.filter((p) => p.dir !== '');
     const clean = selector.replace(/^\.\.\.\^?|\^?\.\.\.$/g, '').replace(/^\{(.*)\}$/, '$1');
     if (clean === '*' || clean === '') return members.length > 0 ? members : packages;
-    const named = this.byName.get(clean) ?? packages.find((p) => p.dir !== '' && (p.dir === clean.replace(/^\.\//, '') || p.dir.endsWith(`/${clean}`)));
+    const named =
+      this.byName.get(clean) ??
+      packages.find((p) => p.dir !== '' && (p.dir === clean.replace(/^\.\//, '') || p.dir.endsWith(`/${clean}`)));
     if (named) return [named];
-    const pattern = new RegExp(`^${clean.replace(/^\.\//, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    const pattern = new RegExp(
+      `^${clean
+        .replace(/^\.\//, '')
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')}$`,
+    );
     return members.filter((p) => (clean.startsWith('./') ? pattern.test(p.dir) : p.name !== undefined && pattern.test(p.name)));
   }
 
@@ -628,7 +810,7 @@ const TESTED = new Set(['if', 'elif', 'while', 'until', '!']);
 /** `exit 1`, `false`, `return 1`: a `||` handler that stops the script, so the failure is not ignored. */
 function exits(words: ShellWord[]): boolean {
   const [head, code] = words.map((w) => w.value);
-  return (head === 'exit' || head === 'return') ? code === undefined || code !== '0' : head === 'false' || head === 'kill';
+  return head === 'exit' || head === 'return' ? code === undefined || code !== '0' : head === 'false' || head === 'kill';
 }
 
 /** A script that only sets up the environment for the command passed to it (`dotenv -e .env --`, `cross-env`, `env-cmd`). */
@@ -644,19 +826,28 @@ function resolveImagePath(current: string | undefined, path: string): string {
 }
 
 function inheritedWorkdir(dockerfile: Dockerfile, stage: DockerStage): string | undefined {
-  const parent = dockerfile.stages.find((s) => s.name !== undefined && s.name === stage.from.toLowerCase() && s.index < stage.index);
+  const parent = dockerfile.stages.find(
+    (s) => s.name !== undefined && s.name === stage.from.toLowerCase() && s.index < stage.index,
+  );
   return parent ? finalWorkdir(dockerfile, parent) : undefined;
 }
 
 function finalWorkdir(dockerfile: Dockerfile, stage: DockerStage): string | undefined {
   let workdir = inheritedWorkdir(dockerfile, stage);
-  for (const instruction of stage.instructions) if (instruction.keyword === 'WORKDIR') workdir = resolveImagePath(workdir, instruction.args.trim());
+  for (const instruction of stage.instructions)
+    if (instruction.keyword === 'WORKDIR') workdir = resolveImagePath(workdir, instruction.args.trim());
   return workdir;
 }
 
-function lastInstruction(dockerfile: Dockerfile, stage: DockerStage, keyword: string): DockerStage['instructions'][number] | undefined {
+function lastInstruction(
+  dockerfile: Dockerfile,
+  stage: DockerStage,
+  keyword: string,
+): DockerStage['instructions'][number] | undefined {
   const own = [...stage.instructions].reverse().find((i) => i.keyword === keyword);
   if (own) return own;
-  const parent = dockerfile.stages.find((s) => s.name !== undefined && s.name === stage.from.toLowerCase() && s.index < stage.index);
+  const parent = dockerfile.stages.find(
+    (s) => s.name !== undefined && s.name === stage.from.toLowerCase() && s.index < stage.index,
+  );
   return parent ? lastInstruction(dockerfile, parent, keyword) : undefined;
 }

@@ -69,12 +69,16 @@ export class ProjectScan {
   /** The package that holds a path (the deepest one), else the root package. */
   packageOf(path: string): PackageInfo | undefined {
     let best: PackageInfo | undefined;
-    for (const pkg of this.packages) if (pkg.dir === '' || path === pkg.dir || path.startsWith(`${pkg.dir}/`)) if (!best || pkg.dir.length > best.dir.length) best = pkg;
+    for (const pkg of this.packages)
+      if (pkg.dir === '' || path === pkg.dir || path.startsWith(`${pkg.dir}/`))
+        if (!best || pkg.dir.length > best.dir.length) best = pkg;
     return best;
   }
 
   tsBuild(dir: string): TsBuild | undefined {
-    return this.once(`ts:${dir}`, () => readTsBuild(this.files, dir, this.packages.find((p) => p.dir === dir)?.scripts.get('build')?.command));
+    return this.once(`ts:${dir}`, () =>
+      readTsBuild(this.files, dir, this.packages.find((p) => p.dir === dir)?.scripts.get('build')?.command),
+    );
   }
 
   /** Whether a module is an ES module when it runs: `.mjs`/`.mts`, or `"type": "module"` for `.js`/`.ts`. */
@@ -95,7 +99,9 @@ export class ProjectScan {
       const ignore = this.gitignore;
       return new SourceIndex(
         this.files,
-        this.packageDirs().map((d) => this.tsBuild(d)?.outDir).filter((d): d is string => Boolean(d)),
+        this.packageDirs()
+          .map((d) => this.tsBuild(d)?.outDir)
+          .filter((d): d is string => Boolean(d)),
         ignore.size > 0 ? (path) => ignore.check(path).ignored : undefined,
         (path) => this.moduleAliases(dirOf(path)),
       );
@@ -122,10 +128,12 @@ export class ProjectScan {
 
   get procfiles(): Array<{ file: TextFile; entries: ProcfileEntry[] }> {
     return this.once('procfiles', () =>
-      this.files.named((name) => name === 'Procfile').flatMap((path) => {
-        const file = this.files.read(path);
-        return file ? [{ file, entries: parseProcfile(file) }] : [];
-      }),
+      this.files
+        .named((name) => name === 'Procfile')
+        .flatMap((path) => {
+          const file = this.files.read(path);
+          return file ? [{ file, entries: parseProcfile(file) }] : [];
+        }),
     );
   }
 
@@ -135,13 +143,17 @@ export class ProjectScan {
     try {
       return parse(file);
     } catch (error) {
-      this.notes.push(`${path} could not be read as YAML (${error instanceof Error ? error.message : String(error)}); it was skipped.`);
+      this.notes.push(
+        `${path} could not be read as YAML (${error instanceof Error ? error.message : String(error)}); it was skipped.`,
+      );
       return fallback;
     }
   }
 
   get serverless(): ServerlessService[] {
-    return this.once('serverless', () => this.files.named(isServerlessFileName).flatMap((path) => this.yaml(path, (file) => parseServerless(file) ?? [], [])));
+    return this.once('serverless', () =>
+      this.files.named(isServerlessFileName).flatMap((path) => this.yaml(path, (file) => parseServerless(file) ?? [], [])),
+    );
   }
 
   /** Vercel projects: vercel.json, or a package that uses the vercel CLI. */
@@ -157,10 +169,13 @@ export class ProjectScan {
   /** SST functions (v3 sst.config.ts, v2 stacks); SST bundles each with esbuild. */
   get sst(): SstFunction[] {
     return this.once('sst', () =>
-      this.sources.containing(SST_SOURCE).filter((path) => !/(^|\/)\.sst\//.test(path)).flatMap((path) => {
-        const parsed = this.sources.parse(path);
-        return parsed ? sstFunctions(parsed, (p) => this.files.has(p)) : [];
-      }),
+      this.sources
+        .containing(SST_SOURCE)
+        .filter((path) => !/(^|\/)\.sst\//.test(path))
+        .flatMap((path) => {
+          const parsed = this.sources.parse(path);
+          return parsed ? sstFunctions(parsed, (p) => this.files.has(p)) : [];
+        }),
     );
   }
 
@@ -182,7 +197,14 @@ export class ProjectScan {
   get kubernetes(): KubeWorkload[] {
     return this.once('kubernetes', () =>
       this.files
-        .named((name, path) => /\.ya?ml$/.test(name) && !isComposeFileName(name) && !path.includes('.github/') && !name.startsWith('.gitlab-ci') && name !== 'pnpm-workspace.yaml')
+        .named(
+          (name, path) =>
+            /\.ya?ml$/.test(name) &&
+            !isComposeFileName(name) &&
+            !path.includes('.github/') &&
+            !name.startsWith('.gitlab-ci') &&
+            name !== 'pnpm-workspace.yaml',
+        )
         .flatMap((path) => {
           const chart = helmChartOf(this.files, path);
           if (chart === undefined) return this.yaml(path, parseKubernetes, []);
@@ -240,7 +262,8 @@ export class ProjectScan {
         compose: this.compose,
         ci: this.ci,
         kubernetes: this.kubernetes,
-        sourceOf: (dir, path) => this.sourceOf(dir, path) ?? this.sourceOf(this.packageOf(path)?.dir ?? '', path) ?? this.sourceNamed(path),
+        sourceOf: (dir, path) =>
+          this.sourceOf(dir, path) ?? this.sourceOf(this.packageOf(path)?.dir ?? '', path) ?? this.sourceNamed(path),
         roleOf: (source) => this.roleOf(source),
         commandsIn: (source) => this.commandsIn(source),
         dockerContext: (dockerfile) => this.dockerContext(dockerfile),
@@ -260,7 +283,9 @@ export class ProjectScan {
     const direct = inSources(sources.resolvePath(path));
     if (direct) return direct;
     const build = this.tsBuild(packageDir);
-    const outDirs = [build?.outDir, joinPath(packageDir, 'dist'), joinPath(packageDir, 'build')].filter((d): d is string => Boolean(d));
+    const outDirs = [build?.outDir, joinPath(packageDir, 'dist'), joinPath(packageDir, 'build')].filter((d): d is string =>
+      Boolean(d),
+    );
     for (const outDir of outDirs) {
       if (!path.startsWith(`${outDir}/`)) continue;
       const rest = path.slice(outDir.length + 1);
@@ -293,7 +318,10 @@ export class ProjectScan {
     return this.once(`exec:${source}`, () => {
       const parsed = this.sources.parse(source);
       if (!parsed) return [];
-      const modules = [source, ...parsed.imports.filter((i) => !i.typeOnly).flatMap((i) => this.sources.resolve(source, i.specifier) ?? [])];
+      const modules = [
+        source,
+        ...parsed.imports.filter((i) => !i.typeOnly).flatMap((i) => this.sources.resolve(source, i.specifier) ?? []),
+      ];
       return [...new Set(modules)].flatMap((path) => {
         const module = this.sources.parse(path);
         return module ? execCommands(module).map((c) => ({ file: module.file, source: c.source, module: path })) : [];

@@ -47,7 +47,10 @@ const BUNDLER_PLUGINS = ['serverless-esbuild', 'serverless-webpack', 'serverless
 function patterns(node: Parameters<typeof get>[0]): PackagePattern[] {
   const pkg = get(node, 'package');
   // `include`/`exclude` are the framework's older spelling of the same thing.
-  const listed = [...stringList(get(pkg, 'exclude')).map((n) => ({ node: n, exclude: true })), ...stringList(get(pkg, 'include')).map((n) => ({ node: n, exclude: false }))];
+  const listed = [
+    ...stringList(get(pkg, 'exclude')).map((n) => ({ node: n, exclude: true })),
+    ...stringList(get(pkg, 'include')).map((n) => ({ node: n, exclude: false })),
+  ];
   for (const n of stringList(get(pkg, 'patterns'))) listed.push({ node: n, exclude: n.text.startsWith('!') });
   return listed.map(({ node: n, exclude }) => {
     const glob = n.text.replace(/^!/, '').replace(/^\.\//, '');
@@ -87,7 +90,8 @@ export function parseServerless(file: TextFile): ServerlessService | undefined {
 export function bundlerOf(service: ServerlessService, handlerPath: string): string | undefined {
   if (service.plugin) return service.plugin;
   if (service.esbuildBuild) return "the framework's esbuild build (build.esbuild)";
-  if (service.v4 && /\.[cm]?tsx?$/.test(handlerPath)) return 'Serverless Framework v4 (it bundles TypeScript handlers with esbuild)';
+  if (service.v4 && /\.[cm]?tsx?$/.test(handlerPath))
+    return 'Serverless Framework v4 (it bundles TypeScript handlers with esbuild)';
   return undefined;
 }
 
@@ -96,7 +100,11 @@ export function bundlerOf(service: ServerlessService, handlerPath: string): stri
  * from nothing, others from the whole service directory; then every pattern that matches decides,
  * the last one winning. Returns the deciding pattern too.
  */
-export function packaged(fn: ServerlessFunction, path: string, bundled: boolean): { included: boolean; by: PackagePattern | undefined } {
+export function packaged(
+  fn: ServerlessFunction,
+  path: string,
+  bundled: boolean,
+): { included: boolean; by: PackagePattern | undefined } {
   let included = !bundled;
   let by: PackagePattern | undefined;
   for (const pattern of fn.patterns) {

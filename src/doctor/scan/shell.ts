@@ -46,7 +46,14 @@ export function parseShell(text: string, toFile: (at: number) => number = (at) =
     const reserved: string[] = [];
     while (words.length > 0 && RESERVED_PREFIX.has(words[0]!.value)) reserved.push(words.shift()!.value);
     if (words.length > 0 && !(words.length === 1 && RESERVED_ALONE.has(words[0]!.value))) {
-      commands.push({ words, start: words[0]!.start, end: words[words.length - 1]!.end, background, after: commands.length > 0 ? pending : undefined, reserved });
+      commands.push({
+        words,
+        start: words[0]!.start,
+        end: words[words.length - 1]!.end,
+        background,
+        after: commands.length > 0 ? pending : undefined,
+        reserved,
+      });
       pending = ending;
     } else {
       if (background && commands.length > 0) commands[commands.length - 1]!.background = true;
@@ -197,4 +204,3 @@ function matchingParen(text: string, open: number): number {
   }
   return text.length - 1;
 }
-

@@ -30,7 +30,8 @@ export interface ParsedSource {
 }
 
 const SOURCE_EXT = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
-const TEST_FILE = /(^|\/)(__tests__|__mocks__|test|tests|e2e|cypress|playwright|fixtures|__fixtures__|stories)\/|\.(test|spec|stories|e2e-spec)\.[cm]?[jt]sx?$/;
+const TEST_FILE =
+  /(^|\/)(__tests__|__mocks__|test|tests|e2e|cypress|playwright|fixtures|__fixtures__|stories)\/|\.(test|spec|stories|e2e-spec)\.[cm]?[jt]sx?$/;
 const BUILD_DIRS = /(^|\/)(dist|build|out|\.output|lib-cov|storybook-static|public|static|vendor)\//;
 const RESOLVE_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -48,7 +49,16 @@ export class SourceIndex {
     private readonly aliasesFor: (path: string) => ModuleAliases | undefined = () => undefined,
   ) {
     const skipOut = outDirs.filter(Boolean).map((d) => `${d}/`);
-    this.files = index.files.filter((f) => SOURCE_EXT.test(f) && !f.endsWith('.d.ts') && !/\.d\.[cm]ts$/.test(f) && !TEST_FILE.test(f) && !BUILD_DIRS.test(f) && !skipOut.some((d) => f.startsWith(d)) && !ignored(f));
+    this.files = index.files.filter(
+      (f) =>
+        SOURCE_EXT.test(f) &&
+        !f.endsWith('.d.ts') &&
+        !/\.d\.[cm]ts$/.test(f) &&
+        !TEST_FILE.test(f) &&
+        !BUILD_DIRS.test(f) &&
+        !skipOut.some((d) => f.startsWith(d)) &&
+        !ignored(f),
+    );
   }
 
   text(path: string): TextFile | undefined {
@@ -73,7 +83,12 @@ export class SourceIndex {
         const imports: StaticImport[] = parsed.module.staticImports.map((s) => {
           const bindings = s.entries.map((e) => ({
             local: e.localName.value,
-            imported: (e.importName.kind as string) === 'Default' ? 'default' : (e.importName.kind as string) === 'NamespaceObject' ? '*' : (e.importName.name ?? 'default'),
+            imported:
+              (e.importName.kind as string) === 'Default'
+                ? 'default'
+                : (e.importName.kind as string) === 'NamespaceObject'
+                  ? '*'
+                  : (e.importName.name ?? 'default'),
             typeOnly: e.isType,
           }));
           const statementText = file.text.slice(s.start, s.start + 12);
@@ -88,7 +103,13 @@ export class SourceIndex {
         for (const e of parsed.module.staticExports) {
           for (const entry of e.entries) {
             if (!entry.moduleRequest) continue;
-            imports.push({ specifier: entry.moduleRequest.value, start: e.start, bindings: [], typeOnly: entry.isType, reexport: true });
+            imports.push({
+              specifier: entry.moduleRequest.value,
+              start: e.start,
+              bindings: [],
+              typeOnly: entry.isType,
+              reexport: true,
+            });
           }
         }
         result = { path, file, program: parsed.program, imports, errors: parsed.errors.length };

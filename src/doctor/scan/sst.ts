@@ -30,7 +30,8 @@ export const SST_SOURCE = /sst\.aws\.|['"]sst\/constructs['"]/;
 function stringValue(node: AstNode | undefined): string | undefined {
   const n = unwrapExpression(node);
   if (n?.type === 'Literal' && typeof n.value === 'string') return n.value;
-  if (n?.type === 'TemplateLiteral' && (n.expressions as AstNode[]).length === 0) return ((n.quasis as AstNode[])[0]?.value as { cooked?: string })?.cooked;
+  if (n?.type === 'TemplateLiteral' && (n.expressions as AstNode[]).length === 0)
+    return ((n.quasis as AstNode[])[0]?.value as { cooked?: string })?.cooked;
   return undefined;
 }
 
@@ -69,12 +70,23 @@ function functionFrom(parsed: ParsedSource, name: string, props: AstNode | undef
   if (!handler || !handlerNode) return undefined;
   const dot = handler.lastIndexOf('.');
   const module = joinPath(appDir, dot > handler.lastIndexOf('/') ? handler.slice(0, dot) : handler);
-  return { file: parsed.file, name, appDir, handler: { text: handler, start: handlerNode.start as number }, module, copied: copiedFrom(propValue(properties, 'copyFiles'), appDir) };
+  return {
+    file: parsed.file,
+    name,
+    appDir,
+    handler: { text: handler, start: handlerNode.start as number },
+    module,
+    copied: copiedFrom(propValue(properties, 'copyFiles'), appDir),
+  };
 }
 
 /** The SST functions a source declares. */
 export function sstFunctions(parsed: ParsedSource, exists: (path: string) => boolean): SstFunction[] {
-  const v2Function = new Set(parsed.imports.filter((i) => i.specifier === 'sst/constructs').flatMap((i) => i.bindings.filter((b) => b.imported === 'Function').map((b) => b.local)));
+  const v2Function = new Set(
+    parsed.imports
+      .filter((i) => i.specifier === 'sst/constructs')
+      .flatMap((i) => i.bindings.filter((b) => b.imported === 'Function').map((b) => b.local)),
+  );
   const appDir = appDirOf(parsed.path, exists);
   const out: SstFunction[] = [];
   walk(parsed.program as unknown as AstNode, (node) => {

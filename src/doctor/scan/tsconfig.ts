@@ -19,7 +19,11 @@ export interface TsBuild {
   preservesImports: boolean;
 }
 
-function readOptions(files: FileIndex, path: string, depth = 0): { options: Record<string, unknown>; dirs: Record<string, string> } {
+function readOptions(
+  files: FileIndex,
+  path: string,
+  depth = 0,
+): { options: Record<string, unknown>; dirs: Record<string, string> } {
   const text = files.read(path);
   if (!text || depth > 5) return { options: {}, dirs: {} };
   let root: JsonNode;
@@ -85,7 +89,11 @@ export function aliasTargets(aliases: ModuleAliases, specifier: string): string[
       if (specifier === entry.prefix) return entry.targets;
       continue;
     }
-    if (specifier.length >= entry.prefix.length + entry.suffix.length && specifier.startsWith(entry.prefix) && specifier.endsWith(entry.suffix)) {
+    if (
+      specifier.length >= entry.prefix.length + entry.suffix.length &&
+      specifier.startsWith(entry.prefix) &&
+      specifier.endsWith(entry.suffix)
+    ) {
       const matched = specifier.slice(entry.prefix.length, specifier.length - entry.suffix.length);
       return entry.targets.map((t) => t.replace('*', matched));
     }
@@ -111,6 +119,9 @@ export function readTsBuild(files: FileIndex, dir: string, buildScript: string |
     rootDir: dirs.rootDir ?? dirOf(file),
     module: typeof options.module === 'string' ? options.module.toLowerCase() : undefined,
     emitDecoratorMetadata: options.emitDecoratorMetadata === true,
-    preservesImports: options.verbatimModuleSyntax === true || options.preserveValueImports === true || (typeof options.importsNotUsedAsValues === 'string' && options.importsNotUsedAsValues.toLowerCase() === 'preserve'),
+    preservesImports:
+      options.verbatimModuleSyntax === true ||
+      options.preserveValueImports === true ||
+      (typeof options.importsNotUsedAsValues === 'string' && options.importsNotUsedAsValues.toLowerCase() === 'preserve'),
   };
 }

@@ -65,7 +65,11 @@ export function vercelProjects(files: FileIndex, packages: PackageInfo[]): Verce
   }
   for (const pkg of packages) {
     if (byDir.has(pkg.dir)) continue;
-    const usesVercel = 'vercel' in pkg.dependencies || [...pkg.scripts.entries()].some(([name, script]) => name === 'vercel-build' || /(^|[\s;&|])vercel(\s|$)/.test(script.command));
+    const usesVercel =
+      'vercel' in pkg.dependencies ||
+      [...pkg.scripts.entries()].some(
+        ([name, script]) => name === 'vercel-build' || /(^|[\s;&|])vercel(\s|$)/.test(script.command),
+      );
     if (usesVercel) byDir.set(pkg.dir, { dir: pkg.dir, file: undefined, functions: [], nextjs: nextjs(pkg.dir) });
   }
   return [...byDir.values()];
@@ -75,7 +79,9 @@ export function vercelProjects(files: FileIndex, packages: PackageInfo[]): Verce
 export function vercelFunctionSources(project: VercelProject, sources: string[]): string[] {
   const isFunction = picomatch(project.nextjs ? [...API_FUNCTIONS, ...NEXT_FUNCTIONS] : API_FUNCTIONS);
   const prefix = project.dir ? `${project.dir}/` : '';
-  return sources.filter((path) => path.startsWith(prefix) && isFunction(path.slice(prefix.length)) && !/(^|\/)_[^/]*$/.test(path));
+  return sources.filter(
+    (path) => path.startsWith(prefix) && isFunction(path.slice(prefix.length)) && !/(^|\/)_[^/]*$/.test(path),
+  );
 }
 
 /** Whether vercel.json adds `file` (relative to the scan root) to the package of the function whose source is `source`. */
@@ -95,6 +101,6 @@ export function nextTracingIncludes(files: FileIndex, project: VercelProject, fo
   const name = folder.slice(folder.lastIndexOf('/') + 1);
   return ['js', 'mjs', 'cjs', 'ts', 'mts'].some((ext) => {
     const text = files.read(joinPath(project.dir, `next.config.${ext}`))?.text;
-    return text !== undefined && text.includes('outputFileTracingIncludes') && text.includes(name);
+    return text?.includes('outputFileTracingIncludes') && text.includes(name);
   });
 }

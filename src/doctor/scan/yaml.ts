@@ -46,7 +46,9 @@ export function mapEntries(map: YamlMap): YamlMapEntry[] {
   for (const entry of map.entries) {
     if (entry.key === '<<') {
       const sources = entry.value?.kind === 'seq' ? entry.value.items : entry.value ? [entry.value] : [];
-      for (const source of sources) if (source.kind === 'map') for (const inherited of mapEntries(source)) if (!out.has(inherited.key)) out.set(inherited.key, inherited);
+      for (const source of sources)
+        if (source.kind === 'map')
+          for (const inherited of mapEntries(source)) if (!out.has(inherited.key)) out.set(inherited.key, inherited);
       continue;
     }
     out.delete(entry.key);
@@ -56,12 +58,12 @@ export function mapEntries(map: YamlMap): YamlMapEntry[] {
 }
 
 export function get(node: YamlNode | undefined, key: string): YamlNode | undefined {
-  if (!node || node.kind !== 'map') return undefined;
+  if (node?.kind !== 'map') return undefined;
   return mapEntries(node).find((e) => e.key === key)?.value;
 }
 
 export function getEntry(node: YamlNode | undefined, key: string): YamlMapEntry | undefined {
-  if (!node || node.kind !== 'map') return undefined;
+  if (node?.kind !== 'map') return undefined;
   return mapEntries(node).find((e) => e.key === key);
 }
 
@@ -73,7 +75,10 @@ export function scalarText(node: YamlNode | undefined): string | undefined {
 export function stringList(node: YamlNode | undefined): YamlScalar[] {
   if (!node) return [];
   if (node.kind === 'scalar') return node.value === null ? [] : [node];
-  if (node.kind === 'seq') return node.items.flatMap((item) => (item.kind === 'scalar' && item.value !== null ? [item] : item.kind === 'seq' ? stringList(item) : []));
+  if (node.kind === 'seq')
+    return node.items.flatMap((item) =>
+      item.kind === 'scalar' && item.value !== null ? [item] : item.kind === 'seq' ? stringList(item) : [],
+    );
   return [];
 }
 
@@ -123,14 +128,20 @@ function convert(node: YNode | null | undefined, doc: Document, text: string, se
       entries: node.items.map((pair) => {
         const key = pair.key as YNode | null;
         const keyText = isScalar(key) ? String(key.value) : String(key ?? '');
-        return { key: keyText, keyStart: (key as { range?: [number] } | null)?.range?.[0] ?? start, value: convert(pair.value as YNode | null, doc, text, seen) };
+        return {
+          key: keyText,
+          keyStart: (key as { range?: [number] } | null)?.range?.[0] ?? start,
+          value: convert(pair.value as YNode | null, doc, text, seen),
+        };
       }),
     };
   }
-  if (isSeq(node)) return { kind: 'seq', start, items: node.items.flatMap((item) => convert(item as YNode, doc, text, seen) ?? []) };
+  if (isSeq(node))
+    return { kind: 'seq', start, items: node.items.flatMap((item) => convert(item as YNode, doc, text, seen) ?? []) };
   if (isScalar(node)) {
     const raw = node.value;
-    const value = raw === null || raw === undefined ? null : typeof raw === 'number' || typeof raw === 'boolean' ? raw : String(raw);
+    const value =
+      raw === null || raw === undefined ? null : typeof raw === 'number' || typeof raw === 'boolean' ? raw : String(raw);
     const valueText = raw === null || raw === undefined ? '' : String(node.source ?? raw);
     const { start: valueStart, offsets } = scalarOffsets(node, text, valueText);
     return { kind: 'scalar', value, text: valueText, start: valueStart, end: node.range?.[1] ?? valueStart, fileOffset: offsets };

@@ -10,7 +10,11 @@ export const addingForeignKeyConstraint: Rule = {
     why: 'Validating the key scans the whole table while a SHARE ROW EXCLUSIVE lock on both tables blocks their writes.',
     fix: 'ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, then VALIDATE CONSTRAINT in a later migration (it does not block writes).',
     sizeGraded: true,
-    equivalents: { squawk: ['adding-foreign-key-constraint', 'constraint-missing-not-valid'], strongMigrations: ['add_foreign_key'], atlas: ['PG306'] },
+    equivalents: {
+      squawk: ['adding-foreign-key-constraint', 'constraint-missing-not-valid'],
+      strongMigrations: ['add_foreign_key'],
+      atlas: ['PG306'],
+    },
     doc: {
       what: '`ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY` without NOT VALID, or `ADD COLUMN ... REFERENCES`, on a table this migration did not create. Foreign keys from a table created in the same migration are fine: it is empty.',
       why: 'PostgreSQL checks every existing row against the referenced table, holding SHARE ROW EXCLUSIVE on both tables: all inserts, updates and deletes on either table wait until the scan ends. This is what Prisma generates for every new relation on an existing model (`-- AddForeignKey`).',

@@ -7,7 +7,7 @@ export const addingPrimaryKeyConstraint: Rule = {
     severity: 'error',
     category: 'locking',
     summary: 'ADD PRIMARY KEY without a concurrently built index',
-    why: 'PostgreSQL builds the primary key\'s index (and checks NOT NULL) under ACCESS EXCLUSIVE: no reads or writes until it is done.',
+    why: "PostgreSQL builds the primary key's index (and checks NOT NULL) under ACCESS EXCLUSIVE: no reads or writes until it is done.",
     fix: 'CREATE UNIQUE INDEX CONCURRENTLY on the key columns, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX.',
     sizeGraded: true,
     equivalents: { squawk: ['adding-serial-primary-key-field', 'constraint-missing-not-valid'], atlas: ['PG104'] },
@@ -25,7 +25,12 @@ export const addingPrimaryKeyConstraint: Rule = {
       statement(statement) {
         for (const { table, constraint, column } of constraintsAddedToExistingTable(statement, context, 'PRIMARY')) {
           if (column) {
-            context.report({ statement, at: constraint.location, table, message: `ADD COLUMN "${column.name}" ... PRIMARY KEY fills and indexes the column on ${table.display} under an ACCESS EXCLUSIVE lock.` });
+            context.report({
+              statement,
+              at: constraint.location,
+              table,
+              message: `ADD COLUMN "${column.name}" ... PRIMARY KEY fills and indexes the column on ${table.display} under an ACCESS EXCLUSIVE lock.`,
+            });
           } else if (!constraint.usingIndex) {
             context.report({
               statement,

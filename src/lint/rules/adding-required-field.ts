@@ -41,8 +41,12 @@ export const addingRequiredField: Rule = {
             refine: ({ table: facts }) => {
               if (!facts?.exists || facts.rows === undefined) return undefined;
               return facts.rows > 0
-                ? { message: `ADD COLUMN "${name}" NOT NULL without a DEFAULT fails: ${table.display} holds ≈${compactNumber(facts.rows)} rows, which would be NULL.` }
-                : { message: `ADD COLUMN "${name}" NOT NULL without a DEFAULT: ${table.display} is empty, so the ALTER succeeds, but inserts from the running app version, which does not set "${name}", fail.` };
+                ? {
+                    message: `ADD COLUMN "${name}" NOT NULL without a DEFAULT fails: ${table.display} holds ≈${compactNumber(facts.rows)} rows, which would be NULL.`,
+                  }
+                : {
+                    message: `ADD COLUMN "${name}" NOT NULL without a DEFAULT: ${table.display} is empty, so the ALTER succeeds, but inserts from the running app version, which does not set "${name}", fail.`,
+                  };
             },
           });
         }

@@ -10,7 +10,11 @@ export const addingUniqueConstraint: Rule = {
     why: 'PostgreSQL builds the unique index while holding ACCESS EXCLUSIVE on the table: no reads or writes until it is built.',
     fix: 'CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX (instant).',
     sizeGraded: true,
-    equivalents: { squawk: ['disallowed-unique-constraint', 'constraint-missing-not-valid'], strongMigrations: ['add_unique_constraint'], atlas: ['PG105', 'MF101'] },
+    equivalents: {
+      squawk: ['disallowed-unique-constraint', 'constraint-missing-not-valid'],
+      strongMigrations: ['add_unique_constraint'],
+      atlas: ['PG105', 'MF101'],
+    },
     doc: {
       what: '`ALTER TABLE ... ADD CONSTRAINT ... UNIQUE` without `USING INDEX`, or `ADD COLUMN ... UNIQUE`, on a table this migration did not create.',
       why: 'The constraint needs a unique index, and PostgreSQL builds it inside the ALTER, under ACCESS EXCLUSIVE: every query on the table waits for the whole build. If existing rows hold duplicates, the build fails at the end.',

@@ -36,11 +36,16 @@ export const addingVolatileDefault: Rule = {
     sizeGraded: true,
     equivalents: {
       squawk: ['adding-field-with-default'],
-      strongMigrations: ['add_column_default', 'add_column_default_callable', 'add_column_generated_stored', 'add_column_auto_incrementing'],
+      strongMigrations: [
+        'add_column_default',
+        'add_column_default_callable',
+        'add_column_generated_stored',
+        'add_column_auto_incrementing',
+      ],
       atlas: ['PG302'],
     },
     doc: {
-      what: '`ALTER TABLE ... ADD COLUMN` on a table this migration did not create, when the column\'s DEFAULT calls a VOLATILE function (`gen_random_uuid()`, `random()`, `clock_timestamp()`, `nextval()`, or any function that is not a built-in known to be STABLE or IMMUTABLE), when it is `GENERATED ... STORED`, `GENERATED ... AS IDENTITY` or of a serial type, and, before PostgreSQL 11, when it has any DEFAULT. Constant defaults, `now()` and `CURRENT_TIMESTAMP` are fine on PostgreSQL 11+.',
+      what: "`ALTER TABLE ... ADD COLUMN` on a table this migration did not create, when the column's DEFAULT calls a VOLATILE function (`gen_random_uuid()`, `random()`, `clock_timestamp()`, `nextval()`, or any function that is not a built-in known to be STABLE or IMMUTABLE), when it is `GENERATED ... STORED`, `GENERATED ... AS IDENTITY` or of a serial type, and, before PostgreSQL 11, when it has any DEFAULT. Constant defaults, `now()` and `CURRENT_TIMESTAMP` are fine on PostgreSQL 11+.",
       why: 'From PostgreSQL 11 on, a column with a non-volatile default is added in the catalog only. A volatile default (or a generated, identity or serial column) needs its own value in every existing row, so PostgreSQL rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE: nothing reads or writes the table until the copy is done.',
       fix: 'Add the column without the default (instant), `ALTER COLUMN ... SET DEFAULT ...` for new rows (instant), then fill existing rows in batches. For identity or serial keys on a big table, create a new table and copy.',
       bad: 'ALTER TABLE "Order" ADD COLUMN "publicId" UUID NOT NULL DEFAULT gen_random_uuid();',
@@ -60,18 +65,47 @@ export const addingVolatileDefault: Rule = {
             if (constraint.type === 'DEFAULT' && !isNullConstant(constraint.expression)) {
               const call = volatileCall(constraint.expression);
               if (call) {
-                context.report({ statement, at: constraint.location, table, message: `${head} has the default ${call}, which may be VOLATILE: every existing row needs its own value, ${rewrite}.` });
+                context.report({
+                  statement,
+                  at: constraint.location,
+                  table,
+                  message: `${head} has the default ${call}, which may be VOLATILE: every existing row needs its own value, ${rewrite}.`,
+                });
               } else if (context.postgresVersion < 11) {
-                context.report({ statement, at: constraint.location, table, message: `${head} has a DEFAULT: before PostgreSQL 11 every existing row is written with it, ${rewrite}.` });
+                context.report({
+                  statement,
+                  at: constraint.location,
+                  table,
+                  message: `${head} has a DEFAULT: before PostgreSQL 11 every existing row is written with it, ${rewrite}.`,
+                });
               }
             } else if (constraint.type === 'GENERATED' && constraint.stored) {
-              context.report({ statement, at: constraint.location, table, message: `${head} is GENERATED ... STORED: the value is computed for every existing row, ${rewrite}.` });
+              context.report({
+                statement,
+                at: constraint.location,
+                table,
+                message: `${head} is GENERATED ... STORED: the value is computed for every existing row, ${rewrite}.`,
+              });
             } else if (constraint.type === 'IDENTITY') {
-              context.report({ statement, at: constraint.location, table, message: `${head} is an identity column: every existing row gets a value, ${rewrite}.` });
+              context.report({
+                statement,
+                at: constraint.location,
+                table,
+                message: `${head} is an identity column: every existing row gets a value, ${rewrite}.`,
+              });
             }
           }
-          if (column.type && SERIAL.has(column.type.name) && (column.type.schema === undefined || column.type.schema === 'pg_catalog')) {
-            context.report({ statement, at: column.type.location, table, message: `${head} is ${column.type.name}: its default nextval() gives every existing row a value, ${rewrite}.` });
+          if (
+            column.type &&
+            SERIAL.has(column.type.name) &&
+            (column.type.schema === undefined || column.type.schema === 'pg_catalog')
+          ) {
+            context.report({
+              statement,
+              at: column.type.location,
+              table,
+              message: `${head} is ${column.type.name}: its default nextval() gives every existing row a value, ${rewrite}.`,
+            });
           }
         }
       },

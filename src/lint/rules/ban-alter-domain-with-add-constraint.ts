@@ -24,9 +24,13 @@ export const banAlterDomainWithAddConstraint: Rule = {
     return {
       statement(statement) {
         if (statement.kind !== 'AlterDomainStmt' || statement.body.subtype !== 'C') return;
-        if ((statement.body.def as { Constraint?: { skip_validation?: boolean } } | undefined)?.Constraint?.skip_validation) return;
+        if ((statement.body.def as { Constraint?: { skip_validation?: boolean } } | undefined)?.Constraint?.skip_validation)
+          return;
         const name = nameFromList(statement.body.typeName);
-        context.report({ statement, message: `ALTER DOMAIN ${name?.display ?? ''} ADD CONSTRAINT checks every column of every table that uses the domain.` });
+        context.report({
+          statement,
+          message: `ALTER DOMAIN ${name?.display ?? ''} ADD CONSTRAINT checks every column of every table that uses the domain.`,
+        });
       },
     };
   },

@@ -7,7 +7,7 @@ export const banDropColumn: Rule = {
     severity: 'error',
     category: 'destructive',
     summary: 'ALTER TABLE ... DROP COLUMN',
-    why: 'Deletes the column\'s data for good, and the app version still running selects and inserts it: its queries fail until the deploy finishes.',
+    why: "Deletes the column's data for good, and the app version still running selects and inserts it: its queries fail until the deploy finishes.",
     fix: 'Stop using the column in code and deploy that first (Prisma: remove the field; Drizzle/TypeORM: remove it from the schema), then drop it in a later migration.',
     sizeGraded: false,
     equivalents: { squawk: ['ban-drop-column'], strongMigrations: ['remove_column'], atlas: ['DS103'] },

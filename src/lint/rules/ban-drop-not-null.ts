@@ -25,7 +25,12 @@ export const banDropNotNull: Rule = {
       statement(statement) {
         for (const { table, cmd } of commandsOnExistingTable(statement, context, 'AT_DropNotNull')) {
           if (!cmd.name) continue;
-          context.report({ statement, at: alterCommandAt(statement, context, cmd), table: table, message: `DROP NOT NULL on "${cmd.name}" of ${table.display}: readers written for a column that is never NULL can break once NULLs appear.` });
+          context.report({
+            statement,
+            at: alterCommandAt(statement, context, cmd),
+            table: table,
+            message: `DROP NOT NULL on "${cmd.name}" of ${table.display}: readers written for a column that is never NULL can break once NULLs appear.`,
+          });
         }
       },
     };

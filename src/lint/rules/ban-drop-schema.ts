@@ -14,7 +14,7 @@ export const banDropSchema: Rule = {
     doc: {
       what: '`DROP SCHEMA`.',
       why: 'With CASCADE it deletes every object in the schema and all their data at once; without it, it fails as soon as the schema holds anything. Neither belongs in an unattended deploy.',
-      fix: 'Remove the schema\'s objects one at a time in earlier migrations (each reviewed with its own rule), then drop the empty schema without CASCADE.',
+      fix: "Remove the schema's objects one at a time in earlier migrations (each reviewed with its own rule), then drop the empty schema without CASCADE.",
       bad: 'DROP SCHEMA "reporting" CASCADE;',
       good: '-- lockstep-ignore ban-drop-schema: emptied in 20250301000000_drop_reporting_views; no objects left\nDROP SCHEMA "reporting";',
     },

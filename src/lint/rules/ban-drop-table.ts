@@ -28,11 +28,16 @@ export const banDropTable: Rule = {
         for (const object of Array.isArray(statement.body.objects) ? statement.body.objects : []) {
           const table = nameFromList((object as { List?: { items?: unknown } }).List?.items);
           if (!table || context.isNewTable(table)) continue;
-          const cascade = statement.body.behavior === 'DROP_CASCADE' ? ' CASCADE also drops the views and foreign keys that depend on it.' : '';
+          const cascade =
+            statement.body.behavior === 'DROP_CASCADE' ? ' CASCADE also drops the views and foreign keys that depend on it.' : '';
           context.report({
             statement,
             table,
-            message: withPrismaWarning(context, `DROP TABLE ${table.display} deletes the table and all its rows; the app version still running queries it.${cascade}`, table),
+            message: withPrismaWarning(
+              context,
+              `DROP TABLE ${table.display} deletes the table and all its rows; the app version still running queries it.${cascade}`,
+              table,
+            ),
           });
         }
       },

@@ -2,7 +2,9 @@ import { strings, tableColumns, unwrap } from '../ast.js';
 import type { Rule } from '../rule.js';
 
 /** Names that occur more than once, with the location of each later occurrence. */
-function duplicates(names: Array<{ name: string; location: number | undefined }>): Array<{ name: string; location: number | undefined }> {
+function duplicates(
+  names: Array<{ name: string; location: number | undefined }>,
+): Array<{ name: string; location: number | undefined }> {
   const seen = new Set<string>();
   const out: Array<{ name: string; location: number | undefined }> = [];
   for (const entry of names) {
@@ -52,8 +54,17 @@ export const banDuplicateColumnAssignments: Rule = {
   },
   kinds: ['CreateStmt', 'UpdateStmt', 'InsertStmt', 'ViewStmt'],
   create(context) {
-    const report = (statement: Parameters<NonNullable<ReturnType<Rule['create']>['statement']>>[0], found: Array<{ name: string; location: number | undefined }>, what: string) => {
-      for (const { name, location } of found) context.report({ statement, at: location, message: `"${name}" is ${what} more than once: PostgreSQL rejects the statement when it runs.` });
+    const report = (
+      statement: Parameters<NonNullable<ReturnType<Rule['create']>['statement']>>[0],
+      found: Array<{ name: string; location: number | undefined }>,
+      what: string,
+    ) => {
+      for (const { name, location } of found)
+        context.report({
+          statement,
+          at: location,
+          message: `"${name}" is ${what} more than once: PostgreSQL rejects the statement when it runs.`,
+        });
     };
     return {
       statement(statement) {
@@ -62,7 +73,11 @@ export const banDuplicateColumnAssignments: Rule = {
           case 'CreateStmt': {
             const columns = tableColumns(body);
             if (columns.length < 2) break;
-            report(statement, duplicates(columns.filter((c) => c.name).map((c) => ({ name: c.name!, location: c.location }))), 'defined');
+            report(
+              statement,
+              duplicates(columns.filter((c) => c.name).map((c) => ({ name: c.name!, location: c.location }))),
+              'defined',
+            );
             break;
           }
           case 'UpdateStmt':
@@ -73,8 +88,9 @@ export const banDuplicateColumnAssignments: Rule = {
             break;
           case 'ViewStmt': {
             const aliases = strings(body.aliases);
-            if (aliases.length > 0) report(statement, duplicates(aliases.map((name) => ({ name, location: undefined }))), 'a view column');
-            else report(statement, duplicates(targets((unwrap(body.query, 'SelectStmt') ?? {}).targetList, false)), 'a view column');
+            if (aliases.length > 0)
+              report(statement, duplicates(aliases.map((name) => ({ name, location: undefined }))), 'a view column');
+            else report(statement, duplicates(targets(unwrap(body.query, 'SelectStmt')?.targetList, false)), 'a view column');
             break;
           }
         }

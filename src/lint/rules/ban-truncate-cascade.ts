@@ -24,8 +24,13 @@ export const banTruncateCascade: Rule = {
     return {
       statement(statement) {
         if (statement.kind !== 'TruncateStmt' || statement.body.behavior !== 'DROP_CASCADE') return;
-        const tables = (Array.isArray(statement.body.relations) ? statement.body.relations : []).map((r) => relationOf(r)?.display).filter(Boolean);
-        context.report({ statement, message: `TRUNCATE ${tables.join(', ')} CASCADE also empties every table that references ${tables.length > 1 ? 'them' : 'it'} through a foreign key, recursively.` });
+        const tables = (Array.isArray(statement.body.relations) ? statement.body.relations : [])
+          .map((r) => relationOf(r)?.display)
+          .filter(Boolean);
+        context.report({
+          statement,
+          message: `TRUNCATE ${tables.join(', ')} CASCADE also empties every table that references ${tables.length > 1 ? 'them' : 'it'} through a foreign key, recursively.`,
+        });
       },
     };
   },

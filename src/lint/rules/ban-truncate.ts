@@ -13,7 +13,7 @@ export const banTruncate: Rule = {
     equivalents: {},
     doc: {
       what: '`TRUNCATE` of a table that this migration did not create.',
-      why: 'A migration that works on a developer\'s database runs unchanged against production, where the table holds real data. TRUNCATE removes all of it at once, cannot be limited, and takes an ACCESS EXCLUSIVE lock that blocks every read and write of the table.',
+      why: "A migration that works on a developer's database runs unchanged against production, where the table holds real data. TRUNCATE removes all of it at once, cannot be limited, and takes an ACCESS EXCLUSIVE lock that blocks every read and write of the table.",
       fix: 'If only some rows must go, delete them with a WHERE clause, in batches (lockstep backfill). If the table really must be emptied, do it by hand after checking, or record the review in a suppression.',
       bad: 'TRUNCATE "CartItem";',
       good: 'DELETE FROM "CartItem" WHERE "createdAt" < now() - interval \'90 days\';',

@@ -30,7 +30,11 @@ export const banUncommittedTransaction: Rule = {
         else if (control === 'commit' || control === 'rollback') open = undefined;
       },
       end() {
-        if (open) context.report({ statement: open, message: 'This BEGIN is never committed or rolled back: the statements after it are not applied.' });
+        if (open)
+          context.report({
+            statement: open,
+            message: 'This BEGIN is never committed or rolled back: the statements after it are not applied.',
+          });
       },
     };
   },

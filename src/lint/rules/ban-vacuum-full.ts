@@ -7,7 +7,7 @@ export const banVacuumFull: Rule = {
     severity: 'error',
     category: 'locking',
     summary: 'VACUUM FULL',
-    why: 'VACUUM FULL rewrites the table under ACCESS EXCLUSIVE: no reads or writes until the copy is done, and it needs the table\'s size again in free disk.',
+    why: "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE: no reads or writes until the copy is done, and it needs the table's size again in free disk.",
     fix: 'Use plain VACUUM (no blocking lock), or pg_repack / REPACK (CONCURRENTLY) on PostgreSQL 19+, outside the migration.',
     sizeGraded: true,
     equivalents: { squawk: ['prefer-repack'] },
@@ -24,7 +24,9 @@ export const banVacuumFull: Rule = {
     return {
       statement(statement) {
         if (statement.kind !== 'VacuumStmt' || !statement.body.is_vacuumcmd || !hasOption(statement.body.options, 'full')) return;
-        const tables = (Array.isArray(statement.body.rels) ? statement.body.rels : []).map((rel) => relationOf(unwrap(rel, 'VacuumRelation')?.relation)).filter((t) => t !== undefined);
+        const tables = (Array.isArray(statement.body.rels) ? statement.body.rels : [])
+          .map((rel) => relationOf(unwrap(rel, 'VacuumRelation')?.relation))
+          .filter((t) => t !== undefined);
         const table = tables.length === 1 ? tables[0] : undefined;
         if (table && context.isNewTable(table)) return;
         context.report({

@@ -1,4 +1,4 @@
-import { type RelationName } from '../ast.js';
+import type { RelationName } from '../ast.js';
 import { analyzeTypeChange, describeType, fromFormatType, fromReference, type ColumnType } from '../column-types.js';
 import type { Rule } from '../rule.js';
 import { commandsOnExistingTable } from '../rule-helpers.js';
@@ -53,7 +53,13 @@ export const changingColumnType: Rule = {
   },
 };
 
-function describe(table: RelationName, column: string, to: ColumnType, from: ColumnType | undefined, hasUsing: boolean): { message: string; shift: number; sizeGraded: boolean } {
+function describe(
+  table: RelationName,
+  column: string,
+  to: ColumnType,
+  from: ColumnType | undefined,
+  hasUsing: boolean,
+): { message: string; shift: number; sizeGraded: boolean } {
   const head = `ALTER COLUMN "${column}" TYPE ${describeType(to)} on ${table.display}`;
   if (!from) {
     return {
@@ -67,20 +73,26 @@ function describe(table: RelationName, column: string, to: ColumnType, from: Col
   let shift = 0;
   let sizeGraded = true;
   if (change.rewrite === false) {
-    parts.push(`${head} changes ${describeType(from)} to ${describeType(to)} in the catalog only (${change.note}), but still takes a brief ACCESS EXCLUSIVE lock.`);
+    parts.push(
+      `${head} changes ${describeType(from)} to ${describeType(to)} in the catalog only (${change.note}), but still takes a brief ACCESS EXCLUSIVE lock.`,
+    );
     shift = -1;
     sizeGraded = false;
   } else if (change.rewrite === 'maybe') {
     parts.push(`${head} (from ${describeType(from)}) may rewrite the table under an ACCESS EXCLUSIVE lock: ${change.note}.`);
   } else {
-    parts.push(`${head} (from ${describeType(from)}) rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes.`);
+    parts.push(
+      `${head} (from ${describeType(from)}) rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes.`,
+    );
   }
   if (change.lossy) {
     parts.push(`Existing values: ${change.lossy}.`);
     if (shift < 0) shift = 0;
   }
   if (change.needsUsing && !hasUsing) {
-    parts.push(`PostgreSQL refuses this without USING: there is no automatic conversion from ${describeType(from)} to ${describeType(to)} ("column cannot be cast automatically").`);
+    parts.push(
+      `PostgreSQL refuses this without USING: there is no automatic conversion from ${describeType(from)} to ${describeType(to)} ("column cannot be cast automatically").`,
+    );
     shift = Math.max(shift, 0);
     sizeGraded = false;
   }

@@ -8,12 +8,12 @@ export const changingPrimaryKey: Rule = {
     severity: 'warning',
     category: 'breaking',
     summary: 'DROP CONSTRAINT ..._pkey (dropping or replacing a primary key)',
-    why: 'Foreign keys, logical replication (REPLICA IDENTITY), upserts and the ORM\'s own identity all rely on the primary key; between the drop and the new key, duplicates can get in.',
-    fix: 'Build the new key\'s unique index CONCURRENTLY first, then swap the constraints in one short transaction (DROP CONSTRAINT, ADD PRIMARY KEY USING INDEX).',
+    why: "Foreign keys, logical replication (REPLICA IDENTITY), upserts and the ORM's own identity all rely on the primary key; between the drop and the new key, duplicates can get in.",
+    fix: "Build the new key's unique index CONCURRENTLY first, then swap the constraints in one short transaction (DROP CONSTRAINT, ADD PRIMARY KEY USING INDEX).",
     sizeGraded: false,
     equivalents: {},
     doc: {
-      what: '`ALTER TABLE ... DROP CONSTRAINT` of a constraint named like a primary key (`<table>_pkey`, PostgreSQL\'s and Prisma\'s naming) on a table this migration did not create. The message says whether the migration adds a new primary key to the table.',
+      what: "`ALTER TABLE ... DROP CONSTRAINT` of a constraint named like a primary key (`<table>_pkey`, PostgreSQL's and Prisma's naming) on a table this migration did not create. The message says whether the migration adds a new primary key to the table.",
       why: 'Prisma generates `DROP CONSTRAINT "X_pkey", ADD CONSTRAINT "X_pkey" PRIMARY KEY (...)` when @id or @@id changes: the new key\'s index is built under ACCESS EXCLUSIVE, foreign keys that reference the old key must be dropped first, logical replication loses its replica identity, and `ON CONFLICT` clauses of the running app stop matching.',
       fix: 'Build the new unique index CONCURRENTLY in its own migration; then in one short transaction drop the old key and `ADD CONSTRAINT ... PRIMARY KEY USING INDEX`; recreate dependent foreign keys NOT VALID and validate them later.',
       bad: 'ALTER TABLE "OrderItem" DROP CONSTRAINT "OrderItem_pkey",\nADD CONSTRAINT "OrderItem_pkey" PRIMARY KEY ("orderId", "productId");',
@@ -29,7 +29,8 @@ export const changingPrimaryKey: Rule = {
         const altered = alteredTable(statement);
         if (!altered || context.isNewTable(altered.table)) return;
         for (const cmd of altered.cmds) {
-          if (cmd.subtype === 'AT_DropConstraint' && cmd.name?.endsWith('_pkey')) dropped.push({ statement, at: alterCommandAt(statement, context, cmd), table: altered.table, name: cmd.name });
+          if (cmd.subtype === 'AT_DropConstraint' && cmd.name?.endsWith('_pkey'))
+            dropped.push({ statement, at: alterCommandAt(statement, context, cmd), table: altered.table, name: cmd.name });
           if (cmd.subtype === 'AT_AddConstraint' && cmd.constraint?.type === 'PRIMARY') added.add(altered.table.display);
         }
       },

@@ -13,7 +13,7 @@ export const concurrentlyInTransaction: Rule = {
     sizeGraded: false,
     equivalents: { squawk: ['ban-concurrent-index-creation-in-transaction'], atlas: ['PG103'] },
     doc: {
-      what: '`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX CONCURRENTLY`, `DETACH PARTITION CONCURRENTLY`, `VACUUM`, `CREATE DATABASE` and the other statements PostgreSQL refuses inside a transaction block, when they would run in one: inside an explicit BEGIN ... COMMIT, or in a file the runner wraps in a transaction. `prisma migrate deploy` sends a file of several statements as one implicit transaction; Drizzle\'s and TypeORM\'s migrators run all pending migrations in one transaction; lockstep deploy runs a file that contains such a statement statement by statement, so there the statement is fine (`--runner` chooses the model). After a COMMIT that leaves the runner\'s transaction (Drizzle\'s `COMMIT;--> statement-breakpoint` convention) the statement runs outside any transaction under every runner, which is right.',
+      what: "`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX CONCURRENTLY`, `DETACH PARTITION CONCURRENTLY`, `VACUUM`, `CREATE DATABASE` and the other statements PostgreSQL refuses inside a transaction block, when they would run in one: inside an explicit BEGIN ... COMMIT, or in a file the runner wraps in a transaction. `prisma migrate deploy` sends a file of several statements as one implicit transaction; Drizzle's and TypeORM's migrators run all pending migrations in one transaction; lockstep deploy runs a file that contains such a statement statement by statement, so there the statement is fine (`--runner` chooses the model). After a COMMIT that leaves the runner's transaction (Drizzle's `COMMIT;--> statement-breakpoint` convention) the statement runs outside any transaction under every runner, which is right.",
       why: 'The statement fails with `cannot run inside a transaction block`. Under Prisma the migration is then recorded as failed and every later deploy is blocked (P3009) until someone resolves it by hand.',
       fix: 'Deploy with lockstep, which runs such a file statement by statement. Under `prisma migrate deploy`, put the statement alone in a migration of its own. Never wrap it in BEGIN ... COMMIT.',
       bad: 'ALTER TABLE "Order" ADD COLUMN "note" TEXT;\nCREATE INDEX CONCURRENTLY "Order_note_idx" ON "Order"("note");',
@@ -29,7 +29,10 @@ export const concurrentlyInTransaction: Rule = {
         const reason = nonTransactionalReason(statement.kind, statement.body, context.postgresVersion);
         if (!reason) return;
         if (context.inExplicitTransaction) {
-          context.report({ statement, message: `${reason} cannot run inside a transaction block, and this one is inside BEGIN ... COMMIT: the migration fails.` });
+          context.report({
+            statement,
+            message: `${reason} cannot run inside a transaction block, and this one is inside BEGIN ... COMMIT: the migration fails.`,
+          });
         } else if (!context.outsideRunnerTransaction) {
           // After a COMMIT that left the runner's transaction, the statement runs on its own: where it belongs.
           pending.push({ statement, reason });

@@ -8,13 +8,17 @@ export const constraintMissingNotValid: Rule = {
     severity: 'error',
     category: 'locking',
     summary: 'ADD CONSTRAINT ... CHECK without NOT VALID, or VALIDATE in the same transaction',
-    why: 'Checking every existing row happens under the ALTER\'s ACCESS EXCLUSIVE lock: no reads or writes until the scan ends.',
+    why: "Checking every existing row happens under the ALTER's ACCESS EXCLUSIVE lock: no reads or writes until the scan ends.",
     fix: 'ADD CONSTRAINT ... NOT VALID in one migration and VALIDATE CONSTRAINT in a later one (VALIDATE does not block reads or writes).',
     sizeGraded: true,
-    equivalents: { squawk: ['constraint-missing-not-valid'], strongMigrations: ['add_check_constraint', 'validate_check_constraint'], atlas: ['PG305'] },
+    equivalents: {
+      squawk: ['constraint-missing-not-valid'],
+      strongMigrations: ['add_check_constraint', 'validate_check_constraint'],
+      atlas: ['PG305'],
+    },
     doc: {
       what: '`ALTER TABLE ... ADD CONSTRAINT ... CHECK` without NOT VALID on a table this migration did not create; and `VALIDATE CONSTRAINT` of a constraint added NOT VALID in the same transaction (one migration file that the runner wraps in a transaction, or one BEGIN ... COMMIT). Foreign keys, unique, primary key and exclusion constraints have rules of their own.',
-      why: 'Adding a CHECK scans the table to validate it while holding ACCESS EXCLUSIVE. Adding it NOT VALID skips the scan; VALIDATE CONSTRAINT then scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through, but only if it runs in a later transaction: in the same one, the ADD\'s ACCESS EXCLUSIVE lock is still held during the scan.',
+      why: "Adding a CHECK scans the table to validate it while holding ACCESS EXCLUSIVE. Adding it NOT VALID skips the scan; VALIDATE CONSTRAINT then scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through, but only if it runs in a later transaction: in the same one, the ADD's ACCESS EXCLUSIVE lock is still held during the scan.",
       fix: 'Migration 1: `ADD CONSTRAINT ... CHECK (...) NOT VALID`. Migration 2: `VALIDATE CONSTRAINT ...`.',
       bad: 'ALTER TABLE "Product" ADD CONSTRAINT "Product_price_positive" CHECK ("price" > 0);',
       good: 'ALTER TABLE "Product" ADD CONSTRAINT "Product_price_positive" CHECK ("price" > 0) NOT VALID;\n-- next migration:\n-- ALTER TABLE "Product" VALIDATE CONSTRAINT "Product_price_positive";',
@@ -26,7 +30,14 @@ export const constraintMissingNotValid: Rule = {
     let inBlock = false;
     // block: an explicit BEGIN block; undefined: the runner's transaction; null: on its own, after the file left the runner's transaction.
     const notValid = new Map<string, { table: string; block: number | undefined | null }>();
-    const validations: Array<{ statement: StatementRef; at: number | undefined; name: string; table: string; block: number | undefined | null; sameBlock: boolean }> = [];
+    const validations: Array<{
+      statement: StatementRef;
+      at: number | undefined;
+      name: string;
+      table: string;
+      block: number | undefined | null;
+      sameBlock: boolean;
+    }> = [];
     return {
       statement(statement) {
         const control = transactionControl(statement.kind, statement.body);
@@ -44,7 +55,8 @@ export const constraintMissingNotValid: Rule = {
           if (cmd.subtype === 'AT_AddConstraint') {
             const constraint = cmd.constraint;
             if (!constraint) continue;
-            if (constraint.notValid && constraint.name) notValid.set(constraint.name, { table: altered.table.display, block: currentBlock });
+            if (constraint.notValid && constraint.name)
+              notValid.set(constraint.name, { table: altered.table.display, block: currentBlock });
             if (constraint.type !== 'CHECK' || constraint.notValid || context.isNewTable(altered.table)) continue;
             context.report({
               statement,
@@ -55,7 +67,14 @@ export const constraintMissingNotValid: Rule = {
           } else if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) {
             const added = notValid.get(cmd.name);
             if (!added || added.table !== altered.table.display) continue;
-            validations.push({ statement, at: alterCommandAt(statement, context, cmd), name: cmd.name, table: altered.table.display, block: currentBlock, sameBlock: typeof added.block === 'number' && added.block === currentBlock });
+            validations.push({
+              statement,
+              at: alterCommandAt(statement, context, cmd),
+              name: cmd.name,
+              table: altered.table.display,
+              block: currentBlock,
+              sameBlock: typeof added.block === 'number' && added.block === currentBlock,
+            });
           }
         }
       },

@@ -8,7 +8,7 @@ export const emptyMigration: Rule = {
     category: 'meta',
     summary: 'a migration file that is empty',
     why: 'An empty migration file is usually a truncated copy or a file saved before it was written; lockstep deploy refuses it.',
-    fix: 'Restore the file\'s SQL; if the migration is meant to do nothing, say so in a comment.',
+    fix: "Restore the file's SQL; if the migration is meant to do nothing, say so in a comment.",
     sizeGraded: false,
     equivalents: {},
     doc: {

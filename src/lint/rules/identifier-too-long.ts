@@ -22,7 +22,7 @@ export const identifierTooLong: Rule = {
     equivalents: { squawk: ['identifier-too-long'] },
     doc: {
       what: 'A table, column, index, constraint or other identifier longer than 63 bytes (NAMEDATALEN - 1). Multibyte characters count by their UTF-8 bytes.',
-      why: 'PostgreSQL truncates the name with only a NOTICE. Generated names (`Table_columnA_columnB_columnC_fkey`) hit the limit easily; two of them can truncate to the same name and the second statement fails, and the ORM\'s next diff sees a different name than it expects and generates a drop and re-create.',
+      why: "PostgreSQL truncates the name with only a NOTICE. Generated names (`Table_columnA_columnB_columnC_fkey`) hit the limit easily; two of them can truncate to the same name and the second statement fails, and the ORM's next diff sees a different name than it expects and generates a drop and re-create.",
       fix: 'Give the object an explicit shorter name: Prisma `@@index([a, b], map: "short_name")`, `@relation(..., map: "short_fkey")`; Drizzle `index("short_name")`; TypeORM `@Index("short_name")`.',
       bad: 'CREATE INDEX "OrderItem_orderId_productId_warehouseId_createdAt_updatedAt_deletedAt_idx" ON "OrderItem"("orderId", "productId", "warehouseId", "createdAt", "updatedAt", "deletedAt");',
       good: 'CREATE INDEX "OrderItem_lookup_idx" ON "OrderItem"("orderId", "productId", "warehouseId", "createdAt", "updatedAt", "deletedAt");',
@@ -33,7 +33,10 @@ export const identifierTooLong: Rule = {
       statement(statement) {
         // The parse tree holds names already cut to 63 bytes, so a name of exactly 63 bytes may have
         // been longer: only then are the statement's tokens read, for the name as written.
-        if (!someString(statement.body, (text) => text.length >= 15 && Buffer.byteLength(text, 'utf8') >= MAX_IDENTIFIER_BYTES - 3)) return;
+        if (
+          !someString(statement.body, (text) => text.length >= 15 && Buffer.byteLength(text, 'utf8') >= MAX_IDENTIFIER_BYTES - 3)
+        )
+          return;
         const seen = new Set<string>();
         for (const token of context.tokens(statement)) {
           if (token.name !== 'IDENT') continue;
@@ -41,7 +44,10 @@ export const identifierTooLong: Rule = {
           const bytes = Buffer.byteLength(name, 'utf8');
           if (bytes <= MAX_IDENTIFIER_BYTES || seen.has(name)) continue;
           seen.add(name);
-          const cut = Buffer.from(name, 'utf8').subarray(0, MAX_IDENTIFIER_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+          const cut = Buffer.from(name, 'utf8')
+            .subarray(0, MAX_IDENTIFIER_BYTES)
+            .toString('utf8')
+            .replace(/\uFFFD$/, '');
           context.report({
             statement,
             at: token.start - statement.base,

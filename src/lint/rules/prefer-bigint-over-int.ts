@@ -11,7 +11,7 @@ export const preferBigintOverInt = typeRule(
     sizeGraded: false,
     equivalents: { squawk: ['prefer-bigint-over-int'] },
     doc: {
-      what: 'A column declared `integer`, `int`, `int4`, `serial` or `serial4`. Off by default (Prisma\'s `Int` is `INTEGER`).',
+      what: "A column declared `integer`, `int`, `int4`, `serial` or `serial4`. Off by default (Prisma's `Int` is `INTEGER`).",
       why: 'Tables that grow eventually exhaust 32-bit ids, and the fix, ALTER COLUMN TYPE bigint, rewrites the table and every table whose foreign keys reference it, under ACCESS EXCLUSIVE.',
       fix: 'Use `bigint` for ids and anything that counts up (Prisma: `BigInt`, Drizzle: `bigint`/`bigserial`).',
       bad: 'CREATE TABLE "Event" ("id" SERIAL PRIMARY KEY);',

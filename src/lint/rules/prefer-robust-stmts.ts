@@ -37,25 +37,53 @@ export const preferRobustStmts: Rule = {
         const body = statement.body;
         const add = (message: string, concurrent = false, at?: number) => candidates.push({ statement, at, message, concurrent });
         if (statement.kind === 'IndexStmt' && typeof body.idxname === 'string' && !body.if_not_exists) {
-          if (body.concurrent) add(`CREATE INDEX CONCURRENTLY "${body.idxname}" leaves an INVALID index behind if it fails; running it again then fails with "already exists" until "${body.idxname}" is dropped (lockstep deploy drops it and resumes).`, true);
-          else if (!open) add(`CREATE INDEX "${body.idxname}" without IF NOT EXISTS fails when a partly applied migration is run again.`);
+          if (body.concurrent)
+            add(
+              `CREATE INDEX CONCURRENTLY "${body.idxname}" leaves an INVALID index behind if it fails; running it again then fails with "already exists" until "${body.idxname}" is dropped (lockstep deploy drops it and resumes).`,
+              true,
+            );
+          else if (!open)
+            add(`CREATE INDEX "${body.idxname}" without IF NOT EXISTS fails when a partly applied migration is run again.`);
           return;
         }
         if (open) return;
-        if (statement.kind === 'CreateStmt' && !body.if_not_exists && (body.relation as { relpersistence?: string } | undefined)?.relpersistence !== 't') {
-          add(`CREATE TABLE ${relationOf(body.relation)?.display ?? ''} without IF NOT EXISTS fails when a partly applied migration is run again.`);
-        } else if (statement.kind === 'DropStmt' && !body.missing_ok && ['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_TYPE'].includes(String(body.removeType))) {
-          add(`DROP ${String(body.removeType).replace('OBJECT_', '')} without IF EXISTS fails when a partly applied migration is run again.`);
+        if (
+          statement.kind === 'CreateStmt' &&
+          !body.if_not_exists &&
+          (body.relation as { relpersistence?: string } | undefined)?.relpersistence !== 't'
+        ) {
+          add(
+            `CREATE TABLE ${relationOf(body.relation)?.display ?? ''} without IF NOT EXISTS fails when a partly applied migration is run again.`,
+          );
+        } else if (
+          statement.kind === 'DropStmt' &&
+          !body.missing_ok &&
+          ['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_TYPE'].includes(String(body.removeType))
+        ) {
+          add(
+            `DROP ${String(body.removeType).replace('OBJECT_', '')} without IF EXISTS fails when a partly applied migration is run again.`,
+          );
         }
         const altered = alteredTable(statement);
         for (const cmd of altered?.cmds ?? []) {
           if (cmd.subtype === 'AT_DropConstraint' && cmd.name) dropped.add(cmd.name);
-          if ((cmd.subtype === 'AT_AddColumn' || cmd.subtype === 'AT_DropColumn' || cmd.subtype === 'AT_DropConstraint') && !cmd.missingOk) {
-            const what = cmd.subtype === 'AT_AddColumn' ? 'ADD COLUMN without IF NOT EXISTS' : `${cmd.subtype === 'AT_DropColumn' ? 'DROP COLUMN' : 'DROP CONSTRAINT'} without IF EXISTS`;
+          if (
+            (cmd.subtype === 'AT_AddColumn' || cmd.subtype === 'AT_DropColumn' || cmd.subtype === 'AT_DropConstraint') &&
+            !cmd.missingOk
+          ) {
+            const what =
+              cmd.subtype === 'AT_AddColumn'
+                ? 'ADD COLUMN without IF NOT EXISTS'
+                : `${cmd.subtype === 'AT_DropColumn' ? 'DROP COLUMN' : 'DROP CONSTRAINT'} without IF EXISTS`;
             add(`${what} fails when a partly applied migration is run again.`, false, alterCommandAt(statement, context, cmd));
           } else if (cmd.subtype === 'AT_AddConstraint') {
             const name = cmd.constraint?.name;
-            if (!name || !dropped.has(name)) add('ADD CONSTRAINT has no IF NOT EXISTS: when a partly applied migration is run again it fails; drop the constraint IF EXISTS first, or run the file in a transaction.', false, alterCommandAt(statement, context, cmd));
+            if (!name || !dropped.has(name))
+              add(
+                'ADD CONSTRAINT has no IF NOT EXISTS: when a partly applied migration is run again it fails; drop the constraint IF EXISTS first, or run the file in a transaction.',
+                false,
+                alterCommandAt(statement, context, cmd),
+              );
           }
         }
       },
@@ -63,7 +91,8 @@ export const preferRobustStmts: Rule = {
         const execution = context.execution();
         const unprotected = execution === 'autocommit' || execution === 'statements';
         for (const candidate of candidates) {
-          if (candidate.concurrent || (unprotected && context.statementCount > 1)) context.report({ statement: candidate.statement, at: candidate.at, message: candidate.message });
+          if (candidate.concurrent || (unprotected && context.statementCount > 1))
+            context.report({ statement: candidate.statement, at: candidate.at, message: candidate.message });
         }
       },
     };

@@ -19,5 +19,6 @@ export const preferTextField = typeRule(
     },
   },
   (type) => isCatalogType(type, ['varchar']) && type.modifiers.length > 0,
-  (type) => `use text with CHECK (length(...) <= ${type.modifiers[0]}) instead; changing a varchar limit later means ALTER COLUMN TYPE.`,
+  (type) =>
+    `use text with CHECK (length(...) <= ${type.modifiers[0]}) instead; changing a varchar limit later means ALTER COLUMN TYPE.`,
 );

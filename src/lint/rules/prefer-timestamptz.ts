@@ -11,7 +11,7 @@ export const preferTimestamptz = typeRule(
     sizeGraded: false,
     equivalents: { squawk: ['prefer-timestamp-tz', 'prefer-timestamptz'] },
     doc: {
-      what: 'A column declared `timestamp` / `timestamp without time zone`. Off by default (Prisma\'s `DateTime` is `TIMESTAMP(3)`; `@db.Timestamptz(3)` changes it).',
+      what: "A column declared `timestamp` / `timestamp without time zone`. Off by default (Prisma's `DateTime` is `TIMESTAMP(3)`; `@db.Timestamptz(3)` changes it).",
       why: 'The offset of the written value is discarded, so the meaning of a stored value depends on the session time zone of whoever wrote it.',
       fix: 'Use `timestamptz`; it stores an absolute instant and costs the same.',
       bad: 'ALTER TABLE "Order" ADD COLUMN "shippedAt" TIMESTAMP(3);',

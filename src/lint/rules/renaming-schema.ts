@@ -12,7 +12,7 @@ export const renamingSchema: Rule = {
     equivalents: { strongMigrations: ['rename_schema'] },
     doc: {
       what: '`ALTER SCHEMA ... RENAME TO`.',
-      why: 'The schema name is in connection URLs (Prisma\'s `?schema=`), search_path settings and qualified queries. The running app version loses every table at once.',
+      why: "The schema name is in connection URLs (Prisma's `?schema=`), search_path settings and qualified queries. The running app version loses every table at once.",
       fix: 'Create the new schema, move or recreate objects in steps while the code handles both, and drop the old schema when nothing uses it.',
       bad: 'ALTER SCHEMA "shop" RENAME TO "store";',
       good: 'CREATE SCHEMA "store";',

@@ -10,7 +10,11 @@ export const requireConcurrentIndexCreation: Rule = {
     why: 'A plain CREATE INDEX holds a SHARE lock for the whole build: every insert, update and delete on the table waits.',
     fix: 'CREATE INDEX CONCURRENTLY, outside a transaction (lockstep deploy runs such a file statement by statement; with Prisma, alone in its migration).',
     sizeGraded: true,
-    equivalents: { squawk: ['require-concurrent-index-creation'], strongMigrations: ['add_index', 'add_reference'], atlas: ['PG101'] },
+    equivalents: {
+      squawk: ['require-concurrent-index-creation'],
+      strongMigrations: ['add_index', 'add_reference'],
+      atlas: ['PG101'],
+    },
     doc: {
       what: '`CREATE INDEX` (including `CREATE UNIQUE INDEX`) without CONCURRENTLY on a table that this migration did not create. Indexes on tables created earlier in the same migration are fine: the table is empty.',
       why: 'The build reads the whole table while holding SHARE, which blocks every write; on a large table that is minutes of failed or queued inserts and updates. Prisma and Drizzle generate plain CREATE INDEX for every @@index, @unique and index() on existing models.',

@@ -7,7 +7,7 @@ export const requireConcurrentIndexDeletion: Rule = {
     severity: 'warning',
     category: 'locking',
     summary: 'DROP INDEX without CONCURRENTLY',
-    why: 'A plain DROP INDEX takes ACCESS EXCLUSIVE on the index\'s table; it is quick, but it waits behind every running query and every query waits behind it.',
+    why: "A plain DROP INDEX takes ACCESS EXCLUSIVE on the index's table; it is quick, but it waits behind every running query and every query waits behind it.",
     fix: 'DROP INDEX CONCURRENTLY, outside a transaction (lockstep deploy runs such a file statement by statement).',
     sizeGraded: false,
     equivalents: { squawk: ['require-concurrent-index-deletion'], strongMigrations: ['remove_index'], atlas: ['PG102'] },

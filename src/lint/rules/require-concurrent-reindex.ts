@@ -23,7 +23,12 @@ export const requireConcurrentReindex: Rule = {
   create(context) {
     return {
       statement(statement) {
-        if (statement.kind !== 'ReindexStmt' || statement.body.kind === 'REINDEX_OBJECT_SYSTEM' || hasOption(statement.body.params, 'concurrently')) return;
+        if (
+          statement.kind !== 'ReindexStmt' ||
+          statement.body.kind === 'REINDEX_OBJECT_SYSTEM' ||
+          hasOption(statement.body.params, 'concurrently')
+        )
+          return;
         const target = relationOf(statement.body.relation);
         const table = statement.body.kind === 'REINDEX_OBJECT_TABLE' ? target : undefined;
         if (table && context.isNewTable(table)) return;

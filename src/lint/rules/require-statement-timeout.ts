@@ -13,9 +13,9 @@ export const requireStatementTimeout = timeoutRule(
     doc: {
       what: 'The first statement of a file that takes a table lock when no `SET statement_timeout` comes before it, and the runner does not set one. lockstep deploy sets statement_timeout itself (default 10m; 4h for CONCURRENTLY statements), so with the default `--runner lockstep` this rule never fires.',
       why: 'A rewrite or scan that takes far longer than on staging holds its ACCESS EXCLUSIVE or SHARE lock the whole time. A statement_timeout bounds the damage: the statement is cancelled and rolled back instead of blocking the app indefinitely.',
-      fix: 'Deploy with lockstep, or start the file with `SET statement_timeout = \'10min\';` (choose a bound that fits the statement).',
+      fix: "Deploy with lockstep, or start the file with `SET statement_timeout = '10min';` (choose a bound that fits the statement).",
       bad: 'ALTER TABLE "Order" ADD COLUMN "note" TEXT;',
-      good: "SET statement_timeout = '10min';\nALTER TABLE \"Order\" ADD COLUMN \"note\" TEXT;",
+      good: 'SET statement_timeout = \'10min\';\nALTER TABLE "Order" ADD COLUMN "note" TEXT;',
       options: { runner: 'psql' },
     },
   },

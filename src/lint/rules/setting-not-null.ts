@@ -24,7 +24,11 @@ export const settingNotNull: Rule = {
     why: 'PostgreSQL scans the whole table to check for NULLs while holding an ACCESS EXCLUSIVE lock: no reads or writes meanwhile.',
     fix: 'ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT in a later migration; then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the check.',
     sizeGraded: true,
-    equivalents: { squawk: ['adding-not-nullable-field'], strongMigrations: ['change_column_null_postgresql'], atlas: ['PG303', 'MF104'] },
+    equivalents: {
+      squawk: ['adding-not-nullable-field'],
+      strongMigrations: ['change_column_null_postgresql'],
+      atlas: ['PG303', 'MF104'],
+    },
     doc: {
       what: '`ALTER TABLE ... ALTER COLUMN ... SET NOT NULL` on a table this migration did not create, unless a `CHECK (col IS NOT NULL)` constraint on it was validated first (in this migration, or an earlier one that this migration validates) and the server is PostgreSQL 12 or later.',
       why: 'To set NOT NULL, PostgreSQL reads every row to prove there is no NULL, holding ACCESS EXCLUSIVE the whole time, so every query on the table waits for the scan.',
@@ -46,7 +50,8 @@ export const settingNotNull: Rule = {
         for (const cmd of altered.cmds) {
           if (cmd.subtype === 'AT_AddConstraint') {
             const constraint = cmd.constraint;
-            const column = constraint?.type === 'CHECK' && constraint.notValid ? notNullCheckColumn(constraint.expression) : undefined;
+            const column =
+              constraint?.type === 'CHECK' && constraint.notValid ? notNullCheckColumn(constraint.expression) : undefined;
             if (constraint?.name && column) notValidChecks.set(constraint.name, { table, column });
           } else if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) {
             const check = notValidChecks.get(cmd.name);
@@ -54,7 +59,8 @@ export const settingNotNull: Rule = {
             else if (!check) validatedElsewhere.add(table);
           } else if (cmd.subtype === 'AT_SetNotNull' && cmd.name) {
             if (context.isNewTable(altered.table)) continue;
-            if (context.postgresVersion >= 12 && (validated.has(`${table}\u0000${cmd.name}`) || validatedElsewhere.has(table))) continue;
+            if (context.postgresVersion >= 12 && (validated.has(`${table}\u0000${cmd.name}`) || validatedElsewhere.has(table)))
+              continue;
             context.report({
               statement,
               at: alterCommandAt(statement, context, cmd),

@@ -7,13 +7,13 @@ export const transactionNesting: Rule = {
     severity: 'error',
     category: 'transaction',
     summary: 'BEGIN inside a transaction, COMMIT without one, or BEGIN/COMMIT in a file the runner wraps',
-    why: 'PostgreSQL has no nested transactions: a second BEGIN is ignored and the first COMMIT ends the runner\'s transaction early, so later statements and the history row are no longer atomic.',
+    why: "PostgreSQL has no nested transactions: a second BEGIN is ignored and the first COMMIT ends the runner's transaction early, so later statements and the history row are no longer atomic.",
     fix: 'Remove BEGIN/COMMIT from the migration and let the runner manage the transaction.',
     sizeGraded: false,
     equivalents: { squawk: ['transaction-nesting'] },
     doc: {
-      what: 'A BEGIN while a transaction is already open, a COMMIT or ROLLBACK with none open, and a BEGIN or ROLLBACK in a file that the runner already runs inside its own transaction (Drizzle\'s and TypeORM\'s migrators). A first COMMIT with no BEGIN before it is understood as leaving the runner\'s transaction (Drizzle\'s `COMMIT;--> statement-breakpoint` convention before `CREATE INDEX CONCURRENTLY`): the statements after it run outside any transaction; under a runner that wraps all pending migrations in one transaction it is a warning that says what that costs.',
-      why: 'A nested BEGIN only produces a warning; the COMMIT that was meant for it commits the outer (runner\'s) transaction. Statements after it then run outside any transaction, and the runner\'s own bookkeeping (its history row) is committed separately from the schema change, so a failure leaves a half-applied migration that the ORM believes finished, or the reverse.',
+      what: "A BEGIN while a transaction is already open, a COMMIT or ROLLBACK with none open, and a BEGIN or ROLLBACK in a file that the runner already runs inside its own transaction (Drizzle's and TypeORM's migrators). A first COMMIT with no BEGIN before it is understood as leaving the runner's transaction (Drizzle's `COMMIT;--> statement-breakpoint` convention before `CREATE INDEX CONCURRENTLY`): the statements after it run outside any transaction; under a runner that wraps all pending migrations in one transaction it is a warning that says what that costs.",
+      why: "A nested BEGIN only produces a warning; the COMMIT that was meant for it commits the outer (runner's) transaction. Statements after it then run outside any transaction, and the runner's own bookkeeping (its history row) is committed separately from the schema change, so a failure leaves a half-applied migration that the ORM believes finished, or the reverse.",
       fix: 'Let the runner own the transaction: remove BEGIN/COMMIT. For statements that must run outside a transaction, see concurrently-in-transaction.',
       bad: 'BEGIN;\nALTER TABLE "Order" ADD COLUMN "note" TEXT;\nCOMMIT;',
       good: 'ALTER TABLE "Order" ADD COLUMN "note" TEXT;',
@@ -36,7 +36,12 @@ export const transactionNesting: Rule = {
         const word = control === 'begin' ? 'BEGIN' : control === 'commit' ? 'COMMIT' : 'ROLLBACK';
         const runnerOpen = !context.outsideRunnerTransaction;
         if (control === 'begin') {
-          if (open) context.report({ statement, message: 'BEGIN while a transaction is already open: PostgreSQL ignores it (no nested transactions), and the next COMMIT ends the outer transaction.' });
+          if (open)
+            context.report({
+              statement,
+              message:
+                'BEGIN while a transaction is already open: PostgreSQL ignores it (no nested transactions), and the next COMMIT ends the outer transaction.',
+            });
           else if (runnerOpen) insideRunner.push({ statement, word });
           open = true;
           openedInsideRunner = runnerOpen;
@@ -51,7 +56,10 @@ export const transactionNesting: Rule = {
         } else if (!open && runnerOpen) {
           bareRollback = statement;
         } else if (!open && context.runner.id !== 'psql') {
-          context.report({ statement, message: `${word} with no transaction open: an earlier COMMIT or ROLLBACK already ended the runner's transaction.` });
+          context.report({
+            statement,
+            message: `${word} with no transaction open: an earlier COMMIT or ROLLBACK already ended the runner's transaction.`,
+          });
         } else if (!open) {
           context.report({ statement, message: `${word} with no transaction open.` });
         }
@@ -60,7 +68,8 @@ export const transactionNesting: Rule = {
       },
       end() {
         const execution = context.execution();
-        if (leaving && context.runner.id === 'psql') context.report({ statement: leaving, message: 'COMMIT with no transaction open.' });
+        if (leaving && context.runner.id === 'psql')
+          context.report({ statement: leaving, message: 'COMMIT with no transaction open.' });
         if (leaving && execution === 'shared-transaction') {
           context.report({
             statement: leaving,
@@ -78,7 +87,10 @@ export const transactionNesting: Rule = {
         if (bareRollback) insideRunner.push({ statement: bareRollback, word: 'ROLLBACK' });
         insideRunner.sort((a, b) => a.statement.index - b.statement.index);
         for (const { statement, word } of insideRunner) {
-          context.report({ statement, message: `${word} in a migration that ${context.runner.inTransaction}: it ${word === 'BEGIN' ? 'does not start a new transaction' : word === 'ROLLBACK' ? 'rolls back the runner\'s transaction, with whatever ran before it' : 'ends the runner\'s transaction early'}, so the migration is no longer atomic.` });
+          context.report({
+            statement,
+            message: `${word} in a migration that ${context.runner.inTransaction}: it ${word === 'BEGIN' ? 'does not start a new transaction' : word === 'ROLLBACK' ? "rolls back the runner's transaction, with whatever ran before it" : "ends the runner's transaction early"}, so the migration is no longer atomic.`,
+          });
         }
       },
     };

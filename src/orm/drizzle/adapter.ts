@@ -35,7 +35,17 @@ export class DrizzleOrm implements OrmProject {
     const env = new ProjectEnv([root]);
     const config: DrizzleConfig = file
       ? await loadDrizzleConfig(file, env, root)
-      : { file: '', dialect: undefined, driver: undefined, out: `${root}/drizzle`, schema: [], url: undefined, migrationsTable: '__drizzle_migrations', migrationsSchema: 'drizzle', schemaFilter: [] };
+      : {
+          file: '',
+          dialect: undefined,
+          driver: undefined,
+          out: `${root}/drizzle`,
+          schema: [],
+          url: undefined,
+          migrationsTable: '__drizzle_migrations',
+          migrationsSchema: 'drizzle',
+          schemaFilter: [],
+        };
     return new DrizzleOrm(root, drizzleEvidence(root), config, env, drizzleLayout(config.out));
   }
 
@@ -44,7 +54,11 @@ export class DrizzleOrm implements OrmProject {
   }
 
   get configRead(): string | undefined {
-    return this.config.readAs === 'data' ? 'read as data, no code ran' : this.config.readAs === 'loader' ? 'run with a TypeScript-capable loader' : undefined;
+    return this.config.readAs === 'data'
+      ? 'read as data, no code ran'
+      : this.config.readAs === 'loader'
+        ? 'run with a TypeScript-capable loader'
+        : undefined;
   }
 
   get dialect(): string | undefined {
@@ -65,7 +79,14 @@ export class DrizzleOrm implements OrmProject {
 
   configuredUrls(): ConfiguredUrl[] {
     if (!this.config.file) return [];
-    return [{ source: `dbCredentials in ${relative(this.root, this.config.file)}`, value: this.config.url, missingEnv: undefined, direct: false }];
+    return [
+      {
+        source: `dbCredentials in ${relative(this.root, this.config.file)}`,
+        value: this.config.url,
+        missingEnv: undefined,
+        direct: false,
+      },
+    ];
   }
 
   unsupported(): string | undefined {
@@ -79,7 +100,9 @@ export class DrizzleOrm implements OrmProject {
   get migrationsOrigin(): string {
     if (!this.config.file) return "drizzle-kit's default, ./drizzle (no drizzle.config.* was found)";
     const file = relative(this.root, this.config.file);
-    return this.config.out === resolve(this.root, 'drizzle') ? `\`out\` in ${file}, or drizzle-kit's default ./drizzle when it sets none` : `\`out\` in ${file}`;
+    return this.config.out === resolve(this.root, 'drizzle')
+      ? `\`out\` in ${file}, or drizzle-kit's default ./drizzle when it sets none`
+      : `\`out\` in ${file}`;
   }
 
   async listMigrations(): Promise<MigrationsOnDisk> {

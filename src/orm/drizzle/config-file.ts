@@ -6,7 +6,15 @@ import type { StaticConfigOptions } from '../../project/static-config.js';
 import type { ProjectEnv } from '../../project/env-file.js';
 import { readPackageJson } from '../../project/package-json.js';
 
-export const DRIZZLE_CONFIG_NAMES = ['drizzle.config.ts', 'drizzle.config.mts', 'drizzle.config.cts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs', 'drizzle.config.json'];
+export const DRIZZLE_CONFIG_NAMES = [
+  'drizzle.config.ts',
+  'drizzle.config.mts',
+  'drizzle.config.cts',
+  'drizzle.config.js',
+  'drizzle.config.mjs',
+  'drizzle.config.cjs',
+  'drizzle.config.json',
+];
 
 /** What lockstep reads from drizzle.config.*. Paths are absolute. */
 export interface DrizzleConfig {
@@ -29,7 +37,7 @@ export interface DrizzleConfig {
 }
 
 /** A script or config file named for tests or local development (`test:db`, `drizzle.config.test.ts`). */
-const NOT_PRODUCTION = /(^|[:_.\/-])(test|tests|e2e|spec|integration|ci|dev|development|local)([:_.-]|$)/i;
+const NOT_PRODUCTION = /(^|[:_./-])(test|tests|e2e|spec|integration|ci|dev|development|local)([:_.-]|$)/i;
 
 /**
  * The drizzle-kit config, as the project's scripts use it: the `--config` of a `drizzle-kit
@@ -43,7 +51,13 @@ export function findDrizzleConfig(root: string): string | undefined {
   const configOf = ([name, command]: [string, string]): string | undefined => {
     const match = /--config[=\s]+("[^"]+"|'[^']+'|\S+)/.exec(command);
     const file = match ? resolve(root, match[1]!.replace(/^["']|["']$/g, '')) : undefined;
-    if (!file || !existsSync(file) || NOT_PRODUCTION.test(name) || NOT_PRODUCTION.test(basename(file).replace(/^drizzle\.config\./, '.'))) return undefined;
+    if (
+      !file ||
+      !existsSync(file) ||
+      NOT_PRODUCTION.test(name) ||
+      NOT_PRODUCTION.test(basename(file).replace(/^drizzle\.config\./, '.'))
+    )
+      return undefined;
     return file;
   };
   const migrate = scripts.filter(([name, command]) => /drizzle-kit\s+migrate\b/.test(command) && !NOT_PRODUCTION.test(name));
@@ -57,7 +71,16 @@ export function findDrizzleConfig(root: string): string | undefined {
   return undefined;
 }
 
-type RawCredentials = { url?: unknown; connectionString?: unknown; host?: unknown; port?: unknown; user?: unknown; password?: unknown; database?: unknown; ssl?: unknown };
+type RawCredentials = {
+  url?: unknown;
+  connectionString?: unknown;
+  host?: unknown;
+  port?: unknown;
+  user?: unknown;
+  password?: unknown;
+  database?: unknown;
+  ssl?: unknown;
+};
 
 /** A URL from dbCredentials: its `url`, or one built from host, port, user, password and database. */
 function credentialsUrl(credentials: RawCredentials | undefined): string | undefined {
@@ -93,7 +116,9 @@ export async function loadDrizzleConfig(file: string, env: ProjectEnv, root: str
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw usageError('LS_DRIZZLE_CONFIG', `Could not read ${file}: ${(error as Error).message}.`, [`Fix ${file}, then run the command again.`]);
+      throw usageError('LS_DRIZZLE_CONFIG', `Could not read ${file}: ${(error as Error).message}.`, [
+        `Fix ${file}, then run the command again.`,
+      ]);
     }
   } else {
     // A config that is only data is read without running it; any other is run as drizzle-kit runs it.
@@ -114,7 +139,8 @@ export async function loadDrizzleConfig(file: string, env: ProjectEnv, root: str
     casing?: unknown;
   };
   const base = root;
-  const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  const strings = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
   return {
     file,
     readAs,

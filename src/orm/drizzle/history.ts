@@ -78,7 +78,10 @@ export class DrizzleHistory implements OrmHistory {
   async elsewhere(disk: DiskMigration[], appTables: string[]): Promise<HistoryElsewhere[]> {
     // With no tables where this project's go, this is a first deploy, whoever else keeps history here.
     if (appTables.length === 0) return [];
-    const tables = await historyShapedTables(this.session, ['id', 'hash', 'created_at'], { schema: this.options.schema, table: this.options.table });
+    const tables = await historyShapedTables(this.session, ['id', 'hash', 'created_at'], {
+      schema: this.options.schema,
+      table: this.options.table,
+    });
     const hashes = disk.map((m) => m.checksum).filter((h): h is string => h !== undefined);
     const times = disk.map((m) => String(m.createdAt ?? ''));
     const out: HistoryElsewhere[] = [];
@@ -116,7 +119,9 @@ export class DrizzleHistory implements OrmHistory {
   /** The rows, and whether the table has drizzle-orm v1's `name` column (a 0.x table's rows read with name NULL). */
   private async read(): Promise<{ rows: DrizzleRow[]; named: boolean }> {
     const named = await this.hasNameColumn();
-    const rows = await this.session.query<DrizzleRow>(`SELECT id, hash, created_at::text AS created_at, ${named ? 'name' : 'NULL::text AS name'} FROM ${this.table} ORDER BY created_at ASC, id ASC`);
+    const rows = await this.session.query<DrizzleRow>(
+      `SELECT id, hash, created_at::text AS created_at, ${named ? 'name' : 'NULL::text AS name'} FROM ${this.table} ORDER BY created_at ASC, id ASC`,
+    );
     return { rows, named };
   }
 
@@ -143,7 +148,9 @@ export class DrizzleHistory implements OrmHistory {
         code: 'LS_DRIZZLE_TABLE_UPGRADE',
         message: `${this.qualifiedName} has the drizzle-orm 0.x format and the migrations use the v1 folder layout, but ${unmatched.length} of its rows match no migration folder (ids ${unmatched.map((r) => r.id).join(', ')}; matched by created_at to the second, then by hash): the table cannot be given the folder names drizzle-orm v1 reads.`,
         state: 'Unchanged: lockstep stopped before changing anything.',
-        recovery: ['Restore the migration folders those rows were applied from (drizzle-kit up converts a journal to folders), then run the command again.'],
+        recovery: [
+          'Restore the migration folders those rows were applied from (drizzle-kit up converts a journal to folders), then run the command again.',
+        ],
         exitCode: ExitCode.Blocked,
       });
     }
@@ -151,7 +158,9 @@ export class DrizzleHistory implements OrmHistory {
       'BEGIN',
       `ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS "name" text`,
       `ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS "applied_at" timestamp with time zone DEFAULT now()`,
-      ...rows.map((row) => `UPDATE ${this.table} SET "name" = ${sqlLiteral(row.name)}, "applied_at" = NULL WHERE "id" = ${Number(row.id)}`),
+      ...rows.map(
+        (row) => `UPDATE ${this.table} SET "name" = ${sqlLiteral(row.name)}, "applied_at" = NULL WHERE "id" = ${Number(row.id)}`,
+      ),
       'COMMIT',
     ];
     try {
@@ -175,15 +184,32 @@ export class DrizzleHistory implements OrmHistory {
     const statuses = disk.map((m): MigrationStatus => {
       const row = byName
         ? rows.find((r) => r.name === m.name)
-        : (rows.find((r) => !matched.has(r) && Number(r.created_at) === m.createdAt) ?? rows.find((r) => !matched.has(r) && m.checksum !== undefined && r.hash === m.checksum));
-      const base = { name: m.name, file: rel(m.path), edited: false, outOfOrder: false, startedAt: undefined, finishedAt: undefined, error: undefined, statementsDone: undefined };
+        : (rows.find((r) => !matched.has(r) && Number(r.created_at) === m.createdAt) ??
+          rows.find((r) => !matched.has(r) && m.checksum !== undefined && r.hash === m.checksum));
+      const base = {
+        name: m.name,
+        file: rel(m.path),
+        edited: false,
+        outOfOrder: false,
+        startedAt: undefined,
+        finishedAt: undefined,
+        error: undefined,
+        statementsDone: undefined,
+      };
       if (row) {
         matched.add(row);
-        return { ...base, state: 'applied', edited: m.script !== undefined && row.hash !== m.checksum && !checksumMatches(row.hash, m.script) };
+        return {
+          ...base,
+          state: 'applied',
+          edited: m.script !== undefined && row.hash !== m.checksum && !checksumMatches(row.hash, m.script),
+        };
       }
       const failure = open.get(m.name);
-      if (failure) return { ...base, state: 'failed', startedAt: failure.at, error: failure.error, statementsDone: failure.statementsDone };
-      const outOfOrder = byName ? newestName !== '' && m.name.localeCompare(newestName) < 0 : m.createdAt !== undefined && m.createdAt <= newest;
+      if (failure)
+        return { ...base, state: 'failed', startedAt: failure.at, error: failure.error, statementsDone: failure.statementsDone };
+      const outOfOrder = byName
+        ? newestName !== '' && m.name.localeCompare(newestName) < 0
+        : m.createdAt !== undefined && m.createdAt <= newest;
       return { ...base, state: 'pending', outOfOrder };
     });
     for (const row of rows) {
@@ -213,7 +239,10 @@ export class DrizzleHistory implements OrmHistory {
   private async insertRow(migration: { name: string; checksum: string; createdAt?: number | undefined }): Promise<void> {
     const row = this.row(migration);
     const columns = Object.keys(row);
-    await this.session.query(`INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
+    await this.session.query(
+      `INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+      Object.values(row),
+    );
   }
 
   recorder(audit: AuditLog): MigrationRecorder {

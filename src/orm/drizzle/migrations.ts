@@ -25,7 +25,8 @@ interface JournalEntry {
 }
 
 function readMigrationFile(name: string, path: string, createdAt: number, listedIn: string): DiskMigration {
-  if (!existsSync(path)) return { name, path, script: undefined, checksum: undefined, invalidUtf8At: undefined, createdAt, listedIn };
+  if (!existsSync(path))
+    return { name, path, script: undefined, checksum: undefined, invalidUtf8At: undefined, createdAt, listedIn };
   const bytes = readMigrationBytes(path, `migration "${name}"`);
   // drizzle-orm hashes the decoded text, exactly as read.
   const script = bytes.toString();
@@ -47,11 +48,19 @@ function kindOf(value: unknown): string {
 /** The journal's entries, each with a tag and a time, or a usage error saying what is wrong with them. */
 function journalEntries(journalFile: string, journal: unknown): Array<{ tag: string; when: number }> {
   if (journal === null || typeof journal !== 'object' || Array.isArray(journal)) {
-    throw journalError(journalFile, `is not a drizzle-kit journal: it is ${kindOf(journal)}, where an object with an "entries" array is expected`);
+    throw journalError(
+      journalFile,
+      `is not a drizzle-kit journal: it is ${kindOf(journal)}, where an object with an "entries" array is expected`,
+    );
   }
   const entries = (journal as { entries?: unknown }).entries;
   if (!Array.isArray(entries)) {
-    throw journalError(journalFile, entries === undefined ? 'has no "entries" array' : `has "entries" that is ${kindOf(entries)}, where an array of migrations is expected`);
+    throw journalError(
+      journalFile,
+      entries === undefined
+        ? 'has no "entries" array'
+        : `has "entries" that is ${kindOf(entries)}, where an array of migrations is expected`,
+    );
   }
   const problems: string[] = [];
   const valid: Array<{ tag: string; when: number }> = [];
@@ -65,7 +74,11 @@ function journalEntries(journalFile: string, journal: unknown): Array<{ tag: str
     else if (typeof when !== 'number' || !Number.isFinite(when)) problems.push(`entry ${i} (${tag}) has no numeric "when"`);
     else valid.push({ tag, when });
   });
-  if (problems.length > 0) throw journalError(journalFile, `has ${problems.length === 1 ? 'an entry' : `${problems.length} entries`} that drizzle-orm cannot apply: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; ...' : ''}`);
+  if (problems.length > 0)
+    throw journalError(
+      journalFile,
+      `has ${problems.length === 1 ? 'an entry' : `${problems.length} entries`} that drizzle-orm cannot apply: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; ...' : ''}`,
+    );
   return valid;
 }
 
@@ -103,7 +116,9 @@ export function listDrizzleMigrations(out: string): DrizzleMigrations {
     }
     const entries = journalEntries(journalFile, journal);
     if (entries.length === 0) {
-      const sqlFiles = readdirSync(out).filter((name) => name.endsWith('.sql')).sort();
+      const sqlFiles = readdirSync(out)
+        .filter((name) => name.endsWith('.sql'))
+        .sort();
       if (sqlFiles.length > 0) {
         const shown = sqlFiles.slice(0, 3).join(', ') + (sqlFiles.length > 3 ? ', ...' : '');
         throw journalError(
@@ -112,10 +127,15 @@ export function listDrizzleMigrations(out: string): DrizzleMigrations {
         );
       }
     }
-    const migrations = entries.map((entry) => readMigrationFile(entry.tag, join(out, `${entry.tag}.sql`), entry.when, journalFile));
+    const migrations = entries.map((entry) =>
+      readMigrationFile(entry.tag, join(out, `${entry.tag}.sql`), entry.when, journalFile),
+    );
     return { location: out, exists: true, layout: 'journal', migrations };
   }
-  if (!existsSync(out) || !statSync(out).isDirectory()) return { location: out, exists: false, layout: 'journal', migrations: [] };
-  const migrations = migrationFolders(out).map((name) => readMigrationFile(name, join(out, name, 'migration.sql'), folderMillis(name)!, join(out, name)));
+  if (!existsSync(out) || !statSync(out).isDirectory())
+    return { location: out, exists: false, layout: 'journal', migrations: [] };
+  const migrations = migrationFolders(out).map((name) =>
+    readMigrationFile(name, join(out, name, 'migration.sql'), folderMillis(name)!, join(out, name)),
+  );
   return { location: out, exists: true, layout: migrations.length > 0 ? 'folders' : 'journal', migrations };
 }

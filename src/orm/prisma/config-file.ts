@@ -58,7 +58,9 @@ export async function loadPrismaConfig(file: string, root: string, env: ProjectE
     migrationsPath: path(config.migrations?.path),
     url: configUrl(config.datasource?.url),
     directUrl: configUrl(config.datasource?.directUrl),
-    externalTables: Array.isArray(config.tables?.external) ? config.tables.external.filter((t): t is string => typeof t === 'string') : [],
+    externalTables: Array.isArray(config.tables?.external)
+      ? config.tables.external.filter((t): t is string => typeof t === 'string')
+      : [],
   };
 }
 

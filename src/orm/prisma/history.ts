@@ -23,7 +23,13 @@ export const PRISMA_MIGRATIONS_DDL = `CREATE TABLE _prisma_migrations (
 );`;
 
 /** Tables Prisma ignores when it decides whether a database is empty (PostGIS's own). */
-const IGNORED_TABLES = new Set(['spatial_ref_sys', 'geometry_columns', 'geography_columns', 'raster_columns', 'raster_overviews']);
+const IGNORED_TABLES = new Set([
+  'spatial_ref_sys',
+  'geometry_columns',
+  'geography_columns',
+  'raster_columns',
+  'raster_overviews',
+]);
 
 export interface PrismaMigrationRow {
   id: string;
@@ -97,7 +103,11 @@ export class PrismaHistory implements OrmHistory {
     // An empty schema the URL names on purpose (`?schema=tenant_b`) is a first deploy next to other
     // tenants; an empty public schema because the URL lost its `schema` parameter is not.
     if (appTables.length === 0 && this.options.schemaFromUrl) return [];
-    const tables = await historyShapedTables(this.session, ['id', 'checksum', 'migration_name', 'finished_at', 'applied_steps_count'], { schema: this.schema, table: PRISMA_MIGRATIONS_TABLE });
+    const tables = await historyShapedTables(
+      this.session,
+      ['id', 'checksum', 'migration_name', 'finished_at', 'applied_steps_count'],
+      { schema: this.schema, table: PRISMA_MIGRATIONS_TABLE },
+    );
     const names = disk.map((m) => m.name);
     const out: HistoryElsewhere[] = [];
     for (const t of tables) {
@@ -189,7 +199,10 @@ export class PrismaHistory implements OrmHistory {
   }
 
   async markFinished(id: string, finishedAt: Date): Promise<void> {
-    await this.session.query(`UPDATE ${this.table} SET applied_steps_count = 1, finished_at = $2 WHERE id = $1`, [id, finishedAt]);
+    await this.session.query(`UPDATE ${this.table} SET applied_steps_count = 1, finished_at = $2 WHERE id = $1`, [
+      id,
+      finishedAt,
+    ]);
   }
 
   async markFailed(id: string, logs: string): Promise<void> {

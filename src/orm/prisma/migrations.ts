@@ -14,7 +14,6 @@ export interface PrismaMigrationFile extends DiskMigration {
   dir: string;
 }
 
-
 /**
  * Lists the migration directories the way Prisma 6.6+ does: the direct sub-directories of the
  * migrations folder, sorted with localeCompare. A directory without migration.sql is kept so that
@@ -29,11 +28,26 @@ export function listPrismaMigrations(dir: string): MigrationsOnDisk & { migratio
   const migrations = names.map((name): PrismaMigrationFile => {
     const migrationDir = join(dir, name);
     const scriptPath = join(migrationDir, 'migration.sql');
-    if (!existsSync(scriptPath)) return { name, dir: migrationDir, path: scriptPath, script: undefined, checksum: undefined, invalidUtf8At: undefined, listedIn: migrationDir };
+    if (!existsSync(scriptPath))
+      return {
+        name,
+        dir: migrationDir,
+        path: scriptPath,
+        script: undefined,
+        checksum: undefined,
+        invalidUtf8At: undefined,
+        listedIn: migrationDir,
+      };
     const bytes = readMigrationBytes(scriptPath, `migration "${name}"`);
     const script = bytes.toString('utf8');
-    return { name, dir: migrationDir, path: scriptPath, script, checksum: prismaChecksum(script), invalidUtf8At: firstInvalidUtf8(bytes, script) };
+    return {
+      name,
+      dir: migrationDir,
+      path: scriptPath,
+      script,
+      checksum: prismaChecksum(script),
+      invalidUtf8At: firstInvalidUtf8(bytes, script),
+    };
   });
   return { location: dir, exists: true, migrations };
 }
-

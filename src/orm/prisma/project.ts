@@ -43,7 +43,9 @@ export function prismaEvidence(root: string): string[] {
 }
 
 function defaultSchemaPath(root: string, fromPackageJson: string | undefined): string | undefined {
-  const candidates = [fromPackageJson, 'prisma/schema.prisma', 'schema.prisma', 'prisma/schema'].filter((c): c is string => Boolean(c));
+  const candidates = [fromPackageJson, 'prisma/schema.prisma', 'schema.prisma', 'prisma/schema'].filter((c): c is string =>
+    Boolean(c),
+  );
   for (const candidate of candidates) {
     const path = resolve(root, candidate);
     if (existsSync(path)) return path;
@@ -69,7 +71,10 @@ export function readLockProvider(migrationsDir: string): string | undefined {
     .split(/\r?\n/)
     .find((l) => l.trimStart().startsWith('provider'));
   if (!line) return undefined;
-  return line.replace(/^\s*provider\s*=\s*/, '').trim().replace(/^"(.*)"$/, '$1');
+  return line
+    .replace(/^\s*provider\s*=\s*/, '')
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
 }
 
 /**
@@ -80,15 +85,18 @@ export async function loadPrismaProject(root: string, explicit?: string): Promis
   const pkg = readPackageJson(root);
   const evidence = prismaEvidence(root);
   const explicitFile = explicit ? explicitConfigFile(root, explicit) : undefined;
-  const explicitSchema = explicitFile && (explicitFile.endsWith('.prisma') || statSync(explicitFile).isDirectory()) ? explicitFile : undefined;
+  const explicitSchema =
+    explicitFile && (explicitFile.endsWith('.prisma') || statSync(explicitFile).isDirectory()) ? explicitFile : undefined;
   const configFile = explicitFile && !explicitSchema ? explicitFile : findPrismaConfig(root);
   const earlyEnv = new ProjectEnv([root]);
   const config = configFile ? await loadPrismaConfig(configFile, root, earlyEnv) : undefined;
   const schemaPath = explicitSchema ?? config?.schema ?? defaultSchemaPath(root, pkg?.prisma?.schema);
   if (config?.schema && !existsSync(config.schema)) {
-    throw usageError('LS_PRISMA_SCHEMA_MISSING', `${relative(root, config.file)} names the schema ${relative(root, config.schema)}, which does not exist.`, [
-      `Fix "schema" in ${relative(root, config.file)}, then run the command again.`,
-    ]);
+    throw usageError(
+      'LS_PRISMA_SCHEMA_MISSING',
+      `${relative(root, config.file)} names the schema ${relative(root, config.schema)}, which does not exist.`,
+      [`Fix "schema" in ${relative(root, config.file)}, then run the command again.`],
+    );
   }
 
   let datasource: PrismaDatasource | undefined;
@@ -104,7 +112,13 @@ export async function loadPrismaProject(root: string, explicit?: string): Promis
       }
     }
   }
-  const schemaDir = datasourceFile ? dirname(datasourceFile) : schemaPath ? (statSync(schemaPath).isDirectory() ? schemaPath : dirname(schemaPath)) : join(root, 'prisma');
+  const schemaDir = datasourceFile
+    ? dirname(datasourceFile)
+    : schemaPath
+      ? statSync(schemaPath).isDirectory()
+        ? schemaPath
+        : dirname(schemaPath)
+      : join(root, 'prisma');
   const migrationsDir = config?.migrationsPath ?? join(schemaDir, 'migrations');
   const env = new ProjectEnv(schemaDir === root ? [root] : [root, schemaDir]);
   return {
@@ -129,7 +143,11 @@ export function prismaConfiguredUrls(project: PrismaProject): ConfiguredUrl[] {
   const fromConfig = (value: ConfigUrl | undefined, key: string, direct: boolean) => {
     if (!value || !project.config) return;
     const where = `datasource.${key} in ${rel(project.config.file)}`;
-    urls.push('value' in value ? { source: where, value: value.value, missingEnv: undefined, direct } : { source: where, value: undefined, missingEnv: value.missingEnv, direct });
+    urls.push(
+      'value' in value
+        ? { source: where, value: value.value, missingEnv: undefined, direct }
+        : { source: where, value: undefined, missingEnv: value.missingEnv, direct },
+    );
   };
   // In prisma.config.ts the datasource URL is the one the CLI (and so migrations) use.
   fromConfig(project.config?.directUrl, 'directUrl', true);

@@ -32,13 +32,34 @@ export function reconcilePrisma(files: DiskMigration[], rows: PrismaMigrationRow
       statementsDone: undefined,
     };
     if (failed) {
-      statuses.push({ ...base, state: 'failed', edited: false, startedAt: failed.started_at, finishedAt: undefined, error: failed.logs ?? undefined, statementsDone: failed.applied_steps_count });
+      statuses.push({
+        ...base,
+        state: 'failed',
+        edited: false,
+        startedAt: failed.started_at,
+        finishedAt: undefined,
+        error: failed.logs ?? undefined,
+        statementsDone: failed.applied_steps_count,
+      });
     } else if (applied) {
       lastAppliedIndex = index;
-      const edited = file.script !== undefined && applied.checksum !== file.checksum && !checksumMatches(applied.checksum, file.script);
-      statuses.push({ ...base, state: 'applied', edited, startedAt: applied.started_at, finishedAt: applied.finished_at ?? undefined });
+      const edited =
+        file.script !== undefined && applied.checksum !== file.checksum && !checksumMatches(applied.checksum, file.script);
+      statuses.push({
+        ...base,
+        state: 'applied',
+        edited,
+        startedAt: applied.started_at,
+        finishedAt: applied.finished_at ?? undefined,
+      });
     } else {
-      statuses.push({ ...base, state: own.length > 0 ? 'rolled-back' : 'pending', edited: false, startedAt: undefined, finishedAt: undefined });
+      statuses.push({
+        ...base,
+        state: own.length > 0 ? 'rolled-back' : 'pending',
+        edited: false,
+        startedAt: undefined,
+        finishedAt: undefined,
+      });
     }
   });
   // Statuses are in disk order here, so a status's index is its file's index.
@@ -48,7 +69,8 @@ export function reconcilePrisma(files: DiskMigration[], rows: PrismaMigrationRow
   const onDisk = new Set(files.map((f) => f.name));
   const missing = new Map<string, PrismaMigrationRow>();
   for (const row of rows) {
-    if (!onDisk.has(row.migration_name) && row.rolled_back_at === null && !missing.has(row.migration_name)) missing.set(row.migration_name, row);
+    if (!onDisk.has(row.migration_name) && row.rolled_back_at === null && !missing.has(row.migration_name))
+      missing.set(row.migration_name, row);
   }
   for (const [name, row] of missing) {
     statuses.push({

@@ -11,7 +11,14 @@ import { ProjectEnv } from '../../project/env-file.js';
 import type { DiskMigration, MigrationsOnDisk, OrmProject, OrmRuntime, RuntimeContext } from '../adapter.js';
 import { lockstepLockKey } from '../../db/postgres/advisory-lock.js';
 import { typeormEvidence } from './evidence.js';
-import { findDataSourceFile, loadDataSource, typeormLoader, type ConnectionFields, type LoadedDataSource, type TypeormQueryRunner } from './data-source-file.js';
+import {
+  findDataSourceFile,
+  loadDataSource,
+  typeormLoader,
+  type ConnectionFields,
+  type LoadedDataSource,
+  type TypeormQueryRunner,
+} from './data-source-file.js';
 import { TypeormHistory } from './history.js';
 import { globProblems, loadTypeormMigrations, type TypeormMigration } from './migration-files.js';
 import { mixedList } from './class-files.js';
@@ -39,7 +46,11 @@ function dataSourceUrl(dataSource: LoadedDataSource['options']): string | undefi
 
 /** An error of TypeORM's own (TypeORMError and its subclasses, such as EntityMetadataNotFoundError), not of the driver. */
 function isTypeormError(error: unknown): boolean {
-  for (let proto = error && typeof error === 'object' ? Object.getPrototypeOf(error) : null; proto; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto = error && typeof error === 'object' ? Object.getPrototypeOf(error) : null;
+    proto;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     if ((proto as { constructor?: { name?: string } }).constructor?.name === 'TypeORMError') return true;
   }
   return false;
@@ -92,7 +103,11 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
         const dataSource = await loadDataSource(file, root, importer);
         const entities = await loadClassFiles('entities', dataSource.options.entities, { root, importer });
         const subscribers = await loadClassFiles('subscribers', dataSource.options.subscribers, { root, importer });
-        const { migrations, globs } = await loadTypeormMigrations(dataSource.options.migrations, { root, dataSourceFile: file, importer });
+        const { migrations, globs } = await loadTypeormMigrations(dataSource.options.migrations, {
+          root,
+          dataSourceFile: file,
+          importer,
+        });
         return { dataSource, entities, subscribers, migrations, globs };
       }),
     );
@@ -110,7 +125,9 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
   }
 
   get configRead(): string {
-    return /\.[cm]?tsx?$/.test(this.dataSourceFile) ? "run with a TypeScript-capable loader and the project's tsconfig.json" : 'compiled JavaScript, run as it is';
+    return /\.[cm]?tsx?$/.test(this.dataSourceFile)
+      ? "run with a TypeScript-capable loader and the project's tsconfig.json"
+      : 'compiled JavaScript, run as it is';
   }
 
   get dialect(): string | undefined {
@@ -120,7 +137,9 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
   get historyTable(): string {
     const table = this.dataSource.options.migrationsTableName ?? 'migrations';
     // Only PostgreSQL has schemas; elsewhere the table is in the database itself.
-    return this.dataSource.options.type && this.dataSource.options.type !== 'postgres' ? table : `${this.dataSource.options.schema ?? 'public'}.${table}`;
+    return this.dataSource.options.type && this.dataSource.options.type !== 'postgres'
+      ? table
+      : `${this.dataSource.options.schema ?? 'public'}.${table}`;
   }
 
   get transactionMode(): TransactionMode {
@@ -134,12 +153,18 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
 
   unsupported(): string | undefined {
     const type = this.dataSource.options.type;
-    return type && type !== 'postgres' ? `The data source in ${relative(this.root, this.dataSourceFile)} is of type "${type}".` : undefined;
+    return type && type !== 'postgres'
+      ? `The data source in ${relative(this.root, this.dataSourceFile)} is of type "${type}".`
+      : undefined;
   }
 
   async listMigrations(): Promise<MigrationsOnDisk> {
     const patterns = mixedList(this.dataSource.options.migrations).filter((m): m is string => typeof m === 'string');
-    return { location: patterns.join(', ') || relative(this.root, this.dataSourceFile), exists: this.migrations.length > 0, migrations: this.migrations };
+    return {
+      location: patterns.join(', ') || relative(this.root, this.dataSourceFile),
+      exists: this.migrations.length > 0,
+      migrations: this.migrations,
+    };
   }
 
   history(session: PgSession): TypeormHistory {
@@ -154,7 +179,11 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
    * Initialises the project's DataSource on lockstep's target (never synchronize, never
    * migrationsRun, never dropSchema) and takes one QueryRunner from it as the session.
    */
-  async openSession(target: PgTarget, command: string, cli: (args: string) => string = (args) => `lockstep ${args}`): Promise<PgSession> {
+  async openSession(
+    target: PgTarget,
+    command: string,
+    cli: (args: string) => string = (args) => `lockstep ${args}`,
+  ): Promise<PgSession> {
     if (target.kind !== 'server') throw new Error('TypeORM projects need a database server');
     const options = this.dataSource.options;
     // The connection lockstep's own sessions would open: host, credentials, TLS and timeout from the URL.
@@ -163,7 +192,11 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
       // One connection to lockstep's target: no replicas, whose master would take precedence over it.
       replication: undefined,
       // TLS as the URL's sslmode says; with none, as the data source (or its master) configures it.
-      ...(client.ssl !== undefined ? { ssl: client.ssl } : options.ssl === undefined && options.replication?.master?.ssl !== undefined ? { ssl: options.replication.master.ssl } : {}),
+      ...(client.ssl !== undefined
+        ? { ssl: client.ssl }
+        : options.ssl === undefined && options.replication?.master?.ssl !== undefined
+          ? { ssl: options.replication.master.ssl }
+          : {}),
       connectTimeoutMS: client.connectionTimeoutMillis,
       url: undefined,
       host: client.host,
@@ -190,9 +223,13 @@ export class TypeormOrm implements OrmProject, OrmRuntime {
       if (this.dataSource.isInitialized) await this.dataSource.destroy().catch(() => undefined);
       // TypeORM checks the entities (their relations, columns and keys) once it has connected.
       if (isTypeormError(error) && (error as { driverError?: unknown }).driverError === undefined) {
-        throw usageError('LS_TYPEORM_DATA_SOURCE', `TypeORM refused the data source in ${relative(this.root, this.dataSourceFile)}: ${errorText(error)}`, [
-          `Fix what TypeORM names in the data source or its entities (the typeorm CLI refuses it too), then run \`${cli(command)}\` again.`,
-        ]);
+        throw usageError(
+          'LS_TYPEORM_DATA_SOURCE',
+          `TypeORM refused the data source in ${relative(this.root, this.dataSourceFile)}: ${errorText(error)}`,
+          [
+            `Fix what TypeORM names in the data source or its entities (the typeorm CLI refuses it too), then run \`${cli(command)}\` again.`,
+          ],
+        );
       }
       throw connectionError((error as { driverError?: unknown }).driverError ?? error, target, command);
     }

@@ -43,8 +43,21 @@ function oneFolderGlob(absolute: string): string[] | undefined {
   const slash = absolute.lastIndexOf('/');
   const dir = absolute.slice(0, slash) || '/';
   const name = absolute.slice(slash + 1);
-  if (!name.includes('*') || name.includes('**') || name.startsWith('.') || PATTERN_SYNTAX.test(name) || PATTERN_SYNTAX.test(dir) || dir.includes('*')) return undefined;
-  const matcher = new RegExp(`^${name.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+  if (
+    !name.includes('*') ||
+    name.includes('**') ||
+    name.startsWith('.') ||
+    PATTERN_SYNTAX.test(name) ||
+    PATTERN_SYNTAX.test(dir) ||
+    dir.includes('*')
+  )
+    return undefined;
+  const matcher = new RegExp(
+    `^${name
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')}$`,
+  );
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -62,7 +75,11 @@ function oneFolderGlob(absolute: string): string[] | undefined {
 
 /** An EntitySchema instance, as TypeORM's InstanceChecker recognises one. */
 export function isEntitySchema(value: unknown): boolean {
-  return Boolean(value) && typeof value === 'object' && (value as Record<string, unknown>)['@instanceof'] === Symbol.for('EntitySchema');
+  return (
+    Boolean(value) &&
+    typeof value === 'object' &&
+    (value as Record<string, unknown>)['@instanceof'] === Symbol.for('EntitySchema')
+  );
 }
 
 /**

@@ -20,7 +20,8 @@ export function isTypeormConnectionLost(error: unknown): boolean {
 export function connectionLostCause(error: unknown, reported: unknown): unknown {
   if (error instanceof LockstepError && error.cause !== undefined) return error.cause;
   // "Query runner already released" says only that TypeORM gave up on the connection; the client said why.
-  if ((error as { name?: unknown } | undefined)?.name === 'QueryRunnerAlreadyReleasedError' && reported !== undefined) return reported;
+  if ((error as { name?: unknown } | undefined)?.name === 'QueryRunnerAlreadyReleasedError' && reported !== undefined)
+    return reported;
   return (error as { driverError?: unknown } | undefined)?.driverError ?? error;
 }
 
@@ -31,7 +32,10 @@ export function connectionLostCause(error: unknown, reported: unknown): unknown 
  * applied before is committed with its history row.
  */
 export function sessionConnectionLost(cause: unknown, command: string, cli: (args: string) => string): LockstepError {
-  const again = command === 'status' ? `Run \`${cli('status')}\` again` : `Run \`${cli('status')}\` to see what is recorded, then \`${cli(command)}\` again`;
+  const again =
+    command === 'status'
+      ? `Run \`${cli('status')}\` again`
+      : `Run \`${cli('status')}\` to see what is recorded, then \`${cli(command)}\` again`;
   return new LockstepError({
     code: 'LS_CONNECTION_LOST',
     message: `The connection to the database broke while lockstep ${command} was using it: ${errorText(cause)}.`,

@@ -24,19 +24,20 @@ export interface ConnectionFields {
 }
 
 export interface LoadedDataSource {
-  options: Record<string, unknown> & ConnectionFields & {
-    type?: string;
-    schema?: string;
-    /** Read replicas: TypeORM connects writes (and migrations) to `master`, ignoring the top-level connection fields. */
-    replication?: { master?: ConnectionFields; slaves?: unknown[] };
-    /** TypeORM's MixedList: classes and glob strings, in an array or as an object's values. */
-    migrations?: unknown;
-    entities?: unknown;
-    subscribers?: unknown;
-    migrationsTableName?: string;
-    migrationsTransactionMode?: 'all' | 'each' | 'none';
-    extra?: Record<string, unknown>;
-  };
+  options: Record<string, unknown> &
+    ConnectionFields & {
+      type?: string;
+      schema?: string;
+      /** Read replicas: TypeORM connects writes (and migrations) to `master`, ignoring the top-level connection fields. */
+      replication?: { master?: ConnectionFields; slaves?: unknown[] };
+      /** TypeORM's MixedList: classes and glob strings, in an array or as an object's values. */
+      migrations?: unknown;
+      entities?: unknown;
+      subscribers?: unknown;
+      migrationsTableName?: string;
+      migrationsTransactionMode?: 'all' | 'each' | 'none';
+      extra?: Record<string, unknown>;
+    };
   setOptions(options: Record<string, unknown>): unknown;
   initialize(): Promise<unknown>;
   destroy(): Promise<unknown>;
@@ -96,7 +97,12 @@ export function findDataSourceFile(root: string, configured: string | undefined)
 }
 
 function isDataSource(value: unknown): value is LoadedDataSource {
-  return Boolean(value) && typeof value === 'object' && typeof (value as LoadedDataSource).initialize === 'function' && typeof (value as LoadedDataSource).options === 'object';
+  return (
+    Boolean(value) &&
+    typeof value === 'object' &&
+    typeof (value as LoadedDataSource).initialize === 'function' &&
+    typeof (value as LoadedDataSource).options === 'object'
+  );
 }
 
 type Jiti = ReturnType<typeof import('jiti').createJiti>;
@@ -171,16 +177,22 @@ export async function loadDataSource(file: string, root: string, importer: Impor
     // The typeorm CLI awaits each export, so a DataSource built by an async factory counts too.
     values = isDataSource(exported) ? [exported] : await Promise.all(Object.values((exported ?? {}) as Record<string, unknown>));
   } catch (error) {
-    throw usageError('LS_TYPEORM_DATA_SOURCE', `Could not load the TypeORM data source ${relative(root, file)}: ${loadErrorText(error, file, root)}`, [
-      `Fix the error in ${relative(root, file)} (or install the packages it imports), then run the command again.`,
-    ]);
+    throw usageError(
+      'LS_TYPEORM_DATA_SOURCE',
+      `Could not load the TypeORM data source ${relative(root, file)}: ${loadErrorText(error, file, root)}`,
+      [`Fix the error in ${relative(root, file)} (or install the packages it imports), then run the command again.`],
+    );
   }
   const unique = [...new Set(values.filter(isDataSource))];
   if (unique.length !== 1) {
     throw usageError(
       'LS_TYPEORM_DATA_SOURCE',
-      unique.length === 0 ? `${relative(root, file)} exports no TypeORM DataSource.` : `${relative(root, file)} exports ${unique.length} DataSources; lockstep needs exactly one, as the typeorm CLI does.`,
-      ['Export exactly one DataSource from the file (e.g. `export const AppDataSource = new DataSource({...})`), or set typeorm.dataSource in lockstep.config.json.'],
+      unique.length === 0
+        ? `${relative(root, file)} exports no TypeORM DataSource.`
+        : `${relative(root, file)} exports ${unique.length} DataSources; lockstep needs exactly one, as the typeorm CLI does.`,
+      [
+        'Export exactly one DataSource from the file (e.g. `export const AppDataSource = new DataSource({...})`), or set typeorm.dataSource in lockstep.config.json.',
+      ],
     );
   }
   return unique[0]!;

@@ -22,7 +22,11 @@ export interface LoadedClasses {
  * the migrations import, so that `queryRunner.manager.save(Entity, …)` in a data migration fails
  * with "No metadata for Entity was found".
  */
-export async function loadClassFiles(option: 'entities' | 'subscribers', value: unknown, options: { root: string; importer: Importer }): Promise<LoadedClasses> {
+export async function loadClassFiles(
+  option: 'entities' | 'subscribers',
+  value: unknown,
+  options: { root: string; importer: Importer },
+): Promise<LoadedClasses> {
   const { root, importer } = options;
   const entries: unknown[] = [];
   const globs: GlobReport[] = [];
@@ -41,7 +45,9 @@ export async function loadClassFiles(option: 'entities' | 'subscribers', value: 
           code: 'LS_TYPEORM_ENTITY_LOAD',
           message: `Could not load ${relative(root, file)} (matched by "${entry}" in the data source's ${option}): ${loadErrorText(result.reason, file, root)}`,
           state: 'Unchanged: lockstep applied nothing.',
-          recovery: [`Fix ${relative(root, file)}, or change the "${option}" option of the data source so that it matches only the files it should.`],
+          recovery: [
+            `Fix ${relative(root, file)}, or change the "${option}" option of the data source so that it matches only the files it should.`,
+          ],
           exitCode: ExitCode.Usage,
         });
       }

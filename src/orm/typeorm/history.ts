@@ -69,16 +69,36 @@ export class TypeormHistory implements OrmHistory {
     const byName = new Map(rows.map((r) => [r.name, r]));
     const newest = rows.reduce((max, r) => Math.max(max, Number(r.timestamp)), 0);
     const statuses = disk.map((m): MigrationStatus => {
-      const base = { name: m.name, file: relative(this.options.projectRoot, m.path), edited: false, outOfOrder: false, startedAt: undefined, finishedAt: undefined, error: undefined, statementsDone: undefined };
+      const base = {
+        name: m.name,
+        file: relative(this.options.projectRoot, m.path),
+        edited: false,
+        outOfOrder: false,
+        startedAt: undefined,
+        finishedAt: undefined,
+        error: undefined,
+        statementsDone: undefined,
+      };
       if (byName.has(m.name)) return { ...base, state: 'applied' };
       const failure = open.get(m.name);
-      if (failure) return { ...base, state: 'failed', startedAt: failure.at, error: failure.error, statementsDone: failure.statementsDone };
+      if (failure)
+        return { ...base, state: 'failed', startedAt: failure.at, error: failure.error, statementsDone: failure.statementsDone };
       return { ...base, state: 'pending', outOfOrder: (m.createdAt ?? 0) < newest };
     });
     const onDisk = new Set(disk.map((m) => m.name));
     for (const row of rows) {
       if (onDisk.has(row.name)) continue;
-      statuses.push({ name: row.name, state: 'missing-on-disk', edited: false, outOfOrder: false, file: undefined, startedAt: undefined, finishedAt: new Date(Number(row.timestamp)), error: undefined, statementsDone: undefined });
+      statuses.push({
+        name: row.name,
+        state: 'missing-on-disk',
+        edited: false,
+        outOfOrder: false,
+        file: undefined,
+        startedAt: undefined,
+        finishedAt: new Date(Number(row.timestamp)),
+        error: undefined,
+        statementsDone: undefined,
+      });
     }
     return statuses;
   }

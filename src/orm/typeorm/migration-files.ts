@@ -29,7 +29,9 @@ function loadError(message: string, file: string, root: string): LockstepError {
     code: 'LS_TYPEORM_MIGRATION_LOAD',
     message,
     state: 'Unchanged: lockstep applied nothing.',
-    recovery: [`Fix ${relative(root, file)}, or change the "migrations" option of the data source so that it matches only migration files.`],
+    recovery: [
+      `Fix ${relative(root, file)}, or change the "migrations" option of the data source so that it matches only migration files.`,
+    ],
     exitCode: ExitCode.Usage,
   });
 }
@@ -40,7 +42,11 @@ function describe(migrationClass: TypeormMigration['migrationClass'], path: stri
   try {
     instance = new migrationClass();
   } catch (error) {
-    throw loadError(`The migration class ${migrationClass.name} in ${relative(root, path)} could not be created (TypeORM creates each with \`new\` and no arguments): ${loadErrorText(error, path, root)}`, path, root);
+    throw loadError(
+      `The migration class ${migrationClass.name} in ${relative(root, path)} could not be created (TypeORM creates each with \`new\` and no arguments): ${loadErrorText(error, path, root)}`,
+      path,
+      root,
+    );
   }
   const name = instance.name ?? migrationClass.name;
   const timestamp = Number.parseInt(name.slice(-13), 10);
@@ -49,11 +55,22 @@ function describe(migrationClass: TypeormMigration['migrationClass'], path: stri
       code: 'LS_TYPEORM_MIGRATION_NAME',
       message: `The migration class ${name} in ${relative(root, path)} has no 13-digit timestamp at the end of its name, which TypeORM requires to order migrations.`,
       state: 'Unchanged: lockstep applied nothing.',
-      recovery: ['Rename the class (and its `name` property) to end with the timestamp it was created at, as `typeorm migration:create` does.'],
+      recovery: [
+        'Rename the class (and its `name` property) to end with the timestamp it was created at, as `typeorm migration:create` does.',
+      ],
       exitCode: ExitCode.Usage,
     });
   }
-  return { name, path, script: undefined, checksum: undefined, invalidUtf8At: undefined, createdAt: timestamp, migrationClass, transaction: instance.transaction };
+  return {
+    name,
+    path,
+    script: undefined,
+    checksum: undefined,
+    invalidUtf8At: undefined,
+    createdAt: timestamp,
+    migrationClass,
+    transaction: instance.transaction,
+  };
 }
 
 /**
@@ -62,7 +79,12 @@ function describe(migrationClass: TypeormMigration['migrationClass'], path: stri
  * migration classes only, and at least one: anything else would make `typeorm migration:run` fail,
  * or (a file that does not load) leave a migration out of the deploy without a word.
  */
-function migrationClassesOf(exported: unknown, file: string, pattern: string, root: string): Array<TypeormMigration['migrationClass']> {
+function migrationClassesOf(
+  exported: unknown,
+  file: string,
+  pattern: string,
+  root: string,
+): Array<TypeormMigration['migrationClass']> {
   const values = exportedClasses(exported);
   const others = values.filter((value) => !isMigrationClass(value));
   if (others.length > 0) {
@@ -110,9 +132,14 @@ export async function loadTypeormMigrations(
     for (const [i, file] of files.entries()) {
       const result = loaded[i]!;
       if (result.status === 'rejected') {
-        throw loadError(`Could not load the migration file ${relative(root, file)} (matched by "${entry}"): ${loadErrorText(result.reason, file, root)}`, file, root);
+        throw loadError(
+          `Could not load the migration file ${relative(root, file)} (matched by "${entry}"): ${loadErrorText(result.reason, file, root)}`,
+          file,
+          root,
+        );
       }
-      for (const migrationClass of migrationClassesOf(result.value, file, entry, root)) migrations.push(describe(migrationClass, file, root));
+      for (const migrationClass of migrationClassesOf(result.value, file, entry, root))
+        migrations.push(describe(migrationClass, file, root));
     }
   }
   const seen = new Map<string, TypeormMigration>();
@@ -123,7 +150,9 @@ export async function loadTypeormMigrations(
         code: 'LS_TYPEORM_DUPLICATE',
         message: `Two migrations are named ${migration.name}: in ${relative(root, other.path)} and ${relative(root, migration.path)}. TypeORM refuses duplicates; the data source probably matches both the TypeScript sources and the compiled JavaScript.`,
         state: 'Unchanged: lockstep applied nothing.',
-        recovery: ['Make the "migrations" option match one set of files (e.g. `dist/migration/*.js` in production, `src/migration/*.ts` in development).'],
+        recovery: [
+          'Make the "migrations" option match one set of files (e.g. `dist/migration/*.js` in production, `src/migration/*.ts` in development).',
+        ],
         exitCode: ExitCode.Usage,
       });
     }
@@ -142,7 +171,9 @@ export function globProblems(globs: GlobReport[], dataSourceFile: string, root: 
   for (const { pattern, matched } of globs) {
     if (matched.length === 0) {
       const dir = dirname(isAbsolute(pattern) ? pattern : resolve(root, pattern)).replace(/[*{].*$/, '');
-      problems.push(`the ${option} pattern "${pattern}" matched no file${existsSync(dir) ? '' : ` (${relative(root, dir) || '.'} does not exist: was the project built?)`}`);
+      problems.push(
+        `the ${option} pattern "${pattern}" matched no file${existsSync(dir) ? '' : ` (${relative(root, dir) || '.'} does not exist: was the project built?)`}`,
+      );
       continue;
     }
     const ts = matched.filter((f) => /\.(c|m)?ts$/.test(f));

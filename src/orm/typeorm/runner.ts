@@ -79,8 +79,21 @@ class QueryTap {
   }
 }
 
-function prepared(migration: TypeormMigration, mode: 'transaction' | 'statements', rel: (path: string) => string, reason?: string): PreparedMigration {
-  return { name: migration.name, file: rel(migration.path), checksum: '', statements: [], mode, modeReason: reason, createdAt: migration.createdAt };
+function prepared(
+  migration: TypeormMigration,
+  mode: 'transaction' | 'statements',
+  rel: (path: string) => string,
+  reason?: string,
+): PreparedMigration {
+  return {
+    name: migration.name,
+    file: rel(migration.path),
+    checksum: '',
+    statements: [],
+    mode,
+    modeReason: reason,
+    createdAt: migration.createdAt,
+  };
 }
 
 /**
@@ -88,7 +101,11 @@ function prepared(migration: TypeormMigration, mode: 'transaction' | 'statements
  * migrationsTransactionMode (all, each, none) and each migration's `transaction` property as
  * TypeORM does, with lockstep's timeouts, lock retries and audit.
  */
-export async function applyTypeormMigrations(pending: TypeormMigration[], mode: TransactionMode, ctx: RunContext): Promise<AppliedMigration[]> {
+export async function applyTypeormMigrations(
+  pending: TypeormMigration[],
+  mode: TransactionMode,
+  ctx: RunContext,
+): Promise<AppliedMigration[]> {
   if (pending.length === 0) return [];
   const builder = ctx.dataSource.driver.createSchemaBuilder();
   if (builder.createMetadataTableIfNecessary) await builder.createMetadataTableIfNecessary(ctx.queryRunner);
@@ -99,7 +116,9 @@ export async function applyTypeormMigrations(pending: TypeormMigration[], mode: 
         code: 'LS_TYPEORM_TRANSACTION_MODE',
         message: `migrationsTransactionMode is "all", but ${overriding.map((m) => m.name).join(', ')} set${overriding.length === 1 ? 's' : ''} its own \`transaction\` property; TypeORM refuses this combination too (ForbiddenTransactionModeOverrideError).`,
         state: 'Unchanged: lockstep applied nothing.',
-        recovery: ['Set migrationsTransactionMode: "each" in the data source, so that a migration may opt out of its transaction, or remove the property.'],
+        recovery: [
+          'Set migrationsTransactionMode: "each" in the data source, so that a migration may opt out of its transaction, or remove the property.',
+        ],
         exitCode: ExitCode.Usage,
       });
     }
@@ -142,17 +161,46 @@ async function inOneTransaction(migrations: TypeormMigration[], ctx: RunContext)
       tap.restore();
       const rows = done.flatMap((d) => [
         ctx.history.insertRowSql(d.migration.name, d.migration.createdAt ?? 0),
-        auditInBatch ? ctx.audit.recordSql({ event: 'migration-applied', migration: d.migration.name, attempt, statementsTotal: d.statements, statementsDone: d.statements, durationMs: d.durationMs, lockWaits }) : undefined,
+        auditInBatch
+          ? ctx.audit.recordSql({
+              event: 'migration-applied',
+              migration: d.migration.name,
+              attempt,
+              statementsTotal: d.statements,
+              statementsDone: d.statements,
+              durationMs: d.durationMs,
+              lockWaits,
+            })
+          : undefined,
       ]);
       await ctx.session.exec(rows.filter(Boolean).join(';\n'));
       await ctx.queryRunner.commitTransaction();
       if (ctx.audit.enabled && !auditInBatch) {
-        ctx.audit.disable('its rows could not be written inside the migrations\' transaction');
-        ctx.emit({ type: 'warning', code: 'LS_AUDIT_DISABLED', message: "lockstep's audit rows could not be written; continuing without the audit log." });
+        ctx.audit.disable("its rows could not be written inside the migrations' transaction");
+        ctx.emit({
+          type: 'warning',
+          code: 'LS_AUDIT_DISABLED',
+          message: "lockstep's audit rows could not be written; continuing without the audit log.",
+        });
       }
       return done.map((d) => {
-        const result: AppliedMigration = { name: d.migration.name, mode: 'transaction', durationMs: migrations.length === 1 ? performance.now() - began : d.durationMs, statements: d.statements, lockWaits, retries: attempt - 1 };
-        ctx.emit({ type: 'migration-applied', migration: result.name, mode: 'transaction', durationMs: result.durationMs, statements: result.statements, lockWaits, retries: result.retries });
+        const result: AppliedMigration = {
+          name: d.migration.name,
+          mode: 'transaction',
+          durationMs: migrations.length === 1 ? performance.now() - began : d.durationMs,
+          statements: d.statements,
+          lockWaits,
+          retries: attempt - 1,
+        };
+        ctx.emit({
+          type: 'migration-applied',
+          migration: result.name,
+          mode: 'transaction',
+          durationMs: result.durationMs,
+          statements: result.statements,
+          lockWaits,
+          retries: result.retries,
+        });
         return result;
       });
     } catch (error) {
@@ -161,7 +209,14 @@ async function inOneTransaction(migrations: TypeormMigration[], ctx: RunContext)
       const failedQuery = finishing ? undefined : await tap.failedStatement();
       const migration = prepared(failing, 'transaction', ctx.rel);
       if (isTypeormConnectionLost(error)) {
-        throw new MigrationFailure({ migration, kind: 'connection-lost', cause: connectionLostCause(error, reportedConnectionError(ctx.queryRunner)), failedQuery, statementsDone: 0, attempts: attempt });
+        throw new MigrationFailure({
+          migration,
+          kind: 'connection-lost',
+          cause: connectionLostCause(error, reportedConnectionError(ctx.queryRunner)),
+          failedQuery,
+          statementsDone: 0,
+          attempts: attempt,
+        });
       }
       if (ctx.queryRunner.isTransactionActive) await ctx.queryRunner.rollbackTransaction().catch(() => undefined);
       if (finishing && auditInBatch) {
@@ -173,18 +228,50 @@ async function inOneTransaction(migrations: TypeormMigration[], ctx: RunContext)
       if (isLockTimeout(error)) {
         lockWaits++;
         const blockers = await describeBlockers(ctx.session, failedQuery);
-        const delay = attempt <= ctx.settings.lockRetries ? backoffDelay(attempt, ctx.settings.retryDelayMs, ctx.settings.retryMaxDelayMs) : undefined;
-        ctx.emit({ type: 'lock-timeout', migration: failing.name, statement: tap.count + 1, line: 0, attempt, retryInMs: delay, blockers: blockers.map(blockerText) });
-        await recordQuietly(ctx, { event: 'lock-retry', migration: failing.name, attempt, errorCode: isPgError(error) ? error.code : undefined, errorMessage: errorText(error) });
+        const delay =
+          attempt <= ctx.settings.lockRetries
+            ? backoffDelay(attempt, ctx.settings.retryDelayMs, ctx.settings.retryMaxDelayMs)
+            : undefined;
+        ctx.emit({
+          type: 'lock-timeout',
+          migration: failing.name,
+          statement: tap.count + 1,
+          line: 0,
+          attempt,
+          retryInMs: delay,
+          blockers: blockers.map(blockerText),
+        });
+        await recordQuietly(ctx, {
+          event: 'lock-retry',
+          migration: failing.name,
+          attempt,
+          errorCode: isPgError(error) ? error.code : undefined,
+          errorMessage: errorText(error),
+        });
         if (delay !== undefined) {
           await sleep(delay);
           continue;
         }
-        const failure = new MigrationFailure({ migration, kind: 'lock-timeout', cause: error, failedQuery, statementsDone: 0, attempts: attempt, blockers });
+        const failure = new MigrationFailure({
+          migration,
+          kind: 'lock-timeout',
+          cause: error,
+          failedQuery,
+          statementsDone: 0,
+          attempts: attempt,
+          blockers,
+        });
         await recordFailureAudit(ctx, failure, lockWaits);
         throw failure;
       }
-      const failure = new MigrationFailure({ migration, kind: 'statement-error', cause: error, failedQuery, statementsDone: 0, attempts: attempt });
+      const failure = new MigrationFailure({
+        migration,
+        kind: 'statement-error',
+        cause: error,
+        failedQuery,
+        statementsDone: 0,
+        attempts: attempt,
+      });
       await recordFailureAudit(ctx, failure, lockWaits);
       throw failure;
     }
@@ -228,7 +315,15 @@ async function withoutTransaction(migration: TypeormMigration, ctx: RunContext):
     }
     const kind = isTypeormConnectionLost(error) ? 'connection-lost' : isLockTimeout(error) ? 'lock-timeout' : 'statement-error';
     const cause = kind === 'connection-lost' ? connectionLostCause(error, reportedConnectionError(ctx.queryRunner)) : error;
-    const failure = new MigrationFailure({ migration: migrationInfo, kind, cause, failedQuery, statementsDone: tap.count, attempts: 1, invalidIndex });
+    const failure = new MigrationFailure({
+      migration: migrationInfo,
+      kind,
+      cause,
+      failedQuery,
+      statementsDone: tap.count,
+      attempts: 1,
+      invalidIndex,
+    });
     if (kind !== 'connection-lost') await recordFailureAudit(ctx, failure, kind === 'lock-timeout' ? 1 : 0);
     throw failure;
   } finally {
@@ -237,7 +332,22 @@ async function withoutTransaction(migration: TypeormMigration, ctx: RunContext):
   }
   await ctx.history.insertRow(migration.name, migration.createdAt ?? 0);
   const durationMs = performance.now() - began;
-  await recordQuietly(ctx, { event: 'migration-applied', migration: migration.name, statementsTotal: tap.count, statementsDone: tap.count, durationMs, detail: { mode: 'statements' } });
-  ctx.emit({ type: 'migration-applied', migration: migration.name, mode: 'statements', durationMs, statements: tap.count, lockWaits: 0, retries: 0 });
+  await recordQuietly(ctx, {
+    event: 'migration-applied',
+    migration: migration.name,
+    statementsTotal: tap.count,
+    statementsDone: tap.count,
+    durationMs,
+    detail: { mode: 'statements' },
+  });
+  ctx.emit({
+    type: 'migration-applied',
+    migration: migration.name,
+    mode: 'statements',
+    durationMs,
+    statements: tap.count,
+    lockWaits: 0,
+    retries: 0,
+  });
   return { name: migration.name, mode: 'statements', durationMs, statements: tap.count, lockWaits: 0, retries: 0 };
 }

@@ -23,10 +23,15 @@ interface Context {
  * the migrations share it. A broken connection is a LockstepError (LS_CONNECTION_LOST) that says
  * what the driver reported, never TypeORM's "Query runner already released".
  */
-export async function queryRunnerSession(dataSource: LoadedDataSource, queryRunner: TypeormQueryRunner, context: Context): Promise<PgSession> {
+export async function queryRunnerSession(
+  dataSource: LoadedDataSource,
+  queryRunner: TypeormQueryRunner,
+  context: Context,
+): Promise<PgSession> {
   // The PostgreSQL client says why a connection broke; TypeORM only releases the QueryRunner.
   let reported: unknown;
-  const client = (queryRunner as { databaseConnection?: { on?: (event: string, listener: (error: unknown) => void) => void } }).databaseConnection;
+  const client = (queryRunner as { databaseConnection?: { on?: (event: string, listener: (error: unknown) => void) => void } })
+    .databaseConnection;
   client?.on?.('error', (error) => {
     reported ??= error;
     REPORTED.set(queryRunner, reported);
@@ -43,10 +48,17 @@ export async function queryRunnerSession(dataSource: LoadedDataSource, queryRunn
   };
   const query = <Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> =>
     run(async () => {
-      const result = (await (queryRunner.query as (sql: string, params?: unknown[], structured?: boolean) => Promise<StructuredResult>)(sql, params ? [...params] : undefined, true)) ?? {};
+      const result =
+        (await (queryRunner.query as (sql: string, params?: unknown[], structured?: boolean) => Promise<StructuredResult>)(
+          sql,
+          params ? [...params] : undefined,
+          true,
+        )) ?? {};
       return (result.records ?? []) as Row[];
     });
-  const [row] = await query<{ pid: number; version: string }>(`SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS version`);
+  const [row] = await query<{ pid: number; version: string }>(
+    `SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS version`,
+  );
   return {
     kind: 'server',
     pid: row!.pid,

@@ -142,7 +142,7 @@ function parseInPieces(parser: LibPgQuery, bytes: Buffer): RawStatement[] | unde
       return undefined;
     }
     const tail = stmts[stmts.length - 1];
-    if (!last && !(tail && tail.stmt_len && (tail.stmt_location ?? 0) + tail.stmt_len === end - pos - 1)) return undefined;
+    if (!last && !(tail?.stmt_len && (tail.stmt_location ?? 0) + tail.stmt_len === end - pos - 1)) return undefined;
     for (const raw of stmts) {
       const start = raw.stmt_location ?? 0;
       out.push({ node: raw.stmt as Node, byteStart: pos + start, byteLength: raw.stmt_len ? raw.stmt_len : end - pos - start });

@@ -93,13 +93,23 @@ function countNewlines(text: string): number {
   return count;
 }
 
-type Classification = Pick<SqlStatement, 'kind' | 'node' | 'outsideTransaction' | 'nonBlocking' | 'transactionControl' | 'concurrentIndex'>;
+type Classification = Pick<
+  SqlStatement,
+  'kind' | 'node' | 'outsideTransaction' | 'nonBlocking' | 'transactionControl' | 'concurrentIndex'
+>;
 
 /** Whether a statement's option list turns `name` on (`CONCURRENTLY`, `(FULL)`, `(FULL true)`; not `(FULL false)`). */
 const hasOption = (options: unknown, name: string): boolean =>
   Array.isArray(options) &&
   options.some((option) => {
-    const element = (option as { DefElem?: { defname?: string; arg?: { Boolean?: { boolval?: boolean }; String?: { sval?: string }; Integer?: { ival?: number } } } }).DefElem;
+    const element = (
+      option as {
+        DefElem?: {
+          defname?: string;
+          arg?: { Boolean?: { boolval?: boolean }; String?: { sval?: string }; Integer?: { ival?: number } };
+        };
+      }
+    ).DefElem;
     if (element?.defname !== name) return false;
     const arg = element.arg;
     if (!arg) return true;
@@ -126,9 +136,11 @@ function classify(node: Node): Classification {
     case 'DropStmt':
       return body.concurrent ? { ...base, outsideTransaction: 'DROP INDEX CONCURRENTLY', nonBlocking: true } : base;
     case 'ReindexStmt': {
-      if (hasOption(body.params, 'concurrently')) return { ...base, outsideTransaction: 'REINDEX CONCURRENTLY', nonBlocking: true };
+      if (hasOption(body.params, 'concurrently'))
+        return { ...base, outsideTransaction: 'REINDEX CONCURRENTLY', nonBlocking: true };
       const target = String(body.kind);
-      if (target === 'REINDEX_OBJECT_SYSTEM' || target === 'REINDEX_OBJECT_DATABASE') return { ...base, outsideTransaction: 'REINDEX SYSTEM/DATABASE' };
+      if (target === 'REINDEX_OBJECT_SYSTEM' || target === 'REINDEX_OBJECT_DATABASE')
+        return { ...base, outsideTransaction: 'REINDEX SYSTEM/DATABASE' };
       return base;
     }
     case 'VacuumStmt':
@@ -154,8 +166,12 @@ function classify(node: Node): Classification {
     case 'AlterDatabaseStmt':
       return hasOption(body.options, 'tablespace') ? { ...base, outsideTransaction: 'ALTER DATABASE SET TABLESPACE' } : base;
     case 'AlterTableStmt': {
-      const cmds = (body.cmds ?? []) as Array<{ AlterTableCmd?: { subtype?: string; def?: { PartitionCmd?: { concurrent?: boolean } } } }>;
-      const detach = cmds.some((cmd) => cmd.AlterTableCmd?.subtype === 'AT_DetachPartition' && cmd.AlterTableCmd.def?.PartitionCmd?.concurrent);
+      const cmds = (body.cmds ?? []) as Array<{
+        AlterTableCmd?: { subtype?: string; def?: { PartitionCmd?: { concurrent?: boolean } } };
+      }>;
+      const detach = cmds.some(
+        (cmd) => cmd.AlterTableCmd?.subtype === 'AT_DetachPartition' && cmd.AlterTableCmd.def?.PartitionCmd?.concurrent,
+      );
       return detach ? { ...base, outsideTransaction: 'DETACH PARTITION CONCURRENTLY', nonBlocking: true } : base;
     }
     case 'TransactionStmt': {

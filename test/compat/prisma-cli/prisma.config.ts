@@ -1,5 +1,5 @@
-import { defineConfig } from "prisma/config";
-import { PrismaPg } from "@prisma/adapter-pg";
+import { defineConfig } from 'prisma/config';
+import { PrismaPg } from '@prisma/adapter-pg';
 
 // Runs Prisma Migrate through the WebAssembly schema engine bundled in
 // prisma@6 (engine: "js"), so no native engine binary is downloaded.
@@ -21,6 +21,7 @@ function patchPgAdapter(adapter: object): void {
   //    does (one implicit transaction per migration file; a file holding only
   //    CREATE INDEX CONCURRENTLY still runs outside a transaction block).
   const adapterProto = Object.getPrototypeOf(adapter); // PrismaPgAdapter.prototype
+  // biome-ignore lint/suspicious/noExplicitAny: patches the adapter's prototype method in place
   adapterProto.executeScript = async function (this: any, script: string) {
     try {
       await this.client.query(script);
@@ -57,14 +58,14 @@ globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: u
 //    node-postgres lets a connectionString win over `database`, which would
 //    make migrate dev / diff --from-migrations run shadow work in the main DB.
 function pgConfigFromUrl(raw: string | undefined) {
-  if (!raw) throw new Error("DATABASE_URL is not set");
+  if (!raw) throw new Error('DATABASE_URL is not set');
   const url = new URL(raw);
   return {
     host: url.hostname,
     port: url.port ? Number(url.port) : 5432,
     user: decodeURIComponent(url.username) || undefined,
     password: url.password ? decodeURIComponent(url.password) : undefined,
-    database: decodeURIComponent(url.pathname.replace(/^\//, "")) || undefined,
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
     // 4. let the CLI process exit as soon as the pool is idle
     allowExitOnIdle: true,
   };
@@ -104,7 +105,7 @@ class PatchedPrismaPg extends PrismaPg {
 
 export default defineConfig({
   experimental: { adapter: true },
-  engine: "js",
+  engine: 'js',
   async adapter() {
     return new PatchedPrismaPg(pgConfigFromUrl(process.env.DATABASE_URL));
   },

@@ -1,4 +1,13 @@
-import { checkAgainstHistory, checkOutput, deployIn, errorCode, freshDatabase, markedProject, newCounts, type Scenario } from '../support.js';
+import {
+  checkAgainstHistory,
+  checkOutput,
+  deployIn,
+  errorCode,
+  freshDatabase,
+  markedProject,
+  newCounts,
+  type Scenario,
+} from '../support.js';
 
 /** N replicas start `lockstep deploy` at the same moment against one database: each migration must apply once, every run must succeed. */
 export const replicas: Scenario = {
@@ -15,19 +24,27 @@ export const replicas: Scenario = {
       const marked = markedProject({ before: 6, after: 6, bigRows: 2000 });
       try {
         counts.trials++;
-        const runs = await Promise.all(Array.from({ length: replicasPerTrial }, () => deployIn(marked.project, db.url, ['--lock-wait', '120s'])));
+        const runs = await Promise.all(
+          Array.from({ length: replicasPerTrial }, () => deployIn(marked.project, db.url, ['--lock-wait', '120s'])),
+        );
         for (const [i, run] of runs.entries()) {
           checkOutput(counts, run, `trial ${trial} replica ${i}`);
           if (run.code !== 0) {
             counts.failures++;
-            counts.problems.push(`trial ${trial} replica ${i}: exit ${run.code} ${errorCode(run) ?? ''}: ${run.stderr.slice(0, 300)}`);
+            counts.problems.push(
+              `trial ${trial} replica ${i}: exit ${run.code} ${errorCode(run) ?? ''}: ${run.stderr.slice(0, 300)}`,
+            );
           }
         }
-        const appliedEvents = runs.flatMap((run) => run.stdout.split('\n').filter((l) => l.includes('"type":"migration-applied"')));
+        const appliedEvents = runs.flatMap((run) =>
+          run.stdout.split('\n').filter((l) => l.includes('"type":"migration-applied"')),
+        );
         counts.notes.doubleApplies = (counts.notes.doubleApplies ?? 0) + Math.max(0, appliedEvents.length - marked.names.length);
         if (appliedEvents.length !== marked.names.length) {
           counts.failures++;
-          counts.problems.push(`trial ${trial}: ${appliedEvents.length} migration-applied reports for ${marked.names.length} migrations`);
+          counts.problems.push(
+            `trial ${trial}: ${appliedEvents.length} migration-applied reports for ${marked.names.length} migrations`,
+          );
         }
         const recorded = await checkAgainstHistory(db, marked, counts, `trial ${trial}`);
         if (recorded !== marked.names.length) {
@@ -39,10 +56,14 @@ export const replicas: Scenario = {
           counts.failures++;
           counts.problems.push(`trial ${trial}: ${rows[0]!.n} history rows for ${marked.names.length} migrations`);
         }
-        const audit = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM lockstep.audit_log WHERE event = 'migration-applied'`);
+        const audit = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM lockstep.audit_log WHERE event = 'migration-applied'`,
+        );
         if (audit[0]!.n !== marked.names.length) {
           counts.failures++;
-          counts.problems.push(`trial ${trial}: ${audit[0]!.n} migration-applied audit rows for ${marked.names.length} migrations`);
+          counts.problems.push(
+            `trial ${trial}: ${audit[0]!.n} migration-applied audit rows for ${marked.names.length} migrations`,
+          );
         }
         log(`replicas: trial ${trial}: ${replicasPerTrial} replicas, ${runs.filter((r) => r.code === 0).length} succeeded`);
       } finally {

@@ -23,7 +23,8 @@ function filesUnder(dir: string): string[] {
  */
 export const secrets: Scenario = {
   name: 'secrets',
-  description: 'A distinctive password in the URL through deploy, status, lint, resolve and failing runs; searched for in every output, history and audit row and file written.',
+  description:
+    'A distinctive password in the URL through deploy, status, lint, resolve and failing runs; searched for in every output, history and audit row and file written.',
   fullTrials: 1,
   sliceTrials: 1,
   async run({ adminUrl, log }) {

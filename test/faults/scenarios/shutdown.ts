@@ -22,7 +22,8 @@ import {
  */
 export const shutdown: Scenario = {
   name: 'shutdown',
-  description: 'Immediate shutdown (pg_ctl stop -m immediate) of a private throwaway cluster at a random moment of a deploy of 42 migrations, then a restart.',
+  description:
+    'Immediate shutdown (pg_ctl stop -m immediate) of a private throwaway cluster at a random moment of a deploy of 42 migrations, then a restart.',
   fullTrials: 8,
   sliceTrials: 1,
   async run({ trials, random, log }) {
@@ -45,7 +46,9 @@ export const shutdown: Scenario = {
           const target = 1 + Math.floor(random() * (marked.names.length - 2));
           const began = performance.now();
           while (!ended && performance.now() - began < typicalMs * 3) {
-            const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL`).catch(() => [{ n: 0 }]);
+            const [row] = await db
+              .query<{ n: number }>(`SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL`)
+              .catch(() => [{ n: 0 }]);
             if (row!.n >= target) break;
             await sleep(5);
           }
@@ -64,11 +67,19 @@ export const shutdown: Scenario = {
             const code = errorCode(run);
             if (code !== 'LS_CONNECTION_LOST' && code !== 'LS_CONNECT_REFUSED' && code !== 'LS_SERVER_UNAVAILABLE') {
               counts.failures++;
-              counts.problems.push(`trial ${trial}: exit ${run.code} ${code ?? ''} after the shutdown: ${run.stderr.slice(0, 300)}`);
+              counts.problems.push(
+                `trial ${trial}: exit ${run.code} ${code ?? ''} after the shutdown: ${run.stderr.slice(0, 300)}`,
+              );
             }
           }
           const recorded = new Set(
-            (await db.query<{ name: string }>(`SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).catch(() => [])).map((r) => r.name),
+            (
+              await db
+                .query<{ name: string }>(
+                  `SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+                )
+                .catch(() => [])
+            ).map((r) => r.name),
           );
           const lost = reported.filter((name) => !recorded.has(name));
           counts.notes.reportedButLost = (counts.notes.reportedButLost ?? 0) + lost.length;
@@ -76,11 +87,14 @@ export const shutdown: Scenario = {
             counts.lyingRows += lost.length;
             counts.problems.push(`trial ${trial}: reported as applied but undone by the crash: ${lost.join(', ')}`);
           }
-          counts.notes.committedNotReported = (counts.notes.committedNotReported ?? 0) + [...recorded].filter((n) => !reported.includes(n)).length;
+          counts.notes.committedNotReported =
+            (counts.notes.committedNotReported ?? 0) + [...recorded].filter((n) => !reported.includes(n)).length;
           await checkAgainstHistory(db, marked, counts, `trial ${trial}`);
           const runs = await converge(marked.project, db.url, counts, `trial ${trial}`);
           if (runs) await checkConverged(db, marked, counts, `trial ${trial}`);
-          log(`shutdown: trial ${trial}: ${reported.length} reported, ${recorded.size} survived, exit ${run.code} ${errorCode(run) ?? ''}, ${runs ? 'converged' : 'did not converge'}`);
+          log(
+            `shutdown: trial ${trial}: ${reported.length} reported, ${recorded.size} survived, exit ${run.code} ${errorCode(run) ?? ''}, ${runs ? 'converged' : 'did not converge'}`,
+          );
         } finally {
           await db.drop();
           marked.project.cleanup();

@@ -54,18 +54,24 @@ export const sigkill: Scenario = {
         child?.kill('SIGKILL');
         const run = await running;
         checkOutput(counts, run, `trial ${trial}`);
-        if (wasRunning && run.signal === 'SIGKILL') counts.notes[insideBuild ? 'killsInsideBuild' : 'killsElsewhere'] = (counts.notes[insideBuild ? 'killsInsideBuild' : 'killsElsewhere'] ?? 0) + 1;
+        if (wasRunning && run.signal === 'SIGKILL')
+          counts.notes[insideBuild ? 'killsInsideBuild' : 'killsElsewhere'] =
+            (counts.notes[insideBuild ? 'killsInsideBuild' : 'killsElsewhere'] ?? 0) + 1;
         // The killed run's session may still be running its statement; the history is read once it is done.
         await lockstepGone(db);
         await checkAgainstHistory(db, marked, counts, `trial ${trial} (killed ${killedWhile})`);
         const runs = await converge(marked.project, db.url, counts, `trial ${trial}`);
         if (runs) {
           if (runs.length > 1) counts.notes.resumed = (counts.notes.resumed ?? 0) + 1;
-          if (runs.some((r) => r.stdout.includes('"type":"index-already-built"'))) counts.notes.indexFoundBuilt = (counts.notes.indexFoundBuilt ?? 0) + 1;
-          if (runs.some((r) => r.stdout.includes('"type":"invalid-index-dropped"'))) counts.notes.invalidIndexRebuilt = (counts.notes.invalidIndexRebuilt ?? 0) + 1;
+          if (runs.some((r) => r.stdout.includes('"type":"index-already-built"')))
+            counts.notes.indexFoundBuilt = (counts.notes.indexFoundBuilt ?? 0) + 1;
+          if (runs.some((r) => r.stdout.includes('"type":"invalid-index-dropped"')))
+            counts.notes.invalidIndexRebuilt = (counts.notes.invalidIndexRebuilt ?? 0) + 1;
           await checkConverged(db, marked, counts, `trial ${trial}`);
         }
-        log(`sigkill: trial ${trial} (${killedWhile}): ${runs ? `converged in ${runs.length} run${runs.length > 1 ? 's' : ''}` : 'did not converge'}`);
+        log(
+          `sigkill: trial ${trial} (${killedWhile}): ${runs ? `converged in ${runs.length} run${runs.length > 1 ? 's' : ''}` : 'did not converge'}`,
+        );
       } finally {
         await db.drop();
         marked.project.cleanup();
